@@ -1,0 +1,59 @@
+"""Home: the learning path as cards, and what this machine offers."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from playground.data import dataset_status
+from playground.device import environment_code, environment_info
+from playground.ui import page, show_code, tr
+
+CARDS = [
+    ("pages/tensors.py", "nav.tensors", "blurb.tensors", ":material/grid_on:"),
+    ("pages/broadcasting.py", "nav.broadcasting", "blurb.broadcasting", ":material/view_column:"),
+    ("pages/autograd.py", "nav.autograd", "blurb.autograd", ":material/account_tree:"),
+    ("pages/data.py", "nav.data", "blurb.data", ":material/photo_library:"),
+    ("pages/layers.py", "nav.layers", "blurb.layers", ":material/layers:"),
+    ("pages/training.py", "nav.training", "blurb.training", ":material/trending_down:"),
+    ("pages/save_load.py", "nav.save_load", "blurb.save_load", ":material/save:"),
+]
+
+page()
+st.title(tr("home.title"))
+st.write(tr("home.intro"))
+
+st.header(tr("home.path"))
+for row_start in range(0, len(CARDS), 4):
+    cols = st.columns(4)
+    for col, (n, (page, title, blurb, icon)) in zip(
+        cols, enumerate(CARDS[row_start:], start=row_start + 1)
+    ):
+        with col.container(border=True, height="stretch"):
+            st.caption(tr("home.chapter", n=n))
+            st.page_link(page, label=f"**{tr(title)}**", icon=icon)
+            st.write(tr(blurb))
+
+st.header(tr("home.env"))
+env = environment_info()
+cuda_text = ", ".join(d.label for d in env.cuda) or tr("home.cuda_none")
+facts = [
+    (tr("home.torch"), env.torch_version),
+    (tr("home.torchvision"), env.torchvision_version),
+    (tr("home.threads"), tr("home.threads_value", threads=env.python_threads, cores=env.cpu_count)),
+    (tr("home.cuda"), cuda_text),
+    (tr("home.mps"), env.mps),
+]
+for col, (label, value) in zip(st.columns(len(facts)), facts):
+    with col.container(border=True):
+        st.caption(label)
+        st.markdown(f"**`{value}`**")
+
+st.subheader(tr("home.datasets"))
+yes, no = tr("home.yes"), tr("home.no")
+table = pd.DataFrame(
+    [(s.name, yes if s.offline else no, s.detail) for s in dataset_status()],
+    columns=[tr("home.dataset"), tr("home.offline"), tr("home.where")],
+)
+st.dataframe(table, hide_index=True, width="stretch")
+show_code(environment_code())

@@ -1,0 +1,54 @@
+"""Helpers for AppTest page tests: open app.py, switch to a page, and collect what rendered."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from playground.i18n import LANGUAGES
+from tests.conftest import ROOT
+
+PAGES = [
+    "pages/home.py",
+    "pages/tensors.py",
+    "pages/broadcasting.py",
+    "pages/autograd.py",
+    "pages/data.py",
+    "pages/layers.py",
+    "pages/training.py",
+    "pages/save_load.py",
+]
+
+
+def open_page(page: str, *, lang: str = "en", timeout: float = 60, **state: object) -> AppTest:
+    """Run the real app.py, then the page, with sidebar state preset."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    at.session_state["language"] = LANGUAGES[lang]
+    at.session_state["device"] = "cpu"
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    if page != "pages/home.py":
+        at.switch_page(page)
+        at.run()
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Everything the page wrote, as one string, for assertions on content."""
+    parts = [
+        e.value
+        for kind in (
+            "title",
+            "header",
+            "subheader",
+            "markdown",
+            "caption",
+            "info",
+            "warning",
+            "error",
+            "success",
+        )
+        for e in getattr(at, kind)
+    ]
+    parts += [c.value for c in at.code]
+    return "\n".join(str(p) for p in parts)

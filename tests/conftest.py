@@ -1,0 +1,21 @@
+"""Shared fixtures: the repository root on sys.path, and where the real sample data lives."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+SHARED_SAMPLE = ROOT.parent / "shared" / "data" / "fashion-mnist-sample"
+
+
+@pytest.fixture
+def fashion_sample() -> Path:
+    if not (SHARED_SAMPLE / "images-idx3-ubyte.gz").is_file():
+        pytest.skip(f"real FashionMNIST sample not present at {SHARED_SAMPLE}")
+    return SHARED_SAMPLE

@@ -1,0 +1,58 @@
+"""The layering rules: the engine never imports streamlit, and nothing evaluates user text."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from tests.conftest import ROOT
+
+ENGINE = sorted((ROOT / "playground").rglob("*.py"))
+APP_FILES = [ROOT / "app.py", *ENGINE, *sorted((ROOT / "pages").glob("*.py"))]
+
+
+def _imports(path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("path", ENGINE, ids=lambda p: p.name)
+def test_engine_never_imports_streamlit(path):
+    if path.name == "ui.py":  # the one UI-helpers module the pages share
+        return
+    assert "streamlit" not in _imports(path)
+    assert "matplotlib" not in _imports(path)
+
+
+@pytest.mark.parametrize("path", APP_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_eval_exec_or_unsafe_load(path):
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            assert (
+                name not in {"eval", "exec", "compile"}
+                or isinstance(func, ast.Attribute)
+                and name != "exec"
+            ), f"{path.name}:{node.lineno} calls {name}"
+            if (
+                name == "load"
+                and isinstance(func, ast.Attribute)
+                and getattr(func.value, "id", "") == "torch"
+            ):
+                kw = {k.arg: k.value for k in node.keywords}
+                assert (
+                    isinstance(kw.get("weights_only"), ast.Constant)
+                    and kw["weights_only"].value is True
+                )
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "pages").glob("*.py")), ids=lambda p: p.name)
+def test_pages_are_thin(path):
+    assert len(path.read_text().splitlines()) <= 200

@@ -1,0 +1,166 @@
+"""A real browser: Playwright drives Chromium against `streamlit run app.py`.
+
+Opens every page, fails on any Streamlit exception box, switches language and
+saves a screenshot of each page to docs/screenshots/ (the README shows them).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOTS = ROOT / "docs" / "screenshots"
+PAGES = ["", "tensors", "broadcasting", "autograd", "data", "layers", "training", "save_load"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int, *, env: dict[str, str] | None = None) -> subprocess.Popen:
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "app.py"),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+    ]
+    proc = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
+                if r.status == 200:
+                    return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("streamlit did not become healthy in 60 s")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (apt-get install chromium); .ci/run installs it")
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    port = free_port()
+    proc = start_server(port)
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def wait_until_rendered(page, timeout_ms: int = 60_000) -> None:
+    page.wait_for_selector("h1", timeout=timeout_ms)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-testid=\"stSkeleton\"]')",
+        timeout=timeout_ms,
+    )
+    page.wait_for_timeout(500)
+
+
+def exception_boxes(page) -> list[str]:
+    return page.locator('[data-testid="stException"]').all_inner_texts()
+
+
+@pytest.mark.parametrize("lang", ["English", "简体中文"])
+def test_every_page_renders_in_a_real_browser(browser, server, lang):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        for path in PAGES:
+            page.goto(f"{server}/{path}?language={lang}")
+            wait_until_rendered(page)
+            assert exception_boxes(page) == [], f"/{path}: {exception_boxes(page)}"
+            assert page.locator("h1").first.inner_text().strip()
+            suffix = "" if lang == "English" else "-zh"
+            page.screenshot(path=str(SHOTS / f"{path or 'home'}{suffix}.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def test_switching_language_and_pages_keeps_the_settings(browser, server):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(f"{server}/?seed=42")
+        wait_until_rendered(page)
+        assert page.locator("h1").first.inner_text() == "Learn PyTorch by doing"
+        page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+        page.get_by_role("option", name="简体中文").click()
+        page.wait_for_function(
+            "() => document.querySelector('h1').innerText.includes('动手学')", timeout=30_000
+        )
+        assert "seed=42" in page.url and "language=" in page.url
+        page.locator('[data-testid="stSidebarNavLink"]').nth(3).click()  # Autograd
+        wait_until_rendered(page)
+        assert "autograd" in page.url and "seed=42" in page.url
+        assert page.locator('[data-testid="stSidebar"] input[type="number"]').input_value() == "42"
+        assert "自动求导" in page.locator("h1").first.inner_text()
+        assert exception_boxes(page) == []
+    finally:
+        page.close()
+
+
+def test_new_seed_button_draws_a_new_seed_into_the_url(browser, server):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(f"{server}/tensors?seed=5")
+        wait_until_rendered(page)
+        seed = page.locator('[data-testid="stSidebar"] input[type="number"]')
+        assert seed.input_value() == "5"
+        page.locator('[data-testid="stSidebar"] [data-testid="stButton"] button').first.click()
+        page.wait_for_function(
+            "() => !location.search.includes('seed=5&') && !location.search.endsWith('seed=5')"
+        )
+        assert seed.input_value() != "5" and f"seed={seed.input_value()}" in page.url
+        assert page.locator('[data-testid="stAlertContentWarning"]').count() == 0
+    finally:
+        page.close()

@@ -1,0 +1,37 @@
+"""Environment-variable limits and offline dataset detection."""
+
+from __future__ import annotations
+
+from playground.data import TORCHVISION_FILES, dataset_status
+from playground.settings import env_int, limits
+
+
+def test_env_int_parses_and_guards(monkeypatch):
+    monkeypatch.setenv("X_LIMIT", "42")
+    assert env_int("X_LIMIT", 7) == 42
+    monkeypatch.setenv("X_LIMIT", "lots")
+    assert env_int("X_LIMIT", 7) == 7
+    monkeypatch.setenv("X_LIMIT", "-5")
+    assert env_int("X_LIMIT", 7) == 1
+
+
+def test_limits_follow_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("PLAYGROUND_MAX_ELEMENTS", "1234")
+    monkeypatch.setenv("PLAYGROUND_DATA_DIR", str(tmp_path))
+    lim = limits()
+    assert lim.max_elements == 1234 and lim.max_bytes == 1234 * 8 and lim.data_dir == tmp_path
+
+
+def test_dataset_status_sees_torchvision_files(tmp_path):
+    rows = {r.name: r for r in dataset_status(tmp_path)}
+    assert rows["Offline shapes (built in)"].offline
+    assert (
+        not rows["FashionMNIST"].offline and "4 of 4 files missing" in rows["FashionMNIST"].detail
+    )
+    for rel in TORCHVISION_FILES["FashionMNIST"]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(b"\0")
+    rows = {r.name: r for r in dataset_status(tmp_path)}
+    assert (
+        rows["FashionMNIST"].offline and not rows["MNIST"].offline and not rows["CIFAR10"].offline
+    )
