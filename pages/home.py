@@ -26,12 +26,11 @@ st.write(tr("home.intro"))
 st.header(tr("home.path"))
 for row_start in range(0, len(CARDS), 4):
     cols = st.columns(4)
-    for col, (n, (page, title, blurb, icon)) in zip(
-        cols, enumerate(CARDS[row_start:], start=row_start + 1)
-    ):
+    chunk = enumerate(CARDS[row_start : row_start + 4], start=row_start + 1)
+    for col, (n, (path, title, blurb, icon)) in zip(cols, chunk, strict=False):
         with col.container(border=True, height="stretch"):
             st.caption(tr("home.chapter", n=n))
-            st.page_link(page, label=f"**{tr(title)}**", icon=icon)
+            st.page_link(path, label=f"**{tr(title)}**", icon=icon)
             st.write(tr(blurb))
 
 st.header(tr("home.env"))
@@ -44,7 +43,7 @@ facts = [
     (tr("home.cuda"), cuda_text),
     (tr("home.mps"), env.mps),
 ]
-for col, (label, value) in zip(st.columns(len(facts)), facts):
+for col, (label, value) in zip(st.columns(len(facts)), facts, strict=True):
     with col.container(border=True):
         st.caption(label)
         st.markdown(f"**`{value}`**")

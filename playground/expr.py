@@ -436,9 +436,9 @@ class _Evaluator:
             meta_kwargs["device"] = "meta"
         try:
             meta_out = fn(*[_to_meta(a) for a in args], **meta_kwargs)
-        except Exception:  # noqa: BLE001
+        except Exception as err:  # noqa: BLE001
             if factory:  # never allocate a tensor whose size was not checked first
-                _call_torch(lambda: _reraise(err), label)
+                raise _as_expression_error(err, label) from None
             # Data-dependent ops (masks, item) have no meta kernel; their inputs
             # were checked and none of the whitelisted ones outgrows its input.
             meta_out = None
@@ -546,10 +546,6 @@ def _count_elements(value: Any) -> int:
     return 0
 
 
-def _reraise(err: Exception) -> None:
-    raise err
-
-
 def _call_torch(thunk: Callable[[], Any], label: str) -> Any:
     """Run real work, turning any failure into an ExpressionError with PyTorch's text."""
     try:
@@ -563,5 +559,11 @@ def _call_torch(thunk: Callable[[], Any], label: str) -> Any:
     except (OverflowError, MemoryError):
         raise ExpressionError(f"{label}: the numbers are too large.") from None
     except Exception as err:  # noqa: BLE001 - shown to the learner as PyTorch's own words
-        message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise ExpressionError(f"{label} failed: {message}", torch_message=str(err)) from None
+        raise _as_expression_error(err, label) from None
+
+
+def _as_expression_error(err: Exception, label: str) -> ExpressionError:
+    if isinstance(err, ExpressionError):
+        return err
+    message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return ExpressionError(f"{label} failed: {message}", torch_message=str(err))

@@ -1,0 +1,119 @@
+"""Start-up and interaction cost of the app, measured on this machine.
+
+Prints:
+* cold start: from `streamlit run app.py` to the Home page's title rendered in Chromium;
+* server RSS after a browser visited every page;
+* server time of one widget interaction per page (p50/p95 over 20, through AppTest).
+
+Run: python benchmarks/bench_startup.py [--repeats 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.apptest import open_page  # noqa: E402
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_server  # noqa: E402
+
+PAGES = ["", "tensors", "broadcasting", "autograd", "data", "layers", "training", "save_load"]
+
+# One realistic interaction per page: (page file, widget kind, key, values to cycle through).
+INTERACTIONS: dict[str, tuple[str, str, list[object]]] = {
+    "pages/home.py": ("number_input", "seed", [1, 2]),
+    "pages/tensors.py": ("text_input", "t_index", ["[:, 1]", "[0]", "[..., -1]", "[1:3, :]"]),
+    "pages/broadcasting.py": (
+        "text_input",
+        "b_shapes",
+        ["(3, 1), (1, 4)", "(2, 3, 1), (3, 4)", "(5, 4), (4,)"],
+    ),
+    "pages/autograd.py": ("selectbox", "ag_preset", None),
+    "pages/data.py": ("number_input", "seed", [3, 4]),
+    "pages/layers.py": ("number_input", "seed", [3, 4]),
+    "pages/training.py": ("number_input", "seed", [3, 4]),
+    "pages/save_load.py": ("number_input", "seed", [3, 4]),
+}
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def browser_figures() -> tuple[float, float]:
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    start = time.perf_counter()
+    proc = start_server(port)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{port}/")
+            page.wait_for_selector("h1", timeout=60_000)
+            cold = time.perf_counter() - start
+            for path in PAGES:
+                page.goto(f"http://127.0.0.1:{port}/{path}")
+                page.wait_for_selector("h1", timeout=60_000)
+                page.wait_for_function(
+                    "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+                )
+            time.sleep(1)
+            rss = rss_mb(proc.pid)
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    return cold, rss
+
+
+def interaction_times(page: str, repeats: int) -> list[float]:
+    kind, key, values = INTERACTIONS[page]
+    at = open_page(page)
+    widget = getattr(at, kind)(key=key)
+    if values is None:  # a selectbox: cycle its own options
+        values = list(widget.options)
+    times = []
+    for i in range(repeats):
+        widget = getattr(at, kind)(key=key)
+        widget.set_value(values[i % len(values)])
+        start = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - start)
+        assert not at.exception, [e.value for e in at.exception]
+    return times
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else values[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=20)
+    args = parser.parse_args()
+
+    cold, rss = browser_figures()
+    print(f"cold_start_s: {cold:.2f}   (target < 10)")
+    print(f"server_rss_after_all_pages_mb: {rss:.0f}   (target < 600)")
+    print(f"{'page':28s} {'p50 ms':>8s} {'p95 ms':>8s}")
+    for page in INTERACTIONS:
+        try:
+            times = interaction_times(page, args.repeats)
+        except KeyError:  # the page does not have that widget yet
+            print(f"{page:28s} {'(no widget)':>17s}")
+            continue
+        print(f"{page:28s} {statistics.median(times) * 1e3:8.1f} {p95(times) * 1e3:8.1f}")
+
+
+if __name__ == "__main__":
+    main()
