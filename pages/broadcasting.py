@@ -1,7 +1,166 @@
-"""Placeholder until its chapter issue lands: says what is coming."""
+"""Chapter 2: Broadcasting, cat & stack. The rules step by step, checked against real PyTorch."""
 
 from __future__ import annotations
 
-from playground.ui import coming_soon
+import pandas as pd
+import streamlit as st
+import torch
 
-coming_soon("nav.broadcasting", "blurb.broadcasting", "Tensors")
+from playground import shapes as shp
+from playground.expr import ExpressionError
+from playground.figures import make_broadcast_figure, make_join_figure
+from playground.ui import page, show_code, show_error, tr
+
+cfg = page()
+Q = {"bind": "query-params"}
+st.title(tr("nav.broadcasting"))
+st.write(tr("bc.intro"))
+
+
+def read_shapes(label: str, default: str, key: str) -> list[tuple[int, ...]] | None:
+    text = st.text_input(label, default, key=key, **Q)
+    try:
+        return shp.parse_shapes(text)
+    except ExpressionError as err:
+        show_error(err)
+        return None
+
+
+@st.fragment
+def broadcast_section() -> None:
+    shapes = read_shapes(tr("bc.shapes"), "(3, 1), (1, 4)", "b_shapes")
+    if not shapes:
+        return
+    ex = shp.explain_broadcast(*shapes)
+    st.caption(tr("bc.pad", padded=", ".join(str(p) for p in ex.padded)))
+    rows = [
+        (
+            s.dim,
+            " , ".join(map(str, s.sizes)),
+            tr(f"bc.rule.{s.rule}"),
+            "✗" if s.result is None else s.result,
+        )
+        for s in ex.steps
+    ]
+    cols = [tr("bc.step_dim"), tr("bc.step_sizes"), tr("bc.step_rule"), tr("bc.step_result")]
+    st.dataframe(pd.DataFrame(rows, columns=cols), hide_index=True)
+    if ex.error:
+        st.error(ex.error, icon=":material/error:")
+        try:
+            torch.broadcast_shapes(*shapes)
+        except RuntimeError as err:
+            st.caption(tr("cat.torch_says", message=str(err).splitlines()[0]))
+    else:
+        st.success(tr("bc.result", shape=ex.result), icon=":material/check_circle:")
+    st.plotly_chart(make_broadcast_figure(ex), key="bc_fig")
+    if ex.result and len(shapes) >= 1 and sum(shapes[0]) <= 64:
+        st.caption(tr("bc.expand"))
+        small = torch.arange(float(max(1, torch.Size(shapes[0]).numel()))).reshape(shapes[0])
+        for op, t in (
+            ("expand", small.expand(ex.result)),
+            ("repeat", small.expand(ex.result).contiguous()),
+        ):
+            shares = t.untyped_storage().data_ptr() == small.untyped_storage().data_ptr()
+            nbytes = t.untyped_storage().nbytes()
+            st.write(
+                tr(
+                    "bc.expand_row",
+                    op=f"`{op}`",
+                    shape=tuple(t.shape),
+                    stride=t.stride(),
+                    bytes=nbytes,
+                    shares=shares,
+                )
+            )
+    show_code(shp.broadcast_code(shapes))
+
+
+def join_section(op: str) -> None:
+    shapes = read_shapes(
+        tr("cat.shapes"), "(3, 4), (3, 2)" if op == "cat" else "(2, 3), (2, 3)", f"{op}_shapes"
+    )
+    if not shapes:
+        return
+    ndim = len(shapes[0]) + (op == "stack")
+    dims = list(range(-ndim, ndim)) or [0]
+    dim = st.select_slider(
+        tr("cat.dim"), dims, value=1 if op == "cat" and ndim > 1 else 0, key=f"{op}_dim", **Q
+    )
+    ex = (shp.explain_cat if op == "cat" else shp.explain_stack)(shapes, dim)
+    if ex.error:
+        st.error(ex.error, icon=":material/error:")
+        try:
+            shp.real_join(op, shapes, dim)
+        except (RuntimeError, IndexError) as err:
+            st.caption(tr("cat.torch_says", message=str(err).splitlines()[0]))
+        return
+    st.success(tr("cat.result", op=op, dim=dim, shape=ex.result), icon=":material/check_circle:")
+    source = torch.cat if op == "cat" else torch.stack
+    st.plotly_chart(
+        make_join_figure(source([torch.full(s, k) for k, s in enumerate(shapes)], dim=dim)),
+        key=f"{op}_fig",
+    )
+    if op == "stack":
+        stacked = shp.real_join("stack", shapes, dim)
+        same = torch.equal(
+            stacked, torch.cat([t.unsqueeze(dim) for t in shp.join_inputs(shapes)], dim=dim)
+        )
+        st.write(tr("stack.same", same=same))
+        cat = shp.explain_cat(shapes, 0)
+        st.write(tr("stack.compare", cat=cat.result or cat.error, stack=ex.result))
+    show_code((shp.cat_code if op == "cat" else shp.stack_code)(shapes, dim))
+
+
+@st.fragment
+def cat_section() -> None:
+    join_section("cat")
+    st.caption(tr("cat.examples"))
+    for shapes, dim in (([(3, 4), (3, 2)], 1), ([(2, 3), (2, 3)], 0), ([(2, 3), (2, 3)], 1)):
+        st.code(
+            f"torch.cat([{', '.join(f'torch.ones{s}' for s in shapes)}], dim={dim}).shape  # {shp.explain_cat(shapes, dim).result}"
+        )
+
+
+@st.fragment
+def stack_section() -> None:
+    join_section("stack")
+
+
+@st.fragment
+def split_section() -> None:
+    c = st.columns(4)
+    shape_text = c[0].text_input(tr("split.shape"), "(6, 4)", key="sp_shape", **Q)
+    try:
+        shape = shp.parse_shapes(shape_text)[0]
+        if not shape:
+            raise ExpressionError("split needs at least one dimension.")
+    except ExpressionError as err:
+        show_error(err)
+        return
+    dim = c[1].select_slider(tr("cat.dim"), list(range(len(shape))), key="sp_dim", **Q)
+    size = c[2].number_input(
+        tr("split.size"), 1, max(shape[dim], 1), min(4, max(shape[dim], 1)), key="sp_size", **Q
+    )
+    chunks = c[3].number_input(
+        tr("split.chunks"), 1, max(shape[dim], 1), min(3, max(shape[dim], 1)), key="sp_chunks", **Q
+    )
+    t = torch.arange(float(torch.Size(shape).numel())).reshape(shape)
+    pieces, parts = torch.split(t, int(size), dim=dim), torch.chunk(t, int(chunks), dim=dim)
+    st.write(tr("split.pieces", size=size, dim=dim, shapes=[tuple(p.shape) for p in pieces]))
+    st.write(tr("split.parts", chunks=chunks, dim=dim, shapes=[tuple(p.shape) for p in parts]))
+    st.plotly_chart(
+        make_join_figure(
+            torch.cat([torch.full(p.shape, k) for k, p in enumerate(pieces)], dim=dim)
+        ),
+        key="sp_fig",
+    )
+    st.write(tr("split.inverse", dim=dim, same=torch.equal(torch.cat(pieces, dim=dim), t)))
+    show_code(shp.split_code(shape, split_size=int(size), chunks=int(chunks), dim=dim))
+
+
+tabs = st.tabs([tr(k) for k in ("tab.broadcast", "tab.cat", "tab.stack", "tab.split")])
+for tab, section in zip(
+    tabs, (broadcast_section, cat_section, stack_section, split_section), strict=True
+):
+    with tab:
+        section()

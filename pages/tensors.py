@@ -1,7 +1,311 @@
-"""Placeholder until its chapter issue lands: says what is coming."""
+"""Chapter 1: Tensors. Create, see memory, index, view, compute, in-place, NumPy and devices."""
 
 from __future__ import annotations
 
-from playground.ui import coming_soon
+import pandas as pd
+import streamlit as st
+import torch
 
-coming_soon("nav.tensors", "blurb.tensors", "Tensors")
+from playground import tensors as tns
+from playground.device import available_devices
+from playground.expr import ExpressionError
+from playground.figures import (
+    make_blocks_figure,
+    make_matmul_figure,
+    make_storage_figure,
+    make_tensor_figure,
+)
+from playground.ui import page, show_code, show_error, tr
+
+cfg = page()
+Q = {"bind": "query-params"}
+st.title(tr("nav.tensors"))
+st.write(tr("tensors.intro"))
+
+
+def show_tensor(t: torch.Tensor, key: str) -> None:
+    """1-D/2-D as a heatmap; more dims: sliders pick a 2-D slice, plus a 3-D block view."""
+    view = t.detach()
+    for dim in range(t.dim() - 2):
+        i = (
+            st.slider(tr("create.slice", dim=dim), 0, max(t.shape[dim] - 1, 0), key=f"{key}_s{dim}")
+            if t.shape[dim] > 1
+            else 0
+        )
+        view = view[i] if t.shape[dim] else view
+    st.plotly_chart(make_tensor_figure(view), key=f"{key}_fig")
+    if t.dim() >= 3 and t.numel():
+        st.caption(tr("create.blocks"))
+        st.plotly_chart(make_blocks_figure(t.reshape(t.shape[0], t.shape[1], -1)), key=f"{key}_3d")
+
+
+def attribute_table(t: torch.Tensor) -> None:
+    a = tns.attributes(t)
+    rows = [
+        ("shape / size()", str(tuple(a.shape))),
+        ("dtype", a.dtype),
+        ("device", a.device),
+        ("stride()", str(a.stride)),
+        ("is_contiguous()", str(a.is_contiguous)),
+        ("numel()", f"{a.numel:,}"),
+        ("element_size()", str(a.element_size)),
+        ("bytes", f"{a.nbytes:,}"),
+        ("requires_grad", str(a.requires_grad)),
+    ]
+    st.dataframe(pd.DataFrame(rows, columns=[tr("attr.name"), tr("attr.value")]), hide_index=True)
+
+
+@st.fragment
+def create_section() -> None:
+    c = st.columns(4)
+    creator = c[0].selectbox(tr("create.creator"), tns.CREATORS, key="t_creator", **Q)
+    dtype = c[1].selectbox(tr("create.dtype"), tns.DTYPE_NAMES, key="t_dtype", **Q)
+    if creator in ("tensor", "from_numpy"):
+        data = c[2].text_input(tr("create.data"), "[[1, 2, 3], [4, 5, 6]]", key="t_data", **Q)
+        shape = "(2, 3)"
+    else:
+        shape = c[2].text_input(tr("create.shape"), "(3, 4)", key="t_shape", **Q)
+        data = "[]"
+    grad = c[3].checkbox(tr("create.grad"), key="t_grad", **Q)
+    like = (
+        c[3].selectbox(tr("create.like_dtype"), tns.DTYPE_NAMES[4:], key="t_like", **Q)
+        if creator.endswith("_like")
+        else "int64"
+    )
+    fill = (
+        c[3].number_input(tr("create.fill"), value=7.0, key="t_fill", **Q)
+        if creator == "full"
+        else 7.0
+    )
+    spec = tns.TensorSpec(creator, data, shape, dtype, grad, fill, like)
+    if creator == "rand_like":
+        st.info(tr("create.rand_like_note"), icon=":material/lightbulb:")
+    if creator == "empty":
+        st.caption(tr("create.empty_note"))
+    try:
+        t = tns.create(spec, device=cfg.device, seed=cfg.seed)
+    except ExpressionError as err:
+        show_error(err)
+        return
+    left, right = st.columns([3, 1])
+    with left:
+        show_tensor(t, "create")
+    with right:
+        attribute_table(t)
+    show_code(tns.creation_code(spec, device=str(cfg.device), seed=cfg.seed))
+
+
+@st.fragment
+def index_section() -> None:
+    c = st.columns([3, 2, 1])
+    data = c[0].text_input(
+        tr("create.data"), "[[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]]", key="t_idata", **Q
+    )
+    index = c[1].text_input(tr("index.input"), "[:, 1]", key="t_index", help=tr("index.help"), **Q)
+    value = c[2].number_input(tr("index.value"), value=0.0, key="t_ivalue", **Q)
+    try:
+        t = tns.create(tns.TensorSpec("tensor", data), device=cfg.device)
+        r = tns.index_tensor(t, index, value=value)
+    except ExpressionError as err:
+        show_error(err)
+        return
+    cols = st.columns(3)
+    cols[0].caption(tr("index.selected"))
+    cols[0].plotly_chart(make_tensor_figure(t, selected=r.selected), key="idx_t")
+    cols[1].caption(tr("index.result", index=index, shape=tuple(r.result.shape)))
+    cols[1].plotly_chart(make_tensor_figure(r.result), key="idx_r")
+    cols[2].caption(tr("index.assigned", index=index, value=value))
+    cols[2].plotly_chart(make_tensor_figure(r.assigned, selected=r.selected), key="idx_a")
+    show_code(tns.index_code(data, index, value))
+
+
+VIEW_OPS = [
+    "t.view(4, 3)",
+    "t.view(-1, 2)",
+    "t.reshape(2, 6)",
+    "t.permute(1, 0)",
+    "t.T",
+    "t.transpose(0, 1)",
+    "t.unsqueeze(0)",
+    "t.unsqueeze(0).squeeze(0)",
+    "t.flatten()",
+    "t.T.view(-1)",
+    "t.T.contiguous().view(-1)",
+    "t.T.reshape(-1)",
+]
+
+
+@st.fragment
+def views_section() -> None:
+    c = st.columns([1, 2])
+    shape = c[0].text_input(tr("views.shape"), "(3, 4)", key="t_vshape", **Q)
+    op = c[1].selectbox(tr("views.op"), VIEW_OPS, key="t_view", accept_new_options=True, **Q)
+    try:
+        t = tns.create(tns.TensorSpec("arange", shape=shape), device="cpu")
+    except ExpressionError as err:
+        show_error(err)
+        return
+    v = tns.view_result(t, op)
+    if v.error:
+        show_error(v.error)
+        if "view" in op and "contiguous" in (v.error.torch_message or ""):
+            st.info(tr("views.explain_view"), icon=":material/lightbulb:")
+        return
+    m = st.columns(4)
+    m[0].metric("shape", str(tuple(v.result.shape)))
+    m[1].metric(tr("views.stride"), str(v.result.stride()))
+    m[2].metric(tr("views.contiguous"), str(v.result.is_contiguous()))
+    m[3].metric(tr("views.shares"), str(v.shares_storage))
+    if "-1" in op:
+        st.caption(tr("views.minus_one", value=tuple(v.result.shape)))
+    if v.shares_storage:
+        st.plotly_chart(make_storage_figure(t, v.storage_offsets), key="views_fig")
+    else:
+        st.info(tr("views.copy"))
+        st.plotly_chart(make_tensor_figure(v.result), key="views_copy")
+    show_code(
+        f"import torch\n\nt = torch.arange(math.prod({shape})).reshape({shape})\nresult = {op}\n"
+        "print(result.shape, result.stride(), result.is_contiguous())\n"
+        "print(result.untyped_storage().data_ptr() == t.untyped_storage().data_ptr())  # shares memory?\n".replace(
+            "import torch\n", "import math\nimport torch\n"
+        )
+    )
+
+
+@st.fragment
+def arithmetic_section() -> None:
+    st.caption(tr("arith.sizes"))
+    c = st.columns(5)
+    n, k, m = (
+        c[q].slider(name, 1, 6, d, key=f"t_{name}", **Q)
+        for q, (name, d) in enumerate([("n", 2), ("k", 3), ("m", 2)])
+    )
+    i = c[3].slider("i", 0, n - 1, 0, key="t_i")
+    j = c[4].slider("j", 0, m - 1, 0, key="t_j")
+    g = torch.Generator().manual_seed(cfg.seed)
+    a = torch.randint(0, 5, (n, k), generator=g).float().to(cfg.device)
+    b = torch.randint(0, 5, (k, m), generator=g).float().to(cfg.device)
+    prod, pairs = tns.matmul_cell(a, b, i, j)
+    st.plotly_chart(make_matmul_figure(a.cpu(), b.cpu(), prod.cpu(), i, j), key="mm_fig")
+    terms = " + ".join(f"{x:g}·{y:g}" for x, y in pairs)
+    st.markdown(tr("arith.formula", i=i, j=j, terms=terms, value=f"{prod[i, j].item():g}"))
+    st.caption(tr("arith.elementwise"))
+    st.plotly_chart(make_tensor_figure((a * a).cpu()), key="mul_fig")
+    st.subheader(tr("arith.reduce"))
+    r = st.columns(3)
+    op = r[0].selectbox(tr("arith.op"), ["sum", "mean", "max", "min", "argmax"], key="t_rop", **Q)
+    dim = r[1].selectbox(tr("arith.dim"), [None, 0, 1, -1], key="t_rdim", **Q)
+    keep = r[2].checkbox(tr("arith.keepdim"), key="t_rkeep", **Q)
+    st.code(f"{tns.reduce(a, op, dim=dim, keepdim=keep)}", language="text")
+    st.write(tr("arith.item"), f"`a.sum().item() = {a.sum().item():g}`")
+    st.write(tr("arith.item_error"))
+    try:
+        a.item()
+    except RuntimeError as err:
+        st.code(str(err), language="text")
+    dim_arg = "" if dim is None else f"dim={dim}, keepdim={keep}"
+    show_code(
+        f"import torch\n\ng = torch.Generator().manual_seed({cfg.seed})\na = torch.randint(0, 5, ({n}, {k}), generator=g).float()\n"
+        f"b = torch.randint(0, 5, ({k}, {m}), generator=g).float()\nc = a @ b  # same as torch.matmul(a, b)\n"
+        f"out = torch.empty({n}, {m}); torch.matmul(a, b, out=out)\nelementwise = a * a  # same as a.mul(a)\n"
+        f"result = c[{i}, {j}].item(), a.{op}({dim_arg})\nprint(result)\n"
+    )
+
+
+@st.fragment
+def inplace_section() -> None:
+    op = (
+        st.segmented_control(
+            tr("inplace.op"), ["add_", "copy_", "t_"], default="add_", key="t_inplace", **Q
+        )
+        or "add_"
+    )
+    demo = tns.inplace_demo(op, seed=cfg.seed)
+    c = st.columns(2)
+    c[0].caption(tr("inplace.before"))
+    c[0].plotly_chart(make_tensor_figure(demo.before), key="ip_b")
+    c[1].caption(tr("inplace.after", same=demo.same_data_ptr))
+    c[1].plotly_chart(make_tensor_figure(demo.after), key="ip_a")
+    st.write(tr("inplace.autograd"))
+    st.code(tns.autograd_inplace_error(), language="text")
+    show_code(
+        "import torch\n\na = torch.randn(3, requires_grad=True)\nb = a.sigmoid()  # saves its output for backward\n"
+        "b.add_(1)  # overwrites it in place\nb.sum().backward()  # RuntimeError: ... modified by an inplace operation\n"
+    )
+
+
+@st.fragment
+def numpy_section() -> None:
+    st.write(tr("numpy.intro"))
+    bridge = tns.numpy_bridge(device=cfg.device)
+    st.write(tr("numpy.after"))
+    st.code(f"t: {bridge.tensor}\nn: {bridge.array}", language="text")
+    rows = [(op, shares) for op, shares in bridge.shares.items()]
+    st.dataframe(pd.DataFrame(rows, columns=[tr("numpy.op"), tr("numpy.shares")]), hide_index=True)
+    show_code(
+        "import numpy as np\nimport torch\n\nt = torch.ones(5)\nn = t.numpy()\nt.add_(1)\nprint(n)  # [2. 2. 2. 2. 2.]\n"
+        "np.add(n, 1, out=n)\nprint(t)  # tensor([3., 3., 3., 3., 3.])\n"
+        "result = np.shares_memory(t.clone().numpy(), n)  # False: clone copies\n"
+    )
+
+
+@st.fragment
+def devices_section() -> None:
+    moved = torch.ones(3).to(cfg.device)
+    st.write(tr("devices.moved", device=f"'{cfg.device}'", result=moved.device))
+    n = st.select_slider(
+        tr("devices.n"), [64, 128, 256, 512, 1024, 2048], value=256, key="t_dn", **Q
+    )
+    st.caption(tr("devices.note"))
+    if len(available_devices()) == 1:
+        st.caption(tr("devices.cpu_only"))
+    if st.button(tr("devices.run"), icon=":material/timer:"):
+        rows = []
+        for d in available_devices():
+            compute, copy = tns.time_matmul(n, d.name)
+            rows.append(
+                (d.label, f"{compute * 1e3:.2f}", "—" if copy is None else f"{copy * 1e3:.2f}")
+            )
+        st.dataframe(
+            pd.DataFrame(
+                rows, columns=[tr("devices.device"), tr("devices.matmul"), tr("devices.copy")]
+            ),
+            hide_index=True,
+        )
+    show_code(
+        f"import time\nimport torch\n\ndevice = {str(cfg.device)!r}\na = torch.randn({n}, {n}, device=device)\n"
+        "b = torch.randn_like(a)\na @ b  # warm-up\nif device.startswith('cuda'):\n    torch.cuda.synchronize()\n"
+        "start = time.perf_counter()\nresult = a @ b\nif device.startswith('cuda'):\n    torch.cuda.synchronize()\n"
+        "print(f'{(time.perf_counter() - start) * 1e3:.2f} ms')\n"
+    )
+
+
+tabs = st.tabs(
+    [
+        tr(k)
+        for k in (
+            "tab.create",
+            "tab.index",
+            "tab.views",
+            "tab.arith",
+            "tab.inplace",
+            "tab.numpy",
+            "tab.devices",
+        )
+    ]
+)
+for tab, section in zip(
+    tabs,
+    (
+        create_section,
+        index_section,
+        views_section,
+        arithmetic_section,
+        inplace_section,
+        numpy_section,
+        devices_section,
+    ),
+    strict=True,
+):
+    with tab:
+        section()

@@ -56,6 +56,182 @@ _TABLE: dict[str, tuple[str, str]] = {
         "It follows the official tutorial chapter “{chapter}”.",
         "内容对应官方教程的“{chapter}”一章。",
     ),
+    # -- tensors page ------------------------------------------------------------
+    "tensors.intro": (
+        "A tensor is PyTorch's array: values plus a shape, a dtype and a device. "
+        "Here you create them, see how they sit in memory, and operate on them.",
+        "张量 (tensor) 是 PyTorch 的数组：数值，加上形状 (shape)、数据类型 (dtype) 和设备 (device)。"
+        "在这里创建张量，查看它们在内存中的布局，并对它们进行运算。",
+    ),
+    "tab.create": ("Create", "创建"),
+    "tab.index": ("Index & slice", "索引与切片"),
+    "tab.views": ("Views & reshaping", "视图与变形"),
+    "tab.arith": ("Arithmetic", "运算"),
+    "tab.inplace": ("In-place", "原地操作"),
+    "tab.numpy": ("NumPy bridge", "与 NumPy 互通"),
+    "tab.devices": ("Devices", "设备"),
+    "create.creator": ("Create with", "创建方式"),
+    "create.data": ("Data (a nested list)", "数据（嵌套列表）"),
+    "create.shape": ("Shape", "形状 (shape)"),
+    "create.dtype": ("dtype", "数据类型 (dtype)"),
+    "create.like_dtype": ("dtype of the source tensor", "源张量的 dtype"),
+    "create.fill": ("Fill value", "填充值"),
+    "create.grad": ("requires_grad", "requires_grad"),
+    "create.rand_like_note": (
+        "rand_like keeps the source's dtype unless you override it, and random floats in [0, 1) "
+        "cannot be stored in an integer tensor: PyTorch refuses. Pick a floating dtype to fix it.",
+        "rand_like 默认沿用源张量的 dtype；[0, 1) 之间的随机浮点数无法存入整数张量，所以 PyTorch 会报错。"
+        "选择一个浮点 dtype 即可解决。",
+    ),
+    "create.empty_note": (
+        "torch.empty does not initialise memory: the values are whatever was there before.",
+        "torch.empty 不会初始化内存：里面的值是这块内存原来残留的内容。",
+    ),
+    "create.slice": ("Index of dim {dim}", "第 {dim} 维的索引"),
+    "create.blocks": ("3-D block view of the first three dims", "前三个维度的三维方块视图"),
+    "attr.name": ("Attribute", "属性"),
+    "attr.value": ("Value", "值"),
+    "index.input": ("Index", "索引"),
+    "index.help": (
+        "Python indexing on t: [0], [:, 1], [..., -1], [:2, -1], [1:3, :], or a mask like [t > 5].",
+        "对 t 使用 Python 索引：[0]、[:, 1]、[..., -1]、[:2, -1]、[1:3, :]，或布尔掩码 [t > 5]。",
+    ),
+    "index.value": ("Assign the value", "赋值为"),
+    "index.selected": ("t, with the selected cells outlined", "t（被选中的元素已框出）"),
+    "index.result": ("t{index} → shape {shape}", "t{index} → 形状 {shape}"),
+    "index.assigned": ("After t{index} = {value}", "执行 t{index} = {value} 之后"),
+    "views.shape": ("Shape of t", "t 的形状"),
+    "views.op": ("Operation (pick or type)", "操作（选择或输入）"),
+    "views.shares": ("Shares memory with t", "与 t 共享内存"),
+    "views.contiguous": ("Contiguous", "内存连续"),
+    "views.stride": ("stride()", "stride()"),
+    "views.copy": (
+        "The result is a copy: new memory, so changing it does not change t.",
+        "结果是一份拷贝：新的内存，修改它不会影响 t。",
+    ),
+    "views.explain_view": (
+        "view() never copies, so it needs the elements in an order that strides can describe. "
+        "After a transpose or permute they are not: call .contiguous() first (a copy), or use "
+        ".reshape(), which copies only when it must.",
+        "view() 从不复制数据，所以要求元素的排列能用步长 (stride) 描述。转置或 permute 之后就不行了："
+        "先调用 .contiguous()（会复制），或者使用 .reshape()——它只在必要时才复制。",
+    ),
+    "views.minus_one": ("-1 was inferred as {value}.", "-1 被推断为 {value}。"),
+    "arith.sizes": ("Sizes: A is (n, k), B is (k, m)", "尺寸：A 为 (n, k)，B 为 (k, m)"),
+    "arith.cell": ("Output cell (i, j)", "输出元素 (i, j)"),
+    "arith.formula": (
+        "C[{i}, {j}] = row {i} of A · column {j} of B = {terms} = {value}",
+        "C[{i}, {j}] = A 的第 {i} 行 · B 的第 {j} 列 = {terms} = {value}",
+    ),
+    "arith.elementwise": (
+        "Element-wise: A * A (same shape, cell by cell)",
+        "逐元素相乘：A * A（形状相同，逐个元素）",
+    ),
+    "arith.reduce": ("Reductions", "归约 (reduction)"),
+    "arith.op": ("Operation", "操作"),
+    "arith.dim": ("dim", "dim"),
+    "arith.keepdim": ("keepdim", "keepdim"),
+    "arith.item": (
+        "item() turns a one-element tensor into a Python number: ",
+        "item() 把只有一个元素的张量变成 Python 数字：",
+    ),
+    "arith.item_error": (
+        "On a tensor with more elements it fails:",
+        "对多个元素的张量调用则会报错：",
+    ),
+    "inplace.op": ("In-place operation", "原地操作"),
+    "inplace.before": ("Before", "之前"),
+    "inplace.after": ("After (same memory: {same})", "之后（同一块内存：{same}）"),
+    "inplace.autograd": (
+        "In-place changes can destroy values autograd saved for backward. PyTorch notices and refuses:",
+        "原地修改可能破坏 autograd 为反向传播保存的值。PyTorch 会检测到并报错：",
+    ),
+    "numpy.intro": (
+        "On the CPU, t.numpy() and torch.from_numpy(n) share memory: change one and the other changes.",
+        "在 CPU 上，t.numpy() 与 torch.from_numpy(n) 共享内存：改动其中一个，另一个也随之改变。",
+    ),
+    "numpy.after": (
+        "After t.add_(1) and np.add(n, 1, out=n):",
+        "执行 t.add_(1) 和 np.add(n, 1, out=n) 之后：",
+    ),
+    "numpy.op": ("Operation", "操作"),
+    "numpy.shares": ("Still shares memory with n", "仍与 n 共享内存"),
+    "devices.n": ("Matrix size n (n × n @ n × n)", "矩阵大小 n（n × n @ n × n）"),
+    "devices.run": ("Time it", "计时"),
+    "devices.device": ("Device", "设备"),
+    "devices.matmul": ("matmul (ms)", "矩阵乘法 (ms)"),
+    "devices.copy": ("copy from CPU (ms)", "从 CPU 拷贝 (ms)"),
+    "devices.note": (
+        "Timings use a warm-up run and synchronize, because GPU work is asynchronous. "
+        "Copying across devices costs time too: keep data where it is computed.",
+        "计时前先预热一次并调用 synchronize，因为 GPU 运算是异步的。"
+        "跨设备拷贝也要花时间：让数据留在计算它的设备上。",
+    ),
+    "devices.cpu_only": (
+        "This server has no accelerator, so only the CPU is timed.",
+        "此服务器没有加速器，因此只对 CPU 计时。",
+    ),
+    "devices.moved": (
+        "torch.ones(3).to({device}) → device {result}",
+        "torch.ones(3).to({device}) → 设备 {result}",
+    ),
+    # -- broadcasting page ---------------------------------------------------------
+    "bc.intro": (
+        "When shapes differ, PyTorch lines them up from the right, pads the shorter one with 1s, "
+        "and stretches every size-1 dimension, without copying memory.",
+        "当形状不同时，PyTorch 从右侧对齐，把较短的形状在左边补 1，再把所有大小为 1 的维度“拉伸”，"
+        "整个过程不复制内存。",
+    ),
+    "tab.broadcast": ("Broadcasting", "广播"),
+    "tab.cat": ("cat", "cat"),
+    "tab.stack": ("stack", "stack"),
+    "tab.split": ("split & chunk", "split 与 chunk"),
+    "bc.shapes": ("Shapes (two or three)", "形状（两个或三个）"),
+    "bc.step_dim": ("dim", "维度"),
+    "bc.step_sizes": ("sizes (padded)", "大小（补齐后）"),
+    "bc.step_rule": ("rule", "规则"),
+    "bc.step_result": ("result", "结果"),
+    "bc.rule.equal": ("equal", "相等"),
+    "bc.rule.stretch 1": ("stretch the 1s", "拉伸大小为 1 的维度"),
+    "bc.rule.incompatible": ("incompatible", "不兼容"),
+    "bc.result": ("Result shape: {shape}", "结果形状：{shape}"),
+    "bc.pad": ("Padded with 1s on the left: {padded}", "在左侧补 1 之后：{padded}"),
+    "bc.expand": (
+        "expand makes a view with stride 0: no copy. repeat really copies.",
+        "expand 生成步长为 0 的视图，不复制；repeat 会真的复制数据。",
+    ),
+    "bc.expand_row": (
+        "{op}: shape {shape}, stride {stride}, memory {bytes} bytes, shares storage: {shares}",
+        "{op}：形状 {shape}，步长 {stride}，内存 {bytes} 字节，共享存储：{shares}",
+    ),
+    "cat.shapes": ("Tensor shapes", "各张量的形状"),
+    "cat.dim": ("dim", "dim"),
+    "cat.result": ("torch.{op}(…, dim={dim}) → {shape}", "torch.{op}(…, dim={dim}) → {shape}"),
+    "cat.torch_says": ("PyTorch says: {message}", "PyTorch 报错：{message}"),
+    "cat.examples": ("The tutorial's examples", "教程中的例子"),
+    "stack.same": (
+        "stack equals unsqueeze + cat: {same}",
+        "stack 等于 unsqueeze 之后再 cat：{same}",
+    ),
+    "stack.compare": (
+        "On the same inputs: cat gives {cat}, stack gives {stack}.",
+        "同样的输入：cat 得到 {cat}，stack 得到 {stack}。",
+    ),
+    "split.shape": ("Shape of t", "t 的形状"),
+    "split.size": ("split_size", "split_size"),
+    "split.chunks": ("chunks", "chunks"),
+    "split.pieces": (
+        "torch.split(t, {size}, dim={dim}) → {shapes}",
+        "torch.split(t, {size}, dim={dim}) → {shapes}",
+    ),
+    "split.parts": (
+        "torch.chunk(t, {chunks}, dim={dim}) → {shapes}",
+        "torch.chunk(t, {chunks}, dim={dim}) → {shapes}",
+    ),
+    "split.inverse": (
+        "torch.cat(pieces, dim={dim}) gives t back: {same}",
+        "torch.cat(pieces, dim={dim}) 还原出 t：{same}",
+    ),
     # -- home ----------------------------------------------------------------
     "home.title": ("Learn PyTorch by doing", "动手学 PyTorch"),
     "home.intro": (

@@ -28,7 +28,14 @@ def test_every_key_has_both_languages_with_the_same_placeholders(key):
 
 def test_chinese_is_really_chinese():
     # Strings that must be translated contain CJK characters; pure code/names may not.
-    untranslated = [k for k, v in STRINGS.items() if v["en"] == v["zh"] and len(v["en"]) > 12]
+    code_only = re.compile(r"^[\w.(){}=,:\s→…\[\]*-]+$")  # e.g. "torch.split(t, {size}) → {shapes}"
+    untranslated = [
+        k
+        for k, v in STRINGS.items()
+        if v["en"] == v["zh"]
+        and len(v["en"]) > 12
+        and not (code_only.match(v["en"]) and " " not in v["en"].split("(")[0])
+    ]
     assert untranslated == []
     assert re.search(r"[\u4e00-\u9fff]", t("home.title", "zh"))
 
@@ -39,16 +46,32 @@ def test_lookup_formats_and_falls_back_to_english():
 
 
 def _keys_used(path) -> set[str]:
+    """Literal keys passed to tr()/t()/coming_soon(), and the title/blurb keys in page tables."""
     keys = set()
     for node in ast.walk(ast.parse(path.read_text())):
-        if (
-            isinstance(node, ast.Constant)
-            and isinstance(node.value, str)
-            and re.fullmatch(r"[a-z_]+\.[a-z_0-9.]+", node.value)
-        ):
-            if not node.value.endswith(".py"):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") in {
+            "tr",
+            "t",
+            "coming_soon",
+        }:
+            for arg in node.args:
+                if (
+                    isinstance(arg, ast.Constant)
+                    and isinstance(arg.value, str)
+                    and "." in arg.value
+                ):
+                    keys.add(arg.value)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if re.fullmatch(r"(nav|blurb|plan|tab)\.[a-z_]+", node.value):
                 keys.add(node.value)
     return keys
+
+
+def test_broadcast_rules_are_translated():
+    from playground.shapes import explain_broadcast
+
+    rules = {s.rule for s in explain_broadcast((3, 1), (3, 4), (2, 1, 1)).steps} | {"incompatible"}
+    assert all(f"bc.rule.{r}" in STRINGS for r in rules)
 
 
 @pytest.mark.parametrize("path", UI_FILES, ids=lambda p: p.name)
