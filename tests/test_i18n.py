@@ -55,10 +55,8 @@ def _keys_used(path) -> set[str]:
             "coming_soon",
         }:
             for arg in node.args:
-                if (
-                    isinstance(arg, ast.Constant)
-                    and isinstance(arg.value, str)
-                    and "." in arg.value
+                if isinstance(arg, ast.Constant) and re.fullmatch(
+                    r"[a-z_]+\.[a-z_0-9.]+", str(arg.value)
                 ):
                     keys.add(arg.value)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
