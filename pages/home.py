@@ -7,17 +7,9 @@ import streamlit as st
 
 from playground.data import dataset_status
 from playground.device import environment_code, environment_info
-from playground.ui import page, show_code, tr
+from playground.ui import CHAPTERS, page, show_code, tr
 
-CARDS = [
-    ("pages/tensors.py", "nav.tensors", "blurb.tensors", ":material/grid_on:"),
-    ("pages/broadcasting.py", "nav.broadcasting", "blurb.broadcasting", ":material/view_column:"),
-    ("pages/autograd.py", "nav.autograd", "blurb.autograd", ":material/account_tree:"),
-    ("pages/data.py", "nav.data", "blurb.data", ":material/photo_library:"),
-    ("pages/layers.py", "nav.layers", "blurb.layers", ":material/layers:"),
-    ("pages/training.py", "nav.training", "blurb.training", ":material/trending_down:"),
-    ("pages/save_load.py", "nav.save_load", "blurb.save_load", ":material/save:"),
-]
+CARDS = [(f, title, f"blurb.{url}", icon) for f, url, title, icon in CHAPTERS]
 
 page()
 st.title(tr("home.title"))

@@ -163,13 +163,7 @@ def views_section() -> None:
     else:
         st.info(tr("views.copy"))
         st.plotly_chart(make_tensor_figure(v.result), key="views_copy")
-    show_code(
-        f"import torch\n\nt = torch.arange(math.prod({shape})).reshape({shape})\nresult = {op}\n"
-        "print(result.shape, result.stride(), result.is_contiguous())\n"
-        "print(result.untyped_storage().data_ptr() == t.untyped_storage().data_ptr())  # shares memory?\n".replace(
-            "import torch\n", "import math\nimport torch\n"
-        )
-    )
+    show_code(tns.view_code(shape, op))
 
 
 @st.fragment
@@ -203,12 +197,8 @@ def arithmetic_section() -> None:
         a.item()
     except RuntimeError as err:
         st.code(str(err), language="text")
-    dim_arg = "" if dim is None else f"dim={dim}, keepdim={keep}"
     show_code(
-        f"import torch\n\ng = torch.Generator().manual_seed({cfg.seed})\na = torch.randint(0, 5, ({n}, {k}), generator=g).float()\n"
-        f"b = torch.randint(0, 5, ({k}, {m}), generator=g).float()\nc = a @ b  # same as torch.matmul(a, b)\n"
-        f"out = torch.empty({n}, {m}); torch.matmul(a, b, out=out)\nelementwise = a * a  # same as a.mul(a)\n"
-        f"result = c[{i}, {j}].item(), a.{op}({dim_arg})\nprint(result)\n"
+        tns.arithmetic_code(n=n, k=k, m=m, i=i, j=j, op=op, dim=dim, keepdim=keep, seed=cfg.seed)
     )
 
 
@@ -228,10 +218,7 @@ def inplace_section() -> None:
     c[1].plotly_chart(make_tensor_figure(demo.after), key="ip_a")
     st.write(tr("inplace.autograd"))
     st.code(tns.autograd_inplace_error(), language="text")
-    show_code(
-        "import torch\n\na = torch.randn(3, requires_grad=True)\nb = a.sigmoid()  # saves its output for backward\n"
-        "b.add_(1)  # overwrites it in place\nb.sum().backward()  # RuntimeError: ... modified by an inplace operation\n"
-    )
+    show_code(tns.INPLACE_AUTOGRAD_CODE)
 
 
 @st.fragment
@@ -242,11 +229,7 @@ def numpy_section() -> None:
     st.code(f"t: {bridge.tensor}\nn: {bridge.array}", language="text")
     rows = [(op, shares) for op, shares in bridge.shares.items()]
     st.dataframe(pd.DataFrame(rows, columns=[tr("numpy.op"), tr("numpy.shares")]), hide_index=True)
-    show_code(
-        "import numpy as np\nimport torch\n\nt = torch.ones(5)\nn = t.numpy()\nt.add_(1)\nprint(n)  # [2. 2. 2. 2. 2.]\n"
-        "np.add(n, 1, out=n)\nprint(t)  # tensor([3., 3., 3., 3., 3.])\n"
-        "result = np.shares_memory(t.clone().numpy(), n)  # False: clone copies\n"
-    )
+    show_code(tns.NUMPY_BRIDGE_CODE)
 
 
 @st.fragment
@@ -272,12 +255,7 @@ def devices_section() -> None:
             ),
             hide_index=True,
         )
-    show_code(
-        f"import time\nimport torch\n\ndevice = {str(cfg.device)!r}\na = torch.randn({n}, {n}, device=device)\n"
-        "b = torch.randn_like(a)\na @ b  # warm-up\nif device.startswith('cuda'):\n    torch.cuda.synchronize()\n"
-        "start = time.perf_counter()\nresult = a @ b\nif device.startswith('cuda'):\n    torch.cuda.synchronize()\n"
-        "print(f'{(time.perf_counter() - start) * 1e3:.2f} ms')\n"
-    )
+    show_code(tns.matmul_timing_code(n, str(cfg.device)))
 
 
 tabs = st.tabs(

@@ -17,6 +17,8 @@ from playground.settings import limits
 
 __all__ = [
     "CREATORS",
+    "INPLACE_AUTOGRAD_CODE",
+    "NUMPY_BRIDGE_CODE",
     "Attributes",
     "IndexResult",
     "InplaceDemo",
@@ -24,16 +26,19 @@ __all__ = [
     "TensorSpec",
     "ViewResult",
     "attributes",
+    "arithmetic_code",
     "autograd_inplace_error",
     "create",
     "creation_code",
     "index_code",
     "index_tensor",
     "inplace_demo",
+    "matmul_timing_code",
     "matmul_cell",
     "numpy_bridge",
     "reduce",
     "time_matmul",
+    "view_code",
     "view_result",
 ]
 
@@ -277,6 +282,14 @@ def view_result(t: torch.Tensor, op: str) -> ViewResult:
     return ViewResult(out, shares, offsets, None)
 
 
+def view_code(shape: str, op: str) -> str:
+    return (
+        f"import math\nimport torch\n\nt = torch.arange(math.prod({shape})).reshape({shape})\nresult = {op}\n"
+        "print(result.shape, result.stride(), result.is_contiguous())\n"
+        "print(result.untyped_storage().data_ptr() == t.untyped_storage().data_ptr())  # shares memory?\n"
+    )
+
+
 # -- arithmetic ----------------------------------------------------------------------
 def matmul_cell(
     a: torch.Tensor, b: torch.Tensor, i: int, j: int
@@ -293,6 +306,19 @@ def reduce(t: torch.Tensor, op: str, *, dim: int | None, keepdim: bool) -> objec
         raise ExpressionError(f"Unknown reduction {op!r}.")
     text = f"t.{op}()" if dim is None else f"t.{op}(dim={dim}, keepdim={keepdim})"
     return evaluate(text, {"t": t.float() if op == "mean" else t})
+
+
+def arithmetic_code(
+    *, n: int, k: int, m: int, i: int, j: int, op: str, dim: int | None, keepdim: bool, seed: int
+) -> str:
+    dim_arg = "" if dim is None else f"dim={dim}, keepdim={keepdim}"
+    return (
+        f"import torch\n\ng = torch.Generator().manual_seed({seed})\n"
+        f"a = torch.randint(0, 5, ({n}, {k}), generator=g).float()\n"
+        f"b = torch.randint(0, 5, ({k}, {m}), generator=g).float()\nc = a @ b  # same as torch.matmul(a, b)\n"
+        f"out = torch.empty({n}, {m}); torch.matmul(a, b, out=out)\nelementwise = a * a  # same as a.mul(a)\n"
+        f"result = c[{i}, {j}].item(), a.{op}({dim_arg})\nprint(result)\n"
+    )
 
 
 # -- in-place ------------------------------------------------------------------------
@@ -331,6 +357,12 @@ def autograd_inplace_error() -> str:
     return ""
 
 
+INPLACE_AUTOGRAD_CODE = (
+    "import torch\n\na = torch.randn(3, requires_grad=True)\nb = a.sigmoid()  # saves its output for backward\n"
+    "b.add_(1)  # overwrites it in place\nb.sum().backward()  # RuntimeError: ... modified by an inplace operation\n"
+)
+
+
 # -- NumPy bridge ----------------------------------------------------------------------
 @dataclass(frozen=True)
 class NumpyBridge:
@@ -359,6 +391,13 @@ def numpy_bridge(*, device: torch.device | str = "cpu") -> NumpyBridge:
     return NumpyBridge(t, n, checks)
 
 
+NUMPY_BRIDGE_CODE = (
+    "import numpy as np\nimport torch\n\nt = torch.ones(5)\nn = t.numpy()\nt.add_(1)\nprint(n)  # [2. 2. 2. 2. 2.]\n"
+    "np.add(n, 1, out=n)\nprint(t)  # tensor([3., 3., 3., 3., 3.])\n"
+    "result = np.shares_memory(t.clone().numpy(), n)  # False: clone copies\n"
+)
+
+
 # -- devices -----------------------------------------------------------------------------
 def time_matmul(
     n: int, device: torch.device | str, *, repeat: int = 5
@@ -377,3 +416,12 @@ def time_matmul(
         copy = time_call(lambda: a_cpu.to(device), device=device, repeat=repeat).median
         synchronize(device)
     return compute, copy
+
+
+def matmul_timing_code(n: int, device: str) -> str:
+    return (
+        f"import time\nimport torch\n\ndevice = {device!r}\na = torch.randn({n}, {n}, device=device)\n"
+        "b = torch.randn_like(a)\na @ b  # warm-up\nif device.startswith('cuda'):\n    torch.cuda.synchronize()\n"
+        "start = time.perf_counter()\nresult = a @ b\nif device.startswith('cuda'):\n    torch.cuda.synchronize()\n"
+        "print(f'{(time.perf_counter() - start) * 1e3:.2f} ms')\n"
+    )

@@ -17,6 +17,7 @@ from playground.expr import ExpressionError
 from playground.i18n import LANGUAGES, t
 
 __all__ = [
+    "CHAPTERS",
     "Settings",
     "coming_soon",
     "current_lang",
@@ -29,6 +30,17 @@ __all__ = [
 ]
 
 DEFAULT_SEED = 0
+
+# (file, url path, title key, icon), in the tutorial's order. Home's card blurb is "blurb.<url path>".
+CHAPTERS = [
+    ("pages/tensors.py", "tensors", "nav.tensors", ":material/grid_on:"),
+    ("pages/broadcasting.py", "broadcasting", "nav.broadcasting", ":material/view_column:"),
+    ("pages/autograd.py", "autograd", "nav.autograd", ":material/account_tree:"),
+    ("pages/data.py", "data", "nav.data", ":material/photo_library:"),
+    ("pages/layers.py", "layers", "nav.layers", ":material/layers:"),
+    ("pages/training.py", "training", "nav.training", ":material/trending_down:"),
+    ("pages/save_load.py", "save_load", "nav.save_load", ":material/save:"),
+]
 
 
 @dataclass(frozen=True)
