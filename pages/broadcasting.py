@@ -55,10 +55,11 @@ def broadcast_section() -> None:
     st.plotly_chart(make_broadcast_figure(ex), key="bc_fig")
     if ex.result and len(shapes) >= 1 and sum(shapes[0]) <= 64:
         st.caption(tr("bc.expand"))
-        small = torch.arange(float(max(1, torch.Size(shapes[0]).numel()))).reshape(shapes[0])
+        small = torch.arange(float(max(1, torch.Size(shapes[0]).numel()))).reshape(ex.padded[0])
+        factors = tuple(r // s if s else 1 for r, s in zip(ex.result, ex.padded[0], strict=True))
         for op, t in (
-            ("expand", small.expand(ex.result)),
-            ("repeat", small.expand(ex.result).contiguous()),
+            (f"t0.expand{ex.result}", small.expand(ex.result)),
+            (f"t0.repeat{factors}", small.repeat(factors)),
         ):
             shares = t.untyped_storage().data_ptr() == small.untyped_storage().data_ptr()
             nbytes = t.untyped_storage().nbytes()
