@@ -54,7 +54,8 @@ def _mps_available() -> bool:
 
 def available_devices() -> list[DeviceInfo]:
     """CPU, then every CUDA device with its name and memory, then MPS if present."""
-    devices = [DeviceInfo("cpu", f"cpu ({torch.get_num_threads()} threads)", "cpu")]
+    n = torch.get_num_threads()
+    devices = [DeviceInfo("cpu", f"cpu · {n} thread{'' if n == 1 else 's'}", "cpu")]
     if torch.cuda.is_available():
         for i in range(torch.cuda.device_count()):
             props = torch.cuda.get_device_properties(i)
