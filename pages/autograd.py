@@ -1,7 +1,194 @@
-"""Placeholder until its chapter issue lands: says what is coming."""
+"""Chapter 3: Autograd. The real grad_fn graph, backward, a numerical check, and the rules live."""
 
 from __future__ import annotations
 
-from playground.ui import coming_soon
+import pandas as pd
+import streamlit as st
 
-coming_soon("nav.autograd", "blurb.autograd", "Automatic Differentiation with torch.autograd")
+from playground import autograd as ag
+from playground import autograd_concepts as cc
+from playground.expr import ExpressionError
+from playground.figures import make_tensor_figure
+from playground.graph_figure import make_descent_figure, make_graph_figure, summarize
+from playground.ui import lazy_tabs, page, show_code, show_error, tr
+
+cfg = page()
+st.title(tr("nav.autograd"))
+st.write(tr("ag.intro"))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def gradient_check(program: str, seed: int) -> ag.GradCheck:
+    return ag.numerical_check(ag.parse_program(program), seed)
+
+
+def _load_preset() -> None:
+    st.session_state["ag_program"] = ag.PRESETS[st.session_state["ag_preset"]]
+
+
+@st.fragment
+def graph_section() -> None:
+    c = st.columns([2, 1])
+    preset = c[0].selectbox(
+        tr("ag.preset"),
+        list(ag.PRESETS),
+        format_func={k: tr(f"ag.preset.{k}") for k in ag.PRESETS}.__getitem__,
+        key="ag_preset",
+        on_change=_load_preset,
+    )
+    run_backward = c[1].toggle(tr("ag.backward"), value=True, key="ag_backward")
+    st.session_state.setdefault("ag_program", ag.PRESETS[preset])
+    program = st.text_area(
+        tr("ag.program"), key="ag_program", height=200, help=tr("ag.program_help")
+    )
+    try:
+        statements = ag.parse_program(program)
+        comp = ag.run_program(
+            statements, device=cfg.device, generator=ag.make_generator(cfg.device, cfg.seed)
+        )
+        graph = ag.extract_graph(comp)
+        result = ag.backward(comp, graph) if run_backward else None
+    except ExpressionError as err:
+        show_error(err)
+        return
+    st.plotly_chart(make_graph_figure(graph, result.node_grads if result else None), key="ag_g")
+    n_leaves = sum(n.kind == "leaf" for n in graph.nodes)
+    ops, skipped = len(graph.nodes) - n_leaves, graph.skipped_inputs
+    st.caption(tr("ag.graph_caption", ops=ops, leaves=n_leaves, skipped=skipped))
+    show_code(ag.computation_code(comp, cfg.seed, cfg.device))
+    if result is None:
+        return
+    if result.vector is not None:
+        st.info(tr("ag.nonscalar", n=comp.output.numel()), icon=":material/info:")
+    grads_and_check(program, result)
+
+
+def grads_and_check(program: str, result: ag.BackwardResult) -> None:
+    if not result.grads:
+        st.warning(tr("ag.no_leaves"), icon=":material/warning:")
+        return
+    left, right = st.columns([3, 2])
+    with left:
+        st.subheader(tr("ag.grads"))
+        for name, grad in result.grads.items():
+            st.markdown(f"`{name}.grad` · shape {tuple(grad.shape)}")
+            st.plotly_chart(make_tensor_figure(grad), key=f"ag_grad_{name}")
+    with right:
+        st.subheader(tr("ag.check"))
+        try:
+            check = gradient_check(program, cfg.seed)
+        except ExpressionError as err:
+            show_error(err)
+            return
+        st.metric(tr("ag.check_metric"), f"{check.max_abs_diff:.2e}")
+        st.caption(tr("ag.check_caption", checked=check.checked, total=check.total))
+        if check.ok:
+            st.success(tr("ag.check_ok"), icon=":material/check_circle:")
+        else:
+            st.warning(tr("ag.check_bad"), icon=":material/warning:")
+        rows = [(n, f"{d:.2e}") for n, d in check.per_leaf().items()]
+        st.dataframe(pd.DataFrame(rows, columns=["leaf", "max |diff|"]), hide_index=True)
+
+
+def printed(text: object) -> None:
+    """What PyTorch printed, warned or raised, as plain wrapped text."""
+    st.code(str(text), "text", wrap_lines=True)
+
+
+def concept(title: str, text: str | None = None) -> None:
+    st.subheader(tr(title))
+    if text:
+        st.write(tr(text))
+
+
+@st.fragment
+def concepts_section() -> None:
+    seed = cfg.seed
+    concept("ag.flags", "ag.flags_text")
+    st.dataframe(pd.DataFrame([r.__dict__ for r in cc.flags_demo(seed)]), hide_index=True)
+    show_code(cc.flags_code(seed))
+
+    concept("ag.leaf", "ag.leaf_text")
+    leaf = cc.leaf_grad_demo(seed)
+    printed(f"w.grad = {leaf.w_grad}\ny.grad = {leaf.y_grad_before}\n\n{leaf.warning}")
+    st.write(tr("ag.leaf_retained"))
+    printed(f"y.grad = {leaf.y_grad_retained}")
+    show_code(cc.leaf_grad_code(seed))
+
+    concept("ag.accumulate", "ag.accumulate_text")
+    acc = cc.accumulate_demo(seed)
+    steps = {"ag.first": acc.first, "ag.second": acc.second, "ag.zeroed": acc.zeroed}
+    for col, (key, value) in zip(st.columns(3), steps.items(), strict=True):
+        col.caption(tr(key))
+        col.code(summarize(value), "text")
+    show_code(cc.accumulate_code(seed))
+
+    concept("ag.retain")
+    rg = cc.retain_graph_demo(seed)
+    printed(rg.error)
+    st.write(tr("ag.retain_text"))
+    printed(f"w.grad = {rg.with_retain}")
+    show_code(cc.retain_graph_code(seed))
+
+    concept("ag.nograd", "ag.nograd_text")
+    st.dataframe(pd.DataFrame([cc.no_grad_demo(seed).__dict__]), hide_index=True)
+    show_code(cc.no_grad_code(seed))
+
+
+@st.fragment
+def jacobian_section() -> None:
+    seed = cfg.seed
+    concept("ag.vjp", "ag.vjp_text")
+    v = cc.vjp_demo(seed)
+    cols = st.columns([2, 1, 1])
+    cols[0].plotly_chart(make_tensor_figure(v.jacobian, title="J = ∂y/∂x"), key="ag_jac")
+    cols[1].plotly_chart(make_tensor_figure(v.jtv, title="Jᵀv"), key="ag_jtv")
+    cols[2].plotly_chart(make_tensor_figure(v.x_grad, title="x.grad"), key="ag_xg")
+    st.caption(tr("ag.vjp_diff", diff=v.max_abs_diff, n=v.doublings))
+    show_code(cc.vjp_code(seed))
+
+    concept("ag.dynamic", "ag.dynamic_text")
+    scales = (1.0, st.select_slider(tr("ag.scale"), cc.SCALES, value=100.0, key="ag_scale"))
+    cols = st.columns(2)
+    for k, (col, scale) in enumerate(zip(cols, scales, strict=True)):
+        x, y, n = cc.dynamic_program(seed, scale)
+        col.markdown(tr("ag.run_ops", scale=scale, n=n))
+        col.plotly_chart(make_graph_figure(ag.graph_of(y, {"x": x})), key=f"ag_dyn{k}")
+    show_code(cc.dynamic_graph_code(seed, scales))
+
+
+@st.fragment
+def descent_section() -> None:
+    st.write(tr("ag.gd_text"))
+    c = st.columns(2)
+    lr = c[0].select_slider(
+        tr("ag.lr"), cc.LEARNING_RATES, value=0.1, key="ag_lr", bind="query-params"
+    )
+    steps = c[1].slider(tr("ag.steps"), 5, 300, 60, key="ag_steps", bind="query-params")
+    fit = cc.fit_line(lr, steps, cfg.seed)
+    if fit.diverged_at is not None:
+        st.error(tr("ag.diverged", step=fit.diverged_at, lr=lr), icon=":material/trending_up:")
+    gw, gb, surface = cc.loss_surface(cfg.seed, fit.path, fit.best)
+    st.plotly_chart(
+        make_descent_figure(fit.path, fit.losses, gw, gb, surface, best=fit.best), key="ag_gd"
+    )
+    m = st.columns(3)
+    m[0].metric(tr("ag.final"), "{:.3f}, {:.3f}".format(*fit.path[-1]))
+    m[1].metric(tr("ag.best"), "{:.3f}, {:.3f}".format(*fit.best))
+    m[2].metric(tr("ag.final_loss"), f"{fit.final_loss:.4g}")
+    show_code(cc.descent_code(lr, steps, cfg.seed))
+
+
+def concepts() -> None:
+    concepts_section()
+    jacobian_section()
+
+
+lazy_tabs(
+    "ag_tab",
+    [
+        ("ag.tab.graph", graph_section),
+        ("ag.tab.concepts", concepts),
+        ("ag.tab.descent", descent_section),
+    ],
+)

@@ -9,7 +9,7 @@ import torch
 from playground import shapes as shp
 from playground.expr import ExpressionError
 from playground.figures import make_broadcast_figure, make_join_figure
-from playground.ui import page, show_code, show_error, tr
+from playground.ui import lazy_tabs, page, show_code, show_error, tr
 
 cfg = page()
 Q = {"bind": "query-params"}
@@ -159,9 +159,12 @@ def split_section() -> None:
     show_code(shp.split_code(shape, split_size=int(size), chunks=int(chunks), dim=dim))
 
 
-tabs = st.tabs([tr(k) for k in ("tab.broadcast", "tab.cat", "tab.stack", "tab.split")])
-for tab, section in zip(
-    tabs, (broadcast_section, cat_section, stack_section, split_section), strict=True
-):
-    with tab:
-        section()
+lazy_tabs(
+    "b_tab",
+    [
+        ("tab.broadcast", broadcast_section),
+        ("tab.cat", cat_section),
+        ("tab.stack", stack_section),
+        ("tab.split", split_section),
+    ],
+)

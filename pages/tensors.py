@@ -15,7 +15,7 @@ from playground.figures import (
     make_storage_figure,
     make_tensor_figure,
 )
-from playground.ui import page, show_code, show_error, tr
+from playground.ui import lazy_tabs, page, show_code, show_error, tr
 
 cfg = page()
 Q = {"bind": "query-params"}
@@ -258,32 +258,15 @@ def devices_section() -> None:
     show_code(tns.matmul_timing_code(n, str(cfg.device)))
 
 
-tabs = st.tabs(
+lazy_tabs(
+    "t_tab",
     [
-        tr(k)
-        for k in (
-            "tab.create",
-            "tab.index",
-            "tab.views",
-            "tab.arith",
-            "tab.inplace",
-            "tab.numpy",
-            "tab.devices",
-        )
-    ]
+        ("tab.create", create_section),
+        ("tab.index", index_section),
+        ("tab.views", views_section),
+        ("tab.arith", arithmetic_section),
+        ("tab.inplace", inplace_section),
+        ("tab.numpy", numpy_section),
+        ("tab.devices", devices_section),
+    ],
 )
-for tab, section in zip(
-    tabs,
-    (
-        create_section,
-        index_section,
-        views_section,
-        arithmetic_section,
-        inplace_section,
-        numpy_section,
-        devices_section,
-    ),
-    strict=True,
-):
-    with tab:
-        section()

@@ -257,6 +257,137 @@ _TABLE: dict[str, tuple[str, str]] = {
     "home.where": ("Where / why", "位置 / 原因"),
     "home.yes": ("yes", "是"),
     "home.no": ("no", "否"),
+    # -- Autograd ----------------------------------------------------------------
+    "ag.intro": (
+        "torch.autograd records every operation on tensors that require grad, as a graph of "
+        "grad_fn nodes. backward() walks that graph from the output to the leaves and fills "
+        "each leaf's .grad. Everything below is the graph PyTorch really built.",
+        "torch.autograd 会把对 requires_grad 张量的每个运算记录成由 grad_fn 节点组成的图。"
+        "backward() 从输出沿着这张图走到叶子节点，并填好每个叶子的 .grad。下面展示的都是 "
+        "PyTorch 实际构建的图。",
+    ),
+    "ag.tab.graph": ("Graph & backward", "计算图与反向传播"),
+    "ag.tab.concepts": ("Concepts, live", "核心概念（实时演示）"),
+    "ag.tab.descent": ("Gradient descent by hand", "手写梯度下降"),
+    "ag.preset": ("Start from", "从这里开始"),
+    "ag.preset.tutorial": ("Tutorial: one-layer net with BCE loss", "教程：单层网络 + BCE 损失"),
+    "ag.preset.blitz": ("Blitz: out = mean(3 (x + 2)²)", "60 分钟入门：out = mean(3 (x + 2)²)"),
+    "ag.preset.mlp": ("A small MLP forward pass", "一个小型 MLP 的前向传播"),
+    "ag.preset.mse": ("MSE on a tiny dataset", "小数据集上的 MSE"),
+    "ag.program": ("Program: one `name = expression` per line", "程序：每行一个 `名字 = 表达式`"),
+    "ag.program_help": (
+        "Use torch.* and F.* functions. Give leaves requires_grad=True. The last line is the "
+        "output that backward() starts from.",
+        "可以使用 torch.* 与 F.* 函数。给叶子张量加上 requires_grad=True。最后一行是输出，"
+        "backward() 从它开始。",
+    ),
+    "ag.backward": ("Call backward()", "调用 backward()"),
+    "ag.graph_caption": (
+        "Op nodes: {ops}. Leaves: {leaves}. Arrows follow next_functions, the direction "
+        "backward() runs; labels are tensor shapes. Hover a node for its value and gradient. "
+        "{skipped} inputs need no gradient and are not in the graph.",
+        "运算节点：{ops} 个；叶子：{leaves} 个。箭头沿 next_functions 方向，也就是 backward() 的"
+        "方向；标签是张量形状。把鼠标移到节点上可看到它的值和梯度。有 {skipped} 个输入不需要"
+        "梯度，因此不在图中。",
+    ),
+    "ag.nonscalar": (
+        "The output has {n} elements, so backward() needs a vector v: like the blitz, v = ones.",
+        "输出有 {n} 个元素，因此 backward() 需要一个向量 v：和 60 分钟入门一样，取 v = ones。",
+    ),
+    "ag.grads": ("Gradients of the leaves (.grad)", "叶子节点的梯度 (.grad)"),
+    "ag.check": ("Numerical check", "数值检验"),
+    "ag.check_caption": (
+        "Central differences in float64 against autograd in float64, on {checked} of {total} "
+        "elements.",
+        "在 float64 下用中心差分与 autograd (float64) 对比，检查了 {total} 个元素中的 {checked} 个。",
+    ),
+    "ag.check_metric": ("max |autograd − numerical|", "max |autograd − 数值|"),
+    "ag.check_ok": ("Autograd agrees with the numerical gradient.", "autograd 与数值梯度一致。"),
+    "ag.check_bad": (
+        "The two differ by more than 1e-6: a non-smooth point (relu at 0, abs, round) can do that.",
+        "两者相差超过 1e-6：不光滑的点（0 处的 relu、abs、round）可能导致这种情况。",
+    ),
+    "ag.no_leaves": (
+        "No leaf has requires_grad=True, so backward() has nothing to fill.",
+        "没有叶子张量设置 requires_grad=True，backward() 无处可写。",
+    ),
+    "ag.flags": (
+        "requires_grad spreads; leaves have no grad_fn",
+        "requires_grad 会传播；叶子没有 grad_fn",
+    ),
+    "ag.flags_text": (
+        "A result requires grad if any input does. Tensors you create are leaves: grad_fn is None.",
+        "只要有一个输入需要梯度，结果就需要梯度。你直接创建的张量是叶子：grad_fn 为 None。",
+    ),
+    "ag.leaf": (".grad lives on leaves", ".grad 只保存在叶子上"),
+    "ag.leaf_text": (
+        "After backward, w.grad is filled. y = w * 2 is not a leaf: y.grad is None and PyTorch warns:",
+        "backward 之后 w.grad 有值。y = w * 2 不是叶子：y.grad 为 None，PyTorch 会警告：",
+    ),
+    "ag.leaf_retained": (
+        "With y.retain_grad(), y.grad is kept:",
+        "调用 y.retain_grad() 后，y.grad 被保留：",
+    ),
+    "ag.accumulate": ("Gradients accumulate", "梯度会累加"),
+    "ag.accumulate_text": (
+        "Two backward() calls add up in .grad; that is why training loops call zero_grad().",
+        "两次 backward() 的结果会在 .grad 中相加；这就是训练循环要调用 zero_grad() 的原因。",
+    ),
+    "ag.first": ("after 1st backward", "第 1 次 backward 后"),
+    "ag.second": ("after 2nd backward", "第 2 次 backward 后"),
+    "ag.zeroed": ("after grad.zero_()", "grad.zero_() 之后"),
+    "ag.retain": ("The graph is freed after backward", "backward 之后计算图会被释放"),
+    "ag.retain_text": (
+        "A second backward() through the same graph raises PyTorch's error; retain_graph=True "
+        "keeps the graph, and the two gradients add up to:",
+        "对同一张图第二次调用 backward() 会报错；retain_graph=True 会保留计算图，两次梯度相加为：",
+    ),
+    "ag.nograd": ("torch.no_grad() and detach()", "torch.no_grad() 与 detach()"),
+    "ag.nograd_text": (
+        "Inside no_grad nothing is recorded: use it for inference and for updating weights by "
+        "hand. detach() shares memory but leaves the graph: use it for frozen parameters and "
+        "for plotting.",
+        "在 no_grad 中不会记录任何运算：推理和手动更新权重时使用。detach() 共享内存但脱离计算图："
+        "用于冻结参数和绘图。",
+    ),
+    "ag.vjp": ("Vector-Jacobian products", "向量-雅可比积"),
+    "ag.vjp_text": (
+        "y is not a scalar, so y.backward(v) computes Jᵀv without ever building J. Here is the "
+        "full Jacobian from torch.autograd.functional.jacobian, and the check that Jᵀv equals "
+        "x.grad.",
+        "y 不是标量，y.backward(v) 计算 Jᵀv，而不会真的构造 J。下面是用 "
+        "torch.autograd.functional.jacobian 求出的完整雅可比矩阵，并验证 Jᵀv 等于 x.grad。",
+    ),
+    "ag.vjp_diff": (
+        "max |Jᵀv − x.grad| = {diff:.2e}, after {n} doublings",
+        "max |Jᵀv − x.grad| = {diff:.2e}，共翻倍 {n} 次",
+    ),
+    "ag.dynamic": ("The graph is dynamic", "计算图是动态的"),
+    "ag.dynamic_text": (
+        "The blitz's loop doubles y while its norm is below 1000, so the number of ops depends "
+        "on the data. Each run records its own graph:",
+        "60 分钟入门中的循环在 y 的范数小于 1000 时不断翻倍，所以运算次数取决于数据。"
+        "每次运行都会记录自己的计算图：",
+    ),
+    "ag.scale": ("Scale of x", "x 的缩放"),
+    "ag.run_ops": ("x × {scale}: {n} MulBackward0 nodes", "x × {scale}：{n} 个 MulBackward0 节点"),
+    "ag.gd_text": (
+        "Fit y = w·x + b to 12 noisy points: loss.backward(), then w -= lr * w.grad under "
+        "torch.no_grad(), then zero the gradients. The star is the exact least-squares answer.",
+        "用 y = w·x + b 拟合 12 个带噪声的点：loss.backward()，然后在 torch.no_grad() 中执行 "
+        "w -= lr * w.grad，再把梯度清零。星号是最小二乘的精确解。",
+    ),
+    "ag.lr": ("Learning rate lr", "学习率 lr"),
+    "ag.steps": ("Steps", "步数"),
+    "ag.diverged": (
+        "Diverged at step {step}: the loss grew without bound (it would be inf or NaN next). "
+        "lr = {lr} is too large for this problem; try below 1.",
+        "在第 {step} 步发散：损失无限增长（接下来会变成 inf 或 NaN）。lr = {lr} 对这个问题太大了，"
+        "试试小于 1 的值。",
+    ),
+    "ag.final": ("final w, b", "最终 w, b"),
+    "ag.best": ("least squares w, b", "最小二乘 w, b"),
+    "ag.final_loss": ("final loss", "最终损失"),
     # -- chapter blurbs (Home cards and coming-soon pages) --------------------
     "blurb.tensors": (
         "Create tensors, see their memory, index, reshape and do arithmetic.",

@@ -7,6 +7,7 @@ language, ``show_code`` under every result and ``show_error`` for refusals.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import streamlit as st
@@ -21,6 +22,7 @@ __all__ = [
     "Settings",
     "coming_soon",
     "current_lang",
+    "lazy_tabs",
     "page",
     "settings",
     "show_code",
@@ -131,6 +133,15 @@ def settings() -> Settings:
     seed = int(st.session_state.get("seed", DEFAULT_SEED))
     torch.manual_seed(seed)
     return Settings(device=device, seed=seed, lang=current_lang())
+
+
+def lazy_tabs(key: str, sections: Sequence[tuple[str, Callable[[], None]]]) -> None:
+    """Tabs whose sections run only while open; the address bar remembers the open one."""
+    tabs = st.tabs([tr(title) for title, _ in sections], key=key, bind="query-params")
+    for tab, (_, section) in zip(tabs, sections, strict=True):
+        with tab:
+            if tab.open:
+                section()
 
 
 def show_code(code: str) -> None:

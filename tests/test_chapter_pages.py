@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from playground.autograd_concepts import fit_line
 from tests.apptest import open_page, texts
 
 
@@ -13,8 +14,15 @@ def _interact(at, kind: str, key: str, value: object):
     return at
 
 
+# Tabs run lazily: a test opens the tab that holds its widget.
+INDEX = {"t_tab": "Index & slice"}
+VIEWS = {"t_tab": "Views & reshaping"}
+CAT = {"b_tab": "cat"}
+DESCENT = {"ag_tab": "Gradient descent by hand"}
+
+
 def test_tensors_page_updates_the_index_result():
-    at = open_page("pages/tensors.py")
+    at = open_page("pages/tensors.py", **INDEX)
     assert any("torch.tensor" in c.value for c in at.code)
     _interact(at, "text_input", "t_index", "[t > 5]")
     assert "t[t > 5] → shape (7,)" in texts(at)
@@ -32,7 +40,7 @@ def test_tensors_page_updates_the_index_result():
     ],
 )
 def test_tensors_page_explains_hostile_input(kind, key, value, message):
-    at = open_page("pages/tensors.py")
+    at = open_page("pages/tensors.py", **(INDEX if key == "t_index" else {}))
     if key == "t_shape":
         _interact(at, "selectbox", "t_creator", "zeros")
     _interact(at, kind, key, value)
@@ -41,7 +49,7 @@ def test_tensors_page_explains_hostile_input(kind, key, value, message):
 
 
 def test_views_tab_explains_view_on_a_non_contiguous_tensor():
-    at = open_page("pages/tensors.py")
+    at = open_page("pages/tensors.py", **VIEWS)
     _interact(at, "selectbox", "t_view", "t.T.view(-1)")
     body = texts(at)
     assert "view size is not compatible" in body and ".contiguous()" in body
@@ -66,8 +74,62 @@ def test_broadcasting_page_explains_hostile_shapes(value, message):
 
 
 def test_cat_tab_reports_the_tutorial_shape_and_mismatches():
-    at = open_page("pages/broadcasting.py")
+    at = open_page("pages/broadcasting.py", **CAT)
     assert "torch.cat(…, dim=1) → (3, 6)" in texts(at)
     _interact(at, "text_input", "cat_shapes", "(3, 4), (2, 2)")
     body = texts(at)
     assert "dimension 0" in body and "PyTorch says" in body
+
+
+def test_autograd_page_shows_graph_gradients_and_check():
+    at = open_page("pages/autograd.py")
+    body = texts(at)
+    assert "Op nodes: 4. Leaves: 2." in body
+    assert "Autograd agrees with the numerical gradient." in body
+    assert any("loss.backward()" in c.value for c in at.code)
+    _interact(at, "selectbox", "ag_preset", "blitz")
+    assert "x = torch.ones(2, 2, requires_grad=True)" in at.text_area(key="ag_program").value
+    assert "Op nodes: 4. Leaves: 1." in texts(at)
+
+
+@pytest.mark.parametrize(
+    ("program", "message"),
+    [
+        ("x = torch.ones(3, dtype=torch.long, requires_grad=True)", "floating point"),
+        ("x = torch.ones(100000, 100000, requires_grad=True)", "Nothing was allocated"),
+        ("w = torch.randn(3, requires_grad=True)\ni = torch.argmax(w)", "no grad_fn"),
+        ("y = q * 2", "'q'"),
+        ("import os", "name = expression"),
+    ],
+)
+def test_autograd_page_explains_bad_programs(program, message):
+    at = open_page("pages/autograd.py")
+    _interact(at, "text_area", "ag_program", program)
+    assert message in texts(at)
+    assert at.title[0].value
+
+
+def test_autograd_page_reports_divergence():
+    at = open_page("pages/autograd.py", **DESCENT)
+    _interact(at, "select_slider", "ag_lr", 1.5)
+    assert "Diverged at step" in texts(at)
+
+
+def test_lazy_tabs_run_only_the_open_section():
+    at = open_page("pages/autograd.py")
+    assert "Op nodes" in texts(at)
+    assert "final loss" not in [m.label for m in at.metric]
+    at = open_page("pages/autograd.py", **DESCENT)
+    assert "Op nodes" not in texts(at)
+    metrics = {m.label: m.value for m in at.metric}
+    w, b = (float(v) for v in metrics["least squares w, b"].split(","))
+    best = fit_line(0.1, 60, 0).best  # the page's defaults: lr 0.1, 60 steps, seed 0
+    assert (w, b) == pytest.approx(best, abs=1e-3)
+
+
+def test_autograd_concepts_tab_shows_real_errors_and_warnings():
+    at = open_page("pages/autograd.py", ag_tab="Concepts, live")
+    body = texts(at)
+    assert "Trying to backward through the graph a second time" in body
+    assert "is not a leaf Tensor" in body
+    assert "MulBackward0 nodes" in body

@@ -53,6 +53,7 @@ def _keys_used(path) -> set[str]:
             "tr",
             "t",
             "coming_soon",
+            "concept",
         }:
             for arg in node.args:
                 if isinstance(arg, ast.Constant) and re.fullmatch(
@@ -60,7 +61,7 @@ def _keys_used(path) -> set[str]:
                 ):
                     keys.add(arg.value)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if re.fullmatch(r"(nav|blurb|plan|tab)\.[a-z_]+", node.value):
+            if re.fullmatch(r"(nav|blurb|plan|tab|ag)\.[a-z_.]*[a-z_]", node.value):
                 keys.add(node.value)
     return keys
 
