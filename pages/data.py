@@ -1,7 +1,188 @@
-"""Placeholder until its chapter issue lands: says what is coming."""
+"""Chapter 4: Data. Datasets (offline, torchvision, yours), transforms v2 and DataLoader batches."""
 
 from __future__ import annotations
 
-from playground.ui import coming_soon
+import streamlit as st
+import torch
 
-coming_soon("nav.data", "plan.data", "Datasets & DataLoaders")
+from playground import loading as ld
+from playground.data import (
+    DATASETS,
+    DatasetError,
+    ImageDataset,
+    data_root,
+    is_available,
+    load_dataset,
+)
+from playground.figures import make_tensor_figure
+from playground.ui import lazy_tabs, page, show_code, show_error, tr
+from playground.upload import CUSTOM_DATASET_CODE, UploadError, read_image_zip
+
+cfg = page()
+st.title(tr("nav.data"))
+st.write(tr("data.intro"))
+UPLOAD = "upload"
+CUDA = torch.cuda.is_available()
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def shared_dataset(name: str, train: bool) -> ImageDataset:
+    """Decoded once per server and shared by every session: never mutate it."""
+    return load_dataset(name, train=train)
+
+
+def _use_offline() -> None:
+    st.session_state["d_name"] = "offline"
+
+
+def choose_dataset() -> tuple[str, ImageDataset | None]:
+    options = [*DATASETS, UPLOAD] if "d_uploaded" in st.session_state else list(DATASETS)
+    labels = {k: DATASETS[k].title if k in DATASETS else tr("data.tab.upload") for k in options}
+    c = st.columns([2, 1])
+    name = c[0].selectbox(
+        tr("data.dataset"),
+        options,
+        format_func=labels.__getitem__,
+        key="d_name",
+        bind="query-params",
+    )
+    train = c[1].toggle(tr("data.split_train"), value=True, key="d_train")
+    if name == UPLOAD:
+        return name, st.session_state["d_uploaded"]
+    st.caption(DATASETS[name].description)
+    if name != "offline" and not is_available(name, data_root(), train):
+        st.warning(tr("data.missing"), icon=":material/cloud_off:")
+        b = st.columns(2)
+        b[1].button(tr("data.use_offline"), icon=":material/offline_bolt:", on_click=_use_offline)
+        if not b[0].button(tr("data.download"), icon=":material/download:"):
+            return name, None
+        with st.spinner(tr("data.downloading", name=name)):
+            try:
+                load_dataset(name, train=train, download=True)
+            except DatasetError as err:
+                show_error(err)
+                return name, None
+    try:
+        ds = shared_dataset(name, train)
+    except DatasetError as err:
+        show_error(err)
+        return name, None
+    shape = tuple(ds.images.shape[1:])
+    mb = ds.nbytes / 2**20
+    st.caption(tr("data.facts", n=len(ds), shape=shape, classes=len(ds.classes), mb=mb))
+    return name, ds
+
+
+name, ds = choose_dataset()
+
+
+def labels_of(idx: list[int]) -> list[str]:
+    return [ds.classes[int(ds.targets[i])] for i in idx]
+
+
+@st.fragment
+def browse_section() -> None:
+    shuffle = st.session_state.setdefault("d_shuffle", 0)
+    if st.button(tr("data.reshuffle"), icon=":material/shuffle:"):
+        st.session_state["d_shuffle"] = shuffle = shuffle + 1
+    idx = ld.sample_indices(len(ds), 9, cfg.seed * 1000 + shuffle)
+    left, right = st.columns([1, 1])
+    left.plotly_chart(ld.make_grid_figure(ds.images[idx], labels_of(idx)), key="d_grid")
+    with right:
+        st.caption(tr("data.classes"))
+        counts = ds.class_counts().tolist()
+        st.plotly_chart(ld.make_bar_figure(list(ds.classes), counts), key="d_classes")
+        st.caption(tr("data.pixels"))
+        centres, hist = ld.pixel_histogram(ds.images)
+        st.plotly_chart(ld.make_bar_figure(centres, hist, height=220), key="d_pixels")
+    i = st.number_input(tr("data.inspect"), 0, len(ds) - 1, idx[0], key="d_index")
+    facts = ld.sample_facts(ds, i)
+    st.caption(tr("data.sample_facts", **facts))
+    st.plotly_chart(make_tensor_figure(ds[i][0].float().mean(0)), key="d_one")
+    show_code(ld.browse_code(name, cfg.seed * 1000 + shuffle))
+
+
+@st.fragment
+def transforms_section() -> None:
+    idx = ld.sample_indices(len(ds), 6, cfg.seed)
+    raw = ds.images[idx]
+    floats = ld.to_float()(raw)
+    st.write(tr("data.totensor"))
+    c = st.columns(2)
+    for col, key, values in ((c[0], "data.before", raw), (c[1], "data.after", floats)):
+        col.caption(tr(key))
+        x, y = ld.pixel_histogram(values)
+        col.plotly_chart(ld.make_bar_figure(x, y, height=200), key=f"d_h_{key}")
+    if st.toggle(tr("data.normalize"), key="d_norm"):
+        st.info(tr("data.normalized", **ld.normalize_report(ds)))
+    label = int(ds.targets[idx[0]])
+    st.write(tr("data.onehot", label=label))
+    st.code(str(ld.one_hot(label, len(ds.classes))), "text")
+    aug = st.selectbox(tr("data.augment"), list(ld.AUGMENTATIONS), key="d_aug")
+    after = ld.augment(raw, aug, cfg.seed)
+    both = torch.cat([raw, after])
+    st.plotly_chart(ld.make_grid_figure(both, cols=6, height=300), key="d_aug_fig")
+    st.caption(tr("data.v2_note"))
+    show_code(ld.transforms_code(aug))
+
+
+@st.fragment
+def loader_section() -> None:
+    c = st.columns(3)
+    sizes = [1, 4, 8, 16, 32, 64, 128, 256]
+    cfg_loader = ld.LoaderSettings(
+        batch_size=c[0].select_slider(tr("data.batch_size"), sizes, 64, key="d_bs"),
+        shuffle=c[1].toggle("shuffle", True, key="d_shuffle_on"),
+        drop_last=c[1].toggle("drop_last", False, key="d_drop"),
+        seed=cfg.seed,
+        pin_memory=c[2].toggle("pin_memory", False, key="d_pin", disabled=not CUDA),
+        custom_collate=c[2].toggle(tr("data.custom_collate"), False, key="d_collate"),
+    )
+    b = ld.first_batch(ds, cfg_loader)
+    shapes = {
+        "images": f"torch.Size({list(b.image_shape)})",
+        "labels": f"torch.Size({list(b.label_shape)})",
+    }
+    st.success(tr("data.batch", **shapes, dtype=b.image_dtype, n=b.n_batches, last=b.last_batch))
+    left, right = st.columns([3, 2])
+    left.plotly_chart(ld.make_grid_figure(b.images[:64], cols=8), key="d_batch")
+    counts = b.label_counts(len(ds.classes))
+    right.plotly_chart(ld.make_bar_figure(list(ds.classes), counts), key="d_batch_labels")
+    n = ld.assignment_size(len(ds), cfg_loader.batch_size)
+    st.caption(tr("data.assignment", n=n))
+    epochs = ld.batch_assignment(n, cfg_loader)
+    st.plotly_chart(ld.make_assignment_figure(epochs, n), key="d_assign")
+    if st.button(tr("data.workers"), icon=":material/timer:"):
+        with st.spinner():
+            times = ld.time_workers(ds, (0, 2), max_samples=4096)
+        text = ", ".join(f"num_workers={w}: {s:.2f} s" for w, s in times.items())
+        st.info(tr("data.workers_result", n=min(len(ds), 4096), times=text))
+    expr = f"load_dataset({name!r}, train=True)" if name != UPLOAD else "your_dataset"
+    show_code(ld.loader_code(expr, cfg_loader))
+
+
+def upload_section() -> None:
+    file = st.file_uploader(
+        tr("data.upload"), type=["zip"], help=tr("data.upload_help"), key="d_zip"
+    )
+    if file is not None:
+        try:
+            uploaded = read_image_zip(file.getvalue())
+        except UploadError as err:
+            show_error(err)
+        else:
+            st.session_state["d_uploaded"] = uploaded  # private to this session
+            st.success(tr("data.uploaded", n=len(uploaded), classes=len(uploaded.classes)))
+    show_code(CUSTOM_DATASET_CODE)
+
+
+if ds is not None:
+    lazy_tabs(
+        "d_tab",
+        [
+            ("data.tab.browse", browse_section),
+            ("data.tab.transforms", transforms_section),
+            ("data.tab.loader", loader_section),
+            ("data.tab.upload", upload_section),
+        ],
+    )

@@ -1,46 +1,302 @@
-"""Datasets ("Datasets & DataLoaders" chapter): where they live and which work offline.
+"""Datasets ("Datasets & DataLoaders" chapter): the shared data layer of the app.
 
-The torchvision datasets keep their own raw layout under the data folder
-(``PLAYGROUND_DATA_DIR``, default ``~/.cache/pytorch-playground``), exactly
-where ``torchvision.datasets.X(root, download=True)`` puts them.
+Every dataset here is an :class:`ImageDataset`: a real ``torch.utils.data.Dataset``
+over uint8 images ``(N, C, H, W)`` decoded once, plus targets and class names.
+
+* ``offline``: ten classes of shapes drawn with Pillow from a seed. It needs no
+  file and no network, so the app works anywhere.
+* FashionMNIST, MNIST and CIFAR-10 come from torchvision. Their files keep
+  torchvision's own raw layout under the data folder (``PLAYGROUND_DATA_DIR``,
+  default ``~/.cache/pytorch-playground``), exactly where
+  ``torchvision.datasets.X(root, download=True)`` puts them. A file lock makes
+  one server download each dataset once, however many users click at once.
 """
 
 from __future__ import annotations
 
+import contextlib
+import math
+import pickle
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import torch
+from PIL import Image, ImageDraw
+from torch.utils.data import Dataset
 
 from playground.settings import limits
 
-__all__ = ["TORCHVISION_FILES", "DatasetStatus", "data_root", "dataset_status"]
+__all__ = [
+    "DATASETS",
+    "OFFLINE_CLASSES",
+    "TORCHVISION_FILES",
+    "DatasetError",
+    "DatasetInfo",
+    "DatasetStatus",
+    "ImageDataset",
+    "data_root",
+    "dataset_status",
+    "download_lock",
+    "load_dataset",
+    "make_offline_dataset",
+]
 
 # The files torchvision needs to open each dataset without a network.
+_MNIST_RAW = (
+    "train-images-idx3-ubyte",
+    "train-labels-idx1-ubyte",
+    "t10k-images-idx3-ubyte",
+    "t10k-labels-idx1-ubyte",
+)
 TORCHVISION_FILES: dict[str, tuple[str, ...]] = {
-    "FashionMNIST": tuple(
-        f"FashionMNIST/raw/{n}"
-        for n in (
-            "train-images-idx3-ubyte",
-            "train-labels-idx1-ubyte",
-            "t10k-images-idx3-ubyte",
-            "t10k-labels-idx1-ubyte",
-        )
-    ),
-    "MNIST": tuple(
-        f"MNIST/raw/{n}"
-        for n in (
-            "train-images-idx3-ubyte",
-            "train-labels-idx1-ubyte",
-            "t10k-images-idx3-ubyte",
-            "t10k-labels-idx1-ubyte",
-        )
-    ),
+    "FashionMNIST": tuple(f"FashionMNIST/raw/{n}" for n in _MNIST_RAW),
+    "MNIST": tuple(f"MNIST/raw/{n}" for n in _MNIST_RAW),
     "CIFAR10": tuple(
         f"cifar-10-batches-py/{n}"
         for n in ("batches.meta", *(f"data_batch_{i}" for i in range(1, 6)), "test_batch")
     ),
 }
 
+OFFLINE_CLASSES = (
+    "circle",
+    "triangle",
+    "square",
+    "pentagon",
+    "hexagon",
+    "star",
+    "plus",
+    "cross",
+    "arrow",
+    "crescent",
+)
+FASHION_CLASSES = (
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+)
+MNIST_CLASSES = tuple(
+    f"{d} - {w}" for d, w in enumerate("zero one two three four five six seven eight nine".split())
+)
 
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    key: str
+    title: str
+    classes: tuple[str, ...]
+    description: str
+    torchvision: str | None  # the torchvision.datasets class, if any
+
+
+DATASETS: dict[str, DatasetInfo] = {
+    "offline": DatasetInfo(
+        "offline",
+        "Offline shapes (built in, synthetic)",
+        OFFLINE_CLASSES,
+        "A synthetic dataset, not a real one: ten shape classes drawn with Pillow at random "
+        "position, size, rotation, stroke and fill, plus pixel noise, all from a seed. "
+        "10,000 training and 2,000 test images of 28×28 grey pixels, like FashionMNIST.",
+        None,
+    ),
+    "FashionMNIST": DatasetInfo(
+        "FashionMNIST",
+        "FashionMNIST",
+        FASHION_CLASSES,
+        "Zalando's 28×28 grey photos of clothes, the tutorial's dataset: 60,000 train, 10,000 test.",
+        "FashionMNIST",
+    ),
+    "MNIST": DatasetInfo(
+        "MNIST",
+        "MNIST",
+        MNIST_CLASSES,
+        "Handwritten digits, 28×28 grey: 60,000 train, 10,000 test.",
+        "MNIST",
+    ),
+    "CIFAR10": DatasetInfo(
+        "CIFAR10",
+        "CIFAR-10",
+        ("plane", "car", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"),
+        "The blitz's dataset: 32×32 colour photos in 10 classes, 50,000 train, 10,000 test.",
+        "CIFAR10",
+    ),
+}
+
+
+class DatasetError(Exception):
+    """A dataset that cannot be opened, in words for the page."""
+
+
+class ImageDataset(Dataset):
+    """Images held as one uint8 tensor ``(N, C, H, W)``, with targets and class names.
+
+    ``__getitem__`` returns ``(image, label)`` after the optional ``transform`` and
+    ``target_transform``, like torchvision's datasets. The tensors are shared
+    read-only: :meth:`with_transform` makes a new view, never a copy.
+    """
+
+    def __init__(
+        self,
+        images: torch.Tensor,
+        targets: torch.Tensor,
+        classes: tuple[str, ...],
+        *,
+        transform: Callable[[Any], Any] | None = None,
+        target_transform: Callable[[Any], Any] | None = None,
+    ) -> None:
+        if images.dtype != torch.uint8 or images.dim() != 4:
+            raise ValueError("images must be a uint8 tensor of shape (N, C, H, W)")
+        if len(images) != len(targets):
+            raise ValueError("images and targets must have the same length")
+        self.images = images
+        self.targets = targets.to(torch.int64)
+        self.classes = tuple(classes)
+        self.transform = transform
+        self.target_transform = target_transform
+
+    def __len__(self) -> int:
+        return len(self.images)
+
+    def __getitem__(self, idx: int) -> tuple[Any, Any]:
+        image, label = self.images[idx], int(self.targets[idx])
+        if self.transform is not None:
+            image = self.transform(image)
+        if self.target_transform is not None:
+            label = self.target_transform(label)
+        return image, label
+
+    def with_transform(
+        self,
+        transform: Callable[[Any], Any] | None,
+        target_transform: Callable[[Any], Any] | None = None,
+    ) -> ImageDataset:
+        return ImageDataset(
+            self.images,
+            self.targets,
+            self.classes,
+            transform=transform,
+            target_transform=target_transform,
+        )
+
+    @property
+    def nbytes(self) -> int:
+        return self.images.nbytes + self.targets.nbytes
+
+    def class_counts(self) -> torch.Tensor:
+        return torch.bincount(self.targets, minlength=len(self.classes))
+
+
+# -- the offline dataset -------------------------------------------------------------------
+def _polygon(kind: str, rng: torch.Generator) -> list[list[tuple[float, float]]]:
+    """Outlines in a unit frame (radius about 1), before rotation, scale and shift."""
+
+    def regular(n: int, phase: float = -math.pi / 2) -> list[tuple[float, float]]:
+        return [
+            (math.cos(phase + 2 * math.pi * k / n), math.sin(phase + 2 * math.pi * k / n))
+            for k in range(n)
+        ]
+
+    if kind == "circle":
+        return [regular(28)]
+    if kind == "triangle":
+        return [regular(3)]
+    if kind == "square":
+        return [regular(4, math.pi / 4)]
+    if kind == "pentagon":
+        return [regular(5)]
+    if kind == "hexagon":
+        return [regular(6)]
+    if kind == "star":
+        outer, inner = regular(5), regular(5, -math.pi / 2 + math.pi / 5)
+        return [
+            [
+                p
+                for pair in zip(outer, [(0.4 * x, 0.4 * y) for x, y in inner], strict=True)
+                for p in pair
+            ]
+        ]
+    w = 0.22 + 0.12 * float(torch.rand((), generator=rng))
+    if kind in ("plus", "cross"):
+        arm = [
+            (-w, -1),
+            (w, -1),
+            (w, -w),
+            (1, -w),
+            (1, w),
+            (w, w),
+            (w, 1),
+            (-w, 1),
+            (-w, w),
+            (-1, w),
+            (-1, -w),
+            (-w, -w),
+        ]
+        if kind == "cross":
+            c = math.sqrt(0.5)
+            arm = [(c * (x - y), c * (x + y)) for x, y in arm]
+        return [arm]
+    if kind == "arrow":
+        return [[(-1, -w), (0.2, -w), (0.2, -0.6), (1, 0), (0.2, 0.6), (0.2, w), (-1, w)]]
+    # crescent: a disc, then a shifted smaller disc erased from it (drawn in make_offline_dataset)
+    shift = 0.45 + 0.25 * float(torch.rand((), generator=rng))
+    return [regular(28), [(x * 0.85 + shift, y * 0.85 - 0.1) for x, y in regular(28)]]
+
+
+def make_offline_dataset(
+    seed: int = 0, *, train: bool = True, n: int | None = None, size: int = 28
+) -> ImageDataset:
+    """Draw the offline shapes dataset, balanced and deterministic for ``seed`` and split.
+
+    Each image: one shape at a random position, scale (0.45-0.95 of the half
+    width), rotation, stroke width (1-3 px) or fill, grey level, then Gaussian
+    pixel noise and a random background level.
+    """
+    n = n if n is not None else (10_000 if train else 2_000)
+    rng = torch.Generator().manual_seed(seed * 2 + (0 if train else 1))
+    labels = torch.arange(n) % len(OFFLINE_CLASSES)
+    labels = labels[torch.randperm(n, generator=rng)]
+    params = torch.rand(n, 8, generator=rng)
+    canvas = bytearray(n * size * size)
+    half = size / 2
+    for i in range(n):
+        kind = OFFLINE_CLASSES[int(labels[i])]
+        p = params[i].tolist()
+        scale = half * (0.45 + 0.5 * p[0])
+        angle = 2 * math.pi * p[1]
+        cx = half + (half - scale) * (2 * p[2] - 1) * 0.8
+        cy = half + (half - scale) * (2 * p[3] - 1) * 0.8
+        ca, sa = math.cos(angle), math.sin(angle)
+        img = Image.new("L", (size, size), 0)
+        draw = ImageDraw.Draw(img)
+        ink = 150 + int(105 * p[5])
+        for k, poly in enumerate(_polygon(kind, rng)):
+            pts = [
+                (cx + scale * (x * ca - y * sa), cy + scale * (x * sa + y * ca)) for x, y in poly
+            ]
+            if kind == "crescent":
+                draw.polygon(pts, fill=ink if k == 0 else 0)
+            elif p[4] < 0.5:
+                draw.polygon(pts, fill=ink)
+            else:
+                draw.polygon(pts, outline=ink, width=1 + int(3 * p[6]))
+        canvas[i * size * size : (i + 1) * size * size] = img.tobytes()
+    images = torch.frombuffer(canvas, dtype=torch.uint8).reshape(n, 1, size, size).float()
+    noise = torch.randn(images.shape, generator=rng) * 18
+    background = (params[:, 7] * 40).reshape(n, 1, 1, 1)
+    images = (images + background + noise).clamp(0, 255).round().to(torch.uint8)
+    return ImageDataset(images, labels, OFFLINE_CLASSES)
+
+
+# -- torchvision datasets -------------------------------------------------------------------
 @dataclass(frozen=True)
 class DatasetStatus:
     name: str
@@ -67,3 +323,137 @@ def dataset_status(root: Path | None = None) -> list[DatasetStatus]:
         )
         rows.append(DatasetStatus(name, not missing, detail))
     return rows
+
+
+def _split_files(name: str, train: bool) -> list[str]:
+    files = TORCHVISION_FILES[name]
+    if name == "CIFAR10":
+        keep = (
+            [f for f in files if "data_batch" in f] if train else [f for f in files if "test" in f]
+        )
+        return [files[0], *keep]
+    prefix = "train" if train else "t10k"
+    return [f for f in files if f.rsplit("/", 1)[-1].startswith(prefix)]
+
+
+def is_available(name: str, root: Path, train: bool) -> bool:
+    return all((root / f).is_file() for f in _split_files(name, train))
+
+
+_thread_locks: dict[str, threading.Lock] = {}
+_thread_locks_guard = threading.Lock()
+
+
+@contextlib.contextmanager
+def download_lock(root: Path, name: str) -> Iterator[None]:
+    """One download per dataset per machine: a thread lock, then an OS file lock.
+
+    The thread lock serialises the sessions of one server (threads of one
+    process); ``fcntl.flock`` on ``root/.name.lock`` serialises server processes.
+    """
+    with _thread_locks_guard:
+        lock = _thread_locks.setdefault(name, threading.Lock())
+    root.mkdir(parents=True, exist_ok=True)
+    with lock, open(root / f".{name}.lock", "a+b") as handle:
+        try:
+            import fcntl
+        except ImportError:  # Windows: the thread lock alone
+            yield
+            return
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def load_dataset(
+    name: str,
+    *,
+    train: bool = True,
+    root: Path | None = None,
+    download: bool = False,
+    seed: int = 0,
+) -> ImageDataset:
+    """Open a dataset from the registry as an :class:`ImageDataset`.
+
+    torchvision datasets are read from their raw files; with ``download=True``
+    missing files are fetched by torchvision's own code, under the lock.
+    Raises :class:`DatasetError` with a message for the page.
+    """
+    if name == "offline":
+        return make_offline_dataset(seed, train=train)
+    if name not in TORCHVISION_FILES:
+        raise DatasetError(f"Unknown dataset {name!r}.")
+    root = data_root() if root is None else Path(root)
+    if not is_available(name, root, train):
+        if not download:
+            raise DatasetError(
+                f"{name} is not on this server yet (looked in {root}). Download it, or use the "
+                "offline dataset."
+            )
+        with download_lock(root, name):
+            if not is_available(name, root, train):  # another session may have finished it
+                _download(name, root, train)
+    try:
+        if name == "CIFAR10":
+            return _read_cifar(root, train)
+        return _read_mnist(name, root, train)
+    except (OSError, ValueError, AssertionError, KeyError, pickle.UnpicklingError, EOFError) as err:
+        raise DatasetError(f"The {name} files in {root} could not be read: {err}") from None
+
+
+def _download(name: str, root: Path, train: bool) -> None:
+    import torchvision
+
+    cls = getattr(torchvision.datasets, name)
+    try:
+        cls(root=str(root), train=train, download=True)
+    except Exception as err:  # noqa: BLE001 - any network failure becomes a message
+        raise DatasetError(
+            f"Downloading {name} failed ({type(err).__name__}: {err}). This server may be "
+            "offline: use the offline dataset instead."
+        ) from None
+
+
+def _read_mnist(name: str, root: Path, train: bool) -> ImageDataset:
+    """torchvision's own IDX readers, per split (its class insists on both splits' files)."""
+    from torchvision.datasets.mnist import read_image_file, read_label_file
+
+    raw = root / name / "raw"
+    prefix = "train" if train else "t10k"
+    images = read_image_file(str(raw / f"{prefix}-images-idx3-ubyte"))
+    targets = read_label_file(str(raw / f"{prefix}-labels-idx1-ubyte"))
+    if len(images) != len(targets):
+        raise ValueError(f"{len(images)} images but {len(targets)} labels")
+    return ImageDataset(images.unsqueeze(1).contiguous(), targets, DATASETS[name].classes)
+
+
+def _read_cifar(root: Path, train: bool) -> ImageDataset:
+    """Read CIFAR-10's pickled batches the way torchvision does (``encoding="latin1"``).
+
+    These are files torchvision downloaded and checked by MD5, or that the
+    server's admin placed; uploads never reach this function.
+    """
+    base = root / "cifar-10-batches-py"
+    names = [f"data_batch_{i}" for i in range(1, 6)] if train else ["test_batch"]
+    data, labels = [], []
+    for n in names:
+        with open(base / n, "rb") as f:
+            entry = pickle.load(f, encoding="latin1")  # noqa: S301 - torchvision's format
+        data.append(torch.as_tensor(entry["data"], dtype=torch.uint8).reshape(-1, 3, 32, 32))
+        labels += list(entry["labels"] if "labels" in entry else entry["fine_labels"])
+    with open(base / "batches.meta", "rb") as f:
+        meta = pickle.load(f, encoding="latin1")  # noqa: S301
+    classes = tuple(meta["label_names"])
+    return ImageDataset(torch.cat(data), torch.tensor(labels), classes)
+
+
+def env_summary(ds: ImageDataset) -> dict[str, Any]:
+    """Facts shown beside a dataset: length, image shape, memory, classes."""
+    return {
+        "len": len(ds),
+        "shape": tuple(ds.images.shape[1:]),
+        "megabytes": ds.nbytes / 2**20,
+        "classes": len(ds.classes),
+    }

@@ -388,6 +388,102 @@ _TABLE: dict[str, tuple[str, str]] = {
     "ag.final": ("final w, b", "最终 w, b"),
     "ag.best": ("least squares w, b", "最小二乘 w, b"),
     "ag.final_loss": ("final loss", "最终损失"),
+    # -- Data ----------------------------------------------------------------------
+    "data.intro": (
+        "A Dataset stores samples and their labels; a DataLoader wraps it in an iterable of "
+        "batches. Transforms turn raw images into the tensors a model wants.",
+        "Dataset 保存样本及其标签；DataLoader 把它包装成按批次迭代的对象。Transforms 把原始图像"
+        "变成模型需要的张量。",
+    ),
+    "data.dataset": ("Dataset", "数据集"),
+    "data.split_train": ("Training split (train=True)", "训练集 (train=True)"),
+    "data.facts": (
+        "{n:,} images of shape {shape}, {classes} classes, {mb:.1f} MB in memory, decoded once and "
+        "shared read-only by every session on this server.",
+        "{n:,} 张形状为 {shape} 的图像，{classes} 个类别，占内存 {mb:.1f} MB；只在服务器上解码一次，"
+        "所有会话只读共享。",
+    ),
+    "data.missing": ("This dataset is not on the server yet.", "服务器上还没有这个数据集。"),
+    "data.download": ("Download it", "下载"),
+    "data.use_offline": ("Use the offline dataset", "改用离线数据集"),
+    "data.downloading": (
+        "Downloading {name} (once for the whole server)…",
+        "正在下载 {name}（整个服务器只下载一次）…",
+    ),
+    "data.tab.browse": ("Browse", "浏览"),
+    "data.tab.transforms": ("Transforms", "变换 (Transforms)"),
+    "data.tab.loader": ("DataLoader", "DataLoader"),
+    "data.tab.upload": ("Your own dataset", "你自己的数据集"),
+    "data.reshuffle": ("New samples", "换一批样本"),
+    "data.classes": ("Images per class", "每个类别的图像数"),
+    "data.pixels": ("Pixel values", "像素值分布"),
+    "data.inspect": ("Inspect sample", "查看样本"),
+    "data.sample_facts": (
+        "label {label} ({name}) · shape {shape} · dtype {dtype} · min {lo} · max {hi}",
+        "标签 {label}（{name}）· 形状 {shape} · dtype {dtype} · 最小 {lo} · 最大 {hi}",
+    ),
+    "data.totensor": (
+        "v2.ToImage() + v2.ToDtype(torch.float32, scale=True) does what ToTensor() did: uint8 "
+        "[0, 255] becomes float32 [0, 1].",
+        "v2.ToImage() + v2.ToDtype(torch.float32, scale=True) 相当于以前的 ToTensor()：uint8 的 "
+        "[0, 255] 变成 float32 的 [0, 1]。",
+    ),
+    "data.before": ("before: uint8", "之前：uint8"),
+    "data.after": ("after: float32", "之后：float32"),
+    "data.normalize": ("Compute mean and std, then Normalize", "计算均值和标准差，然后 Normalize"),
+    "data.normalized": (
+        "mean {mean}, std {std} over the whole split; after Normalize the pixels have mean "
+        "{new_mean:.3f} and std {new_std:.3f}.",
+        "整个数据集的均值 {mean}、标准差 {std}；Normalize 之后像素均值为 {new_mean:.3f}，"
+        "标准差为 {new_std:.3f}。",
+    ),
+    "data.onehot": (
+        "The tutorial's target_transform: Lambda(lambda y: torch.zeros(10).scatter_(0, "
+        "torch.tensor(y), value=1)). Label {label} becomes:",
+        "教程中的 target_transform：Lambda(lambda y: torch.zeros(10).scatter_(0, "
+        "torch.tensor(y), value=1))。标签 {label} 变成：",
+    ),
+    "data.augment": ("Augmentation (v2)", "数据增强 (v2)"),
+    "data.v2_note": (
+        "torchvision.transforms.v2 is the current API: the same classes as transforms, plus "
+        "tensors, boxes and masks transformed together. ToTensor is deprecated in v2; use "
+        "ToImage + ToDtype(scale=True).",
+        "torchvision.transforms.v2 是当前推荐的接口：类名与 transforms 相同，还能同时变换张量、"
+        "边框和掩码。v2 中 ToTensor 已弃用，请用 ToImage + ToDtype(scale=True)。",
+    ),
+    "data.batch_size": ("batch_size", "batch_size"),
+    "data.batch": (
+        "next(iter(loader)): images {images}, labels {labels}, dtype {dtype}. {n} batches; the last "
+        "one holds {last} samples.",
+        "next(iter(loader))：图像 {images}，标签 {labels}，dtype {dtype}。共 {n} 个批次；最后一批有 "
+        "{last} 个样本。",
+    ),
+    "data.custom_collate": ("custom collate_fn", "自定义 collate_fn"),
+    "data.assignment": (
+        "Which batch each of the first {n} samples lands in, over two epochs:",
+        "前 {n} 个样本在两个 epoch 中分别落在哪个批次：",
+    ),
+    "data.workers": ("Time num_workers", "测量 num_workers"),
+    "data.workers_result": (
+        "One pass over {n:,} samples: {times}. Starting worker processes costs seconds; on a small "
+        "in-memory dataset with cheap transforms, num_workers=0 is often fastest.",
+        "遍历 {n:,} 个样本一次：{times}。启动 worker 进程要花几秒；对于内存中的小数据集和简单变换，"
+        "num_workers=0 往往最快。",
+    ),
+    "data.upload": (
+        "A zip with images and a labels CSV (file,label)",
+        "一个包含图像和标签 CSV (file,label) 的 zip",
+    ),
+    "data.upload_help": (
+        "Up to 5,000 images, any size up to 4 megapixels; they are read in memory, never "
+        "extracted, and resized to 28×28 grey.",
+        "最多 5,000 张图像，每张不超过 400 万像素；只在内存中读取，不会解压到磁盘，并缩放为 "
+        "28×28 灰度图。",
+    ),
+    "data.uploaded": (
+        "Read {n} images in {classes} classes.",
+        "读取了 {n} 张图像，共 {classes} 个类别。",
+    ),
     # -- chapter blurbs (Home cards and coming-soon pages) --------------------
     "blurb.tensors": (
         "Create tensors, see their memory, index, reshape and do arithmetic.",
