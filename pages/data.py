@@ -49,7 +49,7 @@ def choose_dataset() -> tuple[str, ImageDataset | None]:
     train = c[1].toggle(tr("data.split_train"), value=True, key="d_train")
     if name == UPLOAD:
         return name, st.session_state["d_uploaded"]
-    st.caption(DATASETS[name].description)
+    st.caption(tr(f"data.desc.{name}"))
     if name != "offline" and not is_available(name, data_root(), train):
         st.warning(tr("data.missing"), icon=":material/cloud_off:")
         b = st.columns(2)

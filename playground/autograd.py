@@ -188,6 +188,7 @@ def run_program(
     overrides: Mapping[str, torch.Tensor] | None = None,
     float64: bool = False,
     record: bool = True,
+    shapes_checked: bool = False,
 ) -> Computation:
     """Run each statement through the safe evaluator; the last one is the output.
 
@@ -200,7 +201,13 @@ def run_program(
     with recorder if record else contextlib.nullcontext():
         for st in statements:
             try:
-                value = evaluate(st.expression, values, device=device, generator=generator)
+                value = evaluate(
+                    st.expression,
+                    values,
+                    device=device,
+                    generator=generator,
+                    shapes_checked=shapes_checked,
+                )
             except ExpressionError as err:
                 raise ProgramError(st.line, str(err), torch_message=err.torch_message) from None
             if overrides and st.name in overrides:
@@ -497,6 +504,7 @@ def numerical_check(
                 overrides=overrides,
                 float64=True,
                 record=False,
+                shapes_checked=True,  # the same program, same shapes, passed the dry run above
             )
             return float((c.output.to(torch.float64) * weights).sum())
 

@@ -410,6 +410,26 @@ _TABLE: dict[str, tuple[str, str]] = {
         "Downloading {name} (once for the whole server)…",
         "正在下载 {name}（整个服务器只下载一次）…",
     ),
+    "data.desc.offline": (
+        "A synthetic dataset, not a real one: ten shape classes drawn with Pillow at random "
+        "position, size, rotation, stroke and fill, plus pixel noise, all from a seed. 10,000 "
+        "training and 2,000 test images of 28×28 grey pixels, like FashionMNIST.",
+        "这是合成数据集，不是真实数据：用 Pillow 按随机位置、大小、旋转、线宽和填充画出十类形状，"
+        "再加上像素噪声，全部由随机种子决定。训练集 10,000 张、测试集 2,000 张，28×28 灰度，"
+        "与 FashionMNIST 相同。",
+    ),
+    "data.desc.FashionMNIST": (
+        "Zalando's 28×28 grey photos of clothes, the tutorial's dataset: 60,000 train, 10,000 test.",
+        "Zalando 的 28×28 灰度服装图片，也就是教程使用的数据集：训练 60,000 张，测试 10,000 张。",
+    ),
+    "data.desc.MNIST": (
+        "Handwritten digits, 28×28 grey: 60,000 train, 10,000 test.",
+        "手写数字，28×28 灰度：训练 60,000 张，测试 10,000 张。",
+    ),
+    "data.desc.CIFAR10": (
+        "The blitz's dataset: 32×32 colour photos in 10 classes, 50,000 train, 10,000 test.",
+        "60 分钟入门使用的数据集：10 类 32×32 彩色照片，训练 50,000 张，测试 10,000 张。",
+    ),
     "data.tab.browse": ("Browse", "浏览"),
     "data.tab.transforms": ("Transforms", "变换 (Transforms)"),
     "data.tab.loader": ("DataLoader", "DataLoader"),

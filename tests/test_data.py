@@ -428,3 +428,10 @@ def test_grid_figure_is_one_png_with_labels(offline_test):
 def test_worker_timing_reports_each_setting(offline_test):
     times = ld.time_workers(offline_test, (0,), max_samples=256)
     assert set(times) == {0} and times[0] > 0
+
+
+def test_every_dataset_is_described_in_both_languages():
+    from playground.i18n import STRINGS
+
+    for key, info in dt.DATASETS.items():
+        assert STRINGS[f"data.desc.{key}"]["en"] == info.description

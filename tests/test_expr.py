@@ -461,3 +461,16 @@ def test_fuzzed_expressions_never_escape(audit_hook, text):
         audit_hook["armed"] = False
     assert audit_hook["events"] == [], f"{text!r} triggered {audit_hook['events']}"
     assert not CANARY.exists()
+
+
+def test_shapes_checked_rerun_still_sizes_factories_and_counts_results():
+    from playground.expr import ExpressionError, evaluate
+
+    with pytest.raises(ExpressionError, match="Nothing was allocated"):
+        evaluate("torch.ones(100000, 100000)", shapes_checked=True)
+    x = torch.ones(3000, 3000)
+    with pytest.raises(ExpressionError, match="limit"):
+        evaluate("x.repeat(3, 3)", {"x": x}, shapes_checked=True, max_elements=10_000_000)
+    assert torch.equal(
+        evaluate("x * 2 + 1", {"x": torch.ones(2)}, shapes_checked=True), torch.full((2,), 3.0)
+    )
