@@ -165,3 +165,24 @@ def test_new_seed_button_draws_a_new_seed_into_the_url(browser, server):
         assert page.locator('[data-testid="stAlertContentWarning"]').count() == 0
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("path", ["tensors", "broadcasting", "autograd", "data"])
+def test_every_tab_renders_without_errors(browser, server, path):
+    """Tabs run lazily, so each one is opened: its charts draw and no exception box appears."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/{path}")
+        wait_until_rendered(page)
+        tabs = page.get_by_role("tab")
+        names = tabs.all_inner_texts()
+        assert len(names) >= 3
+        for k, name in enumerate(names):
+            tabs.nth(k).click()
+            wait_until_rendered(page)
+            assert exception_boxes(page) == [], f"/{path} tab {name!r}: {exception_boxes(page)}"
+            assert page.locator(".js-plotly-plot, [data-testid='stCode']").count() > 0, name
+            assert name in page.url or k == 0 or "_tab=" in page.url  # the open tab is in the URL
+    finally:
+        context.close()
