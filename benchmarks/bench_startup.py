@@ -58,7 +58,7 @@ INTERACTIONS: dict[str, tuple] = {
         [_chain(50, k) for k in range(4)],
     ),
     "pages/data.py": ("number_input", "seed", [3, 4, 5, 6]),  # a new random grid each time
-    "pages/layers.py": ("number_input", "seed", [3, 4]),
+    "pages/layers.py": ("selectbox", "m_preset", None),  # rebuild and trace each preset
     "pages/training.py": ("number_input", "seed", [3, 4]),
     "pages/save_load.py": ("number_input", "seed", [3, 4]),
 }

@@ -15,7 +15,7 @@ from playground.data import (
     load_dataset,
 )
 from playground.figures import make_tensor_figure
-from playground.ui import lazy_tabs, page, show_code, show_error, tr
+from playground.ui import lazy_tabs, page, shared_dataset, show_code, show_error, tr
 from playground.upload import CUSTOM_DATASET_CODE, UploadError, read_image_zip
 
 cfg = page()
@@ -23,12 +23,6 @@ st.title(tr("nav.data"))
 st.write(tr("data.intro"))
 UPLOAD = "upload"
 CUDA = torch.cuda.is_available()
-
-
-@st.cache_resource(max_entries=8, show_spinner=False)
-def shared_dataset(name: str, train: bool) -> ImageDataset:
-    """Decoded once per server and shared by every session: never mutate it."""
-    return load_dataset(name, train=train)
 
 
 def _use_offline() -> None:

@@ -1,7 +1,187 @@
-"""Placeholder until its chapter issue lands: says what is coming."""
+"""Chapter 5: Model layers. Build a network, trace real shapes through it, look inside each layer."""
 
 from __future__ import annotations
 
-from playground.ui import coming_soon
+import pandas as pd
+import streamlit as st
+import torch
 
-coming_soon("nav.layers", "plan.layers", "Build the Neural Network")
+from playground import model_figures as mf
+from playground import models as md
+from playground.data import OFFLINE_CLASSES
+from playground.ui import lazy_tabs, page, shared_dataset, show_code, show_error, tr
+
+cfg = page()
+st.title(tr("nav.layers"))
+st.write(tr("layers.intro"))
+
+
+def _load_preset() -> None:
+    preset = st.session_state["m_preset"]
+    st.session_state["model_specs"] = md.PRESETS[preset]
+    st.session_state["model_input"] = md.INPUT_SHAPES[preset]
+    st.session_state["m_version"] = st.session_state.get("m_version", 0) + 1  # fresh editor
+
+
+def builder() -> list[md.LayerSpec] | None:
+    labels = {k: tr(f"layers.preset.{k}") for k in md.PRESETS}
+    st.selectbox(
+        tr("layers.preset"),
+        list(md.PRESETS),
+        format_func=labels.__getitem__,
+        key="m_preset",
+        on_change=_load_preset,
+    )
+    specs = st.session_state.setdefault("model_specs", md.PRESETS["tutorial"])
+    st.session_state.setdefault("model_input", md.INPUT_SHAPES["tutorial"])
+    table = pd.DataFrame(
+        {
+            "position": range(1, len(specs) + 1),
+            "layer": [s.kind for s in specs],
+            "arguments": [s.args_text() for s in specs],
+        }
+    )
+    edited = st.data_editor(
+        table,
+        num_rows="dynamic",
+        hide_index=True,
+        key=f"m_editor{st.session_state.get('m_version', 0)}",
+        column_config={
+            "position": st.column_config.NumberColumn(
+                tr("layers.position"), help=tr("layers.position_help")
+            ),
+            "layer": st.column_config.SelectboxColumn(
+                tr("layers.layer"), options=list(md.LAYERS), required=True
+            ),
+            "arguments": st.column_config.TextColumn(tr("layers.arguments")),
+        },
+    )
+    try:
+        rows = edited.dropna(subset=["layer"]).sort_values("position", kind="stable")
+        return [
+            md.parse_args(r.layer, "" if pd.isna(r.arguments) else str(r.arguments))
+            for r in rows.itertuples()
+        ]
+    except md.ModelError as err:
+        show_error(err)
+        return None
+
+
+def model_input(shape: tuple[int, ...]) -> tuple[torch.Tensor, list[str] | None]:
+    """Three offline samples when the model takes 1×28×28, else the tutorial's torch.rand."""
+    if tuple(shape) == (1, 28, 28) and st.toggle(tr("layers.use_samples"), True, key="m_samples"):
+        ds = shared_dataset("offline")
+        images = ds.images[:3].float() / 255
+        return images, [OFFLINE_CLASSES[int(t)] for t in ds.targets[:3]]
+    g = torch.Generator().manual_seed(cfg.seed)
+    return torch.rand(3, *shape, generator=g), None
+
+
+specs = builder()
+shape = st.session_state.get("model_input", (1, 28, 28))
+if specs:
+    try:
+        check = md.check_model(specs, shape, batch=3)
+    except md.ModelError as err:
+        show_error(err)
+        st.stop()
+    st.session_state["model_specs"] = specs
+    if not check.ok:
+        st.error(
+            tr("layers.mismatch", layer=check.failed_at + 1, error=check.error),
+            icon=":material/error:",
+        )
+        st.info(check.fix, icon=":material/build:")
+        st.stop()
+    model = md.build_model(specs, seed=cfg.seed, device=cfg.device).eval()
+    x, sample_labels = model_input(shape)
+    with torch.no_grad():
+        rows, outputs = md.trace(model, x.to(cfg.device))
+else:
+    st.stop()
+
+
+def structure_section() -> None:
+    st.caption(tr("layers.trace", shape=f"torch.Size({[3, *shape]})"))
+    table = pd.DataFrame(
+        [(r.name, r.layer, str(r.output_shape), f"{r.params:,}", f"{r.macs:,}") for r in rows],
+        columns=[
+            tr("layers.name"),
+            tr("layers.layer"),
+            tr("layers.out_shape"),
+            tr("layers.params"),
+            "MACs / sample",
+        ],
+    )
+    st.dataframe(table, hide_index=True)
+    n = sum(p.numel() for p in model.parameters())
+    st.metric(tr("layers.total"), f"{n:,}", f"{n * 4 / 2**20:.2f} MB float32", delta_color="off")
+    st.code(str(model), "text")
+    show_code(md.model_code(specs))
+
+
+def parameters_section() -> None:
+    st.dataframe(pd.DataFrame(md.parameter_table(model)), hide_index=True)
+    st.plotly_chart(mf.make_weight_histograms(model), key="m_hist")
+    st.caption(tr("layers.init_note"))
+    show_code(
+        "for name, param in model.named_parameters():\n"
+        '    print(f"Layer: {name} | Size: {param.size()} | Values : {param[:2]} \\n")\n'
+    )
+
+
+def inside_section() -> None:
+    names = [r.name for r in rows]
+    k = names.index(st.selectbox(tr("layers.pick"), names, key="m_pick"))
+    layer = dict(model.named_children())[names[k]]
+    x_in = x if k == 0 else outputs[k - 1]
+    st.code(repr(layer), "text")
+    figures = mf.inside_layer(layer, x_in, outputs[k])
+    for col, (caption, fig) in zip(st.columns(len(figures)), figures, strict=True):
+        col.caption(caption)
+        col.plotly_chart(fig, key=f"m_in_{caption[:12]}")
+    logits = outputs[-1]
+    if logits.dim() == 2:
+        probs, pred = mf.probabilities(logits)
+        named = sample_labels and logits.shape[1] == len(OFFLINE_CLASSES)
+        classes = list(OFFLINE_CLASSES) if named else [str(i) for i in range(logits.shape[1])]
+        st.subheader(tr("layers.softmax"))
+        truth = f" · {tr('layers.truth')}: {sample_labels[0]}" if sample_labels else ""
+        st.caption(
+            tr(
+                "layers.pred",
+                cls=classes[int(pred[0])],
+                p=float(probs[0].max()),
+                total=float(probs[0].sum()),
+            )
+            + truth
+        )
+        st.plotly_chart(mf.make_probability_figure(probs[0], classes), key="m_probs")
+        show_code(
+            "logits = model(X)\npred_probab = nn.Softmax(dim=1)(logits)\n"
+            'y_pred = pred_probab.argmax(1)\nprint(f"Predicted class: {y_pred}")\n'
+        )
+
+
+def activations_section() -> None:
+    chosen = st.multiselect(
+        tr("layers.activations"), list(mf.ACTIVATIONS), ["ReLU", "GELU", "Sigmoid"], key="m_acts"
+    )
+    if chosen:
+        st.plotly_chart(mf.make_activation_figure(chosen), key="m_act_fig")
+    st.caption(tr("layers.derivative"))
+    st.subheader(tr("layers.to"))
+    demo = mf.module_to_demo(model)
+    st.dataframe(pd.DataFrame({"": list(demo.values())}, index=list(demo)))
+    st.caption(tr("layers.to_note", device=cfg.device))
+
+
+lazy_tabs(
+    "m_tab",
+    [
+        ("layers.tab.structure", structure_section),
+        ("layers.tab.parameters", parameters_section),
+        ("layers.tab.inside", inside_section),
+        ("layers.tab.activations", activations_section),
+    ],
+)

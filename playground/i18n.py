@@ -504,6 +504,88 @@ _TABLE: dict[str, tuple[str, str]] = {
         "Read {n} images in {classes} classes.",
         "读取了 {n} 张图像，共 {classes} 个类别。",
     ),
+    # -- Model layers --------------------------------------------------------------
+    "layers.intro": (
+        "A network is a module made of modules. Pick a preset or edit the layers; the page "
+        "builds a real nn.Sequential, runs an input through it and opens every layer.",
+        "神经网络是由模块组成的模块。选择一个预设或编辑各层；页面会构建真实的 nn.Sequential，"
+        "让输入流过它，并打开每一层查看。",
+    ),
+    "layers.preset": ("Preset", "预设"),
+    "layers.preset.tutorial": (
+        "Tutorial: NeuralNetwork (MLP)",
+        "教程：NeuralNetwork（多层感知机）",
+    ),
+    "layers.preset.lenet": (
+        "Blitz: LeNet for 28×28 (padding=2)",
+        "60 分钟入门：LeNet，适配 28×28（padding=2）",
+    ),
+    "layers.preset.cifar_lenet": (
+        "Blitz: LeNet for CIFAR-10 (3×32×32)",
+        "60 分钟入门：CIFAR-10 版 LeNet（3×32×32）",
+    ),
+    "layers.preset.modern_cnn": (
+        "Small CNN with BatchNorm and Dropout",
+        "带 BatchNorm 和 Dropout 的小型 CNN",
+    ),
+    "layers.position": ("position", "位置"),
+    "layers.position_help": (
+        "Edit a number to reorder, for example 2.5 moves a layer between 2 and 3.",
+        "修改数字即可调整顺序，例如 2.5 会把该层移到第 2 和第 3 层之间。",
+    ),
+    "layers.layer": ("layer", "层"),
+    "layers.arguments": ("arguments", "参数"),
+    "layers.use_samples": (
+        "Use 3 offline dataset images as input",
+        "用 3 张离线数据集图像作为输入",
+    ),
+    "layers.mismatch": (
+        "Layer {layer} does not fit its input. PyTorch says: {error}",
+        "第 {layer} 层与输入不匹配。PyTorch 报错：{error}",
+    ),
+    "layers.trace": (
+        "A real input of shape {shape} through each layer:",
+        "形状为 {shape} 的真实输入依次流过每一层：",
+    ),
+    "layers.name": ("name", "名称"),
+    "layers.out_shape": ("output shape", "输出形状"),
+    "layers.params": ("parameters", "参数量"),
+    "layers.total": ("Parameters in all", "参数总数"),
+    "layers.init_note": (
+        "Linear and Conv2d start from Kaiming-uniform weights (a = √5), that is uniform in "
+        "±1/√fan_in, and biases in the same range; BatchNorm starts at weight 1, bias 0.",
+        "Linear 和 Conv2d 的权重默认用 Kaiming 均匀分布初始化（a = √5），即在 ±1/√fan_in 内"
+        "均匀分布，偏置也在这个范围内；BatchNorm 初始权重为 1、偏置为 0。",
+    ),
+    "layers.pick": ("Layer", "层"),
+    "layers.softmax": ("From logits to a prediction", "从 logits 到预测"),
+    "layers.truth": ("true label", "真实标签"),
+    "layers.pred": (
+        "nn.Softmax(dim=1)(logits): predicted class {cls} with probability {p:.3f}; the "
+        "probabilities sum to {total:.6f}. The weights are untrained, so this is a guess.",
+        "nn.Softmax(dim=1)(logits)：预测类别 {cls}，概率 {p:.3f}；所有概率之和为 {total:.6f}。"
+        "权重还没有训练，所以这只是猜测。",
+    ),
+    "layers.activations": ("Activation functions", "激活函数"),
+    "layers.derivative": (
+        "Dotted: the derivative, computed by autograd (backward of the sum), not by a formula.",
+        "虚线：导数，由 autograd（对求和结果调用 backward）算出，而不是套公式。",
+    ),
+    "layers.to": (
+        "Module.to() works in place, Tensor.to() returns a copy",
+        "Module.to() 原地修改，Tensor.to() 返回副本",
+    ),
+    "layers.to_note": (
+        "The model above lives on {device}. model.to(device) moves its parameters and returns "
+        "the same module; t.to(device) leaves t alone and returns a new tensor (or t itself "
+        "when nothing changes).",
+        "上面的模型位于 {device}。model.to(device) 移动参数并返回同一个模块；t.to(device) 不改变 t，"
+        "而是返回新张量（若无需改变则返回 t 本身）。",
+    ),
+    "layers.tab.structure": ("Structure & shapes", "结构与形状"),
+    "layers.tab.parameters": ("Parameters", "参数"),
+    "layers.tab.inside": ("Inside each layer", "每层内部"),
+    "layers.tab.activations": ("Activations & devices", "激活函数与设备"),
     # -- chapter blurbs (Home cards and coming-soon pages) --------------------
     "blurb.tensors": (
         "Create tensors, see their memory, index, reshape and do arithmetic.",

@@ -40,6 +40,7 @@ class Limits:
     torch_threads: int
     upload_mb: int
     data_dir: Path
+    max_params: int = 20_000_000
 
     @property
     def max_bytes(self) -> int:
@@ -58,4 +59,5 @@ def limits() -> Limits:
         torch_threads=env_int("PLAYGROUND_TORCH_THREADS", _default_threads()),
         upload_mb=env_int("PLAYGROUND_MAX_UPLOAD_MB", 20),
         data_dir=Path(data_dir).expanduser(),
+        max_params=env_int("PLAYGROUND_MAX_PARAMS", 20_000_000),
     )

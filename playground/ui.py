@@ -14,6 +14,7 @@ import streamlit as st
 import torch
 
 from playground import device as devices
+from playground.data import ImageDataset, load_dataset
 from playground.expr import ExpressionError
 from playground.i18n import LANGUAGES, t
 
@@ -25,6 +26,7 @@ __all__ = [
     "lazy_tabs",
     "page",
     "settings",
+    "shared_dataset",
     "show_code",
     "show_error",
     "sidebar_controls",
@@ -133,6 +135,12 @@ def settings() -> Settings:
     seed = int(st.session_state.get("seed", DEFAULT_SEED))
     torch.manual_seed(seed)
     return Settings(device=device, seed=seed, lang=current_lang())
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def shared_dataset(name: str, train: bool = True) -> ImageDataset:
+    """A dataset decoded once per server and shared by every session: never mutate it."""
+    return load_dataset(name, train=train)
 
 
 def lazy_tabs(key: str, sections: Sequence[tuple[str, Callable[[], None]]]) -> None:

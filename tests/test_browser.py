@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -57,13 +58,16 @@ def start_server(port: int, *, env: dict[str, str] | None = None) -> subprocess.
         "--server.address",
         "127.0.0.1",
     ]
+    # The server's log goes to a file: an unread pipe would block the server once it fills.
+    log = tempfile.NamedTemporaryFile(prefix="streamlit-test-", suffix=".log", delete=False)  # noqa: SIM115
     proc = subprocess.Popen(
         cmd,
         cwd=ROOT,
         env={**os.environ, **(env or {})},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
+    proc.log_path = log.name  # type: ignore[attr-defined]
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

@@ -160,3 +160,37 @@ def test_data_page_offers_offline_when_a_dataset_is_missing(tmp_path, monkeypatc
     assert "Download it" in labels and "Use the offline dataset" in labels
     next(b for b in at.button if b.label == "Use the offline dataset").click().run()
     assert "10,000 images of shape (1, 28, 28)" in texts(at)
+
+
+def test_layers_page_traces_the_tutorial_network():
+    at = open_page("pages/layers.py")
+    body = texts(at)
+    assert "(linear1): Linear(in_features=784, out_features=512, bias=True)" in body
+    assert "A real input of shape torch.Size([3, 1, 28, 28])" in body
+    assert any(m.value == "669,706" for m in at.metric)
+    assert any("class NeuralNetwork(nn.Module):" in c.value for c in at.code)
+    _interact(at, "selectbox", "m_preset", "cifar_lenet")
+    assert "torch.Size([3, 3, 32, 32])" in texts(at)
+
+
+def test_layers_page_explains_a_mismatch_with_a_fix():
+    from playground import models as md
+
+    bad = [md.L("Flatten"), md.L("Linear", 784, 10), md.L("Linear", 20, 5)]
+    at = open_page("pages/layers.py", model_specs=bad, model_input=(1, 28, 28))
+    body = texts(at)
+    assert "Layer 3 does not fit its input. PyTorch says:" in body
+    assert "Linear expects in_features=10 here, the builder has 20." in body
+
+
+def test_layers_page_refuses_a_billion_parameters():
+    from playground import models as md
+
+    at = open_page("pages/layers.py", model_specs=[md.L("Flatten"), md.L("Linear", 784, 900_000), md.L("Linear", 900_000, 2000)])
+    body = texts(at)
+    assert "parameters; the limit is 20,000,000" in body and "Nothing was allocated" in body
+
+
+def test_layers_inside_tab_shows_softmax_prediction():
+    at = open_page("pages/layers.py", m_tab="Inside each layer")
+    assert "the probabilities sum to 1.000000" in texts(at)
