@@ -186,7 +186,10 @@ def test_layers_page_explains_a_mismatch_with_a_fix():
 def test_layers_page_refuses_a_billion_parameters():
     from playground import models as md
 
-    at = open_page("pages/layers.py", model_specs=[md.L("Flatten"), md.L("Linear", 784, 900_000), md.L("Linear", 900_000, 2000)])
+    at = open_page(
+        "pages/layers.py",
+        model_specs=[md.L("Flatten"), md.L("Linear", 784, 900_000), md.L("Linear", 900_000, 2000)],
+    )
     body = texts(at)
     assert "parameters; the limit is 20,000,000" in body and "Nothing was allocated" in body
 

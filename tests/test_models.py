@@ -128,7 +128,11 @@ def test_random_builder_configurations_count_and_trace():
             "Conv2d expects in_channels=1 here, the builder has 3.",
         ),
         ([md.L("Conv2d", 1, 4, 9)], (1, 5, 5), "use kernel_size≤5, or padding=2"),
-        ([md.L("Linear", 100, 4)], (1, 28, 28), "add a Flatten before it, then use in_features=784"),
+        (
+            [md.L("Linear", 100, 4)],
+            (1, 28, 28),
+            "add a Flatten before it, then use in_features=784",
+        ),
         ([md.L("Flatten"), md.L("BatchNorm2d", 784)], (1, 28, 28), "BatchNorm2d wants 4-D"),
     ],
 )
