@@ -75,6 +75,12 @@ def grads_and_check(program: str, result: ag.BackwardResult) -> None:
             st.plotly_chart(make_tensor_figure(grad), key=f"ag_grad_{name}")
     with right:
         st.subheader(tr("ag.check"))
+        key, n = (program, cfg.seed), sum(g.numel() for g in result.grads.values())
+        cost = ag.check_cost(ag.parse_program(program), n)
+        if cost > ag.AUTO_CHECK_COST and st.session_state.get("ag_checked") != key:
+            if not st.button(tr("ag.check_run", n=cost), icon=":material/calculate:"):
+                return
+            st.session_state["ag_checked"] = key
         try:
             check = gradient_check(program, cfg.seed)
         except ExpressionError as err:

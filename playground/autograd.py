@@ -38,6 +38,7 @@ __all__ = [
     "ProgramError",
     "Statement",
     "backward",
+    "check_cost",
     "computation_code",
     "extract_graph",
     "graph_of",
@@ -52,6 +53,7 @@ __all__ = [
 MAX_LINES = 60
 MAX_GRAPH_NODES = 400
 MAX_CHECKED_ELEMENTS = 128
+AUTO_CHECK_COST = 300  # forward statements; above this the page runs the check on request
 
 # The presets, each in the form the tutorial or the blitz writes it.
 PRESETS: dict[str, str] = {
@@ -529,6 +531,11 @@ def numerical_check(
             diff = max(diff, abs(estimate - analytic[name].view(-1)[k].item()))
         offset += v.numel()
     return GradCheck({n: g.detach() for n, g in analytic.items()}, numeric, diff, len(picks), total)
+
+
+def check_cost(statements: list[Statement], n_elements: int) -> int:
+    """Statements the numerical check evaluates: two forwards per checked element."""
+    return 2 * min(n_elements, MAX_CHECKED_ELEMENTS) * len(statements)
 
 
 def _evenly_spaced(total: int, limit: int) -> set[int]:

@@ -301,6 +301,10 @@ _TABLE: dict[str, tuple[str, str]] = {
         "elements.",
         "在 float64 下用中心差分与 autograd (float64) 对比，检查了 {total} 个元素中的 {checked} 个。",
     ),
+    "ag.check_run": (
+        "Run the check ({n} statement evaluations)",
+        "运行数值检验（需要计算 {n} 条语句）",
+    ),
     "ag.check_metric": ("max |autograd − numerical|", "max |autograd − 数值|"),
     "ag.check_ok": ("Autograd agrees with the numerical gradient.", "autograd 与数值梯度一致。"),
     "ag.check_bad": (

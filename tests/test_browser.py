@@ -190,3 +190,20 @@ def test_every_tab_renders_without_errors(browser, server, path):
             assert name in page.url or k == 0 or "_tab=" in page.url  # the open tab is in the URL
     finally:
         context.close()
+
+
+def test_autograd_costly_check_runs_on_request(browser, server):
+    context = browser.new_context(viewport={"width": 1400, "height": 1400})
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/autograd")
+        wait_until_rendered(page)
+        page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first.click()
+        page.get_by_role("option", name="A small MLP forward pass").click()
+        wait_until_rendered(page)
+        assert page.get_by_text("Autograd agrees with the numerical gradient.").count() == 0
+        page.get_by_text("Run the check (900 statement evaluations)").click()
+        page.get_by_text("Autograd agrees with the numerical gradient.").wait_for(timeout=30_000)
+        assert exception_boxes(page) == []
+    finally:
+        context.close()

@@ -197,3 +197,11 @@ def test_layers_page_refuses_a_billion_parameters():
 def test_layers_inside_tab_shows_softmax_prediction():
     at = open_page("pages/layers.py", m_tab="Inside each layer")
     assert "the probabilities sum to 1.000000" in texts(at)
+
+
+def test_autograd_page_offers_a_costly_check_on_request():
+    # Clicking it is tested in the browser: AppTest does not deliver clicks inside fragments.
+    at = open_page("pages/autograd.py")
+    _interact(at, "selectbox", "ag_preset", "mlp")
+    assert "Autograd agrees" not in texts(at)
+    assert any(b.label == "Run the check (900 statement evaluations)" for b in at.button)
