@@ -289,11 +289,14 @@ def make_offline_dataset(
             else:
                 draw.polygon(pts, outline=ink, width=1 + int(3 * p[6]))
         canvas[i * size * size : (i + 1) * size * size] = img.tobytes()
-    images = torch.frombuffer(canvas, dtype=torch.uint8).reshape(n, 1, size, size).float()
-    noise = torch.randn(images.shape, generator=rng) * 18
+    images = torch.frombuffer(canvas, dtype=torch.uint8).reshape(n, 1, size, size)
     background = (params[:, 7] * 40).reshape(n, 1, 1, 1)
-    images = (images + background + noise).clamp(0, 255).round().to(torch.uint8)
-    return ImageDataset(images, labels, OFFLINE_CLASSES)
+    for start in range(0, n, 1000):  # in chunks: a shared server keeps its peak memory low
+        part = slice(start, start + 1000)
+        noisy = images[part].float() + background[part]
+        noisy += torch.randn(noisy.shape, generator=rng) * 18
+        images[part] = noisy.clamp_(0, 255).round_().to(torch.uint8)
+    return ImageDataset(images.clone(), labels, OFFLINE_CLASSES)
 
 
 # -- torchvision datasets -------------------------------------------------------------------
