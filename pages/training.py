@@ -1,7 +1,198 @@
-"""Placeholder until its chapter issue lands: says what is coming."""
+"""Chapter 6: Training. The tutorial's loop, live, resumable; one step in slow motion; results."""
 
 from __future__ import annotations
 
-from playground.ui import coming_soon
+import time
+import uuid
 
-coming_soon("nav.training", "plan.training", "Optimizing Model Parameters")
+import pandas as pd
+import streamlit as st
+import torch
+
+from playground import models as md
+from playground import training as trn
+from playground.data import DATASETS, data_root, is_available
+from playground.figures import make_tensor_figure
+from playground.loading import make_bar_figure, make_grid_figure
+from playground.training_figures import make_compare_figure as compare_fig
+from playground.training_figures import make_confusion_figure as confusion_fig
+from playground.training_figures import make_curves_figure as curves_fig
+from playground.ui import lazy_tabs, page, shared_dataset, show_code, show_error, tr
+
+cfg = page()
+st.title(tr("nav.training"))
+st.write(tr("train.intro"))
+state = st.session_state
+state.setdefault("train_session", uuid.uuid4().hex)
+state.setdefault("runs", [])
+
+
+def setup() -> tuple[trn.TrainConfig, str, int | None, list[md.LayerSpec]]:
+    names = [k for k in DATASETS if k == "offline" or is_available(k, data_root(), True)]
+    c = st.columns(4)
+    titles = {"format_func": lambda k: DATASETS[k].title}
+    dataset = c[0].selectbox(tr("data.dataset"), names, key="tr_data", **titles)
+    subset = c[1].number_input(
+        tr("train.subset"), 0, 60_000, 10_000, 1_000, key="tr_subset", help=tr("train.subset_help")
+    )
+    built = "model_specs" in state
+    use_builder = built and c[2].toggle(tr("train.use_builder"), True, key="tr_builder")
+    fmt = {"format_func": {k: tr(f"layers.preset.{k}") for k in md.PRESETS}.__getitem__}
+    preset = c[3].selectbox(tr("layers.preset"), list(md.PRESETS), key="tr_preset", **fmt)
+    specs = state["model_specs"] if use_builder else md.PRESETS[preset]
+    c = st.columns(4)
+    loss = c[0].selectbox(tr("train.loss"), trn.LOSSES, key="tr_loss", help=tr("train.loss_help"))
+    opt = c[1].selectbox(tr("train.optimizer"), trn.OPTIMIZERS, key="tr_opt")
+    lr = c[2].select_slider("learning_rate", trn.LEARNING_RATES, 1e-3, key="tr_lr")
+    batch = c[3].select_slider("batch_size", trn.BATCH_SIZES, 64, key="tr_bs")
+    c = st.columns(4)
+    epochs = c[0].number_input("epochs", 1, 50, 5, key="tr_epochs")
+    momentum = c[1].number_input(
+        "momentum", 0.0, 0.99, 0.0, 0.1, key="tr_mom", disabled=opt != "SGD"
+    )
+    nesterov = c[2].toggle("nesterov", False, key="tr_nesterov", disabled=opt != "SGD")
+    decay = c[3].number_input("weight_decay", 0.0, 0.1, 0.0, 1e-4, format="%g", key="tr_wd")
+    config = trn.TrainConfig(lr, batch, int(epochs), loss, opt, momentum, nesterov, decay, cfg.seed)
+    return config, dataset, int(subset) or None, specs
+
+
+config, dataset, subset, specs = setup()
+
+
+def new_trainer() -> trn.Trainer | None:
+    try:
+        train, test = shared_dataset(dataset, True), shared_dataset(dataset, False)
+        shape = tuple(train.images.shape[1:])
+        return trn.Trainer(specs, shape, train, test, config, device=cfg.device, subset=subset)
+    except (ValueError, md.ModelError) as err:
+        show_error(err)
+        return None
+
+
+def _set(training: bool, reset: bool = False) -> None:
+    state["training"] = training
+    if reset:
+        state.pop("trainer", None)
+
+
+b = st.columns([1, 1, 1, 3])
+trainer: trn.Trainer | None = state.get("trainer")
+label = tr("train.resume") if trainer and not trainer.done else tr("train.train")
+b[0].button(label, on_click=_set, args=(True,), type="primary", icon=":material/play_arrow:")
+b[1].button(tr("train.stop"), on_click=_set, args=(False,), icon=":material/stop:")
+b[2].button(tr("train.reset"), on_click=_set, args=(False, True), icon=":material/restart_alt:")
+if trainer is not None and trainer.cfg != config:
+    b[3].caption(tr("train.changed"))
+progress, chart, log_box = st.empty(), st.empty(), st.empty()
+
+
+def draw(t: trn.Trainer) -> None:
+    rate, left = trn.speed(t)
+    epoch = min(t.epoch + 1, t.cfg.epochs)
+    progress.progress(t.progress, tr("train.progress", rate=rate, left=left, epoch=epoch))
+    state["draws"] = state.get("draws", 0) + 1  # each redraw is a new element
+    chart.plotly_chart(curves_fig(t.history, t.n), key=f"tr_curves_{state['draws']}")
+    log_box.code("\n".join(t.history.log[-14:]) or "…", "text")
+
+
+if state.get("training"):
+    if trainer is None or trainer.done and trainer.cfg != config:
+        trainer = state["trainer"] = new_trainer()
+    place = trn.SLOTS.try_acquire(state["train_session"]) if trainer else 0
+    if place:
+        st.info(tr("train.queue", place=place), icon=":material/hourglass_top:")
+        time.sleep(1.0)  # poll for a free slot
+        st.rerun()
+    elif trainer:
+        try:
+            while not trainer.done and state.get("training"):
+                trainer.run(max_seconds=0.5)  # redraw twice a second: Stop lands within ~0.5 s
+                draw(trainer)
+        except torch.cuda.OutOfMemoryError:
+            st.error(tr("train.oom"), icon=":material/memory:")
+        finally:
+            trn.SLOTS.release(state["train_session"])
+        state["training"] = False
+        if trainer.done and id(trainer.history) not in {id(h) for _, h in state["runs"]}:
+            state["runs"].append(
+                (f"#{len(state['runs']) + 1} {trainer.cfg.label()}", trainer.history)
+            )
+if trainer is not None:
+    draw(trainer)
+    if trainer.diverged:
+        st.error(trainer.diverged, icon=":material/trending_up:")
+show_code(trn.training_code(config, md.model_code(specs), dataset, subset))
+
+
+def slow_section() -> None:
+    st.write(tr("train.slow_intro"))
+    if not st.button(tr("train.step"), icon=":material/slow_motion_video:"):
+        return
+    t = state.get("trainer") or new_trainer()
+    if t is None:
+        return
+    state["trainer"] = t
+    s = trn.slow_step(t)
+    st.markdown(f"**1. {tr('train.s_forward')}**")
+    st.dataframe(s.forward_table(), hide_index=True)
+    st.markdown(f"**2. {tr('train.s_loss')}** `loss = {s.loss:.6f}`")
+    st.markdown(
+        f"**3. backward()** — {tr('train.s_backward')}; **4. step()** — {tr('train.s_step')}"
+    )
+    c = st.columns(2)
+    c[0].dataframe(pd.DataFrame({"‖grad‖": s.grad_norms, "max |Δ| (step)": s.changes}))
+    c[1].caption(f"{s.grad_example[0]}.grad")
+    c[1].plotly_chart(make_tensor_figure(s.grad_example[1][:32, :32]), key="tr_grad")
+    if s.sgd_check is not None:
+        st.success(tr("train.sgd_check", diff=s.sgd_check), icon=":material/check_circle:")
+    st.markdown(f"**5. zero_grad()** — {tr('train.s_zero', ok=all(s.grads_after_zero.values()))}")
+
+
+def results_section() -> None:
+    t = state.get("trainer")
+    if t is None or not t.history.test_accuracy:
+        st.info(tr("train.no_results"), icon=":material/info:")
+        return
+    r, names = trn.results(t), list(t.classes)
+    c = st.columns(2)
+    c[0].plotly_chart(make_bar_figure(names, r.per_class, y_title="accuracy %"), key="tr_pc")
+    c[1].plotly_chart(confusion_fig(r.matrix, names), key="tr_cm")
+    c = st.columns(2)
+    fmt = {"format_func": names.__getitem__}
+    a = c[0].selectbox(tr("train.actual"), range(len(names)), key="tr_a", **fmt)
+    p = c[1].selectbox(tr("train.predicted"), range(len(names)), 1, key="tr_p", **fmt)
+    st.caption(tr("train.cell", n=int(r.matrix[a, p]), actual=names[a], predicted=names[p]))
+    if len(idx := r.cell(t.y_test, a, p)):
+        st.plotly_chart(make_grid_figure(trn.images_of(t, idx), cols=8), key="tr_cell")
+    wrong = r.mistakes(t.y_test)
+    labels = [f'P: "{names[r.predicted[i]]}", A: "{names[t.y_test[i]]}"' for i in wrong.tolist()]
+    st.caption(tr("train.mistakes"))
+    st.plotly_chart(make_grid_figure(trn.images_of(t, wrong), labels, cols=4), key="tr_wrong")
+    runs = dict(state["runs"])
+    chosen = st.multiselect(tr("train.compare"), list(runs), list(runs)[-3:], key="tr_cmp")
+    if chosen:
+        st.plotly_chart(compare_fig([(k, runs[k]) for k in chosen]), key="tr_cmp_fig")
+
+
+def lab_section() -> None:
+    st.write(tr("train.lab_intro"))
+    if st.button(tr("train.lab_run"), icon=":material/speed:"):
+        times = trn.pipeline_times(shared_dataset(dataset), specs, device=cfg.device)
+        rows = [
+            (k, f"{v:.2f} s", f"{times['tutorial DataLoader'] / v:.1f}×") for k, v in times.items()
+        ]
+        st.dataframe(
+            pd.DataFrame(rows, columns=["pipeline", "6,400 samples", "speed-up"]), hide_index=True
+        )
+    st.caption(tr("train.lab_note"))
+    st.caption(tr("train.multi_gpu", n=torch.cuda.device_count()))
+
+
+lazy_tabs(
+    "tr_tab",
+    [
+        ("train.tab.slow", slow_section),
+        ("train.tab.results", results_section),
+        ("train.tab.lab", lab_section),
+    ],
+)

@@ -590,6 +590,101 @@ _TABLE: dict[str, tuple[str, str]] = {
     "layers.tab.parameters": ("Parameters", "参数"),
     "layers.tab.inside": ("Inside each layer", "每层内部"),
     "layers.tab.activations": ("Activations & devices", "激活函数与设备"),
+    # -- Training --------------------------------------------------------------------
+    "train.intro": (
+        "The tutorial's optimization loop, run for real: each batch goes forward, the loss goes "
+        "backward, the optimizer steps and the gradients are zeroed; each epoch ends with a test.",
+        "真实运行教程中的优化循环：每个批次前向传播，损失反向传播，优化器更新参数并清零梯度；"
+        "每个 epoch 结束时做一次测试。",
+    ),
+    "train.subset": ("training samples (0 = all)", "训练样本数（0 = 全部）"),
+    "train.subset_help": (
+        "A subset keeps a classroom demo quick; the test always uses the whole test split.",
+        "使用子集可以让课堂演示更快；测试始终使用完整的测试集。",
+    ),
+    "train.use_builder": ("model from the Model layers page", "使用“模型层”页面中的模型"),
+    "train.loss": ("loss", "损失函数"),
+    "train.loss_help": (
+        "CrossEntropyLoss: classes from raw logits (the tutorial's). NLLLoss after LogSoftmax: "
+        "the same thing in two steps. MSELoss on one-hot targets: works, but learns slower for "
+        "classification.",
+        "CrossEntropyLoss：直接由 logits 做分类（教程用法）。LogSoftmax 后接 NLLLoss：分两步做同一件事。"
+        "对 one-hot 目标用 MSELoss：可以用，但分类时学得更慢。",
+    ),
+    "train.optimizer": ("optimizer", "优化器"),
+    "train.train": ("Train", "开始训练"),
+    "train.resume": ("Resume", "继续训练"),
+    "train.stop": ("Stop", "停止"),
+    "train.reset": ("Reset", "重置"),
+    "train.changed": (
+        "The settings changed: Reset to train with them (Resume keeps the old run).",
+        "设置已更改：点击“重置”按新设置训练（“继续训练”沿用旧的运行）。",
+    ),
+    "train.progress": (
+        "epoch {epoch} · {rate:,.0f} samples/s · about {left:.0f} s left",
+        "第 {epoch} 个 epoch · 每秒 {rate:,.0f} 个样本 · 约剩 {left:.0f} 秒",
+    ),
+    "train.queue": (
+        "This server trains a limited number of models at once; you are number {place} in the queue.",
+        "本服务器同时训练的模型数量有限；你在队列中排第 {place} 位。",
+    ),
+    "train.oom": (
+        "The device ran out of memory. Use a smaller batch or model; your session is fine.",
+        "设备内存不足。请减小批大小或模型；你的会话不受影响。",
+    ),
+    "train.slow_intro": (
+        "Run exactly one optimization step on one batch and see every number in the tutorial's order.",
+        "在一个批次上只运行一次优化步骤，并按教程的顺序查看每一个数字。",
+    ),
+    "train.step": ("One step", "单步执行"),
+    "train.s_forward": ("Forward: logits for a few samples", "前向传播：几个样本的 logits"),
+    "train.s_loss": ("Loss:", "损失："),
+    "train.s_backward": ("the gradient norm of every parameter", "每个参数的梯度范数"),
+    "train.s_step": ("how much each parameter changed", "每个参数改变了多少"),
+    "train.sgd_check": (
+        "Plain SGD: every change equals −lr × grad (max difference {diff:.2e}).",
+        "普通 SGD：每个参数的变化都等于 −lr × grad（最大差值 {diff:.2e}）。",
+    ),
+    "train.s_zero": ("all gradients are zero again: {ok}", "所有梯度重新归零：{ok}"),
+    "train.no_results": (
+        "Train for at least one epoch to see results.",
+        "至少训练一个 epoch 才能看到结果。",
+    ),
+    "train.actual": ("actual class", "真实类别"),
+    "train.predicted": ("predicted class", "预测类别"),
+    "train.cell": (
+        "{n} test images of {actual} were predicted as {predicted}:",
+        "有 {n} 张 {actual} 测试图像被预测为 {predicted}：",
+    ),
+    "train.mistakes": (
+        "Misclassified test images, as the tutorial prints them (P = predicted, A = actual):",
+        "分类错误的测试图像，格式同教程（P = 预测，A = 真实）：",
+    ),
+    "train.compare": ("Compare runs (test accuracy)", "比较多次运行（测试准确率）"),
+    "train.lab_intro": (
+        "The same model and epoch through two data pipelines, timed on your device.",
+        "同一个模型、同一个 epoch，分别走两条数据管道，在你的设备上计时。",
+    ),
+    "train.lab_run": ("Time the pipelines", "测量数据管道"),
+    "train.lab_note": (
+        "The tutorial's DataLoader converts every sample in Python and collates each batch. The "
+        "app keeps the whole dataset as one tensor on the device and indexes it with a randperm, "
+        "which gives the very same batches for the same generator. Training above uses the "
+        "device tensor.",
+        "教程中的 DataLoader 在 Python 里逐个转换样本并拼接批次。本应用把整个数据集作为一个张量放在"
+        "设备上，用 randperm 取批次；在同一个生成器下得到的批次完全相同。上面的训练使用的就是这种方式。",
+    ),
+    "train.multi_gpu": (
+        "CUDA devices here: {n}. With several, nn.DataParallel(model) splits each batch across "
+        "them, as the tutorial notes show; PyTorch recommends DistributedDataParallel instead. "
+        "With one device or none there is nothing to split, so nothing is faked here.",
+        "此处的 CUDA 设备数：{n}。有多块 GPU 时，nn.DataParallel(model) 会把每个批次分到各块卡上，"
+        "正如教程注释所示；PyTorch 更推荐 DistributedDataParallel。只有一块或没有 GPU 时无从拆分，"
+        "这里也不会假装运行。",
+    ),
+    "train.tab.slow": ("One step, in slow motion", "慢动作单步"),
+    "train.tab.results": ("Results", "结果"),
+    "train.tab.lab": ("Pipeline lab", "数据管道实验"),
     # -- chapter blurbs (Home cards and coming-soon pages) --------------------
     "blurb.tensors": (
         "Create tensors, see their memory, index, reshape and do arithmetic.",

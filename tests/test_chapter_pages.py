@@ -205,3 +205,32 @@ def test_autograd_page_offers_a_costly_check_on_request():
     _interact(at, "selectbox", "ag_preset", "mlp")
     assert "Autograd agrees" not in texts(at)
     assert any(b.label == "Run the check (900 statement evaluations)" for b in at.button)
+
+
+def test_training_page_trains_live_and_keeps_the_model(monkeypatch):
+    at = open_page("pages/training.py", tr_subset=1000, tr_epochs=1, tr_opt="Adam")
+    assert any("def train_loop(dataloader, model, loss_fn, optimizer):" in c.value for c in at.code)
+    next(b for b in at.button if b.label == "Train").click().run()
+    assert not at.exception
+    body = texts(at)
+    assert "loss: " in body and "[   64/ 1000]" in body and "Test Error:" in body
+    trainer = at.session_state["trainer"]
+    assert trainer.done and len(trainer.history.test_accuracy) == 1
+    at.switch_page("pages/home.py").run()
+    at.switch_page("pages/training.py").run()
+    assert at.session_state["trainer"] is trainer  # survives switching pages
+
+
+def test_training_page_reports_divergence():
+    at = open_page("pages/training.py", tr_subset=0, tr_epochs=1, tr_lr=10.0)
+    next(b for b in at.button if b.label == "Train").click().run()
+    assert "learning rate is too high" in texts(at)
+
+
+def test_training_results_tab_shows_confusion_and_mistakes():
+    at = open_page("pages/training.py", tr_subset=1000, tr_epochs=1, tr_opt="Adam")
+    next(b for b in at.button if b.label == "Train").click().run()
+    at.session_state["tr_tab"] = "Results"
+    at.run()
+    assert not at.exception
+    assert "Misclassified test images" in texts(at)

@@ -1,0 +1,126 @@
+"""Figures for the Training page: live curves, run comparison, confusion matrix, per-class accuracy."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import torch
+
+from playground.training import History
+
+__all__ = ["make_compare_figure", "make_confusion_figure", "make_curves_figure"]
+
+PALETTE = ["#EE4C2C", "#4C78A8", "#54A24B", "#B279A2", "#F58518", "#72B7B2"]
+
+
+def make_curves_figure(history: History, samples_per_epoch: int) -> go.Figure:
+    """Left: the train loss at each logged step (x in epochs). Right: test loss and accuracy per epoch."""
+    epochs = list(range(1, len(history.test_loss) + 1))
+    x = [s / samples_per_epoch for s in history.train_steps]
+    traces = [
+        {
+            "type": "scatter",
+            "x": x,
+            "y": history.train_loss,
+            "name": "train loss",
+            "line": {"color": PALETTE[1]},
+            "xaxis": "x",
+            "yaxis": "y",
+        },
+        {
+            "type": "scatter",
+            "x": epochs,
+            "y": history.test_loss,
+            "name": "test loss",
+            "mode": "lines+markers",
+            "line": {"color": PALETTE[0]},
+            "xaxis": "x",
+            "yaxis": "y",
+        },
+        {
+            "type": "scatter",
+            "x": epochs,
+            "y": [100 * a for a in history.test_accuracy],
+            "name": "test accuracy %",
+            "mode": "lines+markers",
+            "line": {"color": PALETTE[2]},
+            "xaxis": "x2",
+            "yaxis": "y2",
+        },
+    ]
+    layout = {
+        "height": 320,
+        "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
+        "plot_bgcolor": "white",
+        "legend": {"orientation": "h", "y": 1.12},
+        "xaxis": {
+            "domain": [0, 0.55],
+            "title": {"text": "epoch"},
+            "anchor": "y",
+            "gridcolor": "#eee",
+        },
+        "yaxis": {"title": {"text": "loss"}, "anchor": "x", "gridcolor": "#eee"},
+        "xaxis2": {"domain": [0.65, 1], "title": {"text": "epoch"}, "anchor": "y2", "dtick": 1},
+        "yaxis2": {
+            "title": {"text": "accuracy %"},
+            "anchor": "x2",
+            "range": [0, 100],
+            "gridcolor": "#eee",
+        },
+        "uirevision": "keep",  # redraws while training keep the user's zoom
+    }
+    return go.Figure({"data": traces, "layout": layout})
+
+
+def make_compare_figure(runs: list[tuple[str, History]]) -> go.Figure:
+    """Test accuracy per epoch of several runs, overlaid."""
+    traces = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "x": list(range(1, len(h.test_accuracy) + 1)),
+            "y": [100 * a for a in h.test_accuracy],
+            "name": label,
+            "line": {"color": PALETTE[k % len(PALETTE)]},
+        }
+        for k, (label, h) in enumerate(runs)
+    ]
+    return go.Figure(
+        {
+            "data": traces,
+            "layout": {
+                "height": 300,
+                "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+                "plot_bgcolor": "white",
+                "xaxis": {"title": {"text": "epoch"}, "dtick": 1},
+                "yaxis": {"title": {"text": "test accuracy %"}, "gridcolor": "#eee"},
+                "legend": {"orientation": "h", "y": -0.25},
+            },
+        }
+    )
+
+
+def make_confusion_figure(matrix: torch.Tensor, classes: list[str]) -> go.Figure:
+    z = matrix.tolist()
+    return go.Figure(
+        {
+            "data": [
+                {
+                    "type": "heatmap",
+                    "z": z,
+                    "x": list(classes),
+                    "y": list(classes),
+                    "text": z,
+                    "texttemplate": "%{text}",
+                    "colorscale": "Blues",
+                    "showscale": False,
+                    "hovertemplate": "actual %{y}, predicted %{x}: %{z}<extra></extra>",
+                }
+            ],
+            "layout": {
+                "height": 460,
+                "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+                "xaxis": {"title": {"text": "predicted"}, "side": "bottom"},
+                "yaxis": {"title": {"text": "actual"}, "autorange": "reversed"},
+            },
+        }
+    )
