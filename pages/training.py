@@ -106,7 +106,7 @@ if state.get("training"):
     elif trainer:
         try:
             while not trainer.done and state.get("training"):
-                trainer.run(max_seconds=0.5)  # redraw twice a second: Stop lands within ~0.5 s
+                trainer.run(max_seconds=0.75)  # Stop lands within ~0.75 s of a click
                 draw(trainer)
         except torch.cuda.OutOfMemoryError:
             st.error(tr("train.oom"), icon=":material/memory:")

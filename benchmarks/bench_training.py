@@ -1,0 +1,133 @@
+"""One 60,000-sample epoch of the tutorial MLP (SGD, lr 1e-3, batch 64), timed side by side.
+
+1. the tutorial's script: a torchvision FashionMNIST-format dataset read with
+   ``ToTensor`` per sample and ``DataLoader(batch_size=64, shuffle=True)``;
+2. the app's default pipeline (``playground.training.Trainer``): the data as one
+   float tensor on the device, batches by ``randperm`` indexing, no UI;
+3. the same Trainer driven the way the Training page drives it: slices of 0.75 s
+   with a redraw of the curves figure and the log after each.
+
+The data is the real FashionMNIST sample from ../shared tiled to 60,000 images when
+present, else the offline dataset tiled. The files are written in torchvision's raw
+IDX layout to a temporary folder so the tutorial's own ``datasets.FashionMNIST``
+reads them.
+
+Run: python benchmarks/bench_training.py
+"""
+
+from __future__ import annotations
+
+import gzip
+import struct
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from playground import models as md  # noqa: E402
+from playground import training as trn  # noqa: E402
+from playground.data import ImageDataset, make_offline_dataset  # noqa: E402
+from playground.training_figures import make_curves_figure  # noqa: E402
+
+SAMPLE = ROOT.parent / "shared" / "data" / "fashion-mnist-sample"
+N = 60_000
+
+
+def sixty_thousand() -> tuple[ImageDataset, str]:
+    if (SAMPLE / "images-idx3-ubyte.gz").is_file():
+        raw = gzip.decompress((SAMPLE / "images-idx3-ubyte.gz").read_bytes())
+        images = torch.frombuffer(bytearray(raw[16:]), dtype=torch.uint8).reshape(-1, 1, 28, 28)
+        labels = torch.frombuffer(
+            bytearray(gzip.decompress((SAMPLE / "labels-idx1-ubyte.gz").read_bytes())[8:]),
+            dtype=torch.uint8,
+        ).long()
+        source = "real FashionMNIST sample, tiled"
+    else:
+        ds = make_offline_dataset(0)
+        images, labels, source = ds.images, ds.targets, "offline dataset, tiled"
+    reps = -(-N // len(images))
+    images = images.repeat(reps, 1, 1, 1)[:N].contiguous()
+    labels = labels.repeat(reps)[:N].contiguous()
+    return ImageDataset(images, labels, tuple(str(k) for k in range(10))), source
+
+
+def write_idx(root: Path, ds: ImageDataset) -> None:
+    raw = root / "FashionMNIST" / "raw"
+    raw.mkdir(parents=True)
+    for prefix in ("train", "t10k"):
+        img = ds.images[:, 0]
+        (raw / f"{prefix}-images-idx3-ubyte").write_bytes(
+            struct.pack(">IIII", 0x0803, *img.shape) + img.numpy().tobytes()
+        )
+        (raw / f"{prefix}-labels-idx1-ubyte").write_bytes(
+            struct.pack(">II", 0x0801, len(ds)) + ds.targets.to(torch.uint8).numpy().tobytes()
+        )
+
+
+def tutorial_epoch(root: Path) -> float:
+    """The tutorial's code, verbatim in spirit: ToTensor, DataLoader, train_loop."""
+    from torch import nn
+    from torch.utils.data import DataLoader
+    from torchvision import datasets
+    from torchvision.transforms import ToTensor
+
+    training_data = datasets.FashionMNIST(
+        root=root, train=True, download=False, transform=ToTensor()
+    )
+    train_dataloader = DataLoader(training_data, batch_size=64, shuffle=True)
+    model = md.build_model(md.PRESETS["tutorial"], seed=0)
+    loss_fn = nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=1e-3)
+    start = time.perf_counter()
+    model.train()
+    for X, y in train_dataloader:  # noqa: N806 - the tutorial's names
+        loss = loss_fn(model(X), y)
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+    return time.perf_counter() - start
+
+
+def app_epoch(ds: ImageDataset, *, with_ui: bool) -> tuple[float, float]:
+    """Seconds for the epoch, and the part of it spent redrawing (0 without UI)."""
+    small_test = ImageDataset(ds.images[:64], ds.targets[:64], ds.classes)
+    t = trn.Trainer(md.PRESETS["tutorial"], (1, 28, 28), ds, small_test, trn.TrainConfig(epochs=1))
+    make_curves_figure(t.history, t.n).to_json()  # one-off imports, as on a warm server
+    start, ui = time.perf_counter(), 0.0
+    while not t.done:
+        t.run(max_seconds=0.75)  # the page's slice length
+        if with_ui:  # what each redraw of the page costs the server
+            mark = time.perf_counter()
+            make_curves_figure(t.history, t.n).to_json()
+            "\n".join(t.history.log[-14:])
+            ui += time.perf_counter() - mark
+    return time.perf_counter() - start, ui
+
+
+def main() -> None:
+    torch.manual_seed(0)
+    ds, source = sixty_thousand()
+    print(f"data: {source}; {len(ds):,} samples; torch threads {torch.get_num_threads()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        write_idx(Path(tmp), ds)
+        tutorial = tutorial_epoch(Path(tmp))
+    app, _ = app_epoch(ds, with_ui=False)
+    app_ui, ui = app_epoch(ds, with_ui=True)
+    print(f"tutorial script epoch (ToTensor + DataLoader): {tutorial:.2f} s")
+    print(f"app pipeline epoch, no UI:                      {app:.2f} s")
+    print(f"app pipeline epoch, with page redraws:          {app_ui:.2f} s")
+    print(
+        f"ui_overhead: {100 * ui / (app_ui - ui):.1f} % of training time spent redrawing "
+        f"(wall-clock difference of the two runs: {100 * (app_ui / app - 1):+.1f} %, "
+        "noisy on 2 cores)   (target <= 5 %)"
+    )
+    print(f"cpu_speedup_vs_tutorial: {tutorial / app:.2f}")
+
+
+if __name__ == "__main__":
+    main()
