@@ -1,7 +1,173 @@
-"""Placeholder until its chapter issue lands: says what is coming."""
+"""Chapter 7: Save & load. state_dict, safe checkpoints, resume, eval mode and inference."""
 
 from __future__ import annotations
 
-from playground.ui import coming_soon
+import pandas as pd
+import streamlit as st
+import torch
+from PIL import Image, UnidentifiedImageError
 
-coming_soon("nav.save_load", "plan.save_load", "Save and Load the Model")
+from playground import checkpoint as ck
+from playground import models as md
+from playground import training as trn
+from playground.loading import make_bar_figure, make_grid_figure
+from playground.model_figures import probabilities
+from playground.ui import lazy_tabs, page, shared_dataset, show_code, show_error, tr
+
+cfg = page()
+st.title(tr("nav.save_load"))
+st.write(tr("save.intro"))
+state = st.session_state
+trainer: trn.Trainer | None = state.get("trainer")
+if trainer is not None:
+    model, specs, shape = trainer.model, trainer.specs, trainer.input_shape
+    st.caption(tr("save.from_training", label=trainer.cfg.label(), epoch=trainer.epoch))
+else:
+    specs = state.get("model_specs", md.PRESETS["tutorial"])
+    shape = state.get("model_input", md.INPUT_SHAPES["tutorial"])
+    model = md.build_model(specs, seed=cfg.seed)
+    st.caption(tr("save.fresh"))
+
+
+def explorer_section() -> None:
+    rows = ck.state_dict_rows(model)
+    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    total = sum(r["bytes"] for r in rows)
+    st.caption(tr("save.sd_total", n=len(rows), mb=total / 2**20))
+    st.info(tr("save.sd_note"), icon=":material/info:")
+    if trainer is not None:
+        groups, buffers = ck.optimizer_rows(trainer.optimizer)
+        st.subheader(tr("save.optimizer"))
+        st.dataframe(pd.DataFrame(groups), hide_index=True)
+        st.dataframe(pd.DataFrame(buffers), hide_index=True)
+    show_code(
+        "for key, tensor in model.state_dict().items():\n    print(key, tuple(tensor.shape), tensor.dtype)\n"
+        "print(optimizer.state_dict()['param_groups'])\n"
+    )
+
+
+FORMATS = ("safetensors", "pth", "checkpoint", "whole")
+
+
+def save_section() -> None:
+    fmt = st.radio(
+        tr("save.format"),
+        FORMATS,
+        format_func=lambda k: tr(f"save.fmt.{k}"),
+        key="s_fmt",
+        horizontal=True,
+    )
+    st.caption(tr(f"save.why.{fmt}"))
+    if fmt == "checkpoint" and trainer is None:
+        st.info(tr("save.need_training"), icon=":material/info:")
+        return
+    if st.button(tr("save.prepare"), icon=":material/save:"):
+        data = ck.save_bytes(fmt, model, trainer)
+        label = tr("save.download", mb=len(data) / 2**20)
+        st.download_button(label, data, file_name=ck.FILE_NAMES[fmt], icon=":material/download:")
+    show_code(ck.SAVE_CODE[fmt])
+
+
+def load_section() -> None:
+    file = st.file_uploader(
+        tr("save.upload"), type=["pth", "pt", "ckpt", "safetensors"], key="s_file"
+    )
+    strict = st.toggle(tr("save.strict"), True, key="s_strict")
+    if file is None:
+        show_code(ck.LOAD_CODE)
+        return
+    try:
+        obj = ck.read_checkpoint(file.getvalue(), file.name)
+        sd = ck.read_state_dict(file.getvalue(), file.name)
+    except ck.UnsafeCheckpointError as err:
+        st.error(str(err), icon=":material/gpp_bad:")
+        return
+    except ck.CheckpointError as err:
+        show_error(err)
+        return
+    target = md.build_model(specs, seed=cfg.seed)
+    report = ck.load_into(target, sd, strict=strict)
+    for line in report.lines():
+        st.warning(line, icon=":material/rule:")
+    if report.mismatched or (strict and not report.ok):
+        st.error(tr("save.not_loaded"), icon=":material/error:")
+        return
+    st.success(tr("save.loaded", n=len(sd)), icon=":material/check_circle:")
+    state["loaded_model"] = target
+    if (
+        isinstance(obj, dict)
+        and "generator_state" in obj
+        and st.button(tr("save.resume"), icon=":material/play_arrow:")
+    ):
+        try:
+            t = trn.resume(obj, shared_dataset, cfg.device)
+        except (ValueError, RuntimeError, KeyError) as err:
+            show_error(err)
+            return
+        state["trainer"] = t
+        st.page_link(
+            "pages/training.py", label=tr("save.go_training"), icon=":material/trending_down:"
+        )
+    show_code(ck.LOAD_CODE)
+
+
+def modes_section() -> None:
+    demo_specs = md.PRESETS["modern_cnn"]
+    demo = ck.train_vs_eval(
+        md.build_model(demo_specs, seed=cfg.seed),
+        torch.rand(2, 1, 28, 28, generator=torch.Generator().manual_seed(cfg.seed)),
+        md.build_model(demo_specs, seed=cfg.seed + 1),
+    )
+    st.write(tr("save.modes_intro"))
+    rows = demo.rows()
+    st.dataframe(
+        pd.DataFrame(rows, columns=["", "first output", "second output", "differ"]), hide_index=True
+    )
+    show_code(ck.MODES_CODE)
+
+
+def inference_section() -> None:
+    net = state.get("loaded_model") or model
+    net.eval()
+    ds = shared_dataset("offline", False) if tuple(shape) == (1, 28, 28) else None
+    upload = st.file_uploader(tr("save.image"), type=["png", "jpg", "jpeg"], key="s_img")
+    actual = None
+    if upload is not None:
+        try:
+            x = ck.image_to_input(upload.getvalue(), shape)
+        except (UnidentifiedImageError, ValueError, OSError, Image.DecompressionBombError) as err:
+            show_error(ValueError(tr("save.bad_image", error=err)))
+            return
+        st.caption(tr("save.resized", shape=tuple(shape)))
+    elif ds is not None:
+        i = st.slider(tr("save.pick"), 0, len(ds) - 1, 0, key="s_idx")
+        x, actual = ds.images[i : i + 1].float().mul(1 / 255), ds.classes[int(ds.targets[i])]
+    else:
+        st.info(tr("save.no_images"), icon=":material/info:")
+        return
+    with torch.no_grad():
+        probs, pred = probabilities(net(x.to(next(net.parameters()).device)))
+    classes = list(ds.classes) if ds is not None else [str(k) for k in range(probs.shape[1])]
+    c = st.columns([1, 3])
+    c[0].plotly_chart(
+        make_grid_figure((x * 255).round().to(torch.uint8), cols=1, height=220), key="s_x"
+    )
+    c[1].plotly_chart(
+        make_bar_figure(classes[: probs.shape[1]], probs[0].tolist(), y_title="probability"),
+        key="s_p",
+    )
+    st.markdown(
+        f'Predicted: "{classes[int(pred[0])]}"' + (f', Actual: "{actual}"' if actual else "")
+    )
+
+
+lazy_tabs(
+    "s_tab",
+    [
+        ("save.tab.explorer", explorer_section),
+        ("save.tab.save", save_section),
+        ("save.tab.load", load_section),
+        ("save.tab.modes", modes_section),
+        ("save.tab.inference", inference_section),
+    ],
+)

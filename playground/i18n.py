@@ -685,6 +685,95 @@ _TABLE: dict[str, tuple[str, str]] = {
     "train.tab.slow": ("One step, in slow motion", "慢动作单步"),
     "train.tab.results": ("Results", "结果"),
     "train.tab.lab": ("Pipeline lab", "数据管道实验"),
+    # -- Save & load -------------------------------------------------------------------
+    "save.intro": (
+        "A model's learned numbers live in its state_dict. Save it, load it back, resume "
+        "training, and run inference — safely, even with files from strangers.",
+        "模型学到的数字都在它的 state_dict 里。保存、加载、继续训练、推理——即使文件来自陌生人也安全。",
+    ),
+    "save.from_training": (
+        "The model trained on the Training page: {label}, epoch {epoch}.",
+        "使用“训练”页面训练的模型：{label}，第 {epoch} 个 epoch。",
+    ),
+    "save.fresh": (
+        "No training run in this session yet: a freshly initialised model from the Model layers page.",
+        "本会话还没有训练过模型：这里用“模型层”页面上新初始化的模型。",
+    ),
+    "save.sd_total": ("{n} entries, {mb:.2f} MB.", "共 {n} 项，{mb:.2f} MB。"),
+    "save.sd_note": (
+        "A state_dict holds parameters and buffers (BatchNorm's running_mean, running_var and "
+        "num_batches_tracked) by name. It holds no code and no architecture: you rebuild the "
+        "model, then load the numbers into it.",
+        "state_dict 按名称保存参数和缓冲区（BatchNorm 的 running_mean、running_var、"
+        "num_batches_tracked）。它不包含代码，也不包含结构：需要先重建模型，再把数字加载进去。",
+    ),
+    "save.optimizer": ("The optimizer's state_dict", "优化器的 state_dict"),
+    "save.format": ("Format", "格式"),
+    "save.fmt.safetensors": ("safetensors (recommended)", "safetensors（推荐）"),
+    "save.fmt.pth": ("state_dict .pth", "state_dict .pth"),
+    "save.fmt.checkpoint": ("training checkpoint", "训练检查点"),
+    "save.fmt.whole": ("whole model (pickle)", "整个模型（pickle）"),
+    "save.why.safetensors": (
+        "Only tensors and a JSON header: loading it cannot run code, and it is fast to read.",
+        "只有张量和一个 JSON 头：加载时不可能执行代码，而且读取很快。",
+    ),
+    "save.why.pth": (
+        "The tutorial's torch.save(model.state_dict()). Load it with weights_only=True.",
+        "教程中的 torch.save(model.state_dict())。请用 weights_only=True 加载。",
+    ),
+    "save.why.checkpoint": (
+        "Model and optimizer state_dicts, epoch and loss, as the blitz shows, plus what this "
+        "app needs to resume the same run exactly.",
+        "模型和优化器的 state_dict、epoch 和损失（与 60 分钟入门相同），外加本应用精确恢复同一次运行"
+        "所需的信息。",
+    ),
+    "save.why.whole": (
+        "torch.save(model) pickles the class by reference: loading needs the same code and "
+        "weights_only=False, which executes whatever the file says. Never load one from a stranger.",
+        "torch.save(model) 按引用 pickle 整个类：加载时需要同样的代码以及 weights_only=False，"
+        "而这会执行文件里的任何内容。绝不要加载陌生人的这类文件。",
+    ),
+    "save.need_training": (
+        "A training checkpoint needs a run: train on the Training page first.",
+        "训练检查点需要一次训练：请先在“训练”页面训练。",
+    ),
+    "save.prepare": ("Prepare the file", "生成文件"),
+    "save.download": ("Download ({mb:.1f} MB)", "下载（{mb:.1f} MB）"),
+    "save.upload": (
+        "Upload a .pth, .pt, .ckpt or .safetensors file",
+        "上传 .pth、.pt、.ckpt 或 .safetensors 文件",
+    ),
+    "save.strict": ("strict (every key must match)", "strict（所有键必须匹配）"),
+    "save.not_loaded": (
+        "Not loaded: the file does not fit the current architecture (see above).",
+        "未加载：该文件与当前模型结构不匹配（见上方）。",
+    ),
+    "save.loaded": (
+        "Loaded {n} tensors into the model. The Inference tab uses it now.",
+        "已把 {n} 个张量加载进模型。“推理”标签页现在使用它。",
+    ),
+    "save.resume": ("Resume this run on the Training page", "在“训练”页面继续这次运行"),
+    "save.go_training": ("Go to Training", "前往训练页面"),
+    "save.modes_intro": (
+        "A small CNN with Dropout and BatchNorm, the same input twice in each mode:",
+        "一个带 Dropout 和 BatchNorm 的小型 CNN，在每种模式下对同一输入运行两次：",
+    ),
+    "save.image": ("Or upload an image", "或者上传一张图像"),
+    "save.bad_image": ("That image could not be used: {error}", "无法使用这张图像：{error}"),
+    "save.resized": (
+        "Your image was converted and resized to {shape}, the model's input.",
+        "你的图像已被转换并缩放为模型的输入形状 {shape}。",
+    ),
+    "save.pick": ("Test image", "测试图像"),
+    "save.no_images": (
+        "This model does not take 1×28×28 images: upload one to try it.",
+        "这个模型的输入不是 1×28×28 图像：请上传一张图像来试试。",
+    ),
+    "save.tab.explorer": ("state_dict", "state_dict"),
+    "save.tab.save": ("Save", "保存"),
+    "save.tab.load": ("Load", "加载"),
+    "save.tab.modes": ("eval() vs train()", "eval() 与 train()"),
+    "save.tab.inference": ("Inference", "推理"),
     # -- chapter blurbs (Home cards and coming-soon pages) --------------------
     "blurb.tensors": (
         "Create tensors, see their memory, index, reshape and do arithmetic.",

@@ -150,6 +150,7 @@ class Trainer:
         if not check.ok:
             raise ValueError(f"The model does not fit the data: {check.error}. {check.fix}")
         self.cfg, self.device = cfg, torch.device(device)
+        self.specs, self.input_shape = list(specs), tuple(input_shape)
         self.classes = train.classes
         self.x, self.y = tensorize(train, self.device)
         self.x, self.y = self.x[:n], self.y[:n]
@@ -185,6 +186,40 @@ class Trainer:
     def progress(self) -> float:
         total = self.cfg.epochs * self.batches_per_epoch
         return min(1.0, (self.epoch * self.batches_per_epoch + self.batch) / max(total, 1))
+
+    def checkpoint(self) -> bytes:
+        """The blitz's checkpoint plus what resuming needs: config, layers, RNG, position, curves."""
+        from dataclasses import asdict
+
+        from playground.checkpoint import checkpoint_bytes
+
+        last = self.history.train_loss[-1] if self.history.train_loss else float("nan")
+        extra = {
+            "config": asdict(self.cfg),
+            "specs": [[s.kind, [list(a) for a in s.args]] for s in self.specs],
+            "input_shape": list(self.input_shape),
+            "generator_state": self.generator.get_state(),
+            "batch": self.batch,
+            "order": None if self.order is None else self.order.cpu(),
+            "history": asdict(self.history),
+            "seconds": self.seconds,
+            "subset": self.n,
+        }
+        return checkpoint_bytes(
+            self.model, self.optimizer, epoch=self.epoch, loss=last, extra=extra
+        )
+
+    def restore(self, ckpt: dict[str, Any]) -> None:
+        """Continue a saved run: weights, optimizer buffers, epoch, batch, RNG and curves."""
+        self.model.load_state_dict(ckpt["model_state_dict"])
+        self.optimizer.load_state_dict(ckpt["optimizer_state_dict"])
+        self.epoch, self.batch = int(ckpt["epoch"]), int(ckpt.get("batch", 0))
+        order = ckpt.get("order")
+        self.order = None if order is None else order.to(self.device)
+        self.generator.set_state(ckpt["generator_state"])
+        self.history = History(**ckpt.get("history", {}))
+        self.seconds = float(ckpt.get("seconds", 0.0))
+        self._snapshot = self._state()
 
     def _state(self) -> dict[str, torch.Tensor]:
         return {k: v.detach().clone() for k, v in self.model.state_dict().items()}
@@ -552,3 +587,33 @@ def speed(trainer: Trainer) -> tuple[float, float]:
     rate = seen / max(trainer.seconds, 1e-9)
     left = (1 - trainer.progress) * trainer.cfg.epochs * trainer.n / max(rate, 1e-9)
     return rate, left
+
+
+def specs_from_checkpoint(
+    ckpt: dict[str, Any],
+) -> tuple[list[LayerSpec], tuple[int, ...], TrainConfig]:
+    """The layers, input shape and config a training checkpoint was saved with."""
+    try:
+        specs = [LayerSpec(kind, tuple((k, v) for k, v in args)) for kind, args in ckpt["specs"]]
+        return specs, tuple(ckpt["input_shape"]), TrainConfig(**ckpt["config"])
+    except (KeyError, TypeError, ValueError) as err:
+        raise ValueError(f"This checkpoint cannot be resumed here: it lacks {err}.") from None
+
+
+def resume(
+    ckpt: dict[str, Any], datasets: Callable[[str, bool], ImageDataset], device: Any = "cpu"
+) -> Trainer:
+    """A Trainer that continues a saved run; ``datasets(name, train)`` supplies the data."""
+    specs, shape, cfg = specs_from_checkpoint(ckpt)
+    name = "offline" if shape == (1, 28, 28) else "CIFAR10"
+    t = Trainer(
+        specs,
+        shape,
+        datasets(name, True),
+        datasets(name, False),
+        cfg,
+        device=device,
+        subset=ckpt.get("subset"),
+    )
+    t.restore(ckpt)
+    return t

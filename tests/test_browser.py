@@ -207,3 +207,43 @@ def test_autograd_costly_check_runs_on_request(browser, server):
         assert exception_boxes(page) == []
     finally:
         context.close()
+
+
+def test_uploaded_checkpoints_are_checked_in_the_browser(browser, server, tmp_path):
+    import io
+    import os
+    import pickle
+
+    import torch
+
+    from playground import checkpoint as ck
+    from playground import models as md
+
+    class Gadget:
+        def __reduce__(self):
+            return os.system, (f"touch {tmp_path}/pwned",)
+
+    evil = tmp_path / "evil.pth"
+    evil.write_bytes(pickle.dumps({"w": Gadget()}, protocol=2))
+    good = tmp_path / "model.safetensors"
+    good.write_bytes(ck.safetensors_bytes(md.build_model(md.PRESETS["tutorial"], seed=1)))
+    buf = io.BytesIO()
+    torch.save({"linear1.weight": torch.zeros(3)}, buf)
+    wrong = tmp_path / "wrong.pth"
+    wrong.write_bytes(buf.getvalue())
+    context = browser.new_context(viewport={"width": 1400, "height": 1200})
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/save_load?s_tab=Load")
+        wait_until_rendered(page)
+        for path, expected in (
+            (evil, "not just tensors: refused"),
+            (wrong, "shape mismatch: linear1.weight"),
+            (good, "Loaded 6 tensors"),
+        ):
+            page.locator("input[type=file]").set_input_files(str(path))
+            page.get_by_text(expected).first.wait_for(timeout=30_000)
+            assert exception_boxes(page) == []
+        assert not (tmp_path / "pwned").exists()
+    finally:
+        context.close()

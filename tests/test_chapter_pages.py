@@ -234,3 +234,14 @@ def test_training_results_tab_shows_confusion_and_mistakes():
     at.run()
     assert not at.exception
     assert "Misclassified test images" in texts(at)
+
+
+def test_save_load_page_explores_state_dict_and_modes():
+    at = open_page("pages/save_load.py")
+    table = at.dataframe[0].value
+    assert list(table["key"])[:2] == ["linear1.weight", "linear1.bias"]
+    assert "freshly initialised model" in texts(at)
+    at = open_page("pages/save_load.py", s_tab="eval() vs train()")
+    assert list(at.dataframe[0].value["differ"]) == [True, False, False]
+    at = open_page("pages/save_load.py", s_tab="Inference")
+    assert not at.exception and "Predicted:" in texts(at)

@@ -62,7 +62,7 @@ def _keys_used(path) -> set[str]:
                     keys.add(arg.value)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             if re.fullmatch(
-                r"(nav|blurb|plan|tab|ag|data|layers|train)\.[a-z_.]*[a-z_]", node.value
+                r"(nav|blurb|plan|tab|ag|data|layers|train|save)\.[a-z_.]*[a-z_]", node.value
             ):
                 keys.add(node.value)
     return keys

@@ -1,0 +1,387 @@
+"""Saving and loading ("Save and Load the Model" chapter), safe for files from strangers.
+
+Reading never unpickles arbitrary objects: pickle-based files go only through
+``torch.load(..., weights_only=True, map_location="cpu")`` and safetensors files
+through ``safetensors.torch``. A file ``weights_only`` refuses is reported as
+unsafe; there is no fallback to ``weights_only=False`` and no environment switch
+that allows one (``TORCH_FORCE_WEIGHTS_ONLY_LOAD`` style overrides are ignored
+because the argument is always passed explicitly).
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+from torch import nn
+
+from playground import settings
+
+__all__ = [
+    "CheckpointError",
+    "LoadReport",
+    "UnsafeCheckpointError",
+    "checkpoint_bytes",
+    "compare",
+    "read_checkpoint",
+    "read_state_dict",
+    "safetensors_bytes",
+    "state_dict_rows",
+    "weights_bytes",
+    "whole_model_bytes",
+]
+
+SUFFIXES = (".pth", ".pt", ".ckpt", ".safetensors")
+
+
+class CheckpointError(ValueError):
+    """A file that cannot be used as a checkpoint, in words a learner can act on."""
+
+
+class UnsafeCheckpointError(CheckpointError):
+    """A pickle that holds Python objects (possibly code), not just tensors: refused, never run."""
+
+
+# -- saving (always to bytes: nothing is written to a shared disk path) ---------------------
+def weights_bytes(model: nn.Module) -> bytes:
+    """``torch.save(model.state_dict(), f)``: the tutorial's recommended .pth."""
+    buf = io.BytesIO()
+    torch.save(model.state_dict(), buf)
+    return buf.getvalue()
+
+
+def safetensors_bytes(model: nn.Module) -> bytes:
+    """The state_dict as safetensors: a JSON header plus raw tensor bytes, no pickle at all."""
+    from safetensors.torch import save
+
+    tensors = {k: v.detach().contiguous().cpu() for k, v in model.state_dict().items()}
+    return save(tensors)
+
+
+def checkpoint_bytes(
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    *,
+    epoch: int,
+    loss: float,
+    extra: dict[str, Any] | None = None,
+) -> bytes:
+    """The blitz's training checkpoint: model and optimizer state_dicts, epoch and loss."""
+    buf = io.BytesIO()
+    torch.save(
+        {
+            "epoch": epoch,
+            "model_state_dict": model.state_dict(),
+            "optimizer_state_dict": optimizer.state_dict(),
+            "loss": loss,
+            **(extra or {}),
+        },
+        buf,
+    )
+    return buf.getvalue()
+
+
+def whole_model_bytes(model: nn.Module) -> bytes:
+    """``torch.save(model)``: pickles the class by reference. Loading it needs the class and
+    ``weights_only=False``, which runs whatever the pickle says: never do that for a stranger's file."""
+    buf = io.BytesIO()
+    torch.save(model, buf)
+    return buf.getvalue()
+
+
+# -- reading ----------------------------------------------------------------------------------
+def read_checkpoint(data: bytes, filename: str) -> Any:
+    """Read a file safely: a tensor-only object graph, or raise :class:`CheckpointError`."""
+    limit = settings.limits().upload_mb * 2**20
+    if not isinstance(data, bytes | bytearray):
+        raise CheckpointError("The upload is not a file.")
+    if len(data) > limit:
+        raise CheckpointError(
+            f"The file is {len(data) / 2**20:.1f} MB; the limit is {limit // 2**20} MB. Nothing was read."
+        )
+    name = (filename or "").lower()
+    if not name.endswith(SUFFIXES):
+        raise CheckpointError(f"Use a .pth, .pt, .ckpt or .safetensors file, not {filename!r}.")
+    if not data:
+        raise CheckpointError("The file is empty (0 bytes).")
+    if name.endswith(".safetensors"):
+        return _read_safetensors(bytes(data))
+    try:
+        return torch.load(io.BytesIO(data), weights_only=True, map_location="cpu")
+    except pickle.UnpicklingError as err:
+        text = str(err)
+        if "Weights only load failed" in text or "Unsupported" in text or "global" in text.lower():
+            raise UnsafeCheckpointError(
+                "This file contains Python objects, not just tensors: refused. Nothing in it was "
+                "executed. (A whole model saved with torch.save(model) looks like this too: save "
+                "its state_dict instead.)"
+            ) from None
+        raise CheckpointError(
+            f"This is not a readable PyTorch file: {text.splitlines()[0]}"
+        ) from None
+    except Exception as err:  # noqa: BLE001 - any parser failure on a hostile file is "corrupt"
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise CheckpointError(f"The file is truncated or corrupt: {first}") from None
+
+
+def _read_safetensors(data: bytes) -> dict[str, torch.Tensor]:
+    from safetensors import SafetensorError
+    from safetensors.torch import load
+
+    try:
+        return load(data)
+    except (SafetensorError, ValueError, RuntimeError, OverflowError) as err:
+        raise CheckpointError(f"This is not a valid safetensors file: {err}") from None
+
+
+def read_state_dict(data: bytes, filename: str) -> dict[str, torch.Tensor]:
+    """A flat state_dict from a .pth/.safetensors file or a training checkpoint's model entry."""
+    obj = read_checkpoint(data, filename)
+    if isinstance(obj, dict) and "model_state_dict" in obj:
+        obj = obj["model_state_dict"]
+    if not isinstance(obj, dict) or not obj:
+        raise CheckpointError(
+            f"The file holds a {type(obj).__name__}, not a state_dict (a dict of named tensors)."
+        )
+    bad = [k for k, v in obj.items() if not isinstance(k, str) or not isinstance(v, torch.Tensor)]
+    if bad:
+        raise CheckpointError(f"Not a state_dict: these entries are not named tensors: {bad[:5]}.")
+    return dict(obj)
+
+
+@dataclass
+class LoadReport:
+    missing: list[str] = field(default_factory=list)
+    unexpected: list[str] = field(default_factory=list)
+    mismatched: list[tuple[str, tuple[int, ...], tuple[int, ...]]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.unexpected or self.mismatched)
+
+    def lines(self) -> list[str]:
+        out = [f"missing key: {k}" for k in self.missing]
+        out += [f"unexpected key: {k}" for k in self.unexpected]
+        out += [
+            f"shape mismatch: {k}: the file has {a}, the model has {b}"
+            for k, a, b in self.mismatched
+        ]
+        return out
+
+
+def compare(model: nn.Module, state_dict: dict[str, torch.Tensor]) -> LoadReport:
+    """Missing keys, unexpected keys and shape mismatches, by name."""
+    own = model.state_dict()
+    report = LoadReport(
+        missing=[k for k in own if k not in state_dict],
+        unexpected=[k for k in state_dict if k not in own],
+    )
+    report.mismatched = [
+        (k, tuple(state_dict[k].shape), tuple(own[k].shape))
+        for k in own
+        if k in state_dict and state_dict[k].shape != own[k].shape
+    ]
+    return report
+
+
+def load_into(model: nn.Module, state_dict: dict[str, torch.Tensor], *, strict: bool) -> LoadReport:
+    """``load_state_dict`` after checking; non-strict loads the keys that fit and skips the rest."""
+    report = compare(model, state_dict)
+    if report.mismatched or (strict and not report.ok):
+        return report
+    fitting = {k: v for k, v in state_dict.items() if k not in report.unexpected}
+    model.load_state_dict(fitting, strict=strict)
+    return report
+
+
+def state_dict_rows(module_or_sd: nn.Module | dict[str, torch.Tensor]) -> list[dict[str, Any]]:
+    """Keys, shapes, dtypes and bytes: what a state_dict holds (parameters *and* buffers)."""
+    sd = module_or_sd.state_dict() if isinstance(module_or_sd, nn.Module) else module_or_sd
+    params = (
+        {n for n, _ in module_or_sd.named_parameters()}
+        if isinstance(module_or_sd, nn.Module)
+        else set()
+    )
+    return [
+        {
+            "key": k,
+            "shape": str(tuple(v.shape)),
+            "dtype": str(v.dtype).replace("torch.", ""),
+            "bytes": v.numel() * v.element_size(),
+            "kind": "parameter" if k in params else "buffer",
+        }
+        for k, v in sd.items()
+    ]
+
+
+def optimizer_rows(
+    optimizer: torch.optim.Optimizer,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The optimizer's state_dict: its param groups, and each state buffer with its shape."""
+    sd = optimizer.state_dict()
+    groups = [
+        {
+            k: (str(v) if k == "params" else v)
+            for k, v in g.items()
+            if not isinstance(v, list | tuple) or k == "params"
+        }
+        for g in sd["param_groups"]
+    ]
+    buffers = [
+        {
+            "param": idx,
+            "buffer": name,
+            "shape": str(tuple(t.shape)) if isinstance(t, torch.Tensor) else str(t),
+        }
+        for idx, st in sd["state"].items()
+        for name, t in st.items()
+    ]
+    return groups, buffers
+
+
+@dataclass
+class ModeDemo:
+    train_a: torch.Tensor
+    train_b: torch.Tensor
+    eval_a: torch.Tensor
+    eval_b: torch.Tensor
+    reloaded: torch.Tensor
+
+    @property
+    def train_differs(self) -> bool:
+        return not torch.equal(self.train_a, self.train_b)
+
+    @property
+    def eval_same(self) -> bool:
+        return torch.equal(self.eval_a, self.eval_b)
+
+    @property
+    def reload_same(self) -> bool:
+        return torch.equal(self.eval_a, self.reloaded)
+
+    def rows(self) -> list[tuple[str, str, str, bool]]:
+        def head(t: torch.Tensor) -> str:
+            return ", ".join(f"{v:.4f}" for v in t[0, :4].tolist())
+
+        return [
+            ("train(): two passes", head(self.train_a), head(self.train_b), self.train_differs),
+            ("eval(): two passes", head(self.eval_a), head(self.eval_b), not self.eval_same),
+            ("save → load → eval()", head(self.eval_a), head(self.reloaded), not self.reload_same),
+        ]
+
+
+def train_vs_eval(model: nn.Module, x: torch.Tensor, fresh: nn.Module) -> ModeDemo:
+    """Dropout and BatchNorm in train() vs eval(), then save → load into ``fresh`` → eval()."""
+    with torch.no_grad():
+        model.train()
+        a, b = model(x), model(x)
+        model.eval()
+        c, d = model(x), model(x)
+        fresh.load_state_dict(read_state_dict(weights_bytes(model), "model.pth"))
+        fresh.eval()
+        e = fresh(x)
+    return ModeDemo(a, b, c, d, e)
+
+
+def image_to_input(
+    data: bytes, shape: tuple[int, ...], max_pixels: int = 4_000_000
+) -> torch.Tensor:
+    """An uploaded image as the model's input ``(1, C, H, W)`` in [0, 1]: grey or RGB, resized."""
+    from PIL import Image
+
+    import playground.upload  # noqa: F401 - sets Pillow's decompression-bomb guard
+
+    if len(data) > settings.limits().upload_mb * 2**20:
+        raise ValueError("the image is over the upload limit")
+    with Image.open(io.BytesIO(data)) as img:
+        w, h = img.size
+        if w * h > max_pixels:
+            raise ValueError(f"{w}×{h} pixels is over the {max_pixels:,}-pixel limit")
+        c, height, width = shape
+        img = img.convert("L" if c == 1 else "RGB").resize((width, height), Image.BILINEAR)
+        t = torch.frombuffer(bytearray(img.tobytes()), dtype=torch.uint8)
+    return t.reshape(height, width, c).permute(2, 0, 1).unsqueeze(0).float().mul(1 / 255)
+
+
+SAVE_CODE = {
+    "safetensors": """from safetensors.torch import save_file, load_file
+
+save_file(model.state_dict(), "model.safetensors")
+model.load_state_dict(load_file("model.safetensors"))
+""",
+    "pth": """import torch
+
+torch.save(model.state_dict(), "model_weights.pth")
+model.load_state_dict(torch.load("model_weights.pth", weights_only=True))
+model.eval()
+""",
+    "checkpoint": """import torch
+
+torch.save({
+    "epoch": epoch,
+    "model_state_dict": model.state_dict(),
+    "optimizer_state_dict": optimizer.state_dict(),
+    "loss": loss,
+}, "checkpoint.ckpt")
+
+checkpoint = torch.load("checkpoint.ckpt", weights_only=True)
+model.load_state_dict(checkpoint["model_state_dict"])
+optimizer.load_state_dict(checkpoint["optimizer_state_dict"])
+epoch, loss = checkpoint["epoch"], checkpoint["loss"]
+model.train()  # to resume training; model.eval() for inference
+""",
+    "whole": """import torch
+
+torch.save(model, "model.pt")  # pickles the class by reference
+# Loading needs the class importable AND weights_only=False, which runs any code in the
+# pickle: only ever do it with a file you made yourself.
+model = torch.load("model.pt", weights_only=False)
+""",
+}
+
+LOAD_CODE = """import torch
+from safetensors.torch import load_file
+
+if path.endswith(".safetensors"):
+    state_dict = load_file(path)
+else:
+    state_dict = torch.load(path, weights_only=True, map_location="cpu")  # never weights_only=False
+    state_dict = state_dict.get("model_state_dict", state_dict)
+result = model.load_state_dict(state_dict, strict=True)
+print(result.missing_keys, result.unexpected_keys)
+model.eval()
+"""
+
+MODES_CODE = """import torch
+
+model.train()
+a, b = model(x), model(x)
+print(torch.equal(a, b))   # False: Dropout draws a new mask each pass
+model.eval()
+c, d = model(x), model(x)
+print(torch.equal(c, d))   # True: Dropout is off, BatchNorm uses its running statistics
+"""
+
+
+FILE_NAMES = {
+    "safetensors": "model.safetensors",
+    "pth": "model_weights.pth",
+    "checkpoint": "checkpoint.ckpt",
+    "whole": "model.pt",
+}
+
+
+def save_bytes(fmt: str, model: nn.Module, trainer: Any = None) -> bytes:
+    """The file for one of the formats the page offers (``trainer`` for a checkpoint)."""
+    if fmt == "safetensors":
+        return safetensors_bytes(model)
+    if fmt == "pth":
+        return weights_bytes(model)
+    if fmt == "checkpoint":
+        return trainer.checkpoint()
+    if fmt == "whole":
+        return whole_model_bytes(model)
+    raise ValueError(f"unknown format {fmt!r}")
