@@ -50,12 +50,12 @@ def choose_dataset() -> tuple[str, ImageDataset | None]:
         b[1].button(tr("data.use_offline"), icon=":material/offline_bolt:", on_click=_use_offline)
         if not b[0].button(tr("data.download"), icon=":material/download:"):
             return name, None
-        with st.spinner(tr("data.downloading", name=name)):
-            try:
-                load_dataset(name, train=train, download=True)
-            except DatasetError as err:
-                show_error(err)
-                return name, None
+        bar = st.progress(0.0, tr("data.downloading", name=name))
+        try:
+            load_dataset(name, train=train, download=True, progress=bar.progress)
+        except DatasetError as err:
+            show_error(err)
+            return name, None
     try:
         ds = shared_dataset(name, train)
     except DatasetError as err:
@@ -129,6 +129,9 @@ def loader_section() -> None:
         shuffle=c[1].toggle("shuffle", True, key="d_shuffle_on"),
         drop_last=c[1].toggle("drop_last", False, key="d_drop"),
         seed=cfg.seed,
+        num_workers=c[0].select_slider(
+            "num_workers", [0, 1, 2], 0, key="d_workers", help=tr("data.workers_help")
+        ),
         pin_memory=c[2].toggle("pin_memory", False, key="d_pin", disabled=not CUDA),
         custom_collate=c[2].toggle(tr("data.custom_collate"), False, key="d_collate"),
     )

@@ -124,10 +124,7 @@ def parameters_section() -> None:
     st.dataframe(pd.DataFrame(md.parameter_table(model)), hide_index=True)
     st.plotly_chart(mf.make_weight_histograms(model), key="m_hist")
     st.caption(tr("layers.init_note"))
-    show_code(
-        "for name, param in model.named_parameters():\n"
-        '    print(f"Layer: {name} | Size: {param.size()} | Values : {param[:2]} \\n")\n'
-    )
+    show_code(md.PARAMETERS_CODE)
 
 
 def inside_section() -> None:
@@ -157,10 +154,7 @@ def inside_section() -> None:
             + truth
         )
         st.plotly_chart(mf.make_probability_figure(probs[0], classes), key="m_probs")
-        show_code(
-            "logits = model(X)\npred_probab = nn.Softmax(dim=1)(logits)\n"
-            'y_pred = pred_probab.argmax(1)\nprint(f"Predicted class: {y_pred}")\n'
-        )
+        show_code(mf.SOFTMAX_CODE)
 
 
 def activations_section() -> None:

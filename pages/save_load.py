@@ -46,7 +46,7 @@ def explorer_section() -> None:
     )
 
 
-FORMATS = ("safetensors", "pth", "checkpoint", "whole")
+FORMATS = ("safetensors", "pth", "checkpoint", "whole", "onnx")
 
 
 def save_section() -> None:
@@ -58,11 +58,14 @@ def save_section() -> None:
         horizontal=True,
     )
     st.caption(tr(f"save.why.{fmt}"))
-    if fmt == "checkpoint" and trainer is None:
-        st.info(tr("save.need_training"), icon=":material/info:")
+    if fmt == "checkpoint" and trainer is None or fmt == "onnx" and not ck.onnx_available():
+        st.info(
+            tr("save.need_training" if fmt == "checkpoint" else "save.onnx_missing"),
+            icon=":material/info:",
+        )
         return
     if st.button(tr("save.prepare"), icon=":material/save:"):
-        data = ck.save_bytes(fmt, model, trainer)
+        data = ck.save_bytes(fmt, model, trainer, tuple(shape))
         label = tr("save.download", mb=len(data) / 2**20)
         st.download_button(label, data, file_name=ck.FILE_NAMES[fmt], icon=":material/download:")
     show_code(ck.SAVE_CODE[fmt])

@@ -333,6 +333,12 @@ optimizer.load_state_dict(checkpoint["optimizer_state_dict"])
 epoch, loss = checkpoint["epoch"], checkpoint["loss"]
 model.train()  # to resume training; model.eval() for inference
 """,
+    "onnx": """import torch
+
+model.eval()
+torch.onnx.export(model, (torch.rand(1, 1, 28, 28),), "model.onnx", dynamo=False,
+                  input_names=["input"], output_names=["logits"])
+""",
     "whole": """import torch
 
 torch.save(model, "model.pt")  # pickles the class by reference
@@ -366,16 +372,48 @@ print(torch.equal(c, d))   # True: Dropout is off, BatchNorm uses its running st
 """
 
 
+def onnx_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("onnx") is not None
+
+
+def onnx_bytes(model: nn.Module, input_shape: tuple[int, ...]) -> bytes:
+    """``torch.onnx.export`` as in the tutorial, to bytes (needs the ``[onnx]`` extra)."""
+    import warnings
+
+    if not onnx_available():
+        raise CheckpointError('ONNX export needs the onnx package: pip install -e ".[onnx]"')
+    model.eval()
+    buf = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # the TorchScript exporter still works
+        torch.onnx.export(
+            model,
+            (torch.rand(1, *input_shape),),
+            buf,
+            dynamo=False,
+            input_names=["input"],
+            output_names=["logits"],
+        )
+    return buf.getvalue()
+
+
 FILE_NAMES = {
     "safetensors": "model.safetensors",
     "pth": "model_weights.pth",
     "checkpoint": "checkpoint.ckpt",
     "whole": "model.pt",
+    "onnx": "model.onnx",
 }
 
 
-def save_bytes(fmt: str, model: nn.Module, trainer: Any = None) -> bytes:
+def save_bytes(
+    fmt: str, model: nn.Module, trainer: Any = None, input_shape: tuple[int, ...] = (1, 28, 28)
+) -> bytes:
     """The file for one of the formats the page offers (``trainer`` for a checkpoint)."""
+    if fmt == "onnx":
+        return onnx_bytes(model, input_shape)
     if fmt == "safetensors":
         return safetensors_bytes(model)
     if fmt == "pth":

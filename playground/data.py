@@ -377,11 +377,13 @@ def load_dataset(
     root: Path | None = None,
     download: bool = False,
     seed: int = 0,
+    progress: Callable[[float], None] | None = None,
 ) -> ImageDataset:
     """Open a dataset from the registry as an :class:`ImageDataset`.
 
     torchvision datasets are read from their raw files; with ``download=True``
-    missing files are fetched by torchvision's own code, under the lock.
+    missing files are fetched by torchvision's own code, under the lock, while
+    ``progress(fraction)`` is called with the share of the dataset's bytes on disk.
     Raises :class:`DatasetError` with a message for the page.
     """
     if name == "offline":
@@ -397,13 +399,47 @@ def load_dataset(
             )
         with download_lock(root, name):
             if not is_available(name, root, train):  # another session may have finished it
-                _download(name, root, train)
+                _download_watched(name, root, train, progress)
     try:
         if name == "CIFAR10":
             return _read_cifar(root, train)
         return _read_mnist(name, root, train)
     except (OSError, ValueError, AssertionError, KeyError, pickle.UnpicklingError, EOFError) as err:
         raise DatasetError(f"The {name} files in {root} could not be read: {err}") from None
+
+
+# Bytes on disk once torchvision has downloaded and extracted a dataset (archives included).
+DOWNLOAD_BYTES = {"FashionMNIST": 85_000_000, "MNIST": 66_000_000, "CIFAR10": 340_000_000}
+
+
+def _folder_bytes(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) if folder.exists() else 0
+
+
+def _download_watched(
+    name: str, root: Path, train: bool, progress: Callable[[float], None] | None
+) -> None:
+    """torchvision's download in a thread; meanwhile report how much of it is on disk."""
+    if progress is None:
+        _download(name, root, train)
+        return
+    folder = root / TORCHVISION_FILES[name][0].split("/")[0]
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            _download(name, root, train)
+        except BaseException as err:  # noqa: BLE001 - handed to the caller's thread
+            errors.append(err)
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    while worker.is_alive():
+        progress(min(_folder_bytes(folder) / DOWNLOAD_BYTES[name], 0.99))
+        worker.join(timeout=0.5)
+    if errors:
+        raise errors[0]
+    progress(1.0)
 
 
 def _download(name: str, root: Path, train: bool) -> None:

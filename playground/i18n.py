@@ -487,6 +487,12 @@ _TABLE: dict[str, tuple[str, str]] = {
         "Which batch each of the first {n} samples lands in, over two epochs:",
         "前 {n} 个样本在两个 epoch 中分别落在哪个批次：",
     ),
+    "data.workers_help": (
+        "Worker processes load batches in parallel. Each one starts a fresh Python with torch, "
+        "which takes seconds here, so the first batch comes later.",
+        "worker 进程并行加载批次。每个 worker 都会启动一个加载了 torch 的新 Python 进程，"
+        "在这里需要几秒钟，所以第一个批次会来得更晚。",
+    ),
     "data.workers": ("Time num_workers", "测量 num_workers"),
     "data.workers_result": (
         "One pass over {n:,} samples: {times}. Starting worker processes costs seconds; on a small "
@@ -710,9 +716,19 @@ _TABLE: dict[str, tuple[str, str]] = {
     "save.optimizer": ("The optimizer's state_dict", "优化器的 state_dict"),
     "save.format": ("Format", "格式"),
     "save.fmt.safetensors": ("safetensors (recommended)", "safetensors（推荐）"),
-    "save.fmt.pth": ("state_dict .pth", "state_dict .pth"),
+    "save.fmt.pth": ("state_dict .pth", "state_dict（.pth 文件）"),
     "save.fmt.checkpoint": ("training checkpoint", "训练检查点"),
     "save.fmt.whole": ("whole model (pickle)", "整个模型（pickle）"),
+    "save.fmt.onnx": ("ONNX (deployment)", "ONNX（部署）"),
+    "save.why.onnx": (
+        "torch.onnx.export, as in the tutorial: the graph and weights for runtimes outside "
+        "Python, such as ONNX Runtime.",
+        "与教程相同的 torch.onnx.export：把计算图和权重导出给 Python 之外的运行时使用，例如 ONNX Runtime。",
+    ),
+    "save.onnx_missing": (
+        'ONNX export is an optional extra on this server: pip install -e ".[onnx]" enables it.',
+        '本服务器未安装可选的 ONNX 导出：运行 pip install -e ".[onnx]" 即可启用。',
+    ),
     "save.why.safetensors": (
         "Only tensors and a JSON header: loading it cannot run code, and it is fast to read.",
         "只有张量和一个 JSON 头：加载时不可能执行代码，而且读取很快。",

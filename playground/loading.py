@@ -255,6 +255,8 @@ def first_batch(ds: ImageDataset, cfg: LoaderSettings) -> BatchInfo:
         pin_memory=cfg.pin_memory and torch.cuda.is_available(),
         generator=torch.Generator().manual_seed(cfg.seed),
         collate_fn=_collate_as_lists if cfg.custom_collate else None,
+        num_workers=cfg.num_workers,
+        multiprocessing_context=_worker_context() if cfg.num_workers else None,
     )
     images, labels = next(iter(loader))
     last = len(ds) % cfg.batch_size or cfg.batch_size
@@ -317,6 +319,12 @@ def make_assignment_figure(epochs: list[list[list[int]]], n: int) -> go.Figure:
     )
 
 
+def _worker_context() -> str:
+    """``forkserver`` where it exists: forking a server with live threads can deadlock."""
+    methods = multiprocessing.get_all_start_methods()
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
 def time_workers(
     ds: ImageDataset,
     workers: tuple[int, ...] = (0, 2),
@@ -331,8 +339,7 @@ def time_workers(
     server with live threads can deadlock. Stops early past ``max_seconds``.
     """
     subset = Subset(ds.with_transform(to_float()), range(min(len(ds), max_samples)))
-    methods = multiprocessing.get_all_start_methods()
-    context = "forkserver" if "forkserver" in methods else "spawn"
+    context = _worker_context()
     results: dict[int, float] = {}
     deadline = time.perf_counter() + max_seconds
     for w in workers:

@@ -219,3 +219,10 @@ def module_to_demo(model: nn.Module) -> dict[str, str]:
     }
     model.to(torch.float32)
     return result
+
+
+SOFTMAX_CODE = """logits = model(X)
+pred_probab = nn.Softmax(dim=1)(logits)
+y_pred = pred_probab.argmax(1)
+print(f"Predicted class: {y_pred}")
+"""

@@ -436,3 +436,8 @@ def parameter_table(model: nn.Module) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+PARAMETERS_CODE = """for name, param in model.named_parameters():
+    print(f"Layer: {name} | Size: {param.size()} | Values : {param[:2]} \\n")
+"""

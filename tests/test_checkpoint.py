@@ -353,3 +353,20 @@ def test_zip_with_a_malicious_data_pkl_is_refused(tmp_path):
     with pytest.raises(ck.UnsafeCheckpointError):
         ck.read_state_dict(buf.getvalue(), "evil.pth")
     assert not canary.exists()
+
+
+def test_onnx_export_is_a_valid_model():
+    onnx = pytest.importorskip("onnx", reason='ONNX export is the optional ".[onnx]" extra')
+    model = md.build_model(md.PRESETS["lenet"], seed=0)
+    proto = onnx.load_from_string(ck.save_bytes("onnx", model, input_shape=(1, 28, 28)))
+    onnx.checker.check_model(proto)
+    dims = [d.dim_value for d in proto.graph.input[0].type.tensor_type.shape.dim]
+    assert dims == [1, 1, 28, 28] and proto.graph.output[0].name == "logits"
+    weights = {i.name for i in proto.graph.initializer}
+    assert "conv2d1.weight" in weights or len(weights) >= 10
+
+
+def test_onnx_missing_is_explained(monkeypatch):
+    monkeypatch.setattr(ck, "onnx_available", lambda: False)
+    with pytest.raises(ck.CheckpointError, match=r'pip install -e "\.\[onnx\]"'):
+        ck.save_bytes("onnx", md.build_model(md.PRESETS["tutorial"]))

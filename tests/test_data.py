@@ -435,3 +435,29 @@ def test_every_dataset_is_described_in_both_languages():
 
     for key, info in dt.DATASETS.items():
         assert STRINGS[f"data.desc.{key}"]["en"] == info.description
+
+
+def test_download_reports_progress_from_the_files_on_disk(tmp_path, monkeypatch):
+    import torchvision
+
+    class SlowFashion:  # writes the raw files in steps, as a download would
+        def __init__(self, root, train, download):
+            raw = Path(root) / "FashionMNIST" / "raw"
+            raw.mkdir(parents=True, exist_ok=True)
+            for k in range(4):
+                (raw / f"part{k}").write_bytes(b"\0" * (dt.DOWNLOAD_BYTES["FashionMNIST"] // 8))
+                time.sleep(0.4)
+            write_mnist(Path(root), "FashionMNIST")
+
+    monkeypatch.setattr(torchvision.datasets, "FashionMNIST", SlowFashion)
+    seen: list[float] = []
+    ds = dt.load_dataset("FashionMNIST", root=tmp_path, download=True, progress=seen.append)
+    assert len(ds) == 30
+    assert seen[-1] == 1.0 and len(seen) >= 3
+    assert seen == sorted(seen) and 0 < seen[1] < 1
+
+
+def test_num_workers_give_the_same_batch(offline_test):
+    plain = ld.first_batch(offline_test, ld.LoaderSettings(batch_size=16, seed=4))
+    workers = ld.first_batch(offline_test, ld.LoaderSettings(batch_size=16, seed=4, num_workers=1))
+    assert torch.equal(plain.images, workers.images) and torch.equal(plain.labels, workers.labels)

@@ -234,3 +234,22 @@ def test_inside_layer_views_for_each_kind():
         assert views and all(fig.to_dict() for _, fig in views)
     conv = mf.inside_layer(model.conv2d1, x, outputs[0])
     assert "16 kernels" in conv[0][0]
+
+
+def test_layer_page_snippets_run_on_the_model():
+    """The named_parameters loop and the softmax prediction, as the Layers page shows them."""
+    import contextlib
+    import io
+
+    model = md.build_model(md.PRESETS["tutorial"], seed=0)
+    x = torch.rand(3, 28, 28)
+    out = io.StringIO()
+    namespace = {"model": model, "X": x, "nn": nn, "torch": torch}
+    params, softmax = md.PARAMETERS_CODE, mf.SOFTMAX_CODE
+    with contextlib.redirect_stdout(out):
+        exec(compile(params, "<params>", "exec"), namespace)  # noqa: S102
+        exec(compile(softmax, "<softmax>", "exec"), namespace)  # noqa: S102
+    assert out.getvalue().count("Layer: ") == len(md.parameter_table(model))
+    probs, pred = mf.probabilities(model(x))
+    assert torch.equal(namespace["y_pred"], pred)
+    assert torch.allclose(namespace["pred_probab"], probs)
