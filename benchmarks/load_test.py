@@ -1,0 +1,212 @@
+"""A classroom on one server: N concurrent browser sessions against the real `streamlit run`.
+
+Each session is a Playwright browser context in one headless Chromium, driven
+concurrently with asyncio. Two of them train on the offline dataset again and
+again; the others behave like students: open chapters, switch tabs, type shapes
+and programs, browse data, rebuild models. Traffic goes to loopback only, and
+the run stops by itself after ``--seconds``.
+
+Prints: errors (exception boxes, disconnections, failed requests), p50/p95
+latency per kind of interaction, peak server RSS, and the RSS each extra idle
+session costs.
+
+Run: python benchmarks/load_test.py [--sessions 30] [--seconds 120] [--trainers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.bench_startup import rss_mb  # noqa: E402
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_server  # noqa: E402
+
+RENDERED = (
+    "() => document.querySelector('h1') && "
+    "!document.querySelector('[data-testid=\"stStatusWidget\"]') && "
+    "!document.querySelector('[data-testid=\"stSkeleton\"]')"
+)
+
+
+class Stats:
+    def __init__(self) -> None:
+        self.latency: dict[str, list[float]] = defaultdict(list)
+        self.errors: list[str] = []
+        self.peak_rss = 0.0
+
+
+async def settled(page, timeout_ms: int = 60_000) -> None:
+    await page.wait_for_timeout(150)  # let the rerun start
+    await page.wait_for_function(RENDERED, timeout=timeout_ms)
+
+
+async def timed(stats: Stats, kind: str, page, action) -> None:
+    start = time.perf_counter()
+    try:
+        await action()
+        await settled(page, 120_000 if kind == "train" else 60_000)
+    except Exception as err:  # noqa: BLE001 - every failure is counted, never hidden
+        stats.errors.append(f"{kind}: {type(err).__name__}: {str(err).splitlines()[0][:120]}")
+        return
+    stats.latency[kind].append(time.perf_counter() - start)
+    boxes = await page.locator('[data-testid="stException"]').count()
+    if boxes:
+        stats.errors.append(f"{kind}: {boxes} exception box(es) on {page.url}")
+
+
+def student_actions(base: str, rng: random.Random):
+    """(kind, url or None, async callable on the page) for one student step."""
+
+    async def goto(page, path):
+        await page.goto(f"{base}/{path}")
+
+    async def click_tab(page, name):
+        await page.get_by_role("tab", name=name, exact=True).click()
+
+    async def fill(page, label, text):
+        box = page.get_by_label(label, exact=True).first
+        await box.fill(text)
+        await box.press("Enter")
+
+    shapes = ["(3, 1), (1, 4)", "(2, 3, 1), (3, 4)", "(5, 4), (4,)", "(3, 2), (4, 2)"]
+    steps = [
+        ("open chapter", lambda p: goto(p, rng.choice(["tensors", "broadcasting", "autograd", "data", "layers"]))),
+        ("tensors: index", lambda p: goto(p, "tensors?t_tab=Index+%26+slice")),
+        ("broadcast: shapes", lambda p: goto(p, "broadcasting")),
+        ("autograd: graph", lambda p: goto(p, "autograd")),
+        ("data: browse", lambda p: goto(p, f"data?seed={rng.randrange(1000)}")),
+        ("layers: trace", lambda p: goto(p, "layers")),
+    ]
+    follow_ups = {
+        "tensors: index": ("tensors: type index", lambda p: fill(p, "Index", rng.choice(["[:, 1]", "[0]", "[t > 5]"]))),
+        "broadcast: shapes": ("broadcast: type shapes", lambda p: fill(p, "Shapes (two or three)", rng.choice(shapes))),
+        "autograd: graph": ("autograd: switch tab", lambda p: click_tab(p, rng.choice(["Concepts, live", "Gradient descent by hand"]))),
+        "data: browse": ("data: switch tab", lambda p: click_tab(p, rng.choice(["Transforms", "DataLoader"]))),
+        "layers: trace": ("layers: switch tab", lambda p: click_tab(p, rng.choice(["Parameters", "Inside each layer"]))),
+    }
+    return steps, follow_ups
+
+
+async def student(browser, base: str, stats: Stats, deadline: float, seed: int) -> None:
+    rng = random.Random(seed)
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    page.on("requestfailed", lambda r: stats.errors.append(f"request failed: {r.url}"))
+    steps, follow_ups = student_actions(base, rng)
+    await timed(stats, "open home", page, lambda: page.goto(f"{base}/"))
+    while time.monotonic() < deadline:
+        kind, action = rng.choice(steps)
+        await timed(stats, kind, page, lambda a=action: a(page))
+        if kind in follow_ups and time.monotonic() < deadline:
+            k2, a2 = follow_ups[kind]
+            await timed(stats, k2, page, lambda a=a2: a(page))
+        await page.wait_for_timeout(rng.randint(300, 1500))  # reading time
+    await context.close()
+
+
+async def trainer(browser, base: str, stats: Stats, deadline: float) -> None:
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    await timed(stats, "open training", page, lambda: page.goto(f"{base}/training"))
+    while time.monotonic() < deadline:
+        button = page.get_by_role("button", name="Reset", exact=True)
+        await timed(stats, "train: reset", page, button.click)
+        await timed(stats, "train", page, page.get_by_role("button", name="Train", exact=True).click)
+    await context.close()
+
+
+async def watch_rss(pid: int, stats: Stats, deadline: float) -> None:
+    while time.monotonic() < deadline + 5:
+        stats.peak_rss = max(stats.peak_rss, rss_mb(pid))
+        await asyncio.sleep(0.5)
+
+
+async def idle_session_cost(browser, base: str, pid: int, n: int = 10) -> float:
+    contexts = []
+    await asyncio.sleep(2)
+    before = rss_mb(pid)
+    for _ in range(n):
+        context = await browser.new_context()
+        page = await context.new_page()
+        await page.goto(f"{base}/")
+        await page.wait_for_function(RENDERED, timeout=60_000)
+        contexts.append(context)
+    await asyncio.sleep(3)
+    after = rss_mb(pid)
+    for c in contexts:
+        await c.close()
+    return (after - before) / n
+
+
+async def run(sessions: int, seconds: float, trainers: int) -> Stats:
+    from playwright.async_api import async_playwright
+
+    port = free_port()
+    proc = start_server(port)
+    base = f"http://127.0.0.1:{port}"
+    stats = Stats()
+    try:
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            warm = await browser.new_page()  # one visit so the first students do not pay imports
+            await warm.goto(f"{base}/")
+            await warm.wait_for_function(RENDERED, timeout=120_000)
+            await warm.close()
+            deadline = time.monotonic() + seconds
+            tasks = [watch_rss(proc.pid, stats, deadline)]
+            tasks += [trainer(browser, base, stats, deadline) for _ in range(trainers)]
+            tasks += [student(browser, base, stats, deadline, k) for k in range(sessions - trainers)]
+            await asyncio.gather(*tasks)
+            stats.idle_mb = await idle_session_cost(browser, base, proc.pid)  # type: ignore[attr-defined]
+            await browser.close()
+        if proc.poll() is not None:
+            stats.errors.append("the server died")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return stats
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else values[0]
+
+
+def report(stats: Stats, sessions: int, seconds: float) -> None:
+    print(f"sessions: {sessions}, seconds: {seconds:.0f}, cpu cores: {os.cpu_count()}")
+    print(f"errors: {len(stats.errors)}")
+    for e in stats.errors[:20]:
+        print("  ", e)
+    print(f"{'interaction':28s} {'n':>5s} {'p50 s':>7s} {'p95 s':>7s}")
+    non_training = []
+    for kind, values in sorted(stats.latency.items()):
+        print(f"{kind:28s} {len(values):5d} {statistics.median(values):7.2f} {p95(values):7.2f}")
+        if not kind.startswith("train"):
+            non_training += values
+    if non_training:
+        print(f"non-training p95: {p95(non_training):.2f} s   (target < 2 s)")
+    print(f"peak_server_rss_mb: {stats.peak_rss:.0f}   (target < 1500)")
+    print(f"rss_per_idle_session_mb: {getattr(stats, 'idle_mb', float('nan')):.1f}   (target < 30)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--seconds", type=float, default=120)
+    parser.add_argument("--trainers", type=int, default=2)
+    args = parser.parse_args()
+    stats = asyncio.run(run(args.sessions, args.seconds, args.trainers))
+    report(stats, args.sessions, args.seconds)
+
+
+if __name__ == "__main__":
+    main()
