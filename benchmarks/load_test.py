@@ -80,7 +80,12 @@ def student_actions(base: str, rng: random.Random):
 
     shapes = ["(3, 1), (1, 4)", "(2, 3, 1), (3, 4)", "(5, 4), (4,)", "(3, 2), (4, 2)"]
     steps = [
-        ("open chapter", lambda p: goto(p, rng.choice(["tensors", "broadcasting", "autograd", "data", "layers"]))),
+        (
+            "open chapter",
+            lambda p: goto(
+                p, rng.choice(["tensors", "broadcasting", "autograd", "data", "layers"])
+            ),
+        ),
         ("tensors: index", lambda p: goto(p, "tensors?t_tab=Index+%26+slice")),
         ("broadcast: shapes", lambda p: goto(p, "broadcasting")),
         ("autograd: graph", lambda p: goto(p, "autograd")),
@@ -88,20 +93,54 @@ def student_actions(base: str, rng: random.Random):
         ("layers: trace", lambda p: goto(p, "layers")),
     ]
     follow_ups = {
-        "tensors: index": ("tensors: type index", lambda p: fill(p, "Index", rng.choice(["[:, 1]", "[0]", "[t > 5]"]))),
-        "broadcast: shapes": ("broadcast: type shapes", lambda p: fill(p, "Shapes (two or three)", rng.choice(shapes))),
-        "autograd: graph": ("autograd: switch tab", lambda p: click_tab(p, rng.choice(["Concepts, live", "Gradient descent by hand"]))),
-        "data: browse": ("data: switch tab", lambda p: click_tab(p, rng.choice(["Transforms", "DataLoader"]))),
-        "layers: trace": ("layers: switch tab", lambda p: click_tab(p, rng.choice(["Parameters", "Inside each layer"]))),
+        "tensors: index": (
+            "tensors: type index",
+            lambda p: fill(p, "Index", rng.choice(["[:, 1]", "[0]", "[t > 5]"])),
+        ),
+        "broadcast: shapes": (
+            "broadcast: type shapes",
+            lambda p: fill(p, "Shapes (two or three)", rng.choice(shapes)),
+        ),
+        "autograd: graph": (
+            "autograd: switch tab",
+            lambda p: click_tab(p, rng.choice(["Concepts, live", "Gradient descent by hand"])),
+        ),
+        "data: browse": (
+            "data: switch tab",
+            lambda p: click_tab(p, rng.choice(["Transforms", "DataLoader"])),
+        ),
+        "layers: trace": (
+            "layers: switch tab",
+            lambda p: click_tab(p, rng.choice(["Parameters", "Inside each layer"])),
+        ),
     }
     return steps, follow_ups
 
 
+async def new_session(browser, base: str, stats: Stats):
+    """A browser context that only talks to the server under test (loopback)."""
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+
+    async def only_loopback(route):
+        if route.request.url.startswith(base):
+            await route.continue_()
+        else:  # e.g. icon fonts from a CDN: never leave the machine
+            await route.abort()
+
+    await context.route("**/*", only_loopback)
+    page = await context.new_page()
+    page.on(
+        "requestfailed",
+        lambda r: (
+            stats.errors.append(f"request failed: {r.url}") if r.url.startswith(base) else None
+        ),
+    )
+    return context, page
+
+
 async def student(browser, base: str, stats: Stats, deadline: float, seed: int) -> None:
     rng = random.Random(seed)
-    context = await browser.new_context(viewport={"width": 1280, "height": 900})
-    page = await context.new_page()
-    page.on("requestfailed", lambda r: stats.errors.append(f"request failed: {r.url}"))
+    context, page = await new_session(browser, base, stats)
     steps, follow_ups = student_actions(base, rng)
     await timed(stats, "open home", page, lambda: page.goto(f"{base}/"))
     while time.monotonic() < deadline:
@@ -115,13 +154,14 @@ async def student(browser, base: str, stats: Stats, deadline: float, seed: int) 
 
 
 async def trainer(browser, base: str, stats: Stats, deadline: float) -> None:
-    context = await browser.new_context(viewport={"width": 1280, "height": 900})
-    page = await context.new_page()
+    context, page = await new_session(browser, base, stats)
     await timed(stats, "open training", page, lambda: page.goto(f"{base}/training"))
     while time.monotonic() < deadline:
         button = page.get_by_role("button", name="Reset", exact=True)
         await timed(stats, "train: reset", page, button.click)
-        await timed(stats, "train", page, page.get_by_role("button", name="Train", exact=True).click)
+        await timed(
+            stats, "train", page, page.get_by_role("button", name="Train", exact=True).click
+        )
     await context.close()
 
 
@@ -165,7 +205,9 @@ async def run(sessions: int, seconds: float, trainers: int) -> Stats:
             deadline = time.monotonic() + seconds
             tasks = [watch_rss(proc.pid, stats, deadline)]
             tasks += [trainer(browser, base, stats, deadline) for _ in range(trainers)]
-            tasks += [student(browser, base, stats, deadline, k) for k in range(sessions - trainers)]
+            tasks += [
+                student(browser, base, stats, deadline, k) for k in range(sessions - trainers)
+            ]
             await asyncio.gather(*tasks)
             stats.idle_mb = await idle_session_cost(browser, base, proc.pid)  # type: ignore[attr-defined]
             await browser.close()

@@ -1,0 +1,67 @@
+"""Sessions never share state; the server-wide cached datasets are never mutated."""
+
+from __future__ import annotations
+
+import hashlib
+
+import torch
+
+from playground import models as md
+from playground import training as trn
+from playground.ui import shared_dataset
+from tests.apptest import open_page
+
+
+def _sha(ds) -> str:
+    return hashlib.sha256(ds.images.numpy().tobytes() + ds.targets.numpy().tobytes()).hexdigest()
+
+
+def test_cached_datasets_are_byte_identical_after_20_trainings():
+    train, test = shared_dataset("offline", True), shared_dataset("offline", False)
+    before = (_sha(train), _sha(test))
+    for k in range(20):
+        cfg = trn.TrainConfig(
+            epochs=1, seed=k, optimizer="Adam" if k % 2 else "SGD", learning_rate=1e-2
+        )
+        t = trn.Trainer(md.PRESETS["tutorial"], (1, 28, 28), train, test, cfg, subset=256)
+        while not t.done:
+            t.run(max_seconds=5)
+        trn.slow_step(t)
+    assert (_sha(train), _sha(test)) == before
+    assert shared_dataset("offline", True) is train  # the same shared object, decoded once
+
+
+def test_two_sessions_do_not_see_each_others_runs_or_models():
+    a = open_page("pages/training.py", tr_subset=500, tr_epochs=1, tr_opt="Adam")
+    b = open_page("pages/training.py", tr_subset=500, tr_epochs=1)
+    next(x for x in a.button if x.label == "Train").click().run()
+    assert "trainer" in a.session_state
+    b.run()
+    assert "trainer" not in b.session_state and "runs" in b.session_state
+    assert b.session_state["runs"] == []
+    a_layers = open_page("pages/layers.py", model_specs=[md.L("Flatten"), md.L("Linear", 784, 10)])
+    b_layers = open_page("pages/layers.py")
+    assert len(a_layers.session_state["model_specs"]) == 2
+    assert b_layers.session_state["model_specs"] == md.PRESETS["tutorial"]
+
+
+def test_a_crash_or_oom_inside_a_training_frees_its_slot_and_others_go_on(monkeypatch):
+    def oom(self, **kw):
+        raise torch.cuda.OutOfMemoryError("CUDA out of memory (simulated)")
+
+    def crash(self, **kw):
+        raise RuntimeError("simulated crash inside a training")
+
+    for failure, shown in ((oom, "ran out of memory"), (crash, None)):
+        monkeypatch.setattr(trn.Trainer, "run", failure)
+        a = open_page("pages/training.py", tr_subset=500, tr_epochs=1)
+        next(x for x in a.button if x.label == "Train").click().run()
+        if shown:
+            assert any(shown in e.value for e in a.error)
+        else:
+            assert a.exception  # shown in that session only
+        assert trn.SLOTS._running == set()  # released in `finally`
+        monkeypatch.undo()
+        other = open_page("pages/training.py", tr_subset=500, tr_epochs=1)
+        next(x for x in other.button if x.label == "Train").click().run()
+        assert not other.exception and other.session_state["trainer"].done
