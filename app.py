@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.device import configure_threads
+from playground.device import configure_threads, freeze_startup_objects
 from playground.ui import CHAPTERS, sidebar_controls, tr
 
 st.set_page_config(
     page_title="PyTorch Playground", page_icon=":material/local_fire_department:", layout="wide"
 )
 configure_threads()
+freeze_startup_objects()
 
 sidebar_controls()
 home = st.Page("pages/home.py", title=tr("nav.home"), icon=":material/home:", default=True)

@@ -127,7 +127,8 @@ async def new_session(browser, base: str, stats: Stats):
         else:  # e.g. icon fonts from a CDN: never leave the machine
             await route.abort()
 
-    await context.route("**/*", only_loopback)
+    if not os.environ.get("LOAD_TEST_NO_ROUTE"):
+        await context.route("**/*", only_loopback)
     page = await context.new_page()
     page.on(
         "requestfailed",
@@ -138,8 +139,11 @@ async def new_session(browser, base: str, stats: Stats):
     return context, page
 
 
-async def student(browser, base: str, stats: Stats, deadline: float, seed: int) -> None:
+async def student(
+    browser, base: str, stats: Stats, deadline: float, seed: int, delay: float = 0.0
+) -> None:
     rng = random.Random(seed)
+    await asyncio.sleep(delay)  # students arrive over the first minute, not in one millisecond
     context, page = await new_session(browser, base, stats)
     steps, follow_ups = student_actions(base, rng)
     await timed(stats, "open home", page, lambda: page.goto(f"{base}/"))
@@ -153,15 +157,81 @@ async def student(browser, base: str, stats: Stats, deadline: float, seed: int) 
     await context.close()
 
 
+# What a ws student does: (kind, page, query string). Each is a real script run on the server.
+WS_STEPS = [
+    ("open home", "", ""),
+    ("tensors: index", "tensors", "t_tab=Index+%26+slice&t_index=[:, 1]"),
+    ("tensors: views", "tensors", "t_tab=Views+%26+reshaping"),
+    ("broadcast: shapes", "broadcasting", "b_shapes=(2,3,1),(3,4)"),
+    ("broadcast: cat", "broadcasting", "b_tab=cat"),
+    ("autograd: graph", "autograd", ""),
+    ("autograd: descent", "autograd", "ag_tab=Gradient+descent+by+hand&ag_lr=0.3"),
+    ("data: browse", "data", ""),
+    ("data: loader", "data", "d_tab=DataLoader"),
+    ("layers: trace", "layers", ""),
+    ("layers: inside", "layers", "m_tab=Inside+each+layer"),
+    ("save: state_dict", "save_load", ""),
+]
+
+
+async def ws_rerun(ws, page: str, query: str) -> tuple[float, int]:
+    """Ask for a script run, as the browser does on navigation; wait for script_finished."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    msg = BackMsg()
+    msg.rerun_script.page_name = page
+    msg.rerun_script.query_string = query
+    start = time.perf_counter()
+    await ws.send(msg.SerializeToString())
+    exceptions = 0
+    while True:
+        fwd = ForwardMsg()
+        fwd.ParseFromString(await ws.recv())
+        kind = fwd.WhichOneof("type")
+        if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
+            exceptions += fwd.delta.new_element.WhichOneof("type") == "exception"
+        if kind == "script_finished":
+            return time.perf_counter() - start, exceptions
+
+
+async def ws_student(port: int, stats: Stats, deadline: float, seed: int, delay: float) -> None:
+    """A student as a websocket client speaking Streamlit's protocol: no browser to render,
+    so a 2-core machine spends its CPU on the server under test."""
+    import websockets
+
+    rng = random.Random(seed)
+    await asyncio.sleep(delay)
+    url = f"ws://127.0.0.1:{port}/_stcore/stream"
+    while time.monotonic() < deadline:
+        try:  # a new session per visit round, like a student reopening the shared link
+            async with websockets.connect(url, subprotocols=["streamlit"], max_size=None) as ws:
+                for kind, page, query in [WS_STEPS[0], *rng.sample(WS_STEPS[1:], 4)]:
+                    if time.monotonic() >= deadline:
+                        break
+                    seconds, exceptions = await asyncio.wait_for(ws_rerun(ws, page, query), 120)
+                    stats.latency[kind].append(seconds)
+                    if exceptions:
+                        stats.errors.append(f"{kind}: {exceptions} exception element(s)")
+                    await asyncio.sleep(rng.uniform(0.5, 2.0))  # reading time
+        except Exception as err:  # noqa: BLE001 - disconnects and timeouts are errors
+            stats.errors.append(f"ws session: {type(err).__name__}: {str(err)[:100]}")
+
+
 async def trainer(browser, base: str, stats: Stats, deadline: float) -> None:
     context, page = await new_session(browser, base, stats)
     await timed(stats, "open training", page, lambda: page.goto(f"{base}/training"))
+    running = '[data-testid="stStatusWidget"]'
+
+    async def train_to_the_end() -> None:
+        await page.get_by_role("button", name="Train", exact=True).click()
+        await page.wait_for_selector(running, timeout=15_000)  # the run started…
+        await page.wait_for_selector(running, state="detached", timeout=600_000)  # …and ended
+
     while time.monotonic() < deadline:
         button = page.get_by_role("button", name="Reset", exact=True)
         await timed(stats, "train: reset", page, button.click)
-        await timed(
-            stats, "train", page, page.get_by_role("button", name="Train", exact=True).click
-        )
+        await timed(stats, "train (5 epochs × 10,000 samples)", page, train_to_the_end)
     await context.close()
 
 
@@ -188,7 +258,15 @@ async def idle_session_cost(browser, base: str, pid: int, n: int = 10) -> float:
     return (after - before) / n
 
 
-async def run(sessions: int, seconds: float, trainers: int) -> Stats:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def run(
+    sessions: int, seconds: float, trainers: int, ramp: float = 0.0, clients: str = "ws"
+) -> Stats:
     from playwright.async_api import async_playwright
 
     port = free_port()
@@ -203,12 +281,18 @@ async def run(sessions: int, seconds: float, trainers: int) -> Stats:
             await warm.wait_for_function(RENDERED, timeout=120_000)
             await warm.close()
             deadline = time.monotonic() + seconds
+            cpu0, wall0 = cpu_seconds(proc.pid), time.monotonic()
+            students = sessions - trainers
             tasks = [watch_rss(proc.pid, stats, deadline)]
             tasks += [trainer(browser, base, stats, deadline) for _ in range(trainers)]
-            tasks += [
-                student(browser, base, stats, deadline, k) for k in range(sessions - trainers)
-            ]
+            for k in range(students):
+                delay = ramp * k / max(students, 1)
+                if clients == "ws":
+                    tasks.append(ws_student(port, stats, deadline, k, delay))
+                else:
+                    tasks.append(student(browser, base, stats, deadline, k, delay))
             await asyncio.gather(*tasks)
+            stats.server_cpu = (cpu_seconds(proc.pid) - cpu0) / (time.monotonic() - wall0)  # type: ignore[attr-defined]
             stats.idle_mb = await idle_session_cost(browser, base, proc.pid)  # type: ignore[attr-defined]
             await browser.close()
         if proc.poll() is not None:
@@ -237,6 +321,10 @@ def report(stats: Stats, sessions: int, seconds: float) -> None:
     if non_training:
         print(f"non-training p95: {p95(non_training):.2f} s   (target < 2 s)")
     print(f"peak_server_rss_mb: {stats.peak_rss:.0f}   (target < 1500)")
+    print(
+        f"server CPU use: {getattr(stats, 'server_cpu', float('nan')):.2f} cores of {os.cpu_count()} "
+        "(the rest went to the Chromium that plays the students)"
+    )
     print(f"rss_per_idle_session_mb: {getattr(stats, 'idle_mb', float('nan')):.1f}   (target < 30)")
 
 
@@ -245,8 +333,15 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=30)
     parser.add_argument("--seconds", type=float, default=120)
     parser.add_argument("--trainers", type=int, default=2)
+    parser.add_argument("--ramp", type=float, default=60, help="seconds over which students arrive")
+    parser.add_argument(
+        "--clients",
+        choices=["ws", "browser"],
+        default="ws",
+        help="students as Streamlit websocket clients (default) or as Chromium pages",
+    )
     args = parser.parse_args()
-    stats = asyncio.run(run(args.sessions, args.seconds, args.trainers))
+    stats = asyncio.run(run(args.sessions, args.seconds, args.trainers, args.ramp, args.clients))
     report(stats, args.sessions, args.seconds)
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "Timing",
     "available_devices",
     "configure_threads",
+    "freeze_startup_objects",
     "device_names",
     "environment_code",
     "environment_info",
@@ -162,6 +163,21 @@ def _is_device_failure(err: RuntimeError) -> bool:
 
 
 _threads_configured = False
+
+
+_gc_frozen = False
+
+
+def freeze_startup_objects() -> None:
+    """Once per process: move the objects the imports created (torch, plotly, pandas…) into
+    the garbage collector's permanent generation, so later collections do not rescan them."""
+    global _gc_frozen
+    if not _gc_frozen:
+        import gc
+
+        gc.collect()
+        gc.freeze()
+        _gc_frozen = True
 
 
 def configure_threads(n: int | None = None) -> int:
