@@ -60,10 +60,10 @@ def graph_section() -> None:
         return
     if result.vector is not None:
         st.info(tr("ag.nonscalar", n=comp.output.numel()), icon=":material/info:")
-    grads_and_check(program, result)
+    grads_and_check(program, statements, result)
 
 
-def grads_and_check(program: str, result: ag.BackwardResult) -> None:
+def grads_and_check(program: str, statements: list, result: ag.BackwardResult) -> None:
     if not result.grads:
         st.warning(tr("ag.no_leaves"), icon=":material/warning:")
         return
@@ -75,8 +75,8 @@ def grads_and_check(program: str, result: ag.BackwardResult) -> None:
             st.plotly_chart(make_tensor_figure(grad), key=f"ag_grad_{name}")
     with right:
         st.subheader(tr("ag.check"))
-        key, n = (program, cfg.seed), sum(g.numel() for g in result.grads.values())
-        cost = ag.check_cost(ag.parse_program(program), n)
+        cost = ag.check_cost(statements, sum(g.numel() for g in result.grads.values()))
+        key = (program, cfg.seed)
         if cost > ag.AUTO_CHECK_COST and st.session_state.get("ag_checked") != key:
             if not st.button(tr("ag.check_run", n=cost), icon=":material/calculate:"):
                 return

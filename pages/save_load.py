@@ -81,7 +81,7 @@ def load_section() -> None:
         return
     try:
         obj = ck.read_checkpoint(file.getvalue(), file.name)
-        sd = ck.read_state_dict(file.getvalue(), file.name)
+        sd = ck.state_dict_of(obj)
     except ck.UnsafeCheckpointError as err:
         st.error(str(err), icon=":material/gpp_bad:")
         return

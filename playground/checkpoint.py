@@ -29,6 +29,7 @@ __all__ = [
     "read_checkpoint",
     "read_state_dict",
     "safetensors_bytes",
+    "state_dict_of",
     "state_dict_rows",
     "weights_bytes",
     "whole_model_bytes",
@@ -139,7 +140,11 @@ def _read_safetensors(data: bytes) -> dict[str, torch.Tensor]:
 
 def read_state_dict(data: bytes, filename: str) -> dict[str, torch.Tensor]:
     """A flat state_dict from a .pth/.safetensors file or a training checkpoint's model entry."""
-    obj = read_checkpoint(data, filename)
+    return state_dict_of(read_checkpoint(data, filename))
+
+
+def state_dict_of(obj: Any) -> dict[str, torch.Tensor]:
+    """The flat state_dict inside what :func:`read_checkpoint` returned."""
     if isinstance(obj, dict) and "model_state_dict" in obj:
         obj = obj["model_state_dict"]
     if not isinstance(obj, dict) or not obj:

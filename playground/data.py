@@ -486,13 +486,3 @@ def _read_cifar(root: Path, train: bool) -> ImageDataset:
         meta = pickle.load(f, encoding="latin1")  # noqa: S301
     classes = tuple(meta["label_names"])
     return ImageDataset(torch.cat(data), torch.tensor(labels), classes)
-
-
-def env_summary(ds: ImageDataset) -> dict[str, Any]:
-    """Facts shown beside a dataset: length, image shape, memory, classes."""
-    return {
-        "len": len(ds),
-        "shape": tuple(ds.images.shape[1:]),
-        "megabytes": ds.nbytes / 2**20,
-        "classes": len(ds.classes),
-    }

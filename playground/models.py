@@ -160,6 +160,20 @@ def _validate(spec: LayerSpec) -> None:
 
 
 L = LayerSpec.of
+# Everything after the blitz's first convolution, shared by both LeNet presets.
+_LENET_BODY = [
+    L("ReLU"),
+    L("MaxPool2d", 2),
+    L("Conv2d", 6, 16, 5),
+    L("ReLU"),
+    L("MaxPool2d", 2),
+    L("Flatten"),
+    L("Linear", 16 * 5 * 5, 120),
+    L("ReLU"),
+    L("Linear", 120, 84),
+    L("ReLU"),
+    L("Linear", 84, 10),
+]
 PRESETS: dict[str, list[LayerSpec]] = {
     "tutorial": [
         L("Flatten"),
@@ -170,34 +184,8 @@ PRESETS: dict[str, list[LayerSpec]] = {
         L("Linear", 512, 10),
     ],
     # The blitz's LeNet expects 32×32; padding=2 on the first conv makes 28×28 behave like it.
-    "lenet": [
-        L("Conv2d", 1, 6, 5, padding=2),
-        L("ReLU"),
-        L("MaxPool2d", 2),
-        L("Conv2d", 6, 16, 5),
-        L("ReLU"),
-        L("MaxPool2d", 2),
-        L("Flatten"),
-        L("Linear", 16 * 5 * 5, 120),
-        L("ReLU"),
-        L("Linear", 120, 84),
-        L("ReLU"),
-        L("Linear", 84, 10),
-    ],
-    "cifar_lenet": [
-        L("Conv2d", 3, 6, 5),
-        L("ReLU"),
-        L("MaxPool2d", 2),
-        L("Conv2d", 6, 16, 5),
-        L("ReLU"),
-        L("MaxPool2d", 2),
-        L("Flatten"),
-        L("Linear", 16 * 5 * 5, 120),
-        L("ReLU"),
-        L("Linear", 120, 84),
-        L("ReLU"),
-        L("Linear", 84, 10),
-    ],
+    "lenet": [L("Conv2d", 1, 6, 5, padding=2), *_LENET_BODY],
+    "cifar_lenet": [L("Conv2d", 3, 6, 5), *_LENET_BODY],
     "modern_cnn": [
         L("Conv2d", 1, 16, 3, padding=1),
         L("BatchNorm2d", 16),
@@ -238,6 +226,12 @@ def _make(spec: LayerSpec) -> nn.Module:
     return getattr(nn, spec.kind)(**spec.kwargs)
 
 
+def _sequential(specs: Sequence[LayerSpec]) -> nn.Sequential:
+    return nn.Sequential(
+        OrderedDict((n, _make(s)) for n, s in zip(layer_names(specs), specs, strict=True))
+    )
+
+
 _build_lock = threading.Lock()  # seeding the global RNG must not interleave between sessions
 
 
@@ -250,9 +244,7 @@ def build_model(
     """
     with _build_lock, torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        model = nn.Sequential(
-            OrderedDict((n, _make(s)) for n, s in zip(layer_names(specs), specs, strict=True))
-        )
+        model = _sequential(specs)
     return model.to(device)
 
 
@@ -292,20 +284,17 @@ def _macs(layer: nn.Module, x: torch.Tensor, y: torch.Tensor) -> int:
     return 0
 
 
+def _row(name: str, layer: nn.Module, x: torch.Tensor, y: torch.Tensor) -> TraceRow:
+    params = sum(p.numel() for p in layer.parameters())
+    return TraceRow(name, repr(layer), tuple(y.shape), params, _macs(layer, x, y))
+
+
 def trace(model: nn.Sequential, x: torch.Tensor) -> tuple[list[TraceRow], list[torch.Tensor]]:
     """Run ``x`` through each child in turn: the rows of the shape table and every output."""
     rows, outputs = [], []
     for name, layer in model.named_children():
         y = layer(x)
-        rows.append(
-            TraceRow(
-                name,
-                repr(layer),
-                tuple(y.shape),
-                sum(p.numel() for p in layer.parameters()),
-                _macs(layer, x, y),
-            )
-        )
+        rows.append(_row(name, layer, x, y))
         outputs.append(y)
         x = y
     return rows, outputs
@@ -328,9 +317,7 @@ def check_model(
         _validate(s)
     with torch.device("meta"):
         try:
-            model = nn.Sequential(
-                OrderedDict((n, _make(s)) for n, s in zip(layer_names(specs), specs, strict=True))
-            )
+            model = _sequential(specs)
         except (TypeError, ValueError, RuntimeError) as err:
             raise ModelError(f"A layer could not be built: {err}") from None
     params = sum(p.numel() for p in model.parameters())
@@ -347,15 +334,7 @@ def check_model(
         except (RuntimeError, ValueError, IndexError) as err:
             message = str(err).strip().splitlines()[0]
             return ModelCheck(rows, params, message, i, suggest_fix(specs[i], tuple(x.shape)))
-        rows.append(
-            TraceRow(
-                name,
-                repr(layer),
-                tuple(y.shape),
-                sum(p.numel() for p in layer.parameters()),
-                _macs(layer, x, y),
-            )
-        )
+        rows.append(_row(name, layer, x, y))
         x = y
     return ModelCheck(rows, params, output_shape=tuple(x.shape))
 

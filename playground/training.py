@@ -16,6 +16,7 @@ per-sample Python work.
 from __future__ import annotations
 
 import math
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -501,7 +502,7 @@ print("Done!")
 
 
 # One queue per server process: at most PLAYGROUND_MAX_TRAININGS runs train at once.
-SLOTS = TrainingSlots(env_int("PLAYGROUND_MAX_TRAININGS", __import__("os").cpu_count() or 2))
+SLOTS = TrainingSlots(env_int("PLAYGROUND_MAX_TRAININGS", os.cpu_count() or 2))
 
 
 def pipeline_times(

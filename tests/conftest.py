@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import sys
 from pathlib import Path
@@ -23,3 +24,16 @@ def fashion_sample() -> Path:
     if not (SHARED_SAMPLE / "images-idx3-ubyte.gz").is_file():
         pytest.skip(f"real FashionMNIST sample not present at {SHARED_SAMPLE}")
     return SHARED_SAMPLE
+
+
+@pytest.fixture
+def fashion_root(fashion_sample, tmp_path) -> Path:
+    """A data folder holding the real sample as torchvision's raw FashionMNIST test split."""
+    raw = tmp_path / "FashionMNIST" / "raw"
+    raw.mkdir(parents=True)
+    for src, dst in (
+        ("images-idx3-ubyte.gz", "t10k-images-idx3-ubyte"),
+        ("labels-idx1-ubyte.gz", "t10k-labels-idx1-ubyte"),
+    ):
+        (raw / dst).write_bytes(gzip.decompress((fashion_sample / src).read_bytes()))
+    return tmp_path
