@@ -109,16 +109,23 @@ if state.get("training"):
                 trainer.run(max_seconds=0.75)  # Stop lands within ~0.75 s of a click
                 draw(trainer)
         except torch.cuda.OutOfMemoryError:
+            trainer = state["trainer"] = None  # drop the run so its GPU memory comes back
+            torch.cuda.empty_cache()
             st.error(tr("train.oom"), icon=":material/memory:")
         finally:
             trn.SLOTS.release(state["train_session"])
         state["training"] = False
-        if trainer.done and id(trainer.history) not in {id(h) for _, h in state["runs"]}:
+        if (
+            trainer
+            and trainer.done
+            and id(trainer.history) not in {id(h) for _, h in state["runs"]}
+        ):
             state["runs"].append(
                 (f"#{len(state['runs']) + 1} {trainer.cfg.label()}", trainer.history)
             )
 if trainer is not None:
     draw(trainer)
+    st.caption(tr("train.pipeline", name=trainer.pipeline))
     if trainer.diverged:
         st.error(trainer.diverged, icon=":material/trending_up:")
 show_code(trn.training_code(config, md.model_code(specs), dataset, subset))

@@ -635,8 +635,14 @@ _TABLE: dict[str, tuple[str, str]] = {
         "本服务器同时训练的模型数量有限；你在队列中排第 {place} 位。",
     ),
     "train.oom": (
-        "The device ran out of memory. Use a smaller batch or model; your session is fine.",
-        "设备内存不足。请减小批大小或模型；你的会话不受影响。",
+        "The device ran out of memory, so this run was dropped and its memory freed. Use a "
+        "smaller batch or model; your session is fine.",
+        "设备内存不足，本次训练已丢弃并释放了内存。请减小批大小或模型；你的会话不受影响。",
+    ),
+    "train.pipeline": (
+        "Data pipeline of this run: {name} — the fastest correct one for this device (see the "
+        "Pipeline lab).",
+        "本次训练的数据管道：{name}——这台设备上最快且结果正确的一种（见“数据管道实验”）。",
     ),
     "train.slow_intro": (
         "Run exactly one optimization step on one batch and see every number in the tutorial's order.",
@@ -668,17 +674,23 @@ _TABLE: dict[str, tuple[str, str]] = {
     ),
     "train.compare": ("Compare runs (test accuracy)", "比较多次运行（测试准确率）"),
     "train.lab_intro": (
-        "The same model and epoch through two data pipelines, timed on your device.",
-        "同一个模型、同一个 epoch，分别走两条数据管道，在你的设备上计时。",
+        "The same model and samples through each data pipeline, timed on your device: the "
+        "tutorial's DataLoader, a device tensor, and on CUDA a captured step.",
+        "同一个模型、同样的样本，分别走每条数据管道，在你的设备上计时：教程的 DataLoader、"
+        "设备上的张量，以及（仅 CUDA）捕获的训练步。",
     ),
     "train.lab_run": ("Time the pipelines", "测量数据管道"),
     "train.lab_note": (
         "The tutorial's DataLoader converts every sample in Python and collates each batch. The "
         "app keeps the whole dataset as one tensor on the device and indexes it with a randperm, "
-        "which gives the very same batches for the same generator. Training above uses the "
-        "device tensor.",
+        "which gives the very same batches for the same generator. On CUDA a small model is "
+        "limited by kernel launches, not arithmetic: torch.cuda.graph records the whole step "
+        "(forward, loss, backward(), step()) once and replays it with one launch per batch. "
+        "Training above uses the device tensor, and on CUDA the captured step.",
         "教程中的 DataLoader 在 Python 里逐个转换样本并拼接批次。本应用把整个数据集作为一个张量放在"
-        "设备上，用 randperm 取批次；在同一个生成器下得到的批次完全相同。上面的训练使用的就是这种方式。",
+        "设备上，用 randperm 取批次；在同一个生成器下得到的批次完全相同。在 CUDA 上，小模型的瓶颈是"
+        "内核启动次数而不是计算量：torch.cuda.graph 把整个训练步（前向、损失、backward()、step()）"
+        "录制一次，之后每个批次只需一次启动即可重放。上面的训练使用设备张量，在 CUDA 上再加上捕获的训练步。",
     ),
     "train.multi_gpu": (
         "CUDA devices here: {n}. With several, nn.DataParallel(model) splits each batch across "

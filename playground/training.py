@@ -20,6 +20,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,7 +101,10 @@ def make_loss(name: str, n_classes: int) -> Callable[[torch.Tensor, torch.Tensor
     raise ValueError(f"unknown loss {name!r}")
 
 
-def make_optimizer(name: str, params: Any, cfg: TrainConfig) -> torch.optim.Optimizer:
+def make_optimizer(
+    name: str, params: Any, cfg: TrainConfig, *, capturable: bool = False
+) -> torch.optim.Optimizer:
+    """``capturable`` keeps Adam's step counter on the device so a CUDA graph can hold the step."""
     if name == "SGD":
         return torch.optim.SGD(
             params,
@@ -112,7 +116,66 @@ def make_optimizer(name: str, params: Any, cfg: TrainConfig) -> torch.optim.Opti
     cls = {"Adam": torch.optim.Adam, "AdamW": torch.optim.AdamW, "RMSprop": torch.optim.RMSprop}[
         name
     ]
-    return cls(params, lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
+    extra = {"capturable": True} if capturable else {}
+    return cls(params, lr=cfg.learning_rate, weight_decay=cfg.weight_decay, **extra)
+
+
+WARMUP_STEPS = 3  # eager steps on a side stream before capture, as torch.cuda.graph asks
+CAPTURED = "CUDA graph (captured step)"
+DEVICE_TENSOR = "device tensor + randperm"
+
+
+@dataclass
+class CapturedStep:
+    """One whole optimization step recorded as a CUDA graph over a fixed batch of indices.
+
+    Replaying it runs forward, loss, ``backward()`` and ``optimizer.step()`` with one launch
+    instead of dozens, which is what small models on a fast GPU are limited by. ``backup``
+    holds the weights from before the last replayed step, so a non-finite loss can be undone.
+    """
+
+    graph: Any
+    index: torch.Tensor  # copy a batch's indices here, then replay
+    loss: torch.Tensor
+    params: list[torch.Tensor]
+    backup: list[torch.Tensor]
+
+    def replay(self, idx: torch.Tensor) -> torch.Tensor:
+        self.index.copy_(idx)
+        self.graph.replay()
+        return self.loss
+
+    def undo(self) -> None:
+        with torch.no_grad():
+            for p, b in zip(self.params, self.backup, strict=True):
+                p.copy_(b)
+
+
+def capture_step(
+    model: nn.Module,
+    loss_fn: Callable,
+    optimizer: torch.optim.Optimizer,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    batch_size: int,
+    stream: torch.cuda.Stream | None = None,
+) -> CapturedStep:
+    """Record ``model``'s training step on ``x[index], y[index]``; the model must be warmed up.
+
+    ``thread_local`` capture lets other sessions' threads keep using the GPU meanwhile.
+    """
+    params = [p for p in model.parameters() if p.requires_grad]
+    backup = [p.detach().clone() for p in params]
+    index = torch.zeros(batch_size, dtype=torch.long, device=x.device)
+    optimizer.zero_grad(set_to_none=True)  # backward inside the graph assigns fresh grads
+    graph = torch.cuda.CUDAGraph()
+    with torch.cuda.graph(graph, stream=stream, capture_error_mode="thread_local"):
+        for b, p in zip(backup, params, strict=True):
+            b.copy_(p.detach())
+        loss = loss_fn(model(x[index]), y[index])
+        loss.backward()
+        optimizer.step()
+    return CapturedStep(graph, index, loss.detach(), params, backup)
 
 
 @dataclass
@@ -138,6 +201,7 @@ class Trainer:
         device: torch.device | str = "cpu",
         subset: int | None = None,
         model: nn.Module | None = None,
+        captured: bool | None = None,
     ) -> None:
         n = min(len(train), subset or len(train))
         if cfg.epochs * n > max_train_samples():
@@ -160,9 +224,19 @@ class Trainer:
             model if model is not None else build_model(specs, seed=cfg.seed, device=self.device)
         )
         self.loss_fn = make_loss(cfg.loss, len(self.classes))
+        # On CUDA the fastest correct pipeline replays a captured step (pipeline lab, #3).
+        # Its optimizer is capturable on CUDA either way, so both paths do the same arithmetic.
+        self.captured = self.device.type == "cuda" and captured is not False
         self.optimizer = make_optimizer(
-            cfg.optimizer, [p for p in self.model.parameters() if p.requires_grad], cfg
+            cfg.optimizer,
+            [p for p in self.model.parameters() if p.requires_grad],
+            cfg,
+            capturable=self.device.type == "cuda",
         )
+        self._graph: CapturedStep | None = None
+        self._stream = torch.cuda.Stream(self.device) if self.captured else None
+        self._warm = 0
+        self.capture_error: str | None = None
         self.generator = torch.Generator().manual_seed(cfg.seed)
         self.epoch, self.batch, self.order = 0, 0, None
         self.history = History()
@@ -174,6 +248,17 @@ class Trainer:
     @property
     def n(self) -> int:
         return len(self.x)
+
+    @property
+    def pipeline(self) -> str:
+        return CAPTURED if self.captured else DEVICE_TENSOR
+
+    def release_graph(self) -> None:
+        """Drop the captured step (before touching ``.grad`` or the optimizer's state by hand)."""
+        if self._graph is not None:
+            self._graph = None
+            self._warm = 0
+            self.optimizer.zero_grad(set_to_none=True)
 
     @property
     def batches_per_epoch(self) -> int:
@@ -212,6 +297,7 @@ class Trainer:
 
     def restore(self, ckpt: dict[str, Any]) -> None:
         """Continue a saved run: weights, optimizer buffers, epoch, batch, RNG and curves."""
+        self.release_graph()  # load_state_dict replaces the optimizer's state tensors
         self.model.load_state_dict(ckpt["model_state_dict"])
         self.optimizer.load_state_dict(ckpt["optimizer_state_dict"])
         self.epoch, self.batch = int(ckpt["epoch"]), int(ckpt.get("batch", 0))
@@ -243,7 +329,7 @@ class Trainer:
                 self.history.log.append(f"Epoch {self.epoch + 1}\n-------------------------------")
             lo = self.batch * self.cfg.batch_size
             idx = self.order[lo : lo + self.cfg.batch_size]
-            if not self._step(self.x[idx], self.y[idx], lo + len(idx)):
+            if not self._step(idx, lo + len(idx)):
                 break
             self.batch += 1
             done += 1
@@ -254,16 +340,18 @@ class Trainer:
         self.seconds += time.perf_counter() - start
         return done
 
-    def _step(self, xb: torch.Tensor, y: torch.Tensor, current: int) -> bool:
-        pred = self.model(xb)
-        loss = self.loss_fn(pred, y)
-        value = loss.item()
-        if not math.isfinite(value):
-            self._diverge(value)
-            return False
-        loss.backward()
-        self.optimizer.step()
-        self.optimizer.zero_grad()
+    def _step(self, idx: torch.Tensor, current: int) -> bool:
+        if self._graph is not None and len(idx) == self.cfg.batch_size:
+            loss = self._graph.replay(idx)
+            value = loss.item()
+            if not math.isfinite(value):
+                self._graph.undo()  # the step already ran inside the graph: take it back
+                self._diverge(value)
+                return False
+        else:
+            value = self._eager_step(idx)
+            if value is None:
+                return False
         if self.batch % CURVE_EVERY == 0:
             self.history.train_steps.append(self.epoch * self.n + current)
             self.history.train_loss.append(value)
@@ -272,6 +360,50 @@ class Trainer:
         if self.batch % 50 == 0:
             self._snapshot = self._state()
         return True
+
+    def _eager_step(self, idx: torch.Tensor) -> float | None:
+        """The tutorial's step; on CUDA the first ones warm up on a side stream for capture."""
+        # Every eager step of a captured run uses one side stream: warm-up must, and autograd's
+        # AccumulateGrad nodes then never switch streams.
+        stream = self._stream if self.captured else None
+        if stream is not None:
+            stream.wait_stream(torch.cuda.current_stream(self.device))
+        with torch.cuda.stream(stream) if stream is not None else nullcontext():
+            if self._graph is not None:  # the graph owns .grad: zero it in place, keep it
+                self.optimizer.zero_grad(set_to_none=False)
+            pred = self.model(self.x[idx])
+            loss = self.loss_fn(pred, self.y[idx])
+            value = loss.item()
+            if not math.isfinite(value):
+                self._diverge(value)
+                return None
+            loss.backward()
+            self.optimizer.step()
+            if self._graph is None:
+                self.optimizer.zero_grad()
+        if stream is not None:
+            torch.cuda.current_stream(self.device).wait_stream(stream)
+            self._warm += 1
+            if self._graph is None and self._warm >= WARMUP_STEPS:
+                if len(idx) == self.cfg.batch_size:
+                    self._capture()
+        return value
+
+    def _capture(self) -> None:
+        try:
+            self._graph = capture_step(
+                self.model,
+                self.loss_fn,
+                self.optimizer,
+                self.x,
+                self.y,
+                self.cfg.batch_size,
+                self._stream,
+            )
+        except RuntimeError as err:  # an op that cannot be captured: stay eager, say why
+            self.captured, self._graph = False, None
+            self.capture_error = str(err).splitlines()[0]
+            self.optimizer.zero_grad(set_to_none=True)
 
     def _diverge(self, value: float) -> None:
         finite = all(
@@ -360,6 +492,7 @@ def slow_step(trainer: Trainer, n_show: int = 4) -> SlowStep:
         trainer.device
     )
     xb, y = trainer.x[idx], trainer.y[idx]
+    trainer.release_graph()  # this step is eager, with every number in view
     model, opt = trainer.model, trainer.optimizer
     model.train()
     before = {n: p.detach().clone() for n, p in model.named_parameters()}
@@ -513,22 +646,39 @@ def pipeline_times(
     batch_size: int = 64,
     device: str | torch.device = "cpu",
 ) -> dict[str, float]:
-    """Seconds for one pass of ``samples`` through two pipelines, same model and optimizer.
+    """Seconds for one pass of ``samples`` through each pipeline, same model and optimizer.
 
     1. the tutorial's: a Dataset with a per-sample ``ToImage + ToDtype`` transform and a
        ``DataLoader(batch_size, shuffle=True)``;
-    2. the app's: the data as one float tensor on the device, batches by ``randperm`` indexing.
+    2. the app's: the data as one float tensor on the device, batches by ``randperm`` indexing;
+    3. on CUDA only: the same, with the whole step captured once as a CUDA graph and replayed
+       (full batches only: a graph has fixed shapes).
     """
     from torch.utils.data import DataLoader, Subset
 
     from playground.loading import to_float
 
+    device = torch.device(device)
     n = min(samples, len(train))
+    names = ["tutorial DataLoader", DEVICE_TENSOR] + [CAPTURED] * (device.type == "cuda")
     results = {}
-    for name in ("tutorial DataLoader", "device tensor + randperm"):
+    for name in names:
         model = build_model(specs, seed=0, device=device)
         opt = torch.optim.SGD(model.parameters(), lr=1e-3)
         loss_fn = nn.CrossEntropyLoss()
+        x, y = tensorize(train, device)
+        x, y = x[:n], y[:n]
+        if name == CAPTURED:  # warm up and capture before the clock starts, as a Run does once
+            stream = torch.cuda.Stream(device)
+            stream.wait_stream(torch.cuda.current_stream(device))
+            with torch.cuda.stream(stream):
+                for _ in range(WARMUP_STEPS):
+                    loss_fn(model(x[:batch_size]), y[:batch_size]).backward()
+                    opt.step()
+                    opt.zero_grad()
+            torch.cuda.current_stream(device).wait_stream(stream)
+            step = capture_step(model, loss_fn, opt, x, y, batch_size, stream)
+            torch.cuda.synchronize(device)
         start = time.perf_counter()
         if name == "tutorial DataLoader":
             loader = DataLoader(
@@ -538,20 +688,22 @@ def pipeline_times(
             )
             batches = ((xb.to(device), yb.to(device)) for xb, yb in loader)
         else:
-            x, y = tensorize(train, device)
-            x, y = x[:n], y[:n]
             order = torch.randperm(n, device=device)
             batches = (
                 (x[order[i : i + batch_size]], y[order[i : i + batch_size]])
                 for i in range(0, n, batch_size)
             )
-        for xb, yb in batches:
-            loss = loss_fn(model(xb), yb)
-            loss.backward()
-            opt.step()
-            opt.zero_grad()
-        if torch.device(device).type == "cuda":
-            torch.cuda.synchronize()
+        if name == CAPTURED:
+            for i in range(0, n - batch_size + 1, batch_size):
+                step.replay(order[i : i + batch_size])
+        else:
+            for xb, yb in batches:
+                loss = loss_fn(model(xb), yb)
+                loss.backward()
+                opt.step()
+                opt.zero_grad()
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
         results[name] = time.perf_counter() - start
     return results
 
