@@ -4,25 +4,30 @@ from __future__ import annotations
 
 import time
 import uuid
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 import torch
 
+from playground import checkpoint as ck
 from playground import models as md
 from playground import training as trn
+from playground import transfer as tl
 from playground.data import DATASETS, data_root, is_available
 from playground.figures import make_tensor_figure
 from playground.loading import make_bar_figure, make_grid_figure
 from playground.training_figures import make_compare_figure as compare_fig
 from playground.training_figures import make_confusion_figure as confusion_fig
 from playground.training_figures import make_curves_figure as curves_fig
+from playground.training_figures import selected_cell
 from playground.ui import lazy_tabs, page, shared_dataset, show_code, show_error, tr
 
 cfg = page()
 st.title(tr("nav.training"))
 st.write(tr("train.intro"))
 state = st.session_state
+Q = {"bind": "query-params"}  # a teacher's address bar carries the whole setup
 state.setdefault("train_session", uuid.uuid4().hex)
 state.setdefault("runs", [])
 
@@ -31,27 +36,27 @@ def setup() -> tuple[trn.TrainConfig, str, int | None, list[md.LayerSpec]]:
     names = [k for k in DATASETS if k == "offline" or is_available(k, data_root(), True)]
     c = st.columns(4)
     titles = {"format_func": lambda k: DATASETS[k].title}
-    dataset = c[0].selectbox(tr("data.dataset"), names, key="tr_data", **titles)
-    subset = c[1].number_input(
-        tr("train.subset"), 0, 60_000, 10_000, 1_000, key="tr_subset", help=tr("train.subset_help")
-    )
+    dataset = c[0].selectbox(tr("data.dataset"), names, key="tr_data", **Q, **titles)
+    sub = {"key": "tr_subset", "help": tr("train.subset_help"), **Q}
+    subset = c[1].number_input(tr("train.subset"), 0, 60_000, 10_000, 1_000, **sub)
     built = "model_specs" in state
     use_builder = built and c[2].toggle(tr("train.use_builder"), True, key="tr_builder")
     fmt = {"format_func": {k: tr(f"layers.preset.{k}") for k in md.PRESETS}.__getitem__}
-    preset = c[3].selectbox(tr("layers.preset"), list(md.PRESETS), key="tr_preset", **fmt)
+    preset = c[3].selectbox(tr("layers.preset"), list(md.PRESETS), key="tr_preset", **Q, **fmt)
     specs = state["model_specs"] if use_builder else md.PRESETS[preset]
     c = st.columns(4)
-    loss = c[0].selectbox(tr("train.loss"), trn.LOSSES, key="tr_loss", help=tr("train.loss_help"))
-    opt = c[1].selectbox(tr("train.optimizer"), trn.OPTIMIZERS, key="tr_opt")
-    lr = c[2].select_slider("learning_rate", trn.LEARNING_RATES, 1e-3, key="tr_lr")
-    batch = c[3].select_slider("batch_size", trn.BATCH_SIZES, 64, key="tr_bs")
+    help_loss = {"help": tr("train.loss_help"), **Q}
+    loss = c[0].selectbox(tr("train.loss"), trn.LOSSES, key="tr_loss", **help_loss)
+    opt = c[1].selectbox(tr("train.optimizer"), trn.OPTIMIZERS, key="tr_opt", **Q)
+    lr = c[2].select_slider("learning_rate", trn.LEARNING_RATES, 1e-3, key="tr_lr", **Q)
+    batch = c[3].select_slider("batch_size", trn.BATCH_SIZES, 64, key="tr_bs", **Q)
     c = st.columns(4)
-    epochs = c[0].number_input("epochs", 1, 50, 5, key="tr_epochs")
+    epochs = c[0].number_input("epochs", 1, 50, 5, key="tr_epochs", **Q)
     momentum = c[1].number_input(
-        "momentum", 0.0, 0.99, 0.0, 0.1, key="tr_mom", disabled=opt != "SGD"
+        "momentum", 0.0, 0.99, 0.0, 0.1, key="tr_mom", **Q, disabled=opt != "SGD"
     )
-    nesterov = c[2].toggle("nesterov", False, key="tr_nesterov", disabled=opt != "SGD")
-    decay = c[3].number_input("weight_decay", 0.0, 0.1, 0.0, 1e-4, format="%g", key="tr_wd")
+    nesterov = c[2].toggle("nesterov", False, key="tr_nesterov", **Q, disabled=opt != "SGD")
+    decay = c[3].number_input("weight_decay", 0.0, 0.1, 0.0, 1e-4, format="%g", key="tr_wd", **Q)
     config = trn.TrainConfig(lr, batch, int(epochs), loss, opt, momentum, nesterov, decay, cfg.seed)
     return config, dataset, int(subset) or None, specs
 
@@ -59,11 +64,20 @@ def setup() -> tuple[trn.TrainConfig, str, int | None, list[md.LayerSpec]]:
 config, dataset, subset, specs = setup()
 
 
+def datasets() -> tuple:
+    return shared_dataset(dataset, True), shared_dataset(dataset, False)
+
+
+def shape_of(name: str) -> tuple[int, ...]:
+    return tuple(shared_dataset(name, True).images.shape[1:])
+
+
 def new_trainer() -> trn.Trainer | None:
     try:
-        train, test = shared_dataset(dataset, True), shared_dataset(dataset, False)
-        shape = tuple(train.images.shape[1:])
-        return trn.Trainer(specs, shape, train, test, config, device=cfg.device, subset=subset)
+        train, test = datasets()
+        return trn.Trainer(
+            specs, shape_of(dataset), train, test, config, device=cfg.device, subset=subset
+        )
     except (ValueError, md.ModelError) as err:
         show_error(err)
         return None
@@ -163,7 +177,11 @@ def results_section() -> None:
     r, names = trn.results(t), list(t.classes)
     c = st.columns(2)
     c[0].plotly_chart(make_bar_figure(names, r.per_class, y_title="accuracy %"), key="tr_pc")
-    c[1].plotly_chart(confusion_fig(r.matrix, names), key="tr_cm")
+    c[1].plotly_chart(
+        confusion_fig(r.matrix, names), key="tr_cm", on_select="rerun", selection_mode="points"
+    )
+    if (cell := selected_cell(state.get("tr_cm"), names)) and cell != state.get("tr_cm_cell"):
+        state["tr_cm_cell"] = state["tr_a"], state["tr_p"] = cell  # a click picks the cell below
     c = st.columns(2)
     fmt = {"format_func": names.__getitem__}
     a = c[0].selectbox(tr("train.actual"), range(len(names)), key="tr_a", **fmt)
@@ -175,10 +193,82 @@ def results_section() -> None:
     labels = [f'P: "{names[r.predicted[i]]}", A: "{names[t.y_test[i]]}"' for i in wrong.tolist()]
     st.caption(tr("train.mistakes"))
     st.plotly_chart(make_grid_figure(trn.images_of(t, wrong), labels, cols=4), key="tr_wrong")
+
+
+def with_slot(work) -> None:
+    """Run ``work`` in one of the server's training slots, or say where this session waits."""
+    if place := trn.SLOTS.try_acquire(state["train_session"]):
+        st.info(tr("train.queue_click", place=place), icon=":material/hourglass_top:")
+        return
+    try:
+        work()
+    except torch.cuda.OutOfMemoryError:
+        torch.cuda.empty_cache()
+        st.error(tr("train.oom"), icon=":material/memory:")
+    except (ValueError, md.ModelError, ck.CheckpointError) as err:
+        show_error(err)
+    finally:
+        trn.SLOTS.release(state["train_session"])
+
+
+def compare_section() -> None:
+    st.write(tr("train.cmp_intro"))
+    c = st.columns([1, 3])
+    field = c[0].selectbox(tr("train.cmp_field"), list(trn.COMPARE_FIELDS), key="tr_cmp_field", **Q)
+    options = trn.COMPARE_FIELDS[field]
+    default = {"learning_rate": [0.1, 1e-2, 1e-3], "optimizer": ["SGD", "Adam"]}
+    values = c[1].multiselect(
+        tr("train.cmp_values"), options, default.get(field, [32, 64, 128]), max_selections=3
+    )
+    if st.button(tr("train.cmp_run"), icon=":material/stacked_line_chart:", key="tr_cmp_go"):
+        with_slot(lambda: run_compare(trn.compare_configs(config, field, values)))
     runs = dict(state["runs"])
     chosen = st.multiselect(tr("train.compare"), list(runs), list(runs)[-3:], key="tr_cmp")
     if chosen:
         st.plotly_chart(compare_fig([(k, runs[k]) for k in chosen]), key="tr_cmp_fig")
+
+
+def run_compare(configs: list[trn.TrainConfig]) -> None:
+    bar, chosen = st.progress(0.0), []
+    for k, c in enumerate(configs):
+        t = trn.Trainer(specs, shape_of(dataset), *datasets(), c, device=cfg.device, subset=subset)
+        while not t.done:
+            t.run(max_seconds=0.75)
+            bar.progress((k + t.progress) / len(configs), c.label())
+        name = f"#{len(state['runs']) + 1} {c.label()}" + (" ✗ NaN" if t.diverged else "")
+        state["runs"].append((name, t.history))
+        chosen.append(name)
+    state["tr_cmp"] = chosen  # the multiselect below shows exactly this comparison
+
+
+def transfer_section() -> None:
+    st.write(tr("train.tl_intro"))
+    c = st.columns(4)
+    opt = c[0].selectbox(tr("train.optimizer"), trn.OPTIMIZERS, 1, key="tl_opt", **Q)
+    src_epochs = c[1].number_input(tr("train.tl_source_epochs"), 1, 10, 3, key="tl_src", **Q)
+    epochs = c[2].number_input(tr("train.tl_epochs"), 1, 10, 3, key="tl_epochs", **Q)
+    n = c[3].number_input(tr("train.tl_subset"), 50, 30_000, 1000, 50, key="tl_n", **Q)
+    upload = st.file_uploader(tr("train.tl_upload"), ["safetensors", "pth", "pt"], key="tl_up")
+    tl_cfg = replace(config, optimizer=opt, epochs=int(epochs))
+
+    def work() -> None:
+        source = ck.read_state_dict(upload.getvalue(), upload.name) if upload else None
+        bar = st.progress(0.0)
+        state["transfer"] = tl.run_transfer(
+            specs, shape_of(dataset), *datasets(), tl_cfg, source_epochs=int(src_epochs),
+            target_subset=int(n), source_state=source, device=cfg.device,
+            progress=lambda name, f: bar.progress(f, name),
+        )  # fmt: skip
+
+    if st.button(tr("train.tl_run"), icon=":material/call_split:", type="primary"):
+        with_slot(work)
+    if report := state.get("transfer"):
+        if report.source_accuracy is not None:
+            st.caption(tr("train.tl_source", acc=100 * report.source_accuracy))
+        st.dataframe(pd.DataFrame(tl.report_rows(report)), hide_index=True)
+        st.plotly_chart(compare_fig([(r.scenario, r.history) for r in report.runs]), key="tl_fig")
+        st.caption(tr("train.tl_note"))
+    show_code(tl.transfer_code(tl_cfg, specs, dataset, int(src_epochs), int(n)))
 
 
 def lab_section() -> None:
@@ -200,6 +290,8 @@ lazy_tabs(
     [
         ("train.tab.slow", slow_section),
         ("train.tab.results", results_section),
+        ("train.tab.compare", compare_section),
+        ("train.tab.transfer", transfer_section),
         ("train.tab.lab", lab_section),
     ],
 )

@@ -701,6 +701,56 @@ _TABLE: dict[str, tuple[str, str]] = {
         "这里也不会假装运行。",
     ),
     "train.tab.slow": ("One step, in slow motion", "慢动作单步"),
+    "train.tab.compare": ("Compare", "对比"),
+    "train.tab.transfer": ("Transfer learning", "迁移学习"),
+    "train.queue_click": (
+        "The server's training slots are busy; you are number {place} in line. Click again in "
+        "a moment.",
+        "服务器的训练名额已满，你排在第 {place} 位。请稍后再点一次。",
+    ),
+    "train.cmp_intro": (
+        "Train two or three runs that differ in one setting, everything else as set above, "
+        "and overlay their test accuracy. Every run also stays in this session's history.",
+        "训练两到三次只有一个设置不同的运行（其余设置同上），叠加显示它们的测试准确率。"
+        "每次运行都会保留在本会话的历史记录中。",
+    ),
+    "train.cmp_field": ("Setting to vary", "要改变的设置"),
+    "train.cmp_values": ("Values (two or three)", "取值（两到三个）"),
+    "train.cmp_run": ("Run the comparison", "运行对比"),
+    "train.tl_intro": (
+        "The two scenarios of the transfer-learning notes, against training from scratch. A "
+        "source model learns classes 0–4 (or comes from your uploaded state_dict); then each "
+        "scenario learns classes 5–9 from a few samples. **Fine-tuning** starts from the "
+        "source's weights with a new head and trains everything. **Fixed feature extractor** "
+        "freezes every layer with requires_grad_(False), replaces the head with a new "
+        "randomly initialised nn.Linear, and trains only that.",
+        "迁移学习笔记中的两种做法，与从零训练对比。源模型先学习类别 0–4（或来自你上传的 "
+        "state_dict）；然后每种做法只用少量样本学习类别 5–9。**微调（fine-tuning）**从源模型的权重"
+        "出发，换上新的输出层，训练全部参数。**固定特征提取器**用 requires_grad_(False) 冻结所有层，"
+        "把输出层换成新的随机初始化 nn.Linear，只训练这一层。",
+    ),
+    "train.tl_source_epochs": ("source epochs (classes 0–4)", "源模型 epoch 数（类别 0–4）"),
+    "train.tl_epochs": ("epochs per scenario", "每种做法的 epoch 数"),
+    "train.tl_subset": ("target training samples", "目标任务训练样本数"),
+    "train.tl_upload": (
+        "Optional: a source state_dict for this model (.safetensors or .pth; the head may differ)",
+        "可选：此模型的源 state_dict（.safetensors 或 .pth；输出层可以不同）",
+    ),
+    "train.tl_run": ("Run the three scenarios", "运行三种做法"),
+    "train.tl_source": (
+        "Source model on classes 0–4: {acc:.1f}% test accuracy.",
+        "源模型在类别 0–4 上的测试准确率：{acc:.1f}%。",
+    ),
+    "train.tl_note": (
+        "Transfer helps when the source learned features the target needs, and few target "
+        "samples are available. It can also hurt: on FashionMNIST, clothes (0–4) teach little "
+        "about shoes and bags (5–9), and scratch wins. Frozen parameters are checked bit for "
+        "bit after training (torch.equal); BatchNorm running statistics are buffers and still "
+        "update in train().",
+        "当源模型学到的特征正是目标任务需要的、而目标样本又很少时，迁移学习才有帮助；它也可能有害："
+        "在 FashionMNIST 上，衣服（0–4）对鞋和包（5–9）帮助不大，从零训练反而更好。训练后逐位检查"
+        "被冻结的参数（torch.equal）；BatchNorm 的 running 统计量是缓冲区，在 train() 模式下仍会更新。",
+    ),
     "train.tab.results": ("Results", "结果"),
     "train.tab.lab": ("Pipeline lab", "数据管道实验"),
     # -- Save & load -------------------------------------------------------------------

@@ -250,6 +250,11 @@ class Trainer:
         return len(self.x)
 
     @property
+    def curve_every(self) -> int:
+        """Batches between train-loss points: every 10, or more often in short epochs."""
+        return max(1, min(CURVE_EVERY, self.batches_per_epoch // 8))
+
+    @property
     def pipeline(self) -> str:
         return CAPTURED if self.captured else DEVICE_TENSOR
 
@@ -352,7 +357,7 @@ class Trainer:
             value = self._eager_step(idx)
             if value is None:
                 return False
-        if self.batch % CURVE_EVERY == 0:
+        if self.batch % self.curve_every == 0:
             self.history.train_steps.append(self.epoch * self.n + current)
             self.history.train_loss.append(value)
         if self.batch % LOG_EVERY == 0:
@@ -770,3 +775,22 @@ def resume(
     )
     t.restore(ckpt)
     return t
+
+
+COMPARE_FIELDS = {
+    "learning_rate": LEARNING_RATES,
+    "optimizer": OPTIMIZERS,
+    "batch_size": BATCH_SIZES,
+}
+
+
+def compare_configs(base: TrainConfig, field_name: str, values: list[Any]) -> list[TrainConfig]:
+    """Two or three runs that differ from ``base`` in one setting, for the compare mode."""
+    if field_name not in COMPARE_FIELDS:
+        raise ValueError(f"Compare learning_rate, optimizer or batch_size, not {field_name!r}.")
+    values = list(dict.fromkeys(values))
+    if not 2 <= len(values) <= 3:
+        raise ValueError("Pick two or three different values to compare.")
+    from dataclasses import replace
+
+    return [replace(base, **{field_name: v}) for v in values]

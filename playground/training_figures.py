@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import plotly.graph_objects as go
 import torch
 
@@ -72,35 +74,56 @@ def make_curves_figure(history: History, samples_per_epoch: int) -> go.Figure:
 
 
 def make_compare_figure(runs: list[tuple[str, History]]) -> go.Figure:
-    """Test accuracy per epoch of several runs, overlaid."""
-    traces = [
-        {
-            "type": "scatter",
-            "mode": "lines+markers",
-            "x": list(range(1, len(h.test_accuracy) + 1)),
-            "y": [100 * a for a in h.test_accuracy],
-            "name": label,
-            "line": {"color": PALETTE[k % len(PALETTE)]},
-        }
-        for k, (label, h) in enumerate(runs)
-    ]
+    """Several runs overlaid: train loss as it fell (left), test accuracy per epoch (right)."""
+    traces = []
+    for k, (label, h) in enumerate(runs):
+        color = PALETTE[k % len(PALETTE)]
+        traces += [
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": h.train_steps,
+                "y": h.train_loss,
+                "name": label,
+                "legendgroup": label,
+                "line": {"color": color, "width": 1.5},
+            },
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "x": list(range(1, len(h.test_accuracy) + 1)),
+                "y": [100 * a for a in h.test_accuracy],
+                "name": label,
+                "legendgroup": label,
+                "showlegend": False,
+                "line": {"color": color},
+                "xaxis": "x2",
+                "yaxis": "y2",
+            },
+        ]
     return go.Figure(
         {
             "data": traces,
             "layout": {
-                "height": 300,
+                "height": 340,
                 "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
                 "plot_bgcolor": "white",
-                "xaxis": {"title": {"text": "epoch"}, "dtick": 1},
-                "yaxis": {"title": {"text": "test accuracy %"}, "gridcolor": "#eee"},
-                "legend": {"orientation": "h", "y": -0.25},
+                "xaxis": {"domain": [0, 0.55], "title": {"text": "samples seen"}},
+                "yaxis": {"title": {"text": "train loss"}, "gridcolor": "#eee"},
+                "xaxis2": {"domain": [0.65, 1], "title": {"text": "epoch"}, "dtick": 1},
+                "yaxis2": {
+                    "anchor": "x2",
+                    "title": {"text": "test accuracy %"},
+                    "gridcolor": "#eee",
+                },
+                "legend": {"orientation": "h", "y": -0.3},
             },
         }
     )
 
 
 def make_confusion_figure(matrix: torch.Tensor, classes: list[str]) -> go.Figure:
-    z = matrix.tolist()
+    z, n = matrix.tolist(), len(classes)
     return go.Figure(
         {
             "data": [
@@ -113,14 +136,41 @@ def make_confusion_figure(matrix: torch.Tensor, classes: list[str]) -> go.Figure
                     "texttemplate": "%{text}",
                     "colorscale": "Blues",
                     "showscale": False,
-                    "hovertemplate": "actual %{y}, predicted %{x}: %{z}<extra></extra>",
-                }
+                    "hoverinfo": "skip",
+                },
+                {  # one invisible marker per cell: Plotly selects scatter points, not heatmap cells
+                    "type": "scatter",
+                    "mode": "markers",
+                    "x": [c for _ in classes for c in classes],
+                    "y": [c for c in classes for _ in classes],
+                    "customdata": [[a, p] for a in range(n) for p in range(n)],
+                    "text": [v for row in z for v in row],
+                    "marker": {"symbol": "square", "size": 28, "color": "rgba(0,0,0,0)"},
+                    "hovertemplate": "actual %{y}, predicted %{x}: %{text}<br>click to see them"
+                    "<extra></extra>",
+                    "showlegend": False,
+                },
             ],
             "layout": {
                 "height": 460,
+                "clickmode": "event+select",
                 "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
                 "xaxis": {"title": {"text": "predicted"}, "side": "bottom"},
                 "yaxis": {"title": {"text": "actual"}, "autorange": "reversed"},
             },
         }
     )
+
+
+def selected_cell(selection: Any, classes: list[str]) -> tuple[int, int] | None:
+    """(actual, predicted) of the confusion-matrix cell clicked, from Streamlit's selection state."""
+    try:
+        point = selection["selection"]["points"][0]
+    except (KeyError, IndexError, TypeError):
+        return None
+    data = point.get("customdata")
+    if isinstance(data, list | tuple) and len(data) == 2:
+        return int(data[0]), int(data[1])
+    if point.get("y") in classes and point.get("x") in classes:
+        return classes.index(point["y"]), classes.index(point["x"])
+    return None

@@ -247,3 +247,45 @@ def test_uploaded_checkpoints_are_checked_in_the_browser(browser, server, tmp_pa
         assert not (tmp_path / "pwned").exists()
     finally:
         context.close()
+
+
+def test_training_compare_transfer_and_confusion_click(browser, server):
+    """The Training page's heavier tabs, clicked as a learner clicks them."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1600})
+    page = context.new_page()
+    try:
+        base = f"{server}/training?tr_subset=500&tr_epochs=1&tr_opt=Adam"
+        page.goto(f"{base}&tr_tab=Compare")
+        wait_until_rendered(page)
+        page.get_by_role("button", name="Run the comparison").click()
+        page.get_by_text("#3 Adam lr=0.001", exact=False).first.wait_for(timeout=60_000)
+        wait_until_rendered(page)
+        # Three runs, each a train-loss curve and a test-accuracy line.
+        assert page.locator(".js-plotly-plot .scatterlayer .trace").count() == 6
+        assert exception_boxes(page) == []
+
+        page.goto(f"{base}&tr_tab=Transfer+learning&tl_src=1&tl_epochs=1&tl_n=300")
+        wait_until_rendered(page)
+        page.get_by_role("button", name="Run the three scenarios").click()
+        page.get_by_text("Source model on classes 0–4").wait_for(timeout=90_000)
+        wait_until_rendered(page)
+        assert exception_boxes(page) == []
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "training-transfer.png"), full_page=True)
+
+        page.goto(f"{base}&tr_tab=Results")
+        wait_until_rendered(page)
+        page.get_by_role("button", name="Train", exact=True).click()
+        page.get_by_text("Misclassified test images").wait_for(timeout=90_000)
+        wait_until_rendered(page)
+        heatmap = page.locator(".js-plotly-plot:has(g.heatmaplayer)")
+        box = heatmap.locator(".nsewdrag").first.bounding_box()
+        # Cell (actual 2, predicted 2) of the 10×10 matrix, from the plot area's corners.
+        page.mouse.click(box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.25)
+        page.get_by_text("test images of square were predicted as square", exact=False).wait_for(
+            timeout=30_000
+        )
+        assert exception_boxes(page) == []
+        page.screenshot(path=str(SHOTS / "training-results.png"), full_page=True)
+    finally:
+        context.close()

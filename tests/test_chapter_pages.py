@@ -236,6 +236,21 @@ def test_training_results_tab_shows_confusion_and_mistakes():
     assert "Misclassified test images" in texts(at)
 
 
+def test_training_compare_and_transfer_tabs_render_with_their_code():
+    # (AppTest does not deliver clicks inside lazy tabs; tests/test_browser.py clicks them.)
+    at = open_page("pages/training.py", tr_tab="Compare", tr_cmp_field="optimizer")
+    assert not at.exception
+    assert at.multiselect[0].value == ["SGD", "Adam"]
+    at = open_page("pages/training.py", tr_tab="Transfer learning", tl_src=1, tl_n=300)
+    assert not at.exception
+    code = next(c.value for c in at.code if "Fixed feature extractor" in c.value)
+    assert "extractor.requires_grad_(False)" in code and "weights=ResNet18_Weights" in code
+    assert (
+        "[:300]" in code
+        and "source, by_classes(training_data, 0), by_classes(test_data, 0), 1" in code
+    )
+
+
 def test_save_load_page_explores_state_dict_and_modes():
     at = open_page("pages/save_load.py")
     table = at.dataframe[0].value

@@ -158,3 +158,20 @@ def test_training_on_cuda_matches_cpu_closely(offline):
     cpu = _train(*offline, cfg, subset=2000)
     gpu = _train(*offline, cfg, subset=2000, device="cuda")
     assert gpu.history.test_accuracy[-1] == pytest.approx(cpu.history.test_accuracy[-1], abs=0.05)
+
+
+def test_compare_configs_vary_one_setting():
+    base = trn.TrainConfig(epochs=2, seed=3)
+    runs = trn.compare_configs(base, "learning_rate", [0.1, 1e-2, 1e-3])
+    assert [c.learning_rate for c in runs] == [0.1, 1e-2, 1e-3]
+    assert all(c.epochs == 2 and c.seed == 3 and c.optimizer == "SGD" for c in runs)
+    assert [c.optimizer for c in trn.compare_configs(base, "optimizer", ["SGD", "Adam"])] == [
+        "SGD",
+        "Adam",
+    ]
+    with pytest.raises(ValueError, match="two or three"):
+        trn.compare_configs(base, "optimizer", ["SGD", "SGD"])
+    with pytest.raises(ValueError, match="two or three"):
+        trn.compare_configs(base, "learning_rate", [1e-4, 1e-3, 1e-2, 1e-1])
+    with pytest.raises(ValueError, match="not 'seed'"):
+        trn.compare_configs(base, "seed", [1, 2])

@@ -1,0 +1,132 @@
+"""Transfer learning: frozen means bit-identical and grad-free, the head alone learns, and the
+page's script reproduces the page's numbers."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import urllib.error
+
+import pytest
+import torch
+from torch import nn
+
+from playground import models as md
+from playground import training as trn
+from playground import transfer as tl
+from playground.data import make_offline_dataset
+
+TUTORIAL = md.PRESETS["tutorial"]
+CFG = trn.TrainConfig(optimizer="Adam", epochs=3, seed=0)
+
+
+@pytest.fixture(scope="module")
+def offline():
+    return make_offline_dataset(0), make_offline_dataset(0, train=False)
+
+
+@pytest.fixture(scope="module")
+def report(offline):
+    return tl.run_transfer(
+        TUTORIAL, (1, 28, 28), *offline, CFG, source_epochs=3, target_subset=1000
+    )
+
+
+def test_by_classes_keeps_order_and_relabels(offline):
+    train = offline[0]
+    part = tl.by_classes(train, tl.TARGET_CLASSES)
+    keep = (train.targets >= 5).nonzero().flatten()
+    assert torch.equal(part.images, train.images[keep])
+    assert torch.equal(part.targets, train.targets[keep] - 5)
+    assert part.classes == train.classes[5:]
+    with pytest.raises(ValueError, match="10 classes"):
+        tl.by_classes(train, (3, 12))
+
+
+def test_new_head_copies_the_body_and_leaves_the_source_alone():
+    source = md.build_model(TUTORIAL, seed=1)
+    model = tl.with_new_head(source, 5, seed=7)
+    assert tl.head_name(model) == "linear3" and model.linear3.weight.shape == (5, 512)
+    assert torch.equal(model.linear1.weight, source.linear1.weight)
+    assert model.linear1.weight is not source.linear1.weight
+    assert source.linear3.out_features == 10
+    torch.manual_seed(7)
+    assert torch.equal(model.linear3.weight, nn.Linear(512, 5).weight)
+
+
+def test_fixed_feature_extractor_freezes_everything_but_the_head(report):
+    runs = {r.scenario: r for r in report.runs}
+    fx = runs[tl.FEATURE_EXTRACTOR]
+    assert (fx.trainable, fx.frozen) == (512 * 5 + 5, 784 * 512 + 512 + 512 * 512 + 512)
+    assert fx.frozen_identical and fx.frozen_without_grad and fx.head_changed
+    assert all(p.grad is None for n, p in fx.model.named_parameters() if "linear3" not in n)
+    for name in (tl.SCRATCH, tl.FINE_TUNING):
+        assert (runs[name].trainable, runs[name].frozen) == (667_141, 0)
+
+
+def test_fine_tuning_trains_the_body_too(offline, report):
+    fine = next(r for r in report.runs if r.scenario == tl.FINE_TUNING)
+    fx = next(r for r in report.runs if r.scenario == tl.FEATURE_EXTRACTOR)
+    # Same source body at the start; fine-tuning moved it, the extractor did not.
+    assert not torch.equal(fine.model.linear1.weight, fx.model.linear1.weight)
+
+
+def test_transfer_beats_scratch_on_related_classes(report):
+    """Measured on the offline shapes (Adam, 3+3 epochs, 1,000 target samples): source 53.3 %,
+    scratch 46.6 %, fine-tuning 55.3 %, feature extractor 51.0 % (chance 20 %)."""
+    acc = {r.scenario: r.accuracy for r in report.runs}
+    assert report.source_accuracy > 0.4
+    assert acc[tl.FINE_TUNING] > acc[tl.SCRATCH]
+    assert acc[tl.FEATURE_EXTRACTOR] > 0.35
+
+
+def test_the_script_reproduces_the_page(report):
+    code = tl.transfer_code(CFG, TUTORIAL, "offline", 3, 1000)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, "<transfer>", "exec"), {"__name__": "__transfer__"})  # noqa: S102
+    printed = dict(re.findall(r"^([\w ()0-9-]+): ([\d.]+)%$", out.getvalue(), re.M))
+    assert float(printed["source (classes 0-4)"]) == pytest.approx(100 * report.source_accuracy)
+    for r in report.runs:
+        assert float(printed[r.scenario]) == pytest.approx(100 * r.accuracy, abs=1e-4)
+
+
+def test_an_uploaded_state_dict_is_a_source(offline):
+    state = md.build_model(TUTORIAL, seed=3).state_dict()
+    model = tl.source_from_state_dict(TUTORIAL, state, "cpu")
+    assert torch.equal(model.linear2.weight, state["linear2.weight"])
+    with pytest.raises(ValueError, match="Missing: linear1.bias"):
+        tl.source_from_state_dict(
+            TUTORIAL, {k: v for k, v in state.items() if k != "linear1.bias"}, "cpu"
+        )
+    bad = dict(state, **{"linear2.weight": torch.zeros(3, 3)})
+    with pytest.raises(ValueError, match=r"linear2.weight \(3, 3\)"):
+        tl.source_from_state_dict(TUTORIAL, bad, "cpu")
+    small = trn.TrainConfig(optimizer="Adam", epochs=1, seed=0)
+    r = tl.run_transfer(
+        TUTORIAL, (1, 28, 28), *offline, small, target_subset=300, source_state=state
+    )
+    assert r.source_accuracy is None and len(r.runs) == 3
+
+
+def test_torchvision_weights_come_from_the_cache_or_fall_back(tmp_path, monkeypatch):
+    from torchvision import models as tvm
+
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path))
+
+    def offline_urlopen(*_a, **_kw):
+        raise urllib.error.URLError("no network here")
+
+    monkeypatch.setattr("urllib.request.urlopen", offline_urlopen)
+    model, message = tl.torchvision_weights("squeezenet1_1")
+    assert model is None and "could not be downloaded" in message and "trained here" in message
+    # The same call reads torch hub's cache without any network, as a deployed image would.
+    weights = tvm.SqueezeNet1_1_Weights.DEFAULT
+    cached = tvm.squeezenet1_1(weights=None).state_dict()
+    target = tmp_path / "hub" / "checkpoints" / weights.url.rsplit("/", 1)[1]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(cached, target)
+    model, message = tl.torchvision_weights("squeezenet1_1")
+    assert model is not None and str(weights) in message
+    assert all(torch.equal(v, model.state_dict()[k]) for k, v in cached.items())
