@@ -7,6 +7,7 @@ import streamlit as st
 
 from playground.data import dataset_status
 from playground.device import environment_code, environment_info
+from playground.training import RUNS, SLOTS
 from playground.ui import CHAPTERS, page, show_code, tr
 
 CARDS = [(f, title, f"blurb.{url}", icon) for f, url, title, icon in CHAPTERS]
@@ -39,6 +40,9 @@ for col, (label, value) in zip(st.columns(len(facts)), facts, strict=True):
     with col.container(border=True):
         st.caption(label)
         st.markdown(f"**`{value}`**")
+
+running, waiting = SLOTS.counts()
+st.caption(tr("home.server", running=running, waiting=waiting, held=RUNS.held()))
 
 st.subheader(tr("home.datasets"))
 yes, no = tr("home.yes"), tr("home.no")

@@ -21,14 +21,15 @@ from playground.training_figures import make_compare_figure as compare_fig
 from playground.training_figures import make_confusion_figure as confusion_fig
 from playground.training_figures import make_curves_figure as curves_fig
 from playground.training_figures import selected_cell
-from playground.ui import lazy_tabs, page, shared_dataset, show_code, show_error, tr
+from playground.ui import lazy_tabs, page, session_id, shared_dataset, show_code, show_error, tr
 
 cfg = page()
 st.title(tr("nav.training"))
 st.write(tr("train.intro"))
 state = st.session_state
 Q = {"bind": "query-params"}  # a teacher's address bar carries the whole setup
-state.setdefault("train_session", uuid.uuid4().hex)
+# Read once: a closed tab's session state may be gone before a `finally` runs.
+SESSION = state.setdefault("train_session", uuid.uuid4().hex)
 state.setdefault("runs", [])
 
 
@@ -75,9 +76,11 @@ def shape_of(name: str) -> tuple[int, ...]:
 def new_trainer() -> trn.Trainer | None:
     try:
         train, test = datasets()
-        return trn.Trainer(
+        t = trn.Trainer(
             specs, shape_of(dataset), train, test, config, device=cfg.device, subset=subset
         )
+        trn.RUNS.track(session_id(), t)  # freed if this session leaves for good
+        return t
     except (ValueError, md.ModelError) as err:
         show_error(err)
         return None
@@ -90,6 +93,8 @@ def _set(training: bool, reset: bool = False) -> None:
 
 
 b = st.columns([1, 1, 1, 3])
+if getattr(state.get("trainer"), "released", False):  # freed while this session was away
+    state.pop("trainer")
 trainer: trn.Trainer | None = state.get("trainer")
 label = tr("train.resume") if trainer and not trainer.done else tr("train.train")
 b[0].button(label, on_click=_set, args=(True,), type="primary", icon=":material/play_arrow:")
@@ -112,7 +117,7 @@ def draw(t: trn.Trainer) -> None:
 if state.get("training"):
     if trainer is None or trainer.done and trainer.cfg != config:
         trainer = state["trainer"] = new_trainer()
-    place = trn.SLOTS.try_acquire(state["train_session"]) if trainer else 0
+    place = trn.SLOTS.try_acquire(SESSION) if trainer else 0
     if place:
         st.info(tr("train.queue", place=place), icon=":material/hourglass_top:")
         time.sleep(1.0)  # poll for a free slot
@@ -127,7 +132,7 @@ if state.get("training"):
             torch.cuda.empty_cache()
             st.error(tr("train.oom"), icon=":material/memory:")
         finally:
-            trn.SLOTS.release(state["train_session"])
+            trn.SLOTS.release(SESSION)
         state["training"] = False
         if (
             trainer
@@ -197,7 +202,7 @@ def results_section() -> None:
 
 def with_slot(work) -> None:
     """Run ``work`` in one of the server's training slots, or say where this session waits."""
-    if place := trn.SLOTS.try_acquire(state["train_session"]):
+    if place := trn.SLOTS.try_acquire(SESSION):
         st.info(tr("train.queue_click", place=place), icon=":material/hourglass_top:")
         return
     try:
@@ -208,7 +213,7 @@ def with_slot(work) -> None:
     except (ValueError, md.ModelError, ck.CheckpointError) as err:
         show_error(err)
     finally:
-        trn.SLOTS.release(state["train_session"])
+        trn.SLOTS.release(SESSION)
 
 
 def compare_section() -> None:
@@ -275,12 +280,7 @@ def lab_section() -> None:
     st.write(tr("train.lab_intro"))
     if st.button(tr("train.lab_run"), icon=":material/speed:"):
         times = trn.pipeline_times(shared_dataset(dataset), specs, device=cfg.device)
-        rows = [
-            (k, f"{v:.2f} s", f"{times['tutorial DataLoader'] / v:.1f}×") for k, v in times.items()
-        ]
-        st.dataframe(
-            pd.DataFrame(rows, columns=["pipeline", "6,400 samples", "speed-up"]), hide_index=True
-        )
+        st.dataframe(trn.pipeline_table(times), hide_index=True)
     st.caption(tr("train.lab_note"))
     st.caption(tr("train.multi_gpu", n=torch.cuda.device_count()))
 

@@ -251,6 +251,11 @@ _TABLE: dict[str, tuple[str, str]] = {
     "home.cuda": ("CUDA", "CUDA"),
     "home.cuda_none": ("no CUDA device", "没有 CUDA 设备"),
     "home.mps": ("MPS (Apple)", "MPS (Apple)"),
+    "home.server": (
+        "This server now: {running} training(s) running, {waiting} waiting, {held} run(s) held "
+        "in memory.",
+        "本服务器当前：{running} 个训练正在运行，{waiting} 个在排队，内存中保留 {held} 个训练。",
+    ),
     "home.datasets": ("Datasets available offline", "可离线使用的数据集"),
     "home.dataset": ("Dataset", "数据集"),
     "home.offline": ("Offline", "离线可用"),

@@ -80,12 +80,13 @@ class TrainConfig:
 
 
 def tensorize(
-    ds: ImageDataset, device: torch.device | str = "cpu"
+    ds: ImageDataset, device: torch.device | str = "cpu", n: int | None = None
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """The whole dataset as float32 in [0, 1] (what ``ToTensor`` gives per sample) on ``device``."""
+    """The first ``n`` samples (all by default) as float32 in [0, 1], what ``ToTensor`` gives."""
+    images, targets = ds.images[:n], ds.targets[:n]  # converts only what the run uses
     # mul_(1 / 255), not div_(255): bit for bit what v2.ToDtype(float32, scale=True) computes.
-    x = ds.images.to(device=device, dtype=torch.float32).mul_(1.0 / 255)
-    return x, ds.targets.to(device)
+    x = images.to(device=device, dtype=torch.float32).mul_(1.0 / 255)
+    return x, targets.to(device)
 
 
 def make_loss(name: str, n_classes: int) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
@@ -217,8 +218,7 @@ class Trainer:
         self.cfg, self.device = cfg, torch.device(device)
         self.specs, self.input_shape = list(specs), tuple(input_shape)
         self.classes = train.classes
-        self.x, self.y = tensorize(train, self.device)
-        self.x, self.y = self.x[:n], self.y[:n]
+        self.x, self.y = tensorize(train, self.device, n)
         self.x_test, self.y_test = tensorize(test, self.device)
         self.model = (
             model if model is not None else build_model(specs, seed=cfg.seed, device=self.device)
@@ -233,6 +233,7 @@ class Trainer:
             cfg,
             capturable=self.device.type == "cuda",
         )
+        self.released = False
         self._graph: CapturedStep | None = None
         self._stream = torch.cuda.Stream(self.device) if self.captured else None
         self._warm = 0
@@ -257,6 +258,14 @@ class Trainer:
     @property
     def pipeline(self) -> str:
         return CAPTURED if self.captured else DEVICE_TENSOR
+
+    def release(self) -> None:
+        """Free the data, model and graph of an abandoned run (its session has gone)."""
+        self.release_graph()
+        empty = torch.empty(0)
+        self.x = self.y = self.x_test = self.y_test = empty
+        self.model, self.optimizer, self._snapshot = nn.Sequential(), None, {}
+        self.released = True
 
     def release_graph(self) -> None:
         """Drop the captured step (before touching ``.grad`` or the optimizer's state by hand)."""
@@ -537,32 +546,85 @@ def slow_step(trainer: Trainer, n_show: int = 4) -> SlowStep:
 
 
 class TrainingSlots:
-    """At most ``k`` trainings at once on a server; the others wait in line and can see where."""
+    """At most ``k`` trainings at once on a server; the others wait in line and can see where.
 
-    def __init__(self, k: int) -> None:
-        self.k = k
+    A waiting session asks again about once a second. One that stops asking for
+    ``patience`` seconds (its tab was closed) loses its place, so it never blocks the line.
+    """
+
+    def __init__(self, k: int, patience: float = 5.0) -> None:
+        self.k, self.patience = k, patience
         self._lock = threading.Condition()
         self._running: set[str] = set()
-        self._waiting: list[str] = []
+        self._waiting: dict[str, float] = {}  # session -> when it last asked, in line order
 
-    def try_acquire(self, session: str) -> int:
+    def try_acquire(self, session: str, now: float | None = None) -> int:
         """0 when ``session`` may train now; else its 1-based place in the queue."""
+        now = time.monotonic() if now is None else now
         with self._lock:
             if session in self._running:
                 return 0
-            if session not in self._waiting:
-                self._waiting.append(session)
-            if len(self._running) < self.k and self._waiting[0] == session:
-                self._waiting.pop(0)
+            for other, asked in list(self._waiting.items()):
+                if other != session and now - asked > self.patience:
+                    del self._waiting[other]  # gone: its tab stopped asking
+            self._waiting[session] = now
+            line = list(self._waiting)
+            if len(self._running) < self.k and line[0] == session:
+                del self._waiting[session]
                 self._running.add(session)
                 return 0
-            return self._waiting.index(session) + 1
+            return line.index(session) + 1
 
     def release(self, session: str) -> None:
         with self._lock:
             self._running.discard(session)
-            if session in self._waiting:
-                self._waiting.remove(session)
+            self._waiting.pop(session, None)
+
+    def counts(self) -> tuple[int, int]:
+        """(running, waiting), for the server status a teacher sees."""
+        with self._lock:
+            return len(self._running), len(self._waiting)
+
+
+class RunRegistry:
+    """Which session holds which run, so runs of sessions that left can be freed.
+
+    A server keeps a disconnected session for ``disconnectedSessionTTL`` seconds in case the
+    browser comes back, and reaps it only lazily. :meth:`reap` frees a run once its
+    session has been gone that long, so memory is bounded by the TTL, not by luck.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._runs: dict[str, tuple[Any, float | None]] = {}  # session -> (weakref, gone since)
+
+    def track(self, session: str, trainer: Trainer) -> None:
+        import weakref
+
+        with self._lock:
+            self._runs[session] = (weakref.ref(trainer), None)
+
+    def held(self) -> int:
+        with self._lock:
+            return sum(ref() is not None for ref, _ in self._runs.values())
+
+    def reap(self, is_active: Callable[[str], bool], grace: float, now: float) -> list[str]:
+        """Release the runs of sessions inactive for ``grace`` seconds; returns those sessions."""
+        freed = []
+        with self._lock:
+            for session, (ref, since) in list(self._runs.items()):
+                trainer = ref()
+                if trainer is None:
+                    del self._runs[session]
+                elif is_active(session):
+                    self._runs[session] = (ref, None)
+                elif since is None:
+                    self._runs[session] = (ref, now)
+                elif now - since >= grace:
+                    trainer.release()
+                    del self._runs[session]
+                    freed.append(session)
+        return freed
 
 
 def training_code(cfg: TrainConfig, model_code: str, dataset_expr: str, subset: int | None) -> str:
@@ -641,6 +703,7 @@ print("Done!")
 
 # One queue per server process: at most PLAYGROUND_MAX_TRAININGS runs train at once.
 SLOTS = TrainingSlots(env_int("PLAYGROUND_MAX_TRAININGS", os.cpu_count() or 2))
+RUNS = RunRegistry()
 
 
 def pipeline_times(
@@ -711,6 +774,15 @@ def pipeline_times(
             torch.cuda.synchronize(device)
         results[name] = time.perf_counter() - start
     return results
+
+
+def pipeline_table(times: dict[str, float], samples: int = 6400) -> Any:
+    """The lab's table: seconds per pipeline and speed-up over the tutorial's DataLoader."""
+    import pandas as pd
+
+    base = times["tutorial DataLoader"]
+    rows = [(k, f"{v:.3f} s", f"{base / v:.1f}×") for k, v in times.items()]
+    return pd.DataFrame(rows, columns=["pipeline", f"{samples:,} samples", "speed-up"])
 
 
 @dataclass

@@ -113,7 +113,40 @@ def sidebar_controls() -> Settings:
 def page() -> Settings:
     """Every page starts here: make sure app.py framed it, then return the sidebar settings."""
     _leave_legacy_pages_mode()
+    _start_janitor()
     return settings()
+
+
+def session_id() -> str:
+    """Streamlit's id for this browser session ("" outside a running server)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx else ""
+
+
+@st.cache_resource(show_spinner=False)
+def _start_janitor() -> bool:
+    """One thread per server that frees the runs of sessions gone for the disconnect TTL."""
+    import threading
+    import time
+
+    from streamlit.runtime import Runtime
+
+    from playground.training import RUNS
+
+    if not Runtime.exists():  # AppTest runs scripts without a server
+        return False
+    runtime = Runtime.instance()
+    ttl = float(st.get_option("server.disconnectedSessionTTL"))
+
+    def sweep() -> None:
+        while True:
+            time.sleep(min(10.0, max(0.5, ttl / 4)))
+            RUNS.reap(runtime.is_active_session, ttl, time.monotonic())
+
+    threading.Thread(target=sweep, name="playground-janitor", daemon=True).start()
+    return True
 
 
 def _leave_legacy_pages_mode() -> None:

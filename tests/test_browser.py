@@ -289,3 +289,69 @@ def test_training_compare_transfer_and_confusion_click(browser, server):
         page.screenshot(path=str(SHOTS / "training-results.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_a_session_that_leaves_mid_training_frees_its_slot_and_memory(browser):
+    """One training slot; student A starts a long run and closes the tab; B trains at once,
+    and A's run is freed after the disconnect TTL (here 2 s)."""
+    port = free_port()
+    proc = start_server(
+        port,
+        env={"PLAYGROUND_MAX_TRAININGS": "1", "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": "2"},
+    )
+    url = f"http://127.0.0.1:{port}"
+    a = browser.new_context(viewport={"width": 1400, "height": 1000})
+    b = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = a.new_page()
+        page.goto(f"{url}/training?tr_subset=10000&tr_epochs=60")  # 600,000 samples: minutes
+        wait_until_rendered(page)
+        page.get_by_role("button", name="Train", exact=True).click()
+        page.get_by_text("samples/s").wait_for(timeout=30_000)
+        a.close()  # the websocket drops mid-training
+        started = time.monotonic()
+        page = b.new_page()
+        page.goto(f"{url}/training?tr_subset=500&tr_epochs=1")
+        wait_until_rendered(page)
+        page.get_by_role("button", name="Train", exact=True).click()
+        page.wait_for_function(  # the log's test line, not the hidden code's f-string
+            r"() => /Accuracy: \d+\.\d%/.test(document.body.innerText)", timeout=30_000
+        )
+        assert time.monotonic() - started < 30  # A's run would hold the slot for minutes
+        page.goto(url)
+        wait_until_rendered(page)
+        status = page.get_by_text("This server now:")
+        page.wait_for_function(
+            "() => document.body.innerText.includes('0 waiting, 1 run(s) held')", timeout=15_000
+        )
+        assert "0 training(s) running" in status.inner_text()  # only B's finished run is held
+        assert exception_boxes(page) == []
+    finally:
+        b.close()
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_an_upload_over_the_server_limit_is_refused_and_the_app_goes_on(browser, server, tmp_path):
+    """maxUploadSize (20 MB, .streamlit/config.toml) is enforced before any of our code runs."""
+    from playground import checkpoint as ck
+    from playground import models as md
+
+    big = tmp_path / "huge.safetensors"
+    big.write_bytes(b"\0" * (21 * 2**20))
+    good = tmp_path / "model.safetensors"
+    good.write_bytes(ck.safetensors_bytes(md.build_model(md.PRESETS["tutorial"], seed=1)))
+    context = browser.new_context(viewport={"width": 1400, "height": 1200})
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/save_load?s_tab=Load")
+        wait_until_rendered(page)
+        chooser = page.locator("input[type=file]")
+        chooser.set_input_files(str(big))
+        page.get_by_text("or smaller", exact=False).first.wait_for(timeout=20_000)
+        assert exception_boxes(page) == []
+        chooser.set_input_files(str(good))  # the same session goes on
+        page.get_by_text("Loaded 6 tensors").first.wait_for(timeout=30_000)
+        assert exception_boxes(page) == []
+    finally:
+        context.close()

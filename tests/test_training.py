@@ -129,6 +129,16 @@ def test_training_slots_queue_in_order():
     assert slots.try_acquire("b") == 0 and slots.try_acquire("c") == 1
 
 
+def test_a_queued_session_that_stops_asking_loses_its_place():
+    slots = trn.TrainingSlots(1, patience=5)
+    assert slots.try_acquire("a", now=0) == 0
+    assert slots.try_acquire("gone", now=1) == 1 and slots.try_acquire("b", now=2) == 2
+    slots.release("a")
+    assert slots.try_acquire("b", now=4) == 2  # "gone" asked 3 s ago: still first
+    assert slots.try_acquire("b", now=7) == 0  # 6 s of silence: its tab was closed
+    assert slots.counts() == (1, 0)
+
+
 def test_results_confusion_matrix_and_per_class(offline):
     t = _train(*offline, trn.TrainConfig(optimizer="Adam", epochs=1), subset=3000)
     r = trn.results(t)
@@ -149,6 +159,10 @@ def test_pipelines_train_the_same_model_faster_on_device_tensors(offline):
     times = trn.pipeline_times(offline[0], TUTORIAL, samples=640)
     assert set(times) == {"tutorial DataLoader", "device tensor + randperm"}
     assert all(v > 0 for v in times.values())
+    table = trn.pipeline_table({"tutorial DataLoader": 2.0, "device tensor + randperm": 0.5})
+    assert (
+        list(table["speed-up"]) == ["1.0×", "4.0×"] and list(table["6,400 samples"])[1] == "0.500 s"
+    )
 
 
 @pytest.mark.gpu
@@ -175,3 +189,31 @@ def test_compare_configs_vary_one_setting():
         trn.compare_configs(base, "learning_rate", [1e-4, 1e-3, 1e-2, 1e-1])
     with pytest.raises(ValueError, match="not 'seed'"):
         trn.compare_configs(base, "seed", [1, 2])
+
+
+def test_run_registry_frees_runs_of_sessions_gone_past_the_ttl(offline):
+    reg = trn.RunRegistry()
+    a = trn.Trainer(TUTORIAL, (1, 28, 28), *offline, trn.TrainConfig(), subset=640)
+    b = trn.Trainer(TUTORIAL, (1, 28, 28), *offline, trn.TrainConfig(), subset=640)
+    reg.track("a", a)
+    reg.track("b", b)
+    active = {"a": True, "b": False}
+    assert reg.reap(active.get, grace=60, now=0) == [] and reg.held() == 2  # b just left
+    assert reg.reap(active.get, grace=60, now=59) == []
+    assert reg.reap(active.get, grace=60, now=61) == ["b"]
+    assert b.released and b.x.numel() == 0 and b.x_test.numel() == 0
+    assert not a.released and a.x.shape == (640, 1, 28, 28) and reg.held() == 1
+    active["a"] = False
+    reg.reap(active.get, grace=60, now=100)
+    active["a"] = True  # came back within the TTL: the clock starts over
+    reg.reap(active.get, grace=60, now=150)
+    active["a"] = False
+    assert reg.reap(active.get, grace=60, now=170) == [] and not a.released
+    del a
+    assert reg.reap(active.get, grace=60, now=1000) == [] and reg.held() == 0  # collected
+
+
+def test_training_converts_only_the_samples_it_uses(offline):
+    t = trn.Trainer(TUTORIAL, (1, 28, 28), *offline, trn.TrainConfig(), subset=500)
+    assert t.x.shape == (500, 1, 28, 28)
+    assert t.x.untyped_storage().nbytes() == 500 * 784 * 4  # not a view of all 10,000
