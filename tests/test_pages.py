@@ -47,3 +47,23 @@ def test_sidebar_settings_are_bound_to_the_url():
     at = open_page("pages/home.py", seed=77, lang="zh")
     assert at.query_params.get("seed") == ["77"] or at.query_params.get("seed") == "77"
     assert "简体中文" in str(at.query_params.get("language"))
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not __import__("torch").cuda.is_available(), reason="needs a CUDA device")
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_on_cuda(page):
+    at = open_page(page, device="cuda:0")
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.sidebar.selectbox(key="device").value == "cuda:0"
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not __import__("torch").cuda.is_available(), reason="needs a CUDA device")
+def test_training_page_trains_on_cuda_with_the_captured_step():
+    at = open_page("pages/training.py", device="cuda:0", tr_subset=2000, tr_epochs=1)
+    next(b for b in at.button if b.label == "Train").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    trainer = at.session_state["trainer"]
+    assert trainer.done and trainer.device.type == "cuda" and trainer._graph is not None
+    assert "CUDA graph (captured step)" in texts(at)
