@@ -13,9 +13,12 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
+
+import torch
 
 ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # AppTest's bare-mode warnings
@@ -139,14 +142,41 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else values[0]
 
 
+IMPORT_RSS = (
+    "import torch, torch._dynamo\n"  # torchvision.ops imports torch._dynamo
+    "for line in open('/proc/self/status'):\n"
+    "    if line.startswith('VmRSS:'): print(int(line.split()[1]) / 1024)"
+)
+
+
+def import_rss_mb(python: str) -> float:
+    """RSS of ``import torch`` (plus the torch._dynamo torchvision pulls in) under ``python``."""
+    out = subprocess.run([python, "-c", IMPORT_RSS], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument(
+        "--cpu-python",
+        help="a Python whose torch is a +cpu build (what requirements.txt installs on "
+        "Community Cloud): its import RSS is measured beside this build's",
+    )
     args = parser.parse_args()
 
     cold, rss = browser_figures()
     print(f"cold_start_s: {cold:.2f}   (target < 10)")
     print(f"server_rss_after_all_pages_mb: {rss:.0f}   (target < 600)")
+    here = import_rss_mb(sys.executable)
+    print(f"import torch + torch._dynamo, this build ({torch.__version__}): {here:.0f} MB")
+    if args.cpu_python:
+        cpu = import_rss_mb(args.cpu_python)
+        print(f"import torch + torch._dynamo, --cpu-python build: {cpu:.0f} MB")
+        print(
+            f"server_rss_estimate_with_cpu_wheels_mb: {rss - here + cpu:.0f}   (target < 600; "
+            "the server's RSS with this build's torch swapped for the CPU one)"
+        )
     print(f"{'page':36s} {'p50 ms':>8s} {'p95 ms':>8s}")
     g = graph_times(args.repeats)
     print(

@@ -182,11 +182,10 @@ def results_section() -> None:
     r, names = trn.results(t), list(t.classes)
     c = st.columns(2)
     c[0].plotly_chart(make_bar_figure(names, r.per_class, y_title="accuracy %"), key="tr_pc")
-    c[1].plotly_chart(
-        confusion_fig(r.matrix, names), key="tr_cm", on_select="rerun", selection_mode="points"
-    )
     if (cell := selected_cell(state.get("tr_cm"), names)) and cell != state.get("tr_cm_cell"):
         state["tr_cm_cell"] = state["tr_a"], state["tr_p"] = cell  # a click picks the cell below
+    fig = confusion_fig(r.matrix, names, (state.get("tr_a", 0), state.get("tr_p", 1)))
+    c[1].plotly_chart(fig, key="tr_cm", on_select="rerun", selection_mode="points")
     c = st.columns(2)
     fmt = {"format_func": names.__getitem__}
     a = c[0].selectbox(tr("train.actual"), range(len(names)), key="tr_a", **fmt)

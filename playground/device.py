@@ -180,6 +180,31 @@ def freeze_startup_objects() -> None:
         _gc_frozen = True
 
 
+def return_freed_memory() -> bool:
+    """Hand memory that Python and torch freed back to the OS (glibc's ``malloc_trim``).
+
+    Each Streamlit session runs on its own thread, and glibc keeps freed blocks in per-thread
+    arenas; without a trim the server's RSS only ever grows. Returns whether it trimmed.
+    """
+    import ctypes
+    import ctypes.util
+
+    global _LIBC
+    if _LIBC is None:
+        name = ctypes.util.find_library("c")
+        try:
+            _LIBC = ctypes.CDLL(name) if name else False
+        except OSError:
+            _LIBC = False
+    if not _LIBC or not hasattr(_LIBC, "malloc_trim"):
+        return False
+    _LIBC.malloc_trim(0)
+    return True
+
+
+_LIBC: object = None
+
+
 def configure_threads(n: int | None = None) -> int:
     """Set ``torch.set_num_threads`` once per process from ``PLAYGROUND_TORCH_THREADS``."""
     global _threads_configured

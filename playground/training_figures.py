@@ -122,7 +122,10 @@ def make_compare_figure(runs: list[tuple[str, History]]) -> go.Figure:
     )
 
 
-def make_confusion_figure(matrix: torch.Tensor, classes: list[str]) -> go.Figure:
+def make_confusion_figure(
+    matrix: torch.Tensor, classes: list[str], selected: tuple[int, int] | None = None
+) -> go.Figure:
+    """Actual × predicted counts; ``selected`` (actual, predicted) is outlined."""
     z, n = matrix.tolist(), len(classes)
     return go.Figure(
         {
@@ -154,6 +157,17 @@ def make_confusion_figure(matrix: torch.Tensor, classes: list[str]) -> go.Figure
             "layout": {
                 "height": 460,
                 "clickmode": "event+select",
+                "shapes": [
+                    {
+                        "type": "rect",
+                        "x0": p - 0.5,
+                        "x1": p + 0.5,
+                        "y0": a - 0.5,
+                        "y1": a + 0.5,
+                        "line": {"color": "#EE4C2C", "width": 3},
+                    }
+                    for a, p in [selected] * (selected is not None)
+                ],
                 "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
                 "xaxis": {"title": {"text": "predicted"}, "side": "bottom"},
                 "yaxis": {"title": {"text": "actual"}, "autorange": "reversed"},

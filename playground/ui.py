@@ -144,6 +144,7 @@ def _start_janitor() -> bool:
         while True:
             time.sleep(min(10.0, max(0.5, ttl / 4)))
             RUNS.reap(runtime.is_active_session, ttl, time.monotonic())
+            devices.return_freed_memory()
 
     threading.Thread(target=sweep, name="playground-janitor", daemon=True).start()
     return True

@@ -91,3 +91,11 @@ def test_cuda_devices_are_named_and_sized():
         device="cuda",
     )
     assert timing.best > 0
+
+
+def test_freed_memory_goes_back_to_the_os_on_glibc():
+    import platform
+
+    trimmed = dev.return_freed_memory()
+    assert trimmed == (platform.system() == "Linux" and platform.libc_ver()[0] == "glibc")
+    assert dev.return_freed_memory() == trimmed  # the library is loaded once, then reused

@@ -118,3 +118,6 @@ def test_confusion_figure_cells_are_clickable_and_map_back():
     )
     assert selected_cell({"selection": {"points": []}}, ["cat", "dog"]) is None
     assert selected_cell(None, ["cat", "dog"]) is None
+    outlined = make_confusion_figure(m, ["cat", "dog"], selected=(1, 0)).layout.shapes[0]
+    assert (outlined.x0, outlined.x1, outlined.y0, outlined.y1) == (-0.5, 0.5, 0.5, 1.5)
+    assert fig.layout.shapes == ()
