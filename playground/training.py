@@ -20,7 +20,6 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -234,6 +233,8 @@ class Trainer:
             capturable=self.device.type == "cuda",
         )
         self.released = False
+        # Batches between train-loss points: every 10, or more often in short epochs.
+        self._curve_every = max(1, min(CURVE_EVERY, self.batches_per_epoch // 8))
         self._graph: CapturedStep | None = None
         self._stream = torch.cuda.Stream(self.device) if self.captured else None
         self._warm = 0
@@ -249,11 +250,6 @@ class Trainer:
     @property
     def n(self) -> int:
         return len(self.x)
-
-    @property
-    def curve_every(self) -> int:
-        """Batches between train-loss points: every 10, or more often in short epochs."""
-        return max(1, min(CURVE_EVERY, self.batches_per_epoch // 8))
 
     @property
     def pipeline(self) -> str:
@@ -366,7 +362,7 @@ class Trainer:
             value = self._eager_step(idx)
             if value is None:
                 return False
-        if self.batch % self.curve_every == 0:
+        if self.batch % self._curve_every == 0:
             self.history.train_steps.append(self.epoch * self.n + current)
             self.history.train_loss.append(value)
         if self.batch % LOG_EVERY == 0:
@@ -377,30 +373,34 @@ class Trainer:
 
     def _eager_step(self, idx: torch.Tensor) -> float | None:
         """The tutorial's step; on CUDA the first ones warm up on a side stream for capture."""
+        stream = self._stream if self.captured else None
+        if stream is None:
+            return self._tutorial_step(idx)
         # Every eager step of a captured run uses one side stream: warm-up must, and autograd's
         # AccumulateGrad nodes then never switch streams.
-        stream = self._stream if self.captured else None
-        if stream is not None:
-            stream.wait_stream(torch.cuda.current_stream(self.device))
-        with torch.cuda.stream(stream) if stream is not None else nullcontext():
-            if self._graph is not None:  # the graph owns .grad: zero it in place, keep it
-                self.optimizer.zero_grad(set_to_none=False)
-            pred = self.model(self.x[idx])
-            loss = self.loss_fn(pred, self.y[idx])
-            value = loss.item()
-            if not math.isfinite(value):
-                self._diverge(value)
-                return None
-            loss.backward()
-            self.optimizer.step()
-            if self._graph is None:
-                self.optimizer.zero_grad()
-        if stream is not None:
-            torch.cuda.current_stream(self.device).wait_stream(stream)
-            self._warm += 1
-            if self._graph is None and self._warm >= WARMUP_STEPS:
-                if len(idx) == self.cfg.batch_size:
-                    self._capture()
+        stream.wait_stream(torch.cuda.current_stream(self.device))
+        with torch.cuda.stream(stream):
+            value = self._tutorial_step(idx)
+        torch.cuda.current_stream(self.device).wait_stream(stream)
+        self._warm += 1
+        if value is not None and self._graph is None and self._warm >= WARMUP_STEPS:
+            if len(idx) == self.cfg.batch_size:
+                self._capture()
+        return value
+
+    def _tutorial_step(self, idx: torch.Tensor) -> float | None:
+        if self._graph is not None:  # the graph owns .grad: zero it in place, keep it
+            self.optimizer.zero_grad(set_to_none=False)
+        pred = self.model(self.x[idx])
+        loss = self.loss_fn(pred, self.y[idx])
+        value = loss.item()
+        if not math.isfinite(value):
+            self._diverge(value)
+            return None
+        loss.backward()
+        self.optimizer.step()
+        if self._graph is None:
+            self.optimizer.zero_grad()
         return value
 
     def _capture(self) -> None:
