@@ -77,8 +77,9 @@ def new_trainer() -> trn.Trainer | None:
     try:
         train, test = datasets()
         t = trn.Trainer(
-            specs, shape_of(dataset), train, test, config, device=cfg.device, subset=subset
-        )
+            specs, shape_of(dataset), train, test, config, device=cfg.device, subset=subset,
+            data_parallel=state.get("tr_dp", False),
+        )  # fmt: skip
         trn.RUNS.track(session_id(), t)  # freed if this session leaves for good
         return t
     except (ValueError, md.ModelError) as err:
@@ -100,6 +101,8 @@ label = tr("train.resume") if trainer and not trainer.done else tr("train.train"
 b[0].button(label, on_click=_set, args=(True,), type="primary", icon=":material/play_arrow:")
 b[1].button(tr("train.stop"), on_click=_set, args=(False,), icon=":material/stop:")
 b[2].button(tr("train.reset"), on_click=_set, args=(False, True), icon=":material/restart_alt:")
+if cfg.device.type == "cuda" and torch.cuda.device_count() > 1:  # a real choice only then
+    b[3].toggle(tr("train.data_parallel", n=torch.cuda.device_count()), key="tr_dp", **Q)
 if trainer is not None and trainer.cfg != config:
     b[3].caption(tr("train.changed"))
 progress, chart, log_box = st.empty(), st.empty(), st.empty()

@@ -705,6 +705,10 @@ _TABLE: dict[str, tuple[str, str]] = {
         "正如教程注释所示；PyTorch 更推荐 DistributedDataParallel。只有一块或没有 GPU 时无从拆分，"
         "这里也不会假装运行。",
     ),
+    "train.data_parallel": (
+        "Train with nn.DataParallel over all {n} GPUs (applies to the next new run)",
+        "使用 nn.DataParallel 在全部 {n} 块 GPU 上训练（从下一次新的训练开始生效）",
+    ),
     "train.tab.slow": ("One step, in slow motion", "慢动作单步"),
     "train.tab.compare": ("Compare", "对比"),
     "train.tab.transfer": ("Transfer learning", "迁移学习"),

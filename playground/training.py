@@ -202,6 +202,7 @@ class Trainer:
         subset: int | None = None,
         model: nn.Module | None = None,
         captured: bool | None = None,
+        data_parallel: bool = False,
     ) -> None:
         n = min(len(train), subset or len(train))
         if cfg.epochs * n > max_train_samples():
@@ -223,9 +224,18 @@ class Trainer:
             model if model is not None else build_model(specs, seed=cfg.seed, device=self.device)
         )
         self.loss_fn = make_loss(cfg.loss, len(self.classes))
+        # nn.DataParallel splits each batch over every GPU, as the tutorial notes show. The
+        # plain module stays ``self.model``, so state_dict keys carry no "module." prefix.
+        self.data_parallel = data_parallel and self.device.type == "cuda"
+        self.net = self.model
+        if self.data_parallel:
+            first = self.device.index or 0
+            ids = [first, *(k for k in range(torch.cuda.device_count()) if k != first)]
+            self.net = nn.DataParallel(self.model, device_ids=ids)
         # On CUDA the fastest correct pipeline replays a captured step (pipeline lab, #3).
         # Its optimizer is capturable on CUDA either way, so both paths do the same arithmetic.
         self.captured = self.device.type == "cuda" and captured is not False
+        self.captured = self.captured and not self.data_parallel  # replicas run in threads
         self.optimizer = make_optimizer(
             cfg.optimizer,
             [p for p in self.model.parameters() if p.requires_grad],
@@ -253,6 +263,8 @@ class Trainer:
 
     @property
     def pipeline(self) -> str:
+        if self.data_parallel:
+            return f"{DEVICE_TENSOR}, nn.DataParallel over {len(self.net.device_ids)} GPU(s)"
         return CAPTURED if self.captured else DEVICE_TENSOR
 
     def release(self) -> None:
@@ -260,7 +272,8 @@ class Trainer:
         self.release_graph()
         empty = torch.empty(0)
         self.x = self.y = self.x_test = self.y_test = empty
-        self.model, self.optimizer, self._snapshot = nn.Sequential(), None, {}
+        self.model = self.net = nn.Sequential()
+        self.optimizer, self._snapshot = None, {}
         self.released = True
 
     def release_graph(self) -> None:
@@ -391,7 +404,7 @@ class Trainer:
     def _tutorial_step(self, idx: torch.Tensor) -> float | None:
         if self._graph is not None:  # the graph owns .grad: zero it in place, keep it
             self.optimizer.zero_grad(set_to_none=False)
-        pred = self.model(self.x[idx])
+        pred = self.net(self.x[idx])
         loss = self.loss_fn(pred, self.y[idx])
         value = loss.item()
         if not math.isfinite(value):
@@ -435,9 +448,7 @@ class Trainer:
         self.history.log.append(f"Stopped: non-finite loss ({value}).")
 
     def _end_epoch(self) -> None:
-        loss, acc = evaluate(
-            self.model, self.x_test, self.y_test, self.loss_fn, self.cfg.batch_size
-        )
+        loss, acc = evaluate(self.net, self.x_test, self.y_test, self.loss_fn, self.cfg.batch_size)
         self.history.test_loss.append(loss)
         self.history.test_accuracy.append(acc)
         self.history.log.append(

@@ -217,3 +217,8 @@ def test_training_converts_only_the_samples_it_uses(offline):
     t = trn.Trainer(TUTORIAL, (1, 28, 28), *offline, trn.TrainConfig(), subset=500)
     assert t.x.shape == (500, 1, 28, 28)
     assert t.x.untyped_storage().nbytes() == 500 * 784 * 4  # not a view of all 10,000
+
+
+def test_data_parallel_is_a_cuda_choice_only(offline):
+    t = trn.Trainer(TUTORIAL, (1, 28, 28), *offline, trn.TrainConfig(), data_parallel=True)
+    assert not t.data_parallel and t.net is t.model and t.pipeline == trn.DEVICE_TENSOR

@@ -138,3 +138,15 @@ def test_two_sessions_capture_and_train_at_once(offline):
         assert b is not None and b._graph is not None, b and b.capture_error
         for p, q in zip(a.model.parameters(), b.model.parameters(), strict=True):
             assert torch.equal(p, q)
+
+
+def test_data_parallel_trains_the_same_model_and_keeps_plain_keys(offline):
+    cfg = trn.TrainConfig(epochs=1, seed=5, momentum=0.9)
+    plain = _train(*offline, cfg, subset=1000, captured=False)
+    dp = _train(*offline, cfg, subset=1000, data_parallel=True)
+    assert isinstance(dp.net, torch.nn.DataParallel) and not dp.captured
+    assert "nn.DataParallel" in dp.pipeline
+    assert list(dp.model.state_dict()) == list(plain.model.state_dict())  # no "module." prefix
+    one_gpu = torch.cuda.device_count() == 1  # then DataParallel runs the module as it is
+    for a, b in zip(plain.model.parameters(), dp.model.parameters(), strict=True):
+        assert torch.equal(a, b) if one_gpu else torch.allclose(a, b, atol=1e-4)
