@@ -264,7 +264,7 @@ def transfer_section() -> None:
         state["transfer"] = tl.run_transfer(
             specs, shape_of(dataset), *datasets(), tl_cfg, source_epochs=int(src_epochs),
             target_subset=int(n), source_state=source, device=cfg.device,
-            progress=lambda name, f: bar.progress(f, name),
+            progress=lambda name, f: bar.progress(f, tl.label(name, cfg.lang)),
         )  # fmt: skip
 
     if st.button(tr("train.tl_run"), icon=":material/call_split:", type="primary"):
@@ -272,8 +272,8 @@ def transfer_section() -> None:
     if report := state.get("transfer"):
         if report.source_accuracy is not None:
             st.caption(tr("train.tl_source", acc=100 * report.source_accuracy))
-        st.dataframe(pd.DataFrame(tl.report_rows(report)), hide_index=True)
-        st.plotly_chart(compare_fig([(r.scenario, r.history) for r in report.runs]), key="tl_fig")
+        st.dataframe(pd.DataFrame(tl.report_rows(report, cfg.lang)), hide_index=True)
+        st.plotly_chart(compare_fig(tl.curves(report, cfg.lang)), key="tl_fig")
         st.caption(tr("train.tl_note"))
     show_code(tl.transfer_code(tl_cfg, specs, dataset, int(src_epochs), int(n)))
 

@@ -23,6 +23,10 @@ _TABLE: dict[str, tuple[str, str]] = {
     "nav.layers": ("Model layers", "模型层 (Layers)"),
     "nav.training": ("Training", "训练 (Training)"),
     "nav.save_load": ("Save & load", "保存与加载"),
+    "sidebar.cpu": (
+        "cpu · PyTorch uses {n} thread(s) per session",
+        "cpu · 每个会话 PyTorch 使用 {n} 个线程",
+    ),
     "sidebar.settings": ("Settings", "设置"),
     "sidebar.device": ("Device", "设备 (device)"),
     "sidebar.device_help": (
@@ -734,10 +738,21 @@ _TABLE: dict[str, tuple[str, str]] = {
         "freezes every layer with requires_grad_(False), replaces the head with a new "
         "randomly initialised nn.Linear, and trains only that.",
         "迁移学习笔记中的两种做法，与从零训练对比。源模型先学习类别 0–4（或来自你上传的 "
-        "state_dict）；然后每种做法只用少量样本学习类别 5–9。**微调（fine-tuning）**从源模型的权重"
+        "state_dict）；然后每种做法只用少量样本学习类别 5–9。**微调** (fine-tuning) 从源模型的权重"
         "出发，换上新的输出层，训练全部参数。**固定特征提取器**用 requires_grad_(False) 冻结所有层，"
         "把输出层换成新的随机初始化 nn.Linear，只训练这一层。",
     ),
+    "train.tl_scn.scratch": ("from scratch", "从零训练"),
+    "train.tl_scn.fine": ("fine-tuning", "微调 (fine-tuning)"),
+    "train.tl_scn.feature": ("fixed feature extractor", "固定特征提取器"),
+    "train.tl_scn.source": ("source model", "源模型"),
+    "train.tl_col.scenario": ("scenario", "做法"),
+    "train.tl_col.trainable": ("trainable parameters", "可训练参数"),
+    "train.tl_col.frozen": ("frozen parameters", "冻结参数"),
+    "train.tl_col.accuracy": ("test accuracy %", "测试准确率 %"),
+    "train.tl_col.identical": ("frozen bit-identical", "冻结参数逐位不变"),
+    "train.tl_col.no_grad": ("frozen .grad is None", "冻结参数 .grad 为 None"),
+    "train.tl_col.head": ("head changed", "输出层已更新"),
     "train.tl_source_epochs": ("source epochs (classes 0–4)", "源模型 epoch 数（类别 0–4）"),
     "train.tl_epochs": ("epochs per scenario", "每种做法的 epoch 数"),
     "train.tl_subset": ("target training samples", "目标任务训练样本数"),

@@ -21,6 +21,7 @@ import torch
 from torch import nn
 
 from playground.data import ImageDataset
+from playground.i18n import t
 from playground.models import LayerSpec, build_model, model_code
 from playground.training import History, TrainConfig, Trainer
 
@@ -152,17 +153,37 @@ def _mark(ok: bool) -> str:
     return "✓" if ok else "✗"
 
 
-def report_rows(report: TransferReport) -> list[dict[str, object]]:
-    """One row per scenario for the page's table."""
+SCENARIO_KEYS = {
+    SCRATCH: "train.tl_scn.scratch",
+    FINE_TUNING: "train.tl_scn.fine",
+    FEATURE_EXTRACTOR: "train.tl_scn.feature",
+}
+
+
+def label(scenario: str, lang: str = "en") -> str:
+    """A scenario's name in ``lang`` ("source" is the source model's run)."""
+    return t(SCENARIO_KEYS.get(scenario, "train.tl_scn.source"), lang)
+
+
+def curves(report: TransferReport, lang: str = "en") -> list[tuple[str, History]]:
+    return [(label(r.scenario, lang), r.history) for r in report.runs]
+
+
+def report_rows(report: TransferReport, lang: str = "en") -> list[dict[str, object]]:
+    """One row per scenario for the page's table, headed in ``lang``."""
+    col = {
+        k: t(f"train.tl_col.{k}", lang)
+        for k in ("scenario", "trainable", "frozen", "accuracy", "identical", "no_grad", "head")
+    }
     return [
         {
-            "scenario": r.scenario,
-            "trainable parameters": f"{r.trainable:,}",
-            "frozen parameters": f"{r.frozen:,}",
-            "test accuracy %": round(100 * r.accuracy, 1),
-            "frozen bit-identical": _mark(r.frozen_identical) if r.frozen else "—",
-            "frozen .grad is None": _mark(r.frozen_without_grad) if r.frozen else "—",
-            "head changed": _mark(r.head_changed),
+            col["scenario"]: label(r.scenario, lang),
+            col["trainable"]: f"{r.trainable:,}",
+            col["frozen"]: f"{r.frozen:,}",
+            col["accuracy"]: round(100 * r.accuracy, 1),
+            col["identical"]: _mark(r.frozen_identical) if r.frozen else "—",
+            col["no_grad"]: _mark(r.frozen_without_grad) if r.frozen else "—",
+            col["head"]: _mark(r.head_changed),
         }
         for r in report.runs
     ]

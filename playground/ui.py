@@ -92,7 +92,8 @@ def sidebar_controls() -> Settings:
             help=tr("sidebar.device_help"),
             bind="query-params",
         )
-        st.caption(infos.get(chosen, ""))
+        cpu = tr("sidebar.cpu", n=torch.get_num_threads())
+        st.caption(cpu if chosen == "cpu" else infos.get(chosen, ""))
         cols = st.columns([4, 1], vertical_alignment="bottom")
         cols[0].number_input(
             tr("sidebar.seed"),

@@ -130,3 +130,12 @@ def test_torchvision_weights_come_from_the_cache_or_fall_back(tmp_path, monkeypa
     model, message = tl.torchvision_weights("squeezenet1_1")
     assert model is not None and str(weights) in message
     assert all(torch.equal(v, model.state_dict()[k]) for k, v in cached.items())
+
+
+def test_the_table_and_curves_speak_the_pages_language(report):
+    en, zh = tl.report_rows(report, "en"), tl.report_rows(report, "zh")
+    assert [r["scenario"] for r in en] == list(tl.SCENARIOS)
+    assert [r["做法"] for r in zh] == ["从零训练", "微调 (fine-tuning)", "固定特征提取器"]
+    assert [r["冻结参数"] for r in zh] == ["0", "0", "664,576"]
+    assert [name for name, _ in tl.curves(report, "zh")][0] == "从零训练"
+    assert tl.label("source", "zh") == "源模型"
