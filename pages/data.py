@@ -11,6 +11,7 @@ from playground.data import (
     DatasetError,
     ImageDataset,
     data_root,
+    dataset_title,
     is_available,
     load_dataset,
 )
@@ -31,7 +32,9 @@ def _use_offline() -> None:
 
 def choose_dataset() -> tuple[str, ImageDataset | None]:
     options = [*DATASETS, UPLOAD] if "d_uploaded" in st.session_state else list(DATASETS)
-    labels = {k: DATASETS[k].title if k in DATASETS else tr("data.tab.upload") for k in options}
+    labels = {
+        k: dataset_title(k, cfg.lang) if k in DATASETS else tr("data.tab.upload") for k in options
+    }
     c = st.columns([2, 1])
     name = c[0].selectbox(
         tr("data.dataset"),

@@ -14,7 +14,7 @@ from playground import checkpoint as ck
 from playground import models as md
 from playground import training as trn
 from playground import transfer as tl
-from playground.data import DATASETS, data_root, is_available
+from playground.data import DATASETS, data_root, dataset_title, is_available
 from playground.figures import make_tensor_figure
 from playground.loading import make_bar_figure, make_grid_figure
 from playground.training_figures import make_compare_figure as compare_fig
@@ -36,7 +36,7 @@ state.setdefault("runs", [])
 def setup() -> tuple[trn.TrainConfig, str, int | None, list[md.LayerSpec]]:
     names = [k for k in DATASETS if k == "offline" or is_available(k, data_root(), True)]
     c = st.columns(4)
-    titles = {"format_func": lambda k: DATASETS[k].title}
+    titles = {"format_func": lambda k: dataset_title(k, cfg.lang)}
     dataset = c[0].selectbox(tr("data.dataset"), names, key="tr_data", **Q, **titles)
     sub = {"key": "tr_subset", "help": tr("train.subset_help"), **Q}
     subset = c[1].number_input(tr("train.subset"), 0, 60_000, 10_000, 1_000, **sub)

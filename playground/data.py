@@ -339,6 +339,13 @@ def _split_files(name: str, train: bool) -> list[str]:
     return [f for f in files if f.rsplit("/", 1)[-1].startswith(prefix)]
 
 
+def dataset_title(name: str, lang: str = "en") -> str:
+    """A dataset's name for a select box, in ``lang``."""
+    from playground.i18n import t
+
+    return t("data.offline_title", lang) if name == "offline" else DATASETS[name].title
+
+
 def is_available(name: str, root: Path, train: bool) -> bool:
     return all((root / f).is_file() for f in _split_files(name, train))
 

@@ -402,6 +402,7 @@ _TABLE: dict[str, tuple[str, str]] = {
     "ag.best": ("least squares w, b", "最小二乘 w, b"),
     "ag.final_loss": ("final loss", "最终损失"),
     # -- Data ----------------------------------------------------------------------
+    "data.offline_title": ("Offline shapes (built in, synthetic)", "离线形状数据集（内置、合成）"),
     "data.intro": (
         "A Dataset stores samples and their labels; a DataLoader wraps it in an iterable of "
         "batches. Transforms turn raw images into the tensors a model wants.",

@@ -35,3 +35,11 @@ def test_dataset_status_sees_torchvision_files(tmp_path):
     assert (
         rows["FashionMNIST"].offline and not rows["MNIST"].offline and not rows["CIFAR10"].offline
     )
+
+
+def test_dataset_titles_speak_the_pages_language():
+    from playground.data import dataset_title
+
+    assert dataset_title("offline") == "Offline shapes (built in, synthetic)"
+    assert dataset_title("offline", "zh") == "离线形状数据集（内置、合成）"
+    assert dataset_title("CIFAR10", "zh") == "CIFAR-10"  # a proper name stays as it is
