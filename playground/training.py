@@ -638,17 +638,25 @@ class RunRegistry:
         return freed
 
 
-def training_code(cfg: TrainConfig, model_code: str, dataset_expr: str, subset: int | None) -> str:
-    """The tutorial's script for the current settings."""
-    limit = f"[:{subset}]" if subset else ""
-    opt_args = f"lr=learning_rate, weight_decay={cfg.weight_decay!r}"
+def loss_and_optimizer_code(cfg: TrainConfig, n_classes: int, lr: str) -> tuple[str, str]:
+    """The script's ``loss_fn`` expression and optimizer arguments, as :func:`make_loss` and
+    :func:`make_optimizer` build them."""
+    opt_args = f"lr={lr}, weight_decay={cfg.weight_decay!r}"
     if cfg.optimizer == "SGD":
         opt_args += f", momentum={cfg.momentum!r}, nesterov={cfg.nesterov and cfg.momentum > 0}"
+    one_hot = f"nn.functional.one_hot(y, {n_classes}).float()"
     loss = {
         "CrossEntropyLoss": "nn.CrossEntropyLoss()",
         "NLLLoss": "lambda pred, y: nn.NLLLoss()(nn.LogSoftmax(dim=1)(pred), y)",
-        "MSELoss": "lambda pred, y: nn.MSELoss()(pred, nn.functional.one_hot(y, 10).float())",
+        "MSELoss": f"lambda pred, y: nn.MSELoss()(pred, {one_hot})",
     }[cfg.loss]
+    return loss, opt_args
+
+
+def training_code(cfg: TrainConfig, model_code: str, dataset_expr: str, subset: int | None) -> str:
+    """The tutorial's script for the current settings."""
+    limit = f"[:{subset}]" if subset else ""
+    loss, opt_args = loss_and_optimizer_code(cfg, 10, "learning_rate")
     return f"""{model_code}
 from torch.utils.data import DataLoader, Subset
 from torchvision.transforms import v2

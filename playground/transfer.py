@@ -23,7 +23,7 @@ from torch import nn
 from playground.data import ImageDataset
 from playground.i18n import t
 from playground.models import LayerSpec, build_model, model_code
-from playground.training import History, TrainConfig, Trainer
+from playground.training import History, TrainConfig, Trainer, loss_and_optimizer_code
 
 __all__ = [
     "SCENARIOS",
@@ -308,14 +308,7 @@ def transfer_code(
     """A plain script that runs the source model and the three scenarios as the page does."""
     head = head_name(build_model(specs, device="meta"))
     limit = f"[:{target_subset}]" if target_subset else ""
-    opt_args = f"lr={cfg.learning_rate!r}, weight_decay={cfg.weight_decay!r}"
-    if cfg.optimizer == "SGD":
-        opt_args += f", momentum={cfg.momentum!r}, nesterov={cfg.nesterov and cfg.momentum > 0}"
-    loss = {
-        "CrossEntropyLoss": "nn.CrossEntropyLoss()",
-        "NLLLoss": "lambda pred, y: nn.NLLLoss()(nn.LogSoftmax(dim=1)(pred), y)",
-        "MSELoss": "lambda pred, y: nn.MSELoss()(pred, nn.functional.one_hot(y, 5).float())",
-    }[cfg.loss]
+    loss, opt_args = loss_and_optimizer_code(cfg, 5, repr(cfg.learning_rate))
     return f"""{model_code(specs_with_head(specs, 5))}
 import copy
 
