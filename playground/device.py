@@ -7,6 +7,9 @@ asynchronous, so timings must ``synchronize`` first.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
 import os
 import statistics
 import time
@@ -186,23 +189,20 @@ def return_freed_memory() -> bool:
     Each Streamlit session runs on its own thread, and glibc keeps freed blocks in per-thread
     arenas; without a trim the server's RSS only ever grows. Returns whether it trimmed.
     """
-    import ctypes
-    import ctypes.util
-
-    global _LIBC
-    if _LIBC is None:
-        name = ctypes.util.find_library("c")
-        try:
-            _LIBC = ctypes.CDLL(name) if name else False
-        except OSError:
-            _LIBC = False
-    if not _LIBC or not hasattr(_LIBC, "malloc_trim"):
+    libc = _libc()
+    if libc is None or not hasattr(libc, "malloc_trim"):
         return False
-    _LIBC.malloc_trim(0)
+    libc.malloc_trim(0)
     return True
 
 
-_LIBC: object = None
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
 
 
 def configure_threads(n: int | None = None) -> int:

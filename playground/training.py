@@ -19,6 +19,7 @@ import math
 import os
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -234,8 +235,8 @@ class Trainer:
             self.net = nn.DataParallel(self.model, device_ids=ids)
         # On CUDA the fastest correct pipeline replays a captured step (pipeline lab, #3).
         # Its optimizer is capturable on CUDA either way, so both paths do the same arithmetic.
-        self.captured = self.device.type == "cuda" and captured is not False
-        self.captured = self.captured and not self.data_parallel  # replicas run in threads
+        # (never with DataParallel: its replicas run in threads a graph cannot hold)
+        self.captured = self.device.type == "cuda" and captured is not False and not data_parallel
         self.optimizer = make_optimizer(
             cfg.optimizer,
             [p for p in self.model.parameters() if p.requires_grad],
@@ -610,8 +611,6 @@ class RunRegistry:
         self._runs: dict[str, tuple[Any, float | None]] = {}  # session -> (weakref, gone since)
 
     def track(self, session: str, trainer: Trainer) -> None:
-        import weakref
-
         with self._lock:
             self._runs[session] = (weakref.ref(trainer), None)
 
@@ -753,19 +752,6 @@ def pipeline_times(
         model = build_model(specs, seed=0, device=device)
         opt = torch.optim.SGD(model.parameters(), lr=1e-3)
         loss_fn = nn.CrossEntropyLoss()
-        x, y = tensorize(train, device)
-        x, y = x[:n], y[:n]
-        if name == CAPTURED:  # warm up and capture before the clock starts, as a Run does once
-            stream = torch.cuda.Stream(device)
-            stream.wait_stream(torch.cuda.current_stream(device))
-            with torch.cuda.stream(stream):
-                for _ in range(WARMUP_STEPS):
-                    loss_fn(model(x[:batch_size]), y[:batch_size]).backward()
-                    opt.step()
-                    opt.zero_grad()
-            torch.cuda.current_stream(device).wait_stream(stream)
-            step = capture_step(model, loss_fn, opt, x, y, batch_size, stream)
-            torch.cuda.synchronize(device)
         start = time.perf_counter()
         if name == "tutorial DataLoader":
             loader = DataLoader(
@@ -773,26 +759,51 @@ def pipeline_times(
                 batch_size=batch_size,
                 shuffle=True,
             )
-            batches = ((xb.to(device), yb.to(device)) for xb, yb in loader)
-        else:
-            order = torch.randperm(n, device=device)
-            batches = (
-                (x[order[i : i + batch_size]], y[order[i : i + batch_size]])
-                for i in range(0, n, batch_size)
-            )
-        if name == CAPTURED:
-            for i in range(0, n - batch_size + 1, batch_size):
-                step.replay(order[i : i + batch_size])
-        else:
-            for xb, yb in batches:
-                loss = loss_fn(model(xb), yb)
-                loss.backward()
+            for xb, yb in loader:
+                loss_fn(model(xb.to(device)), yb.to(device)).backward()
                 opt.step()
                 opt.zero_grad()
+        else:  # the one-off conversion is on the clock; warm-up and capture are not
+            x, y = tensorize(train, device, n)
+            order = torch.randperm(n, device=device)
+            if name == CAPTURED:
+                paused = time.perf_counter()
+                step = _warm_and_capture(model, loss_fn, opt, x, y, batch_size)
+                start += time.perf_counter() - paused
+                for i in range(0, n - batch_size + 1, batch_size):
+                    step.replay(order[i : i + batch_size])
+            else:
+                for i in range(0, n, batch_size):
+                    idx = order[i : i + batch_size]
+                    loss_fn(model(x[idx]), y[idx]).backward()
+                    opt.step()
+                    opt.zero_grad()
         if device.type == "cuda":
             torch.cuda.synchronize(device)
         results[name] = time.perf_counter() - start
     return results
+
+
+def _warm_and_capture(
+    model: nn.Module,
+    loss_fn: Callable,
+    opt: torch.optim.Optimizer,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    batch_size: int,
+) -> CapturedStep:
+    """The lab's captured step: warm-up steps on a side stream, then the capture."""
+    stream = torch.cuda.Stream(x.device)
+    stream.wait_stream(torch.cuda.current_stream(x.device))
+    with torch.cuda.stream(stream):
+        for _ in range(WARMUP_STEPS):
+            loss_fn(model(x[:batch_size]), y[:batch_size]).backward()
+            opt.step()
+            opt.zero_grad()
+    torch.cuda.current_stream(x.device).wait_stream(stream)
+    step = capture_step(model, loss_fn, opt, x, y, batch_size, stream)
+    torch.cuda.synchronize(x.device)
+    return step
 
 
 def pipeline_table(times: dict[str, float], samples: int = 6400) -> Any:

@@ -7,6 +7,7 @@ from typing import Any
 import plotly.graph_objects as go
 import torch
 
+from playground.figures import HIGHLIGHT
 from playground.training import History
 
 __all__ = ["make_compare_figure", "make_confusion_figure", "make_curves_figure"]
@@ -164,7 +165,7 @@ def make_confusion_figure(
                         "x1": p + 0.5,
                         "y0": a - 0.5,
                         "y1": a + 0.5,
-                        "line": {"color": "#EE4C2C", "width": 3},
+                        "line": {"color": HIGHLIGHT, "width": 3},
                     }
                     for a, p in [selected] * (selected is not None)
                 ],

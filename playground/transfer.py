@@ -22,7 +22,7 @@ from torch import nn
 
 from playground.data import ImageDataset
 from playground.i18n import t
-from playground.models import LayerSpec, build_model, model_code
+from playground.models import LayerSpec, build_model, layer_names, model_code
 from playground.training import History, TrainConfig, Trainer, loss_and_optimizer_code
 
 __all__ = [
@@ -69,9 +69,13 @@ def head_name(model: nn.Module) -> str:
     return names[-1]
 
 
+def _head_index(specs: Sequence[LayerSpec]) -> int:
+    return max(i for i, s in enumerate(specs) if s.kind == "Linear")
+
+
 def specs_with_head(specs: Sequence[LayerSpec], n_out: int) -> list[LayerSpec]:
     """``specs`` with the last Linear layer giving ``n_out`` outputs."""
-    last = max(i for i, s in enumerate(specs) if s.kind == "Linear")
+    last = _head_index(specs)
     args = tuple((k, n_out if k == "out_features" else v) for k, v in specs[last].args)
     return [*specs[:last], replace(specs[last], args=args), *specs[last + 1 :]]
 
@@ -306,7 +310,7 @@ def transfer_code(
     target_subset: int | None,
 ) -> str:
     """A plain script that runs the source model and the three scenarios as the page does."""
-    head = head_name(build_model(specs, device="meta"))
+    head = layer_names(specs)[_head_index(specs)]  # the child's name, as build_model gives it
     limit = f"[:{target_subset}]" if target_subset else ""
     loss, opt_args = loss_and_optimizer_code(cfg, 5, repr(cfg.learning_rate))
     return f"""{model_code(specs_with_head(specs, 5))}

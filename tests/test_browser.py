@@ -6,6 +6,7 @@ saves a screenshot of each page to docs/screenshots/ (the README shows them).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -110,6 +111,16 @@ def wait_until_rendered(page, timeout_ms: int = 60_000) -> None:
     page.wait_for_timeout(500)
 
 
+@contextlib.contextmanager
+def fresh_page(browser, height: int = 1000) -> Iterator[object]:
+    """A page in a new browser context (its own session), closed afterwards."""
+    context = browser.new_context(viewport={"width": 1400, "height": height})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 def exception_boxes(page) -> list[str]:
     return page.locator('[data-testid="stException"]').all_inner_texts()
 
@@ -117,9 +128,7 @@ def exception_boxes(page) -> list[str]:
 @pytest.mark.parametrize("lang", ["English", "简体中文"])
 def test_every_page_renders_in_a_real_browser(browser, server, lang):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    try:
+    with fresh_page(browser, 1000) as page:
         for path in PAGES:
             page.goto(f"{server}/{path}?language={lang}")
             wait_until_rendered(page)
@@ -127,8 +136,6 @@ def test_every_page_renders_in_a_real_browser(browser, server, lang):
             assert page.locator("h1").first.inner_text().strip()
             suffix = "" if lang == "English" else "-zh"
             page.screenshot(path=str(SHOTS / f"{path or 'home'}{suffix}.png"), full_page=True)
-    finally:
-        context.close()
 
 
 def test_switching_language_and_pages_keeps_the_settings(browser, server):
@@ -174,9 +181,7 @@ def test_new_seed_button_draws_a_new_seed_into_the_url(browser, server):
 @pytest.mark.parametrize("path", ["tensors", "broadcasting", "autograd", "data"])
 def test_every_tab_renders_without_errors(browser, server, path):
     """Tabs run lazily, so each one is opened: its charts draw and no exception box appears."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    try:
+    with fresh_page(browser, 1000) as page:
         page.goto(f"{server}/{path}")
         wait_until_rendered(page)
         tabs = page.get_by_role("tab")
@@ -188,14 +193,10 @@ def test_every_tab_renders_without_errors(browser, server, path):
             assert exception_boxes(page) == [], f"/{path} tab {name!r}: {exception_boxes(page)}"
             assert page.locator(".js-plotly-plot, [data-testid='stCode']").count() > 0, name
             assert name in page.url or k == 0 or "_tab=" in page.url  # the open tab is in the URL
-    finally:
-        context.close()
 
 
 def test_autograd_costly_check_runs_on_request(browser, server):
-    context = browser.new_context(viewport={"width": 1400, "height": 1400})
-    page = context.new_page()
-    try:
+    with fresh_page(browser, 1400) as page:
         page.goto(f"{server}/autograd")
         wait_until_rendered(page)
         page.locator('[data-testid="stMain"] [data-testid="stSelectbox"]').first.click()
@@ -205,8 +206,6 @@ def test_autograd_costly_check_runs_on_request(browser, server):
         page.get_by_text("Run the check (900 statement evaluations)").click()
         page.get_by_text("Autograd agrees with the numerical gradient.").wait_for(timeout=30_000)
         assert exception_boxes(page) == []
-    finally:
-        context.close()
 
 
 def test_uploaded_checkpoints_are_checked_in_the_browser(browser, server, tmp_path):
@@ -231,9 +230,7 @@ def test_uploaded_checkpoints_are_checked_in_the_browser(browser, server, tmp_pa
     torch.save({"linear1.weight": torch.zeros(3)}, buf)
     wrong = tmp_path / "wrong.pth"
     wrong.write_bytes(buf.getvalue())
-    context = browser.new_context(viewport={"width": 1400, "height": 1200})
-    page = context.new_page()
-    try:
+    with fresh_page(browser, 1200) as page:
         page.goto(f"{server}/save_load?s_tab=Load")
         wait_until_rendered(page)
         for path, expected in (
@@ -245,15 +242,11 @@ def test_uploaded_checkpoints_are_checked_in_the_browser(browser, server, tmp_pa
             page.get_by_text(expected).first.wait_for(timeout=30_000)
             assert exception_boxes(page) == []
         assert not (tmp_path / "pwned").exists()
-    finally:
-        context.close()
 
 
 def test_training_compare_transfer_and_confusion_click(browser, server):
     """The Training page's heavier tabs, clicked as a learner clicks them."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1600})
-    page = context.new_page()
-    try:
+    with fresh_page(browser, 1600) as page:
         base = f"{server}/training?tr_subset=500&tr_epochs=1&tr_opt=Adam"
         page.goto(f"{base}&tr_tab=Compare")
         wait_until_rendered(page)
@@ -287,8 +280,6 @@ def test_training_compare_transfer_and_confusion_click(browser, server):
         assert exception_boxes(page) == []
         heatmap.scroll_into_view_if_needed()
         page.screenshot(path=str(SHOTS / "training-results.png"), full_page=True)
-    finally:
-        context.close()
 
 
 def test_a_session_that_leaves_mid_training_frees_its_slot_and_memory(browser):
@@ -341,9 +332,7 @@ def test_an_upload_over_the_server_limit_is_refused_and_the_app_goes_on(browser,
     big.write_bytes(b"\0" * (21 * 2**20))
     good = tmp_path / "model.safetensors"
     good.write_bytes(ck.safetensors_bytes(md.build_model(md.PRESETS["tutorial"], seed=1)))
-    context = browser.new_context(viewport={"width": 1400, "height": 1200})
-    page = context.new_page()
-    try:
+    with fresh_page(browser, 1200) as page:
         page.goto(f"{server}/save_load?s_tab=Load")
         wait_until_rendered(page)
         chooser = page.locator("input[type=file]")
@@ -353,5 +342,3 @@ def test_an_upload_over_the_server_limit_is_refused_and_the_app_goes_on(browser,
         chooser.set_input_files(str(good))  # the same session goes on
         page.get_by_text("Loaded 6 tensors").first.wait_for(timeout=30_000)
         assert exception_boxes(page) == []
-    finally:
-        context.close()
