@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.device import configure_threads, freeze_startup_objects
+from playground.core.device import configure_threads
+from playground.server.memory import freeze_startup_objects
 from playground.ui import CHAPTERS, sidebar_controls, tr
 
 st.set_page_config(

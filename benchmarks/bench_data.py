@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
 
 from benchmarks.bench_startup import p95, rss_mb  # noqa: E402
-from playground.data import make_offline_dataset  # noqa: E402
+from playground.data.datasets import make_offline_dataset  # noqa: E402
 from tests.apptest import open_page  # noqa: E402
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_server  # noqa: E402
 

@@ -122,7 +122,7 @@ def interaction_times(page: str, repeats: int) -> list[float]:
 def graph_times(repeats: int) -> list[float]:
     """Server time to run a typed 50-op program, read its graph, backward, and build the figure."""
     from playground import autograd as ag
-    from playground.graph_figure import make_graph_figure
+    from playground.autograd.figures import make_graph_figure
 
     out = []
     for i in range(repeats + 1):

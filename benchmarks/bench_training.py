@@ -30,10 +30,10 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from playground import models as md  # noqa: E402
+from playground import layers as md  # noqa: E402
 from playground import training as trn  # noqa: E402
-from playground.data import ImageDataset, make_offline_dataset  # noqa: E402
-from playground.training_figures import make_curves_figure  # noqa: E402
+from playground.data.datasets import ImageDataset, make_offline_dataset  # noqa: E402
+from playground.training.figures import make_curves_figure  # noqa: E402
 
 SAMPLE = ROOT.parent / "shared" / "data" / "fashion-mnist-sample"
 N = 60_000

@@ -6,10 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from playground import autograd as ag
-from playground import autograd_concepts as cc
-from playground.expr import ExpressionError
-from playground.figures import make_tensor_figure
-from playground.graph_figure import make_descent_figure, make_graph_figure, summarize
+from playground import autograd as cc
+from playground.autograd.figures import make_descent_figure, make_graph_figure, summarize
+from playground.core.expr import ExpressionError
+from playground.plots.heatmap import make_tensor_figure
 from playground.ui import lazy_tabs, page, show_code, show_error, tr
 
 cfg = page()

@@ -6,9 +6,9 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from playground import shapes as shp
-from playground.expr import ExpressionError
-from playground.figures import make_broadcast_figure, make_join_figure
+from playground import broadcasting as shp
+from playground.broadcasting.figures import make_broadcast_figure, make_join_figure
+from playground.core.expr import ExpressionError
 from playground.ui import lazy_tabs, page, show_code, show_error, tr
 
 cfg = page()

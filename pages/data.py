@@ -5,19 +5,20 @@ from __future__ import annotations
 import streamlit as st
 import torch
 
-from playground import loading as ld
-from playground.data import (
+from playground import data as ld
+from playground.data.datasets import (
     DATASETS,
     DatasetError,
     ImageDataset,
     data_root,
     dataset_title,
     is_available,
-    load_dataset,
 )
-from playground.figures import make_tensor_figure
+from playground.data.torchvision_raw import load_dataset
+from playground.data.upload import CUSTOM_DATASET_CODE, UploadError, read_image_zip
+from playground.plots.heatmap import make_tensor_figure
+from playground.plots.images import make_bar_figure, make_grid_figure
 from playground.ui import lazy_tabs, page, shared_dataset, show_code, show_error, tr
-from playground.upload import CUSTOM_DATASET_CODE, UploadError, read_image_zip
 
 cfg = page()
 st.title(tr("nav.data"))
@@ -84,14 +85,14 @@ def browse_section() -> None:
         st.session_state["d_shuffle"] = shuffle = shuffle + 1
     idx = ld.sample_indices(len(ds), 9, cfg.seed * 1000 + shuffle)
     left, right = st.columns([1, 1])
-    left.plotly_chart(ld.make_grid_figure(ds.images[idx], labels_of(idx)), key="d_grid")
+    left.plotly_chart(make_grid_figure(ds.images[idx], labels_of(idx)), key="d_grid")
     with right:
         st.caption(tr("data.classes"))
         counts = ds.class_counts().tolist()
-        st.plotly_chart(ld.make_bar_figure(list(ds.classes), counts), key="d_classes")
+        st.plotly_chart(make_bar_figure(list(ds.classes), counts), key="d_classes")
         st.caption(tr("data.pixels"))
         centres, hist = ld.pixel_histogram(ds.images)
-        st.plotly_chart(ld.make_bar_figure(centres, hist, height=220), key="d_pixels")
+        st.plotly_chart(make_bar_figure(centres, hist, height=220), key="d_pixels")
     i = st.number_input(tr("data.inspect"), 0, len(ds) - 1, idx[0], key="d_index")
     facts = ld.sample_facts(ds, i)
     st.caption(tr("data.sample_facts", **facts))
@@ -109,7 +110,7 @@ def transforms_section() -> None:
     for col, key, values in ((c[0], "data.before", raw), (c[1], "data.after", floats)):
         col.caption(tr(key))
         x, y = ld.pixel_histogram(values)
-        col.plotly_chart(ld.make_bar_figure(x, y, height=200), key=f"d_h_{key}")
+        col.plotly_chart(make_bar_figure(x, y, height=200), key=f"d_h_{key}")
     if st.toggle(tr("data.normalize"), key="d_norm"):
         st.info(tr("data.normalized", **ld.normalize_report(ds)))
     label = int(ds.targets[idx[0]])
@@ -118,7 +119,7 @@ def transforms_section() -> None:
     aug = st.selectbox(tr("data.augment"), list(ld.AUGMENTATIONS), key="d_aug")
     after = ld.augment(raw, aug, cfg.seed)
     both = torch.cat([raw, after])
-    st.plotly_chart(ld.make_grid_figure(both, cols=6, height=300), key="d_aug_fig")
+    st.plotly_chart(make_grid_figure(both, cols=6, height=300), key="d_aug_fig")
     st.caption(tr("data.v2_note"))
     show_code(ld.transforms_code(aug))
 
@@ -145,9 +146,9 @@ def loader_section() -> None:
     }
     st.success(tr("data.batch", **shapes, dtype=b.image_dtype, n=b.n_batches, last=b.last_batch))
     left, right = st.columns([3, 2])
-    left.plotly_chart(ld.make_grid_figure(b.images[:64], cols=8), key="d_batch")
+    left.plotly_chart(make_grid_figure(b.images[:64], cols=8), key="d_batch")
     counts = b.label_counts(len(ds.classes))
-    right.plotly_chart(ld.make_bar_figure(list(ds.classes), counts), key="d_batch_labels")
+    right.plotly_chart(make_bar_figure(list(ds.classes), counts), key="d_batch_labels")
     n = ld.assignment_size(len(ds), cfg_loader.batch_size)
     st.caption(tr("data.assignment", n=n))
     epochs = ld.batch_assignment(n, cfg_loader)

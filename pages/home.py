@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from playground.data import dataset_status
-from playground.device import environment_code, environment_info
-from playground.training import RUNS, SLOTS
+from playground.core.device import environment_code, environment_info
+from playground.data.datasets import dataset_status
+from playground.server.runs import RUNS
+from playground.server.slots import SLOTS
 from playground.ui import CHAPTERS, page, show_code, tr
 
 CARDS = [(f, title, f"blurb.{url}", icon) for f, url, title, icon in CHAPTERS]

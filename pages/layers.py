@@ -6,9 +6,9 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from playground import model_figures as mf
-from playground import models as md
-from playground.data import OFFLINE_CLASSES
+from playground import layers as md
+from playground.data.datasets import OFFLINE_CLASSES
+from playground.layers import figures as mf
 from playground.ui import lazy_tabs, page, shared_dataset, show_code, show_error, tr
 
 cfg = page()

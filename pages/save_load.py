@@ -7,11 +7,11 @@ import streamlit as st
 import torch
 from PIL import Image, UnidentifiedImageError
 
-from playground import checkpoint as ck
-from playground import models as md
+from playground import layers as md
+from playground import save_load as ck
 from playground import training as trn
-from playground.loading import make_bar_figure, make_grid_figure
-from playground.model_figures import probabilities
+from playground.layers.figures import probabilities
+from playground.plots.images import make_bar_figure, make_grid_figure
 from playground.ui import lazy_tabs, page, shared_dataset, show_code, show_error, tr
 
 cfg = page()

@@ -7,14 +7,10 @@ import streamlit as st
 import torch
 
 from playground import tensors as tns
-from playground.device import available_devices
-from playground.expr import ExpressionError
-from playground.figures import (
-    make_blocks_figure,
-    make_matmul_figure,
-    make_storage_figure,
-    make_tensor_figure,
-)
+from playground.core.device import available_devices
+from playground.core.expr import ExpressionError
+from playground.plots.heatmap import make_tensor_figure
+from playground.tensors.figures import make_blocks_figure, make_matmul_figure, make_storage_figure
 from playground.ui import lazy_tabs, page, show_code, show_error, tr
 
 cfg = page()

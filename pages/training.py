@@ -10,17 +10,19 @@ import pandas as pd
 import streamlit as st
 import torch
 
-from playground import checkpoint as ck
-from playground import models as md
+from playground import layers as md
+from playground import save_load as ck
 from playground import training as trn
-from playground import transfer as tl
-from playground.data import DATASETS, data_root, dataset_title, is_available
-from playground.figures import make_tensor_figure
-from playground.loading import make_bar_figure, make_grid_figure
-from playground.training_figures import make_compare_figure as compare_fig
-from playground.training_figures import make_confusion_figure as confusion_fig
-from playground.training_figures import make_curves_figure as curves_fig
-from playground.training_figures import selected_cell
+from playground.data.datasets import DATASETS, data_root, dataset_title, is_available
+from playground.plots.heatmap import make_tensor_figure
+from playground.plots.images import make_bar_figure, make_grid_figure
+from playground.server.runs import RUNS
+from playground.server.slots import SLOTS
+from playground.training import transfer as tl
+from playground.training.figures import make_compare_figure as compare_fig
+from playground.training.figures import make_confusion_figure as confusion_fig
+from playground.training.figures import make_curves_figure as curves_fig
+from playground.training.figures import selected_cell
 from playground.ui import lazy_tabs, page, session_id, shared_dataset, show_code, show_error, tr
 
 cfg = page()
@@ -80,7 +82,7 @@ def new_trainer() -> trn.Trainer | None:
             specs, shape_of(dataset), train, test, config, device=cfg.device, subset=subset,
             data_parallel=state.get("tr_dp", False),
         )  # fmt: skip
-        trn.RUNS.track(session_id(), t)  # freed if this session leaves for good
+        RUNS.track(session_id(), t)  # freed if this session leaves for good
         return t
     except (ValueError, md.ModelError) as err:
         show_error(err)
@@ -120,7 +122,7 @@ def draw(t: trn.Trainer) -> None:
 if state.get("training"):
     if trainer is None or trainer.done and trainer.cfg != config:
         trainer = state["trainer"] = new_trainer()
-    place = trn.SLOTS.try_acquire(SESSION) if trainer else 0
+    place = SLOTS.try_acquire(SESSION) if trainer else 0
     if place:
         st.info(tr("train.queue", place=place), icon=":material/hourglass_top:")
         time.sleep(1.0)  # poll for a free slot
@@ -135,7 +137,7 @@ if state.get("training"):
             torch.cuda.empty_cache()
             st.error(tr("train.oom"), icon=":material/memory:")
         finally:
-            trn.SLOTS.release(SESSION)
+            SLOTS.release(SESSION)
         state["training"] = False
         if (
             trainer
@@ -204,7 +206,7 @@ def results_section() -> None:
 
 def with_slot(work) -> None:
     """Run ``work`` in one of the server's training slots, or say where this session waits."""
-    if place := trn.SLOTS.try_acquire(SESSION):
+    if place := SLOTS.try_acquire(SESSION):
         st.info(tr("train.queue_click", place=place), icon=":material/hourglass_top:")
         return
     try:
@@ -215,7 +217,7 @@ def with_slot(work) -> None:
     except (ValueError, md.ModelError, ck.CheckpointError) as err:
         show_error(err)
     finally:
-        trn.SLOTS.release(SESSION)
+        SLOTS.release(SESSION)
 
 
 def compare_section() -> None:

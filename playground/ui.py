@@ -13,10 +13,12 @@ from dataclasses import dataclass
 import streamlit as st
 import torch
 
-from playground import device as devices
-from playground.data import ImageDataset, load_dataset
-from playground.expr import ExpressionError
+from playground.core.device import available_devices, resolve_device
+from playground.core.expr import ExpressionError
+from playground.data.datasets import ImageDataset
+from playground.data.torchvision_raw import load_dataset
 from playground.i18n import LANGUAGES, t
+from playground.server.memory import return_freed_memory
 
 __all__ = [
     "CHAPTERS",
@@ -84,7 +86,7 @@ def sidebar_controls() -> Settings:
             "Language / 语言", options=list(LANGUAGES.values()), key="language", bind="query-params"
         )
         st.subheader(tr("sidebar.settings"))
-        infos = {d.name: d.label for d in devices.available_devices()}
+        infos = {d.name: d.label for d in available_devices()}
         chosen = st.selectbox(
             tr("sidebar.device"),
             options=list(infos),
@@ -134,7 +136,7 @@ def _start_janitor() -> bool:
 
     from streamlit.runtime import Runtime
 
-    from playground.training import RUNS
+    from playground.server.runs import RUNS
 
     if not Runtime.exists():  # AppTest runs scripts without a server
         return False
@@ -145,7 +147,7 @@ def _start_janitor() -> bool:
         while True:
             time.sleep(min(10.0, max(0.5, ttl / 4)))
             RUNS.reap(runtime.is_active_session, ttl, time.monotonic())
-            devices.return_freed_memory()
+            return_freed_memory()
 
     threading.Thread(target=sweep, name="playground-janitor", daemon=True).start()
     return True
@@ -164,7 +166,7 @@ def _leave_legacy_pages_mode() -> None:
 
 def settings() -> Settings:
     """The current sidebar settings; falls back to the CPU if the chosen device is gone."""
-    device, message = devices.resolve_device(st.session_state.get("device"))
+    device, message = resolve_device(st.session_state.get("device"))
     if message:
         st.warning(message, icon=":material/memory:")
     seed = int(st.session_state.get("seed", DEFAULT_SEED))

@@ -8,9 +8,9 @@ import pytest
 import torch
 
 from playground import autograd as ag
-from playground import autograd_concepts as cc
-from playground.expr import ExpressionError
-from playground.graph_figure import make_descent_figure, make_graph_figure
+from playground import autograd as cc
+from playground.autograd.figures import make_descent_figure, make_graph_figure
+from playground.core.expr import ExpressionError
 from tests.snippets import run_snippet
 
 SEED = 7

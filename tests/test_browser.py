@@ -215,8 +215,8 @@ def test_uploaded_checkpoints_are_checked_in_the_browser(browser, server, tmp_pa
 
     import torch
 
-    from playground import checkpoint as ck
-    from playground import models as md
+    from playground import layers as md
+    from playground import save_load as ck
 
     class Gadget:
         def __reduce__(self):
@@ -325,8 +325,8 @@ def test_a_session_that_leaves_mid_training_frees_its_slot_and_memory(browser):
 
 def test_an_upload_over_the_server_limit_is_refused_and_the_app_goes_on(browser, server, tmp_path):
     """maxUploadSize (20 MB, .streamlit/config.toml) is enforced before any of our code runs."""
-    from playground import checkpoint as ck
-    from playground import models as md
+    from playground import layers as md
+    from playground import save_load as ck
 
     big = tmp_path / "huge.safetensors"
     big.write_bytes(b"\0" * (21 * 2**20))

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 import torch
 
-from playground import checkpoint as ck
-from playground import models as md
+from playground import layers as md
+from playground import save_load as ck
 from playground import training as trn
-from playground.data import make_offline_dataset
+from playground.data.datasets import make_offline_dataset
 
 
 # -- round trips --------------------------------------------------------------------------

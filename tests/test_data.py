@@ -17,8 +17,9 @@ import torch
 from PIL import Image
 
 from playground import data as dt
-from playground import loading as ld
-from playground.upload import CUSTOM_DATASET_CODE, UploadError, UploadLimits, read_image_zip
+from playground import data as ld
+from playground.data.upload import CUSTOM_DATASET_CODE, UploadError, UploadLimits, read_image_zip
+from playground.plots.images import make_grid_figure
 from tests.snippets import run_snippet
 
 
@@ -412,7 +413,7 @@ def test_transforms_snippet_runs():
 
 
 def test_grid_figure_is_one_png_with_labels(offline_test):
-    fig = ld.make_grid_figure(offline_test.images[:9], ["a"] * 9)
+    fig = make_grid_figure(offline_test.images[:9], ["a"] * 9)
     assert fig.layout.images[0].source.startswith("data:image/png;base64,")
     assert [a.text for a in fig.layout.annotations] == ["a"] * 9
 

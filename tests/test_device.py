@@ -1,24 +1,34 @@
 """playground.device: listing, fallback and timing."""
-
 from __future__ import annotations
 
 import pytest
 import torch
 
-from playground import device as dev
+from playground.core.config import limits
+from playground.core.device import (
+    available_devices,
+    configure_threads,
+    device_names,
+    environment_code,
+    environment_info,
+    resolve_device,
+    run_on_device,
+    time_call,
+)
+from playground.server.memory import return_freed_memory
 
 
 def test_cpu_is_always_listed_first():
-    devices = dev.available_devices()
+    devices = available_devices()
     assert devices[0].name == "cpu" and devices[0].kind == "cpu"
-    assert [d.name for d in devices] == dev.device_names()
+    assert [d.name for d in devices] == device_names()
     cuda = [d for d in devices if d.kind == "cuda"]
     assert len(cuda) == torch.cuda.device_count()
 
 
 def test_missing_device_falls_back_to_cpu_with_a_message():
-    assert dev.resolve_device("cpu") == (torch.device("cpu"), None)
-    device, message = dev.resolve_device("cuda:99")
+    assert resolve_device("cpu") == (torch.device("cpu"), None)
+    device, message = resolve_device("cuda:99")
     assert device == torch.device("cpu") and "cuda:99" in message
 
 
@@ -31,7 +41,7 @@ def test_out_of_memory_reruns_on_cpu():
             raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 40 GiB")
         return torch.ones(2, device=device) * 3
 
-    run = dev.run_on_device(work, "meta")
+    run = run_on_device(work, "meta")
     assert calls == ["meta", "cpu"]
     assert run.device.type == "cpu" and "out of memory" in run.message
     assert torch.equal(run.value, torch.full((2,), 3.0))
@@ -42,12 +52,12 @@ def test_ordinary_errors_are_not_hidden_by_the_fallback():
         raise RuntimeError("shape mismatch")
 
     with pytest.raises(RuntimeError, match="shape mismatch"):
-        dev.run_on_device(broken, "cpu")
+        run_on_device(broken, "cpu")
 
 
 def test_time_call_measures_each_repeat():
     calls = []
-    timing = dev.time_call(lambda: calls.append(1), device="cpu", warmup=2, repeat=4)
+    timing = time_call(lambda: calls.append(1), device="cpu", warmup=2, repeat=4)
     assert len(calls) == 6 and len(timing.seconds) == 4
     assert 0 <= timing.best <= timing.median
 
@@ -56,7 +66,7 @@ def test_configure_threads_reads_the_environment(monkeypatch):
     before = torch.get_num_threads()
     try:
         monkeypatch.setenv("PLAYGROUND_TORCH_THREADS", "1")
-        assert dev.configure_threads(dev.limits().torch_threads) == 1
+        assert configure_threads(limits().torch_threads) == 1
     finally:
         torch.set_num_threads(before)
 
@@ -64,7 +74,7 @@ def test_configure_threads_reads_the_environment(monkeypatch):
 def test_environment_info_reports_real_versions():
     import torchvision
 
-    info = dev.environment_info()
+    info = environment_info()
     assert info.torch_version == torch.__version__
     assert info.torchvision_version == torchvision.__version__
     assert len(info.cuda) == torch.cuda.device_count()
@@ -73,8 +83,8 @@ def test_environment_info_reports_real_versions():
 def test_environment_snippet_matches_the_page():
     from tests.snippets import run_snippet
 
-    result = run_snippet(dev.environment_code())["result"]
-    info = dev.environment_info()
+    result = run_snippet(environment_code())["result"]
+    info = environment_info()
     assert result["torch"] == info.torch_version
     assert result["torchvision"] == info.torchvision_version
     assert result["threads"] == info.python_threads
@@ -84,9 +94,9 @@ def test_environment_snippet_matches_the_page():
 @pytest.mark.gpu
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 def test_cuda_devices_are_named_and_sized():
-    cuda = [d for d in dev.available_devices() if d.kind == "cuda"]
+    cuda = [d for d in available_devices() if d.kind == "cuda"]
     assert cuda[0].total_memory > 0 and torch.cuda.get_device_name(0) in cuda[0].label
-    timing = dev.time_call(
+    timing = time_call(
         lambda: torch.ones(256, 256, device="cuda") @ torch.ones(256, 256, device="cuda"),
         device="cuda",
     )
@@ -96,6 +106,6 @@ def test_cuda_devices_are_named_and_sized():
 def test_freed_memory_goes_back_to_the_os_on_glibc():
     import platform
 
-    trimmed = dev.return_freed_memory()
+    trimmed = return_freed_memory()
     assert trimmed == (platform.system() == "Linux" and platform.libc_ver()[0] == "glibc")
-    assert dev.return_freed_memory() == trimmed  # the library is loaded once, then reused
+    assert return_freed_memory() == trimmed  # the library is loaded once, then reused

@@ -11,7 +11,7 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from playground.expr import ExpressionError, evaluate
+from playground.core.expr import ExpressionError, evaluate
 
 CANARY = Path(os.environ.get("TMPDIR", "/tmp")) / f"playground-canary-{os.getpid()}"
 
@@ -464,7 +464,7 @@ def test_fuzzed_expressions_never_escape(audit_hook, text):
 
 
 def test_shapes_checked_rerun_still_sizes_factories_and_counts_results():
-    from playground.expr import ExpressionError, evaluate
+    from playground.core.expr import ExpressionError, evaluate
 
     with pytest.raises(ExpressionError, match="Nothing was allocated"):
         evaluate("torch.ones(100000, 100000)", shapes_checked=True)

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import torch
 
-from playground.figures import (
-    make_blocks_figure,
-    make_broadcast_figure,
-    make_join_figure,
-    make_matmul_figure,
-    make_storage_figure,
-    make_tensor_figure,
-)
-from playground.shapes import explain_broadcast
+from playground.broadcasting.figures import make_broadcast_figure, make_join_figure
+from playground.broadcasting.rules import explain_broadcast
+from playground.plots.heatmap import make_tensor_figure
+from playground.tensors.figures import make_blocks_figure, make_matmul_figure, make_storage_figure
 
 
 def _cells(fig, xref: str = "x") -> set[tuple[int, int]]:
@@ -91,8 +86,8 @@ def test_blocks_figure_has_one_marker_per_element():
 
 
 def test_compare_figure_overlays_loss_and_accuracy_per_run():
-    from playground.training import History
-    from playground.training_figures import make_compare_figure
+    from playground.training.figures import make_compare_figure
+    from playground.training.loop import History
 
     a = History(train_steps=[0, 640], train_loss=[2.3, 1.9], test_accuracy=[0.4, 0.5])
     b = History(train_steps=[0, 640], train_loss=[2.3, 2.2], test_accuracy=[0.2])
@@ -103,7 +98,7 @@ def test_compare_figure_overlays_loss_and_accuracy_per_run():
 
 
 def test_confusion_figure_cells_are_clickable_and_map_back():
-    from playground.training_figures import make_confusion_figure, selected_cell
+    from playground.training.figures import make_confusion_figure, selected_cell
 
     m = torch.tensor([[5, 1], [2, 7]])
     fig = make_confusion_figure(m, ["cat", "dog"])

@@ -69,7 +69,7 @@ def _keys_used(path) -> set[str]:
 
 
 def test_broadcast_rules_are_translated():
-    from playground.shapes import explain_broadcast
+    from playground.broadcasting.rules import explain_broadcast
 
     rules = {s.rule for s in explain_broadcast((3, 1), (3, 4), (2, 1, 1)).steps} | {"incompatible"}
     assert all(f"bc.rule.{r}" in STRINGS for r in rules)

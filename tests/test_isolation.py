@@ -6,8 +6,9 @@ import hashlib
 
 import torch
 
-from playground import models as md
+from playground import layers as md
 from playground import training as trn
+from playground.server.slots import SLOTS
 from playground.ui import shared_dataset
 from tests.apptest import open_page
 
@@ -39,7 +40,7 @@ def test_two_sessions_do_not_see_each_others_runs_or_models():
     b.run()
     assert "trainer" not in b.session_state and "runs" in b.session_state
     assert b.session_state["runs"] == []
-    a_layers = open_page("pages/layers.py", model_specs=[md.L("Flatten"), md.L("Linear", 784, 10)])
+    a_layers = open_page("pages/layers.py", model_specs=[md.LayerSpec.of("Flatten"), md.LayerSpec.of("Linear", 784, 10)])
     b_layers = open_page("pages/layers.py")
     assert len(a_layers.session_state["model_specs"]) == 2
     assert b_layers.session_state["model_specs"] == md.PRESETS["tutorial"]
@@ -60,7 +61,7 @@ def test_a_crash_or_oom_inside_a_training_frees_its_slot_and_others_go_on(monkey
             assert any(shown in e.value for e in a.error)
         else:
             assert a.exception  # shown in that session only
-        assert trn.SLOTS._running == set()  # released in `finally`
+        assert SLOTS._running == set()  # released in `finally`
         monkeypatch.undo()
         other = open_page("pages/training.py", tr_subset=500, tr_epochs=1)
         next(x for x in other.button if x.label == "Train").click().run()

@@ -8,8 +8,8 @@ import pytest
 import torch
 from torch import nn
 
-from playground import model_figures as mf
-from playground import models as md
+from playground import layers as md
+from playground.layers import figures as mf
 from tests.snippets import run_snippet
 
 
@@ -78,16 +78,16 @@ def _random_specs(rng: random.Random) -> list[md.LayerSpec]:
         out, k = rng.randint(1, 12), rng.choice([1, 3, 5])
         if k > side:
             break
-        specs += [md.L("Conv2d", c, out, k), md.L(rng.choice(["ReLU", "Tanh", "GELU"]))]
+        specs += [md.LayerSpec.of("Conv2d", c, out, k), md.LayerSpec.of(rng.choice(["ReLU", "Tanh", "GELU"]))]
         c, side = out, side - k + 1
         if side >= 4 and rng.random() < 0.5:
-            specs.append(md.L("MaxPool2d", 2))
+            specs.append(md.LayerSpec.of("MaxPool2d", 2))
             side //= 2
-    specs.append(md.L("Flatten"))
+    specs.append(md.LayerSpec.of("Flatten"))
     width = c * side * side
     for _ in range(rng.randint(1, 3)):
         out = rng.randint(1, 64)
-        specs += [md.L("Linear", width, out), md.L("ReLU")]
+        specs += [md.LayerSpec.of("Linear", width, out), md.LayerSpec.of("ReLU")]
         width = out
     return specs
 
@@ -108,16 +108,16 @@ def test_random_builder_configurations_count_and_trace():
     ("specs", "shape", "fix"),
     [
         (
-            [md.L("Flatten"), md.L("Linear", 784, 10), md.L("Linear", 20, 5)],
+            [md.LayerSpec.of("Flatten"), md.LayerSpec.of("Linear", 784, 10), md.LayerSpec.of("Linear", 20, 5)],
             (1, 28, 28),
             "Linear expects in_features=10 here, the builder has 20.",
         ),
         (
             [
-                md.L("Conv2d", 1, 6, 5),
-                md.L("MaxPool2d", 2),
-                md.L("Flatten"),
-                md.L("Linear", 784, 10),
+                md.LayerSpec.of("Conv2d", 1, 6, 5),
+                md.LayerSpec.of("MaxPool2d", 2),
+                md.LayerSpec.of("Flatten"),
+                md.LayerSpec.of("Linear", 784, 10),
             ],
             (1, 28, 28),
             "Linear expects in_features=864 here, the builder has 784.",
@@ -127,13 +127,13 @@ def test_random_builder_configurations_count_and_trace():
             (1, 28, 28),
             "Conv2d expects in_channels=1 here, the builder has 3.",
         ),
-        ([md.L("Conv2d", 1, 4, 9)], (1, 5, 5), "use kernel_size≤5, or padding=2"),
+        ([md.LayerSpec.of("Conv2d", 1, 4, 9)], (1, 5, 5), "use kernel_size≤5, or padding=2"),
         (
-            [md.L("Linear", 100, 4)],
+            [md.LayerSpec.of("Linear", 100, 4)],
             (1, 28, 28),
             "add a Flatten before it, then use in_features=784",
         ),
-        ([md.L("Flatten"), md.L("BatchNorm2d", 784)], (1, 28, 28), "BatchNorm2d wants 4-D"),
+        ([md.LayerSpec.of("Flatten"), md.LayerSpec.of("BatchNorm2d", 784)], (1, 28, 28), "BatchNorm2d wants 4-D"),
     ],
 )
 def test_mismatches_get_pytorchs_error_and_a_computed_fix(specs, shape, fix):
@@ -144,7 +144,7 @@ def test_mismatches_get_pytorchs_error_and_a_computed_fix(specs, shape, fix):
     if fix.startswith("Linear expects"):
         want = int(fix.split("=")[1].split()[0])
         fixed = list(specs)
-        fixed[check.failed_at] = md.L("Linear", want, specs[check.failed_at].kwargs["out_features"])
+        fixed[check.failed_at] = md.LayerSpec.of("Linear", want, specs[check.failed_at].kwargs["out_features"])
         assert md.check_model(fixed, shape).ok
 
 
@@ -171,7 +171,7 @@ def test_hostile_builder_arguments_are_refused(kind, args, message):
 
 
 def test_parameter_cap_refuses_before_allocation(monkeypatch):
-    specs = [md.L("Linear", 100_000, 10_000)]  # 10^9 parameters
+    specs = [md.LayerSpec.of("Linear", 100_000, 10_000)]  # 10^9 parameters
     with pytest.raises(md.ModelError, match="1,000,010,000 parameters"):
         md.check_model(specs, (100_000,))
     monkeypatch.setenv("PLAYGROUND_MAX_PARAMS", "1000")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from playground.data import TORCHVISION_FILES, dataset_status
-from playground.settings import env_int, limits
+from playground.core.config import env_int, limits
+from playground.data.datasets import TORCHVISION_FILES, dataset_status
 
 
 def test_env_int_parses_and_guards(monkeypatch):
@@ -38,7 +38,7 @@ def test_dataset_status_sees_torchvision_files(tmp_path):
 
 
 def test_dataset_titles_speak_the_pages_language():
-    from playground.data import dataset_title
+    from playground.data.datasets import dataset_title
 
     assert dataset_title("offline") == "Offline shapes (built in, synthetic)"
     assert dataset_title("offline", "zh") == "离线形状数据集（内置、合成）"

@@ -7,8 +7,8 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from playground import shapes as shp
-from playground.expr import ExpressionError
+from playground import broadcasting as shp
+from playground.core.expr import ExpressionError
 from tests.snippets import run_snippet
 
 small_shape = st.lists(st.integers(0, 4), min_size=0, max_size=4).map(tuple)

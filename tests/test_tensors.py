@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from playground import tensors as tns
-from playground.expr import ExpressionError
+from playground.core.expr import ExpressionError
 from tests.snippets import run_snippet
 
 SPECS = [

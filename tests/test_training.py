@@ -9,9 +9,12 @@ import re
 import pytest
 import torch
 
-from playground import models as md
+from playground import layers as md
 from playground import training as trn
-from playground.data import ImageDataset, load_dataset, make_offline_dataset
+from playground.data.datasets import ImageDataset, make_offline_dataset
+from playground.data.torchvision_raw import load_dataset
+from playground.server.runs import RunRegistry
+from playground.server.slots import TrainingSlots
 
 TUTORIAL = md.PRESETS["tutorial"]
 
@@ -120,7 +123,7 @@ def test_caps_and_bad_settings_are_refused(offline, monkeypatch):
 
 
 def test_training_slots_queue_in_order():
-    slots = trn.TrainingSlots(1)
+    slots = TrainingSlots(1)
     assert slots.try_acquire("a") == 0
     assert slots.try_acquire("b") == 1 and slots.try_acquire("c") == 2
     assert slots.try_acquire("b") == 1  # asking again keeps the place
@@ -130,7 +133,7 @@ def test_training_slots_queue_in_order():
 
 
 def test_a_queued_session_that_stops_asking_loses_its_place():
-    slots = trn.TrainingSlots(1, patience=5)
+    slots = TrainingSlots(1, patience=5)
     assert slots.try_acquire("a", now=0) == 0
     assert slots.try_acquire("gone", now=1) == 1 and slots.try_acquire("b", now=2) == 2
     slots.release("a")
@@ -192,7 +195,7 @@ def test_compare_configs_vary_one_setting():
 
 
 def test_run_registry_frees_runs_of_sessions_gone_past_the_ttl(offline):
-    reg = trn.RunRegistry()
+    reg = RunRegistry()
     a = trn.Trainer(TUTORIAL, (1, 28, 28), *offline, trn.TrainConfig(), subset=640)
     b = trn.Trainer(TUTORIAL, (1, 28, 28), *offline, trn.TrainConfig(), subset=640)
     reg.track("a", a)

@@ -10,9 +10,9 @@ import gc
 import pytest
 import torch
 
-from playground import models as md
+from playground import layers as md
 from playground import training as trn
-from playground.data import make_offline_dataset
+from playground.data.datasets import make_offline_dataset
 
 pytestmark = [
     pytest.mark.gpu,

@@ -12,10 +12,10 @@ import pytest
 import torch
 from torch import nn
 
-from playground import models as md
+from playground import layers as md
 from playground import training as trn
-from playground import transfer as tl
-from playground.data import make_offline_dataset
+from playground.data.datasets import make_offline_dataset
+from playground.training import transfer as tl
 
 TUTORIAL = md.PRESETS["tutorial"]
 CFG = trn.TrainConfig(optimizer="Adam", epochs=3, seed=0)

@@ -1,0 +1,196 @@
+"""Shapes ("Tensors" chapter): broadcasting, cat, stack, split and chunk, explained step by step.
+
+The explainers are pure functions over shape tuples. Tests check them against
+``torch.broadcast_shapes``, ``torch.cat`` and ``torch.stack`` on many random shapes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import torch
+
+from playground.core.config import limits
+from playground.core.expr import ExpressionError, evaluate
+
+Shape = tuple[int, ...]
+MAX_SHAPES = 6
+MAX_DIMS = 8
+
+
+def parse_shapes(text: str) -> list[Shape]:
+    """``"(3, 1), (1, 4)"`` → ``[(3, 1), (1, 4)]``, through the safe evaluator."""
+    value = evaluate(text, {})
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = ((value,),)
+    elif isinstance(value, tuple | list) and all(isinstance(v, int) for v in value):
+        value = (value,)  # a single shape such as "(2, 3)"
+    if not isinstance(value, tuple | list) or not value:
+        raise ExpressionError("Type shapes as tuples, for example (3, 1), (1, 4).")
+    shapes = [_as_shape(v) for v in value]
+    if len(shapes) > MAX_SHAPES:
+        raise ExpressionError(f"At most {MAX_SHAPES} shapes at once.")
+    return shapes
+
+
+def _as_shape(value: object) -> Shape:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = (value,)
+    if not isinstance(value, tuple | list) or not all(
+        isinstance(v, int) and not isinstance(v, bool) for v in value
+    ):
+        raise ExpressionError(
+            f"{value!r} is not a shape: use a tuple of whole numbers like (2, 3)."
+        )
+    if len(value) > MAX_DIMS:
+        raise ExpressionError(
+            f"{tuple(value)} has {len(value)} dimensions; the limit is {MAX_DIMS}."
+        )
+    if any(v < 0 for v in value):
+        raise ExpressionError(f"{tuple(value)} has a negative size; sizes are 0 or more.")
+    numel = 1
+    for v in value:
+        numel *= v
+    if numel > limits().max_elements:
+        raise ExpressionError(
+            f"{tuple(value)} has {numel:,} elements; the limit is {limits().max_elements:,}."
+        )
+    return tuple(value)
+
+
+@dataclass(frozen=True)
+class BroadcastStep:
+    """One dimension, counted from the right: the sizes that meet there and what comes out."""
+
+    dim: int  # negative: -1 is the last dimension
+    sizes: tuple[int, ...]  # after padding with 1s
+    result: int | None  # None when incompatible
+    rule: str  # "equal", "stretch 1", or "incompatible"
+
+
+@dataclass(frozen=True)
+class BroadcastExplanation:
+    shapes: tuple[Shape, ...]
+    padded: tuple[Shape, ...]
+    steps: tuple[BroadcastStep, ...]  # left to right
+    result: Shape | None
+    error: str | None
+
+
+def explain_broadcast(*shapes: Sequence[int]) -> BroadcastExplanation:
+    """Right-align, pad with 1s, stretch the 1s: the result shape, or the first clash."""
+    shapes_t = tuple(tuple(s) for s in shapes)
+    ndim = max((len(s) for s in shapes_t), default=0)
+    padded = tuple((1,) * (ndim - len(s)) + s for s in shapes_t)
+    steps, error = [], None
+    for i in range(ndim):
+        sizes = tuple(p[i] for p in padded)
+        distinct = {s for s in sizes if s != 1}
+        if len(distinct) > 1:
+            steps.append(BroadcastStep(i - ndim, sizes, None, "incompatible"))
+            a, b = sorted(distinct)[:2]
+            error = error or (
+                f"Dimension {i - ndim} (counting from the right) has sizes {a} and {b}: "
+                "they differ and neither is 1, so they cannot be broadcast."
+            )
+        else:
+            size = distinct.pop() if distinct else 1
+            rule = "equal" if all(s == size for s in sizes) else "stretch 1"
+            steps.append(BroadcastStep(i - ndim, sizes, size, rule))
+    result = None if error else tuple(s.result for s in steps)  # type: ignore[misc]
+    return BroadcastExplanation(shapes_t, padded, tuple(steps), result, error)
+
+
+@dataclass(frozen=True)
+class JoinExplanation:
+    """``torch.cat`` or ``torch.stack`` on these shapes along ``dim``."""
+
+    op: str
+    shapes: tuple[Shape, ...]
+    dim: int | None  # normalised (non-negative), None if out of range
+    result: Shape | None
+    error: str | None
+    offsets: tuple[int, ...] = ()  # where each input starts along dim in the result
+
+
+def _normalise_dim(dim: int, ndim: int) -> int | None:
+    low, high = -ndim, ndim - 1
+    return dim + ndim if low <= dim < 0 else dim if 0 <= dim <= high else None
+
+
+def explain_cat(shapes: Sequence[Sequence[int]], dim: int) -> JoinExplanation:
+    """All sizes must match except along ``dim``, where they add up."""
+    shapes_t = tuple(tuple(s) for s in shapes)
+    if not shapes_t:
+        return JoinExplanation("cat", shapes_t, None, None, "torch.cat needs at least one tensor.")
+    ndim = len(shapes_t[0])
+    if ndim == 0:
+        return JoinExplanation(
+            "cat", shapes_t, None, None, "Zero-dimensional tensors cannot be concatenated."
+        )
+    d = _normalise_dim(dim, ndim)
+    if d is None:
+        return JoinExplanation("cat", shapes_t, None, None, _dim_range_error(dim, ndim))
+    for k, s in enumerate(shapes_t[1:], start=1):
+        if len(s) != ndim:
+            msg = f"Tensor {k} has {len(s)} dimensions but tensor 0 has {ndim}: cat needs the same number."
+            return JoinExplanation("cat", shapes_t, d, None, msg)
+        for i in range(ndim):
+            if i != d and s[i] != shapes_t[0][i]:
+                msg = (
+                    f"Sizes must match except in dimension {d}: tensor 0 has size {shapes_t[0][i]} "
+                    f"in dimension {i}, tensor {k} has {s[i]}."
+                )
+                return JoinExplanation("cat", shapes_t, d, None, msg)
+    offsets, total = [], 0
+    for s in shapes_t:
+        offsets.append(total)
+        total += s[d]
+    result = shapes_t[0][:d] + (total,) + shapes_t[0][d + 1 :]
+    return JoinExplanation("cat", shapes_t, d, result, None, tuple(offsets))
+
+
+def explain_stack(shapes: Sequence[Sequence[int]], dim: int) -> JoinExplanation:
+    """All shapes must be equal; a new dimension of size len(tensors) appears at ``dim``."""
+    shapes_t = tuple(tuple(s) for s in shapes)
+    if not shapes_t:
+        return JoinExplanation(
+            "stack", shapes_t, None, None, "torch.stack needs at least one tensor."
+        )
+    ndim = len(shapes_t[0]) + 1  # the result has one more dimension
+    d = _normalise_dim(dim, ndim)
+    if d is None:
+        return JoinExplanation("stack", shapes_t, None, None, _dim_range_error(dim, ndim))
+    for k, s in enumerate(shapes_t[1:], start=1):
+        if s != shapes_t[0]:
+            msg = f"stack expects each tensor to be equal size, but tensor 0 is {shapes_t[0]} and tensor {k} is {s}."
+            return JoinExplanation("stack", shapes_t, d, None, msg)
+    result = shapes_t[0][:d] + (len(shapes_t),) + shapes_t[0][d:]
+    return JoinExplanation("stack", shapes_t, d, result, None, tuple(range(len(shapes_t))))
+
+
+def _dim_range_error(dim: int, ndim: int) -> str:
+    return f"Dimension out of range: dim={dim}, but it must be in [{-ndim}, {ndim - 1}]."
+
+
+def _numel(shape: Shape) -> int:
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
+def join_inputs(shapes: Sequence[Shape]) -> list[torch.Tensor]:
+    """Small float tensors numbered consecutively across inputs, so every cell is traceable."""
+    tensors, start = [], 0
+    for s in shapes:
+        n = _numel(s)
+        tensors.append(torch.arange(start, start + n, dtype=torch.float32).reshape(s))
+        start += n
+    return tensors
+
+
+def real_join(op: str, shapes: Sequence[Shape], dim: int) -> torch.Tensor:
+    """The real ``torch.cat`` / ``torch.stack`` on :func:`join_inputs`."""
+    return (torch.cat if op == "cat" else torch.stack)(join_inputs(shapes), dim=dim)

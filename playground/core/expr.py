@@ -1,0 +1,456 @@
+"""Safe evaluation of the tensor code that learners type.
+
+``evaluate("x @ w + b", {"x": x, "w": w, "b": b})`` walks Python's AST with a
+whitelist. It never calls ``eval``, ``exec`` or ``compile`` on user text:
+
+* only arithmetic, comparisons, literals, lists/tuples, subscripts, slices and
+  keyword arguments are understood;
+* calls are limited to a table of ``torch`` / ``F`` functions and of tensor
+  methods and attributes; nothing starting with ``_`` is ever looked up;
+* names resolve only to the mapping given, and no module object is handed out;
+* every call and operator first runs on the ``meta`` device (shapes only, no
+  memory), so a result over the element budget is refused before allocation.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+import warnings
+from collections.abc import Callable, Mapping
+from types import ModuleType
+from typing import Any
+
+import torch
+import torch.nn.functional as F  # noqa: N812 - the tutorial's own alias
+
+from playground.core.config import limits
+from playground.core.expr_table import (
+    _BINOPS,
+    _COMPARE,
+    _CONSTANTS,
+    _FACTORIES,
+    _MATMULS,
+    _RANDOM,
+    _REFUSED_NODES,
+    _RESULT_FIELDS,
+    _SAFE_SCALARS,
+    _SYMBOLS,
+    _UNARY,
+    DTYPES,
+    F_FUNCTIONS,
+    MAX_DEPTH,
+    MAX_INT,
+    MAX_POWER,
+    TENSOR_ATTRIBUTES,
+    TENSOR_METHODS,
+    TORCH_FUNCTIONS,
+    _Function,
+    _Method,
+    _Namespace,
+)
+
+
+class ExpressionError(ValueError):
+    """A learner-readable reason why an expression was refused or failed.
+
+    ``torch_message`` holds PyTorch's own error text when PyTorch raised it.
+    """
+
+    def __init__(self, message: str, *, torch_message: str | None = None) -> None:
+        super().__init__(message)
+        self.torch_message = torch_message
+
+
+def evaluate(
+    text: str,
+    names: Mapping[str, object] | None = None,
+    *,
+    device: torch.device | str | None = None,
+    generator: torch.Generator | None = None,
+    max_elements: int | None = None,
+    shapes_checked: bool = False,
+) -> object:
+    """Evaluate tensor code such as ``torch.ones(2, 3) @ w`` without ``eval``.
+
+    ``torch`` and ``F`` (``torch.nn.functional``) are available as whitelisted
+    namespaces; other names come only from ``names``. Factory functions create
+    tensors on ``device``; random ones draw from ``generator`` when given.
+    Raises :class:`ExpressionError` for anything refused or failing.
+
+    ``shapes_checked=True`` skips the ``meta`` dry run, for re-running text that
+    already passed it with inputs of the same shapes (a numerical gradient check
+    changes values only). Every real result is still counted against the budget.
+    """
+    lim = limits()
+    if not isinstance(text, str):
+        raise ExpressionError("The expression must be text.")
+    text = text.strip()
+    if not text:
+        raise ExpressionError("The expression is empty.")
+    if len(text) > lim.max_expr_chars:
+        raise ExpressionError(
+            f"The expression is {len(text)} characters long; the limit is {lim.max_expr_chars}."
+        )
+    try:
+        with (
+            warnings.catch_warnings()
+        ):  # "invalid decimal literal" etc. are the learner's, not ours
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(text, mode="eval")
+    except SyntaxError as err:
+        raise ExpressionError(
+            f"This is not valid Python: {err.msg} (column {err.offset or '?'})."
+        ) from None
+    except (ValueError, RecursionError, MemoryError):
+        raise ExpressionError("This expression is not valid Python.") from None
+    n_nodes = sum(1 for _ in ast.walk(tree))
+    if n_nodes > lim.max_expr_nodes:
+        raise ExpressionError(
+            f"The expression has {n_nodes} parts; the limit is {lim.max_expr_nodes}. Split it up."
+        )
+    walker = _Evaluator(
+        dict(names or {}),
+        device=torch.device(device) if device is not None else None,
+        generator=generator,
+        max_elements=max_elements or lim.max_elements,
+        max_flops=lim.max_matmul_flops,
+    )
+    walker.dry_run = not shapes_checked
+    result = walker.visit(tree.body, 0)
+    if isinstance(result, _Namespace | _Function | _Method):
+        raise ExpressionError("That is a function, not a value: call it with ( ).")
+    return result
+
+
+class _Evaluator:
+    def __init__(
+        self,
+        names: dict[str, object],
+        *,
+        device: torch.device | None,
+        generator: torch.Generator | None,
+        max_elements: int,
+        max_flops: int,
+    ) -> None:
+        for key, value in names.items():
+            if (
+                isinstance(value, ModuleType)
+                or callable(value)
+                and not isinstance(value, torch.Tensor)
+            ):
+                raise ExpressionError(f"'{key}' may not be a module or a function.")
+        self.names = names
+        self.device = device
+        self.generator = generator
+        self.max_elements = max_elements
+        self.max_flops = max_flops
+        self.allocated = 0  # elements produced so far, across all steps
+        self.dry_run = True
+
+    # -- dispatch ---------------------------------------------------------
+    def visit(self, node: ast.AST, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise ExpressionError("The expression is nested too deeply.")
+        refused = _REFUSED_NODES.get(type(node))
+        if refused:
+            raise ExpressionError(f"{refused.capitalize()} are not allowed here.")
+        handler = getattr(self, f"visit_{type(node).__name__}", None)
+        if handler is None:
+            raise ExpressionError(f"'{type(node).__name__}' syntax is not allowed here.")
+        return handler(node, depth + 1)
+
+    def visit_Constant(self, node: ast.Constant, depth: int) -> Any:  # noqa: N802
+        value = node.value
+        if isinstance(value, bool | type(None) | type(Ellipsis)):
+            return value
+        if isinstance(value, int | float):
+            return _bounded_number(value)
+        kind = (
+            "Text strings" if isinstance(value, str | bytes) else f"{type(value).__name__} values"
+        )
+        raise ExpressionError(f"{kind} are not allowed here: use numbers, lists and tensors.")
+
+    def visit_Name(self, node: ast.Name, depth: int) -> Any:  # noqa: N802
+        name = node.id
+        if name.startswith("_"):
+            raise ExpressionError(f"Names starting with '_' are private and refused: '{name}'.")
+        if name in self.names:
+            return _checked_value(self.names[name], name)
+        if name in ("torch", "F"):
+            return _Namespace(name)
+        known = ", ".join(sorted(self.names)) or "none yet"
+        raise ExpressionError(f"Unknown name '{name}'. Names you can use: torch, F, {known}.")
+
+    def visit_Attribute(self, node: ast.Attribute, depth: int) -> Any:  # noqa: N802
+        attr = node.attr
+        if attr.startswith("_"):
+            raise ExpressionError(f"Attributes starting with '_' are refused: '.{attr}'.")
+        owner = self.visit(node.value, depth)
+        if isinstance(owner, _Namespace):
+            return _namespace_attribute(owner, attr)
+        if isinstance(owner, torch.Tensor):
+            if attr in TENSOR_METHODS:
+                return _Method(owner, attr)
+            if attr in TENSOR_ATTRIBUTES:
+                return _call_torch(lambda: getattr(owner, attr), f".{attr}")
+            raise ExpressionError(f"Tensor attribute '.{attr}' is not available here.")
+        if type(owner).__module__ == "torch.return_types" and attr in _RESULT_FIELDS:
+            return getattr(owner, attr)
+        raise ExpressionError(f"'.{attr}' is not available on a {type(owner).__name__}.")
+
+    def visit_Call(self, node: ast.Call, depth: int) -> Any:  # noqa: N802
+        target = self.visit(node.func, depth)
+        if not isinstance(target, _Function | _Method):
+            raise ExpressionError("Only torch functions and tensor methods can be called.")
+        args = [self.visit(arg, depth) for arg in node.args]
+        kwargs: dict[str, Any] = {}
+        for kw in node.keywords:
+            if kw.arg is None:
+                raise ExpressionError("**keyword unpacking is not allowed here.")
+            if kw.arg.startswith("_") or kw.arg in ("out", "generator"):
+                raise ExpressionError(f"The keyword argument '{kw.arg}=' is not allowed here.")
+            kwargs[kw.arg] = self.visit(kw.value, depth)
+        for value in [*args, *kwargs.values()]:
+            _require_data(value)
+        if isinstance(target, _Method):
+            return self._method_call(target, args, kwargs)
+        return self._function_call(target, args, kwargs)
+
+    def visit_BinOp(self, node: ast.BinOp, depth: int) -> Any:  # noqa: N802
+        op = _BINOPS.get(type(node.op))
+        if op is None:
+            raise ExpressionError(f"The operator {type(node.op).__name__} is not allowed here.")
+        if isinstance(node.op, ast.Pow):
+            _check_exponent(node.right)
+        left, right = self.visit(node.left, depth), self.visit(node.right, depth)
+        for operand in (left, right):
+            if not isinstance(operand, torch.Tensor | bool | int | float):
+                raise ExpressionError(
+                    f"Operators work on tensors and numbers, not on a {type(operand).__name__}."
+                )
+        name = "__matmul__" if isinstance(node.op, ast.MatMult) else type(node.op).__name__
+        return self._guarded(op, [left, right], {}, name, label=f"'{_SYMBOLS[type(node.op)]}'")
+
+    def visit_UnaryOp(self, node: ast.UnaryOp, depth: int) -> Any:  # noqa: N802
+        op = _UNARY.get(type(node.op))
+        if op is None:
+            raise ExpressionError("'not' is not allowed here: use ~ on a boolean tensor.")
+        operand = self.visit(node.operand, depth)
+        if not isinstance(operand, torch.Tensor | bool | int | float):
+            raise ExpressionError(f"Cannot apply a sign to a {type(operand).__name__}.")
+        return self._guarded(op, [operand], {}, type(node.op).__name__)
+
+    def visit_Compare(self, node: ast.Compare, depth: int) -> Any:  # noqa: N802
+        if len(node.ops) != 1:
+            raise ExpressionError("Chained comparisons like a < b < c are not allowed here.")
+        op = _COMPARE.get(type(node.ops[0]))
+        if op is None:
+            raise ExpressionError("Only == != < <= > >= comparisons are allowed here.")
+        left, right = self.visit(node.left, depth), self.visit(node.comparators[0], depth)
+        for operand in (left, right):
+            if not isinstance(operand, torch.Tensor | bool | int | float | type(None)):
+                raise ExpressionError(f"Cannot compare a {type(operand).__name__}.")
+        return self._guarded(op, [left, right], {}, "comparison")
+
+    def visit_List(self, node: ast.List, depth: int) -> list[Any]:  # noqa: N802
+        return [self.visit(elt, depth) for elt in node.elts]
+
+    def visit_Tuple(self, node: ast.Tuple, depth: int) -> tuple[Any, ...]:  # noqa: N802
+        return tuple(self.visit(elt, depth) for elt in node.elts)
+
+    def visit_Slice(self, node: ast.Slice, depth: int) -> slice:  # noqa: N802
+        parts = [
+            None if p is None else self.visit(p, depth) for p in (node.lower, node.upper, node.step)
+        ]
+        for part in parts:
+            if not (part is None or isinstance(part, int) and not isinstance(part, bool)):
+                raise ExpressionError("Slice bounds must be whole numbers, like 1:3.")
+        return slice(*parts)
+
+    def visit_Subscript(self, node: ast.Subscript, depth: int) -> Any:  # noqa: N802
+        value = self.visit(node.value, depth)
+        index = self.visit(node.slice, depth)
+        if isinstance(value, torch.Tensor):
+            _require_data(index)
+            return self._guarded(operator.getitem, [value, index], {}, "indexing")
+        if isinstance(value, tuple | list | torch.Size) and isinstance(index, int | slice):
+            return _call_torch(lambda: value[index], "indexing")
+        raise ExpressionError(f"Cannot index a {type(value).__name__} with that.")
+
+    # -- calls ---------------------------------------------------------------
+    def _function_call(self, target: _Function, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        if target.namespace == "torch" and target.name in _FACTORIES:
+            if self.device is not None and "device" not in kwargs:
+                kwargs["device"] = self.device
+            if target.name in _RANDOM and self.generator is not None:
+                kwargs["generator"] = self.generator
+        label = f"{target.namespace}.{target.name}"
+        factory = target.namespace == "torch" and target.name in _FACTORIES
+        return self._guarded(target.fn, args, kwargs, target.name, label=label, factory=factory)
+
+    def _method_call(self, target: _Method, args: list[Any], kwargs: dict[str, Any]) -> Any:
+        if target.name in ("data_ptr", "storage_offset", "retain_grad", "requires_grad_"):
+            return _call_torch(
+                lambda: getattr(target.tensor, target.name)(*args, **kwargs), target.name
+            )
+
+        def method(tensor: torch.Tensor, *a: Any, **kw: Any) -> Any:
+            return getattr(tensor, target.name)(*a, **kw)
+
+        return self._guarded(
+            method, [target.tensor, *args], kwargs, target.name, label=f".{target.name}()"
+        )
+
+    def _guarded(
+        self,
+        fn: Callable[..., Any],
+        args: list[Any],
+        kwargs: dict[str, Any],
+        name: str,
+        *,
+        label: str | None = None,
+        factory: bool = False,
+    ) -> Any:
+        """Run ``fn`` on meta tensors first; refuse an oversized result; then run it for real."""
+        label = label or name
+        if not self.dry_run and not factory:  # factories are always sized on meta first
+            return self._counted(_call_torch(lambda: fn(*args, **kwargs), label), label)
+        meta_kwargs = {k: _to_meta(v) for k, v in kwargs.items() if k != "generator"}
+        if factory:
+            meta_kwargs["device"] = "meta"
+        try:
+            meta_out = fn(*[_to_meta(a) for a in args], **meta_kwargs)
+        except Exception as err:  # noqa: BLE001
+            if factory:  # never allocate a tensor whose size was not checked first
+                raise _as_expression_error(err, label) from None
+            # Data-dependent ops (masks, item) have no meta kernel; their inputs
+            # were checked and none of the whitelisted ones outgrows its input.
+            meta_out = None
+        if meta_out is not None:
+            self._check_size(meta_out, label)
+            if name in _MATMULS:
+                self._check_flops(args, meta_out, label)
+        return self._counted(_call_torch(lambda: fn(*args, **kwargs), label), label)
+
+    def _counted(self, result: Any, label: str) -> Any:
+        self._check_size(result, label)
+        self.allocated += _count_elements(result)
+        if self.allocated > 4 * self.max_elements:
+            raise ExpressionError(
+                f"This expression creates more than {4 * self.max_elements:,} elements in all, "
+                "the limit for one expression; split it into smaller steps."
+            )
+        return result
+
+    def _check_size(self, value: Any, label: str) -> None:
+        total = _count_elements(value)
+        if total > self.max_elements:
+            raise ExpressionError(
+                f"{label} would create {total:,} elements; the limit is {self.max_elements:,}. "
+                "Nothing was allocated."
+            )
+
+    def _check_flops(self, args: list[Any], out: Any, label: str) -> None:
+        if not (args and isinstance(args[0], torch.Tensor) and isinstance(out, torch.Tensor)):
+            return
+        inner = args[0].shape[-1] if args[0].dim() else 1
+        flops = 2 * max(out.numel(), 1) * inner
+        if flops > self.max_flops:
+            raise ExpressionError(
+                f"{label} would take {flops:,} floating-point operations; the limit is "
+                f"{self.max_flops:,}. Try smaller sizes."
+            )
+
+
+# -- helpers -------------------------------------------------------------------
+def _namespace_attribute(owner: _Namespace, attr: str) -> Any:
+    if owner.name == "torch":
+        if attr in TORCH_FUNCTIONS:
+            return _Function("torch", attr, getattr(torch, attr))
+        if attr in DTYPES:
+            return DTYPES[attr]
+        if attr in _CONSTANTS:
+            return _CONSTANTS[attr]
+    elif attr in F_FUNCTIONS:
+        return _Function("F", attr, getattr(F, attr))
+    raise ExpressionError(f"{owner.name}.{attr} is not available in the playground.")
+
+
+def _bounded_number(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
+        raise ExpressionError(
+            f"Whole numbers must stay below 2**63; got one with {len(str(value))} digits."
+        )
+    return value
+
+
+def _check_exponent(node: ast.AST) -> None:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        node = node.operand
+    ok = isinstance(node, ast.Constant) and isinstance(node.value, int | float)
+    if not ok or isinstance(node.value, bool) or abs(node.value) > MAX_POWER:
+        raise ExpressionError(
+            f"The exponent of ** must be a number between -{MAX_POWER} and {MAX_POWER}."
+        )
+
+
+def _checked_value(value: object, name: str) -> object:
+    if isinstance(value, (torch.Tensor, *_SAFE_SCALARS)):
+        return value
+    if isinstance(value, list | tuple) and all(
+        isinstance(v, (torch.Tensor, *_SAFE_SCALARS)) for v in value
+    ):
+        return value
+    raise ExpressionError(f"'{name}' holds a {type(value).__name__}, which expressions cannot use.")
+
+
+def _require_data(value: Any) -> None:
+    """Only data (tensors, numbers, dtypes, nested lists) may be passed to torch."""
+    if isinstance(value, list | tuple):
+        for item in value:
+            _require_data(item)
+    elif not isinstance(value, (torch.Tensor, *_SAFE_SCALARS)):
+        raise ExpressionError("Functions cannot be passed as arguments here.")
+
+
+def _to_meta(value: Any) -> Any:
+    if isinstance(value, torch.Tensor):
+        return torch.empty_strided(value.shape, value.stride(), dtype=value.dtype, device="meta")
+    if isinstance(value, list | tuple) and not isinstance(value, torch.Size):
+        converted = [_to_meta(v) for v in value]
+        return converted if isinstance(value, list) else tuple(converted)
+    return value
+
+
+def _count_elements(value: Any) -> int:
+    if isinstance(value, torch.Tensor):
+        return value.numel()
+    if isinstance(value, list | tuple) and not isinstance(value, torch.Size):
+        return sum(_count_elements(v) for v in value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        _bounded_number(value)
+    return 0
+
+
+def _call_torch(thunk: Callable[[], Any], label: str) -> Any:
+    """Run real work, turning any failure into an ExpressionError with PyTorch's text."""
+    try:
+        return thunk()
+    except ExpressionError:
+        raise
+    except torch.cuda.OutOfMemoryError:
+        raise ExpressionError(f"{label}: the device ran out of memory.") from None
+    except ZeroDivisionError:
+        raise ExpressionError(f"{label}: division by zero.") from None
+    except (OverflowError, MemoryError):
+        raise ExpressionError(f"{label}: the numbers are too large.") from None
+    except Exception as err:  # noqa: BLE001 - shown to the learner as PyTorch's own words
+        raise _as_expression_error(err, label) from None
+
+
+def _as_expression_error(err: Exception, label: str) -> ExpressionError:
+    if isinstance(err, ExpressionError):
+        return err
+    message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return ExpressionError(f"{label} failed: {message}", torch_message=str(err))

@@ -1,0 +1,332 @@
+"""Datasets ("Datasets & DataLoaders" chapter): the shared data layer of the app.
+
+Every dataset here is an :class:`ImageDataset`: a real ``torch.utils.data.Dataset``
+over uint8 images ``(N, C, H, W)`` decoded once, plus targets and class names.
+
+* ``offline``: ten classes of shapes drawn with Pillow from a seed. It needs no
+  file and no network, so the app works anywhere.
+* FashionMNIST, MNIST and CIFAR-10 come from torchvision. Their files keep
+  torchvision's own raw layout under the data folder (``PLAYGROUND_DATA_DIR``,
+  default ``~/.cache/pytorch-playground``), exactly where
+  ``torchvision.datasets.X(root, download=True)`` puts them. A file lock makes
+  one server download each dataset once, however many users click at once.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from PIL import Image, ImageDraw
+from torch.utils.data import Dataset
+
+from playground.core.config import limits
+
+# The files torchvision needs to open each dataset without a network.
+_MNIST_RAW = (
+    "train-images-idx3-ubyte",
+    "train-labels-idx1-ubyte",
+    "t10k-images-idx3-ubyte",
+    "t10k-labels-idx1-ubyte",
+)
+TORCHVISION_FILES: dict[str, tuple[str, ...]] = {
+    "FashionMNIST": tuple(f"FashionMNIST/raw/{n}" for n in _MNIST_RAW),
+    "MNIST": tuple(f"MNIST/raw/{n}" for n in _MNIST_RAW),
+    "CIFAR10": tuple(
+        f"cifar-10-batches-py/{n}"
+        for n in ("batches.meta", *(f"data_batch_{i}" for i in range(1, 6)), "test_batch")
+    ),
+}
+
+OFFLINE_CLASSES = (
+    "circle",
+    "triangle",
+    "square",
+    "pentagon",
+    "hexagon",
+    "star",
+    "plus",
+    "cross",
+    "arrow",
+    "crescent",
+)
+FASHION_CLASSES = (
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+)
+MNIST_CLASSES = tuple(
+    f"{d} - {w}" for d, w in enumerate("zero one two three four five six seven eight nine".split())
+)
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    key: str
+    title: str
+    classes: tuple[str, ...]
+    description: str
+    torchvision: str | None  # the torchvision.datasets class, if any
+
+
+DATASETS: dict[str, DatasetInfo] = {
+    "offline": DatasetInfo(
+        "offline",
+        "Offline shapes (built in, synthetic)",
+        OFFLINE_CLASSES,
+        "A synthetic dataset, not a real one: ten shape classes drawn with Pillow at random "
+        "position, size, rotation, stroke and fill, plus pixel noise, all from a seed. "
+        "10,000 training and 2,000 test images of 28×28 grey pixels, like FashionMNIST.",
+        None,
+    ),
+    "FashionMNIST": DatasetInfo(
+        "FashionMNIST",
+        "FashionMNIST",
+        FASHION_CLASSES,
+        "Zalando's 28×28 grey photos of clothes, the tutorial's dataset: 60,000 train, 10,000 test.",
+        "FashionMNIST",
+    ),
+    "MNIST": DatasetInfo(
+        "MNIST",
+        "MNIST",
+        MNIST_CLASSES,
+        "Handwritten digits, 28×28 grey: 60,000 train, 10,000 test.",
+        "MNIST",
+    ),
+    "CIFAR10": DatasetInfo(
+        "CIFAR10",
+        "CIFAR-10",
+        ("plane", "car", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"),
+        "The blitz's dataset: 32×32 colour photos in 10 classes, 50,000 train, 10,000 test.",
+        "CIFAR10",
+    ),
+}
+
+
+class DatasetError(Exception):
+    """A dataset that cannot be opened, in words for the page."""
+
+
+class ImageDataset(Dataset):
+    """Images held as one uint8 tensor ``(N, C, H, W)``, with targets and class names.
+
+    ``__getitem__`` returns ``(image, label)`` after the optional ``transform`` and
+    ``target_transform``, like torchvision's datasets. The tensors are shared
+    read-only: :meth:`with_transform` makes a new view, never a copy.
+    """
+
+    def __init__(
+        self,
+        images: torch.Tensor,
+        targets: torch.Tensor,
+        classes: tuple[str, ...],
+        *,
+        transform: Callable[[Any], Any] | None = None,
+        target_transform: Callable[[Any], Any] | None = None,
+    ) -> None:
+        if images.dtype != torch.uint8 or images.dim() != 4:
+            raise ValueError("images must be a uint8 tensor of shape (N, C, H, W)")
+        if len(images) != len(targets):
+            raise ValueError("images and targets must have the same length")
+        self.images = images
+        self.targets = targets.to(torch.int64)
+        self.classes = tuple(classes)
+        self.transform = transform
+        self.target_transform = target_transform
+
+    def __len__(self) -> int:
+        return len(self.images)
+
+    def __getitem__(self, idx: int) -> tuple[Any, Any]:
+        image, label = self.images[idx], int(self.targets[idx])
+        if self.transform is not None:
+            image = self.transform(image)
+        if self.target_transform is not None:
+            label = self.target_transform(label)
+        return image, label
+
+    def with_transform(
+        self,
+        transform: Callable[[Any], Any] | None,
+        target_transform: Callable[[Any], Any] | None = None,
+    ) -> ImageDataset:
+        return ImageDataset(
+            self.images,
+            self.targets,
+            self.classes,
+            transform=transform,
+            target_transform=target_transform,
+        )
+
+    @property
+    def nbytes(self) -> int:
+        return self.images.nbytes + self.targets.nbytes
+
+    def class_counts(self) -> torch.Tensor:
+        return torch.bincount(self.targets, minlength=len(self.classes))
+
+
+# -- the offline dataset -------------------------------------------------------------------
+def _polygon(kind: str, rng: torch.Generator) -> list[list[tuple[float, float]]]:
+    """Outlines in a unit frame (radius about 1), before rotation, scale and shift."""
+
+    def regular(n: int, phase: float = -math.pi / 2) -> list[tuple[float, float]]:
+        return [
+            (math.cos(phase + 2 * math.pi * k / n), math.sin(phase + 2 * math.pi * k / n))
+            for k in range(n)
+        ]
+
+    if kind == "circle":
+        return [regular(28)]
+    if kind == "triangle":
+        return [regular(3)]
+    if kind == "square":
+        return [regular(4, math.pi / 4)]
+    if kind == "pentagon":
+        return [regular(5)]
+    if kind == "hexagon":
+        return [regular(6)]
+    if kind == "star":
+        outer, inner = regular(5), regular(5, -math.pi / 2 + math.pi / 5)
+        return [
+            [
+                p
+                for pair in zip(outer, [(0.4 * x, 0.4 * y) for x, y in inner], strict=True)
+                for p in pair
+            ]
+        ]
+    w = 0.22 + 0.12 * float(torch.rand((), generator=rng))
+    if kind in ("plus", "cross"):
+        arm = [
+            (-w, -1),
+            (w, -1),
+            (w, -w),
+            (1, -w),
+            (1, w),
+            (w, w),
+            (w, 1),
+            (-w, 1),
+            (-w, w),
+            (-1, w),
+            (-1, -w),
+            (-w, -w),
+        ]
+        if kind == "cross":
+            c = math.sqrt(0.5)
+            arm = [(c * (x - y), c * (x + y)) for x, y in arm]
+        return [arm]
+    if kind == "arrow":
+        return [[(-1, -w), (0.2, -w), (0.2, -0.6), (1, 0), (0.2, 0.6), (0.2, w), (-1, w)]]
+    # crescent: a disc, then a shifted smaller disc erased from it (drawn in make_offline_dataset)
+    shift = 0.45 + 0.25 * float(torch.rand((), generator=rng))
+    return [regular(28), [(x * 0.85 + shift, y * 0.85 - 0.1) for x, y in regular(28)]]
+
+
+def make_offline_dataset(
+    seed: int = 0, *, train: bool = True, n: int | None = None, size: int = 28
+) -> ImageDataset:
+    """Draw the offline shapes dataset, balanced and deterministic for ``seed`` and split.
+
+    Each image: one shape at a random position, scale (0.45-0.95 of the half
+    width), rotation, stroke width (1-3 px) or fill, grey level, then Gaussian
+    pixel noise and a random background level.
+    """
+    n = n if n is not None else (10_000 if train else 2_000)
+    rng = torch.Generator().manual_seed(seed * 2 + (0 if train else 1))
+    labels = torch.arange(n) % len(OFFLINE_CLASSES)
+    labels = labels[torch.randperm(n, generator=rng)]
+    params = torch.rand(n, 8, generator=rng)
+    canvas = bytearray(n * size * size)
+    half = size / 2
+    for i in range(n):
+        kind = OFFLINE_CLASSES[int(labels[i])]
+        p = params[i].tolist()
+        scale = half * (0.45 + 0.5 * p[0])
+        angle = 2 * math.pi * p[1]
+        cx = half + (half - scale) * (2 * p[2] - 1) * 0.8
+        cy = half + (half - scale) * (2 * p[3] - 1) * 0.8
+        ca, sa = math.cos(angle), math.sin(angle)
+        img = Image.new("L", (size, size), 0)
+        draw = ImageDraw.Draw(img)
+        ink = 150 + int(105 * p[5])
+        for k, poly in enumerate(_polygon(kind, rng)):
+            pts = [
+                (cx + scale * (x * ca - y * sa), cy + scale * (x * sa + y * ca)) for x, y in poly
+            ]
+            if kind == "crescent":
+                draw.polygon(pts, fill=ink if k == 0 else 0)
+            elif p[4] < 0.5:
+                draw.polygon(pts, fill=ink)
+            else:
+                draw.polygon(pts, outline=ink, width=1 + int(3 * p[6]))
+        canvas[i * size * size : (i + 1) * size * size] = img.tobytes()
+    images = torch.frombuffer(canvas, dtype=torch.uint8).reshape(n, 1, size, size)
+    background = (params[:, 7] * 40).reshape(n, 1, 1, 1)
+    for start in range(0, n, 1000):  # in chunks: a shared server keeps its peak memory low
+        part = slice(start, start + 1000)
+        noisy = images[part].float() + background[part]
+        noisy += torch.randn(noisy.shape, generator=rng) * 18
+        images[part] = noisy.clamp_(0, 255).round_().to(torch.uint8)
+    return ImageDataset(images.clone(), labels, OFFLINE_CLASSES)
+
+
+# -- torchvision datasets -------------------------------------------------------------------
+@dataclass(frozen=True)
+class DatasetStatus:
+    name: str
+    offline: bool  # usable right now with no network
+    detail: str
+
+
+def data_root() -> Path:
+    return limits().data_dir
+
+
+def dataset_status(root: Path | None = None) -> list[DatasetStatus]:
+    """Which datasets open with no network: the built-in one always, torchvision's if their files exist."""
+    root = data_root() if root is None else root
+    rows = [
+        DatasetStatus("Offline shapes (built in)", True, "generated from the seed, no files needed")
+    ]
+    for name, files in TORCHVISION_FILES.items():
+        missing = [f for f in files if not (root / f).is_file()]
+        detail = (
+            str(root / files[0].split("/")[0])
+            if not missing
+            else f"{len(missing)} of {len(files)} files missing"
+        )
+        rows.append(DatasetStatus(name, not missing, detail))
+    return rows
+
+
+def _split_files(name: str, train: bool) -> list[str]:
+    files = TORCHVISION_FILES[name]
+    if name == "CIFAR10":
+        keep = (
+            [f for f in files if "data_batch" in f] if train else [f for f in files if "test" in f]
+        )
+        return [files[0], *keep]
+    prefix = "train" if train else "t10k"
+    return [f for f in files if f.rsplit("/", 1)[-1].startswith(prefix)]
+
+
+def dataset_title(name: str, lang: str = "en") -> str:
+    """A dataset's name for a select box, in ``lang``."""
+    from playground.i18n import t
+
+    return t("data.offline_title", lang) if name == "offline" else DATASETS[name].title
+
+
+def is_available(name: str, root: Path, train: bool) -> bool:
+    return all((root / f).is_file() for f in _split_files(name, train))

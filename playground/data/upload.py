@@ -1,0 +1,268 @@
+"""Your own dataset: a zip of images plus a ``file,label`` CSV, checked before anything is read.
+
+The archive is read in memory and never extracted: only the members the CSV
+names are read, each under size caps, and decoded with Pillow after a header
+check. Every refusal is an :class:`UploadError` whose message names the problem.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import stat
+import warnings
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+import torch
+from PIL import Image, UnidentifiedImageError
+
+from playground.core import config as settings
+from playground.data.datasets import ImageDataset
+
+__all__ = [
+    "CUSTOM_DATASET_CODE",
+    "UploadError",
+    "UploadLimits",
+    "read_image_zip",
+]
+
+# Pillow's own guard, lowered for a shared server; its warning becomes an error.
+Image.MAX_IMAGE_PIXELS = 16_000_000
+warnings.simplefilter("error", Image.DecompressionBombWarning)
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    max_archive_bytes: int = 20 * 2**20
+    max_members: int = 5_000
+    max_total_bytes: int = 200 * 2**20  # uncompressed, all members
+    max_member_bytes: int = 10 * 2**20
+    max_ratio: float = 100.0  # uncompressed / compressed, per member
+    max_pixels: int = 4_000_000  # per image, checked from its header before decoding
+    max_images: int = 5_000
+    image_size: int = 28  # every image becomes size × size
+
+
+class UploadError(ValueError):
+    """An archive or CSV that was refused, with the reason for the page."""
+
+
+def _unsafe_name(name: str) -> str | None:
+    """Why a member name could escape the folder it would be extracted to, or None."""
+    if "\\" in name:
+        name = name.replace("\\", "/")
+        if ".." in name.split("/"):
+            return "a '..' component"
+    if name.startswith("/"):
+        return "an absolute path"
+    if len(name) >= 2 and name[1] == ":":
+        return "a drive letter"
+    if ".." in PurePosixPath(name).parts:
+        return "a '..' component"
+    if "\x00" in name:
+        return "a NUL byte"
+    return None
+
+
+def _check_archive(zf: zipfile.ZipFile, lim: UploadLimits) -> dict[str, zipfile.ZipInfo]:
+    infos = zf.infolist()
+    if len(infos) > lim.max_members:
+        raise UploadError(f"The zip has {len(infos):,} members; the limit is {lim.max_members:,}.")
+    total = 0
+    members: dict[str, zipfile.ZipInfo] = {}
+    for info in infos:
+        reason = _unsafe_name(info.filename)
+        if reason:
+            raise UploadError(f"Refused: the member {info.filename!r} has {reason} (zip slip).")
+        if stat.S_ISLNK(info.external_attr >> 16):
+            raise UploadError(f"Refused: the member {info.filename!r} is a symbolic link.")
+        if info.is_dir():
+            continue
+        total += info.file_size
+        if total > lim.max_total_bytes:
+            raise UploadError(
+                f"The zip unpacks to more than {lim.max_total_bytes // 2**20} MB; refused."
+            )
+        if info.file_size > lim.max_member_bytes:
+            raise UploadError(
+                f"{info.filename!r} unpacks to {info.file_size:,} bytes; the limit per file is "
+                f"{lim.max_member_bytes:,}."
+            )
+        ratio = info.file_size / max(info.compress_size, 1)
+        if ratio > lim.max_ratio:
+            raise UploadError(
+                f"{info.filename!r} is compressed {ratio:,.0f}:1, over the {lim.max_ratio:.0f}:1 "
+                "limit: a zip bomb?"
+            )
+        members[info.filename] = info
+    return members
+
+
+def _read(zf: zipfile.ZipFile, info: zipfile.ZipInfo, lim: UploadLimits) -> bytes:
+    with zf.open(info) as f:  # read at most one byte more than declared: lying headers fail
+        data = f.read(min(info.file_size, lim.max_member_bytes) + 1)
+    if len(data) > info.file_size:
+        raise UploadError(f"{info.filename!r} is larger than its header says; refused.")
+    return data
+
+
+def _decode(data: bytes, name: str, line: int, lim: UploadLimits) -> torch.Tensor:
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            w, h = img.size
+            if w * h > lim.max_pixels:
+                raise UploadError(
+                    f"Line {line}: {name} is {w}×{h} pixels; the limit is "
+                    f"{lim.max_pixels:,} pixels (a decompression bomb?)."
+                )
+            img = img.convert("L").resize((lim.image_size, lim.image_size), Image.BILINEAR)
+            return torch.frombuffer(bytearray(img.tobytes()), dtype=torch.uint8).reshape(
+                1, lim.image_size, lim.image_size
+            )
+    except UploadError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
+        raise UploadError(
+            f"Line {line}: {name} is a decompression bomb, refused before decoding ({err})."
+        ) from None
+    except UnidentifiedImageError:
+        raise UploadError(f"Line {line}: {name} is not an image Pillow can read.") from None
+    except (OSError, ValueError, SyntaxError) as err:
+        raise UploadError(f"Line {line}: {name} is a damaged image ({err}).") from None
+
+
+def _parse_csv(text: str) -> list[tuple[int, str, str]]:
+    rows = []
+    for line, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+        if not row or not "".join(row).strip():
+            continue
+        if len(row) != 2:
+            raise UploadError(f"CSV line {line}: expected 2 columns (file,label), got {len(row)}.")
+        file, label = row[0].strip(), row[1].strip()
+        if line == 1 and (file.lower(), label.lower()) in {
+            ("file", "label"),
+            ("filename", "label"),
+        }:
+            continue  # a header row
+        rows.append((line, file, label))
+    if not rows:
+        raise UploadError("The CSV has no rows: write one `file,label` line per image.")
+    return rows
+
+
+def read_image_zip(data: bytes, *, limits: UploadLimits | None = None) -> ImageDataset:
+    """Validate an uploaded zip and decode the images its CSV names into an :class:`ImageDataset`.
+
+    Labels are class names, or integers when every label is one. A
+    ``classes.txt`` (one name per line) fixes the class list; then any other
+    label is refused as unknown.
+    """
+    lim = limits or UploadLimits(max_archive_bytes=settings.limits().upload_mb * 2**20)
+    if len(data) > lim.max_archive_bytes:
+        raise UploadError(f"The zip is over {lim.max_archive_bytes // 2**20} MB.")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise UploadError("This is not a readable zip file.") from None
+    with zf:
+        members = _check_archive(zf, lim)
+        csvs = [n for n in members if n.lower().endswith(".csv")]
+        if len(csvs) != 1:
+            raise UploadError(
+                f"The zip must hold exactly one labels CSV (file,label); it holds {len(csvs)}."
+            )
+        try:
+            text = _read(zf, members[csvs[0]], lim).decode("utf-8-sig")
+        except (UnicodeDecodeError, zipfile.BadZipFile, OSError) as err:
+            raise UploadError(f"The CSV could not be read: {err}.") from None
+        rows = _parse_csv(text)
+        if len(rows) > lim.max_images:
+            raise UploadError(
+                f"The CSV lists {len(rows):,} images; the limit is {lim.max_images:,}."
+            )
+        folder = str(PurePosixPath(csvs[0]).parent)
+        prefix = "" if folder == "." else folder + "/"
+        missing = [(line, f) for line, f, _ in rows if prefix + f not in members]
+        if missing:
+            listed = ", ".join(f"line {line}: {f}" for line, f in missing[:10])
+            more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+            raise UploadError(f"The CSV names files that are not in the zip: {listed}{more}.")
+        classes = _classes(zf, members, prefix, rows, lim)
+        images, targets = [], []
+        for line, file, label in rows:
+            try:
+                blob = _read(zf, members[prefix + file], lim)
+            except (zipfile.BadZipFile, OSError, EOFError) as err:
+                raise UploadError(f"Line {line}: {file} could not be read ({err}).") from None
+            images.append(_decode(blob, file, line, lim))
+            targets.append(classes.index(label) if label in classes else int(label))
+    return ImageDataset(torch.stack(images), torch.tensor(targets), tuple(classes))
+
+
+def _classes(
+    zf: zipfile.ZipFile,
+    members: dict[str, zipfile.ZipInfo],
+    prefix: str,
+    rows: list[tuple[int, str, str]],
+    lim: UploadLimits,
+) -> list[str]:
+    labels = [label for _, _, label in rows]
+    listing = prefix + "classes.txt"
+    if listing in members:
+        names = [n.strip() for n in _read(zf, members[listing], lim).decode().splitlines()]
+        names = [n for n in names if n]
+        unknown = [
+            (line, label)
+            for line, _, label in rows
+            if label not in names and not (label.isdigit() and int(label) < len(names))
+        ]
+        if unknown:
+            listed = ", ".join(f"line {line}: {label!r}" for line, label in unknown[:10])
+            raise UploadError(f"Unknown labels (not in classes.txt): {listed}.")
+        return names
+    bad = [(line, label) for line, _, label in rows if not label or len(label) > 40]
+    if bad:
+        listed = ", ".join(f"line {line}: {label!r}" for line, label in bad[:10])
+        raise UploadError(f"Unknown labels (empty or over 40 characters): {listed}.")
+    if all(label.isdigit() for label in labels):
+        top = max(int(label) for label in labels)
+        if top >= 1000:
+            raise UploadError(f"Label {top} is too large: integer labels must be 0-999.")
+        return [str(k) for k in range(top + 1)]
+    return sorted(set(labels))
+
+
+CUSTOM_DATASET_CODE = """import os
+import pandas as pd
+from PIL import Image
+from torch.utils.data import Dataset
+from torchvision.transforms.v2.functional import pil_to_tensor
+
+
+class CustomImageDataset(Dataset):
+    def __init__(self, annotations_file, img_dir, transform=None, target_transform=None):
+        self.img_labels = pd.read_csv(annotations_file)
+        self.img_dir = img_dir
+        self.transform = transform
+        self.target_transform = target_transform
+
+    def __len__(self):
+        return len(self.img_labels)
+
+    def __getitem__(self, idx):
+        img_path = os.path.join(self.img_dir, self.img_labels.iloc[idx, 0])
+        with Image.open(img_path) as img:  # torchvision.io's decoders are deprecated in 0.29
+            image = pil_to_tensor(img)
+        label = self.img_labels.iloc[idx, 1]
+        if self.transform:
+            image = self.transform(image)
+        if self.target_transform:
+            label = self.target_transform(label)
+        return image, label
+
+
+# after unzipping your archive into ./my_images, with labels.csv beside the images:
+dataset = CustomImageDataset("my_images/labels.csv", "my_images")
+"""

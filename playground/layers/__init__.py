@@ -1,0 +1,65 @@
+"""Chapter 5, "Build the neural network": the layer builder, traces and inside views."""
+
+from __future__ import annotations
+
+from playground.layers.code import (
+    PARAMETERS_CODE,
+    model_code,
+)
+from playground.layers.figures import (
+    ACTIVATIONS,
+    MAX_SIDE,
+    SOFTMAX_CODE,
+    activation_curves,
+    inside_layer,
+    make_activation_figure,
+    make_probability_figure,
+    make_weight_histograms,
+    module_to_demo,
+    probabilities,
+)
+from playground.layers.models import (
+    INPUT_SHAPES,
+    LAYERS,
+    PRESETS,
+    LayerSpec,
+    ModelCheck,
+    ModelError,
+    TraceRow,
+    build_model,
+    check_model,
+    layer_names,
+    parameter_table,
+    parse_args,
+    suggest_fix,
+    trace,
+)
+
+__all__ = [
+    "ACTIVATIONS",
+    "INPUT_SHAPES",
+    "LAYERS",
+    "LayerSpec",
+    "MAX_SIDE",
+    "ModelCheck",
+    "ModelError",
+    "PARAMETERS_CODE",
+    "PRESETS",
+    "SOFTMAX_CODE",
+    "TraceRow",
+    "activation_curves",
+    "build_model",
+    "check_model",
+    "inside_layer",
+    "layer_names",
+    "make_activation_figure",
+    "make_probability_figure",
+    "make_weight_histograms",
+    "model_code",
+    "module_to_demo",
+    "parameter_table",
+    "parse_args",
+    "probabilities",
+    "suggest_fix",
+    "trace",
+]

@@ -1,0 +1,382 @@
+"""The model builder ("Build the Neural Network" chapter), shared by the Layers, Training and
+Save & load pages.
+
+A model is a list of :class:`LayerSpec` (a kind and its arguments). :func:`check_model`
+builds it on the ``meta`` device first, so a model over the parameter cap, or one whose
+shapes do not fit, is refused with a concrete fix before any memory is allocated.
+:func:`build_model` then makes a real ``nn.Sequential`` with named children.
+"""
+
+from __future__ import annotations
+
+import ast
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+from torch import nn
+
+from playground.core.config import limits
+
+# kind -> (argument names in order, defaults for the trailing ones)
+LAYERS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
+    "Linear": (("in_features", "out_features"), {"bias": True}),
+    "Conv2d": (
+        ("in_channels", "out_channels", "kernel_size"),
+        {"stride": 1, "padding": 0},
+    ),
+    "MaxPool2d": (("kernel_size",), {"stride": None}),
+    "AvgPool2d": (("kernel_size",), {"stride": None}),
+    "Flatten": ((), {}),
+    "ReLU": ((), {}),
+    "LeakyReLU": ((), {"negative_slope": 0.01}),
+    "Sigmoid": ((), {}),
+    "Tanh": ((), {}),
+    "GELU": ((), {}),
+    "Dropout": ((), {"p": 0.5}),
+    "BatchNorm1d": (("num_features",), {}),
+    "BatchNorm2d": (("num_features",), {}),
+    "Softmax": ((), {"dim": 1}),
+}
+_SIZE_ARGS = {"in_features", "out_features", "in_channels", "out_channels", "num_features"}
+_MAX_SIZE = 1_000_000
+_MAX_KERNEL = 64
+
+
+class ModelError(ValueError):
+    """A layer or model the builder refuses, with a message for the page."""
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    kind: str
+    args: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def of(cls, kind: str, *positional: Any, **kwargs: Any) -> LayerSpec:
+        names, _ = LAYERS[kind]
+        merged = dict(zip(names, positional, strict=False)) | kwargs
+        return cls(kind, tuple(merged.items()))
+
+    @property
+    def kwargs(self) -> dict[str, Any]:
+        return dict(self.args)
+
+    def call(self) -> str:
+        """The constructor as PyTorch code: ``nn.Linear(784, 512)``."""
+        names, _ = LAYERS[self.kind]
+        kw = self.kwargs
+        parts = [repr(kw.pop(n)) for n in names if n in kw]
+        parts += [f"{k}={v!r}" for k, v in kw.items()]
+        return f"nn.{self.kind}({', '.join(parts)})"
+
+    def args_text(self) -> str:
+        return self.call()[len(self.kind) + 4 : -1]
+
+
+def parse_args(kind: str, text: str) -> LayerSpec:
+    """``"784, 512"`` or ``"6, 16, 5, padding=2"`` for ``kind``: literals only, never eval."""
+    if kind not in LAYERS:
+        raise ModelError(f"Unknown layer {kind!r}. Choose one of: {', '.join(LAYERS)}.")
+    text = (text or "").strip()
+    if len(text) > 200:
+        raise ModelError(f"{kind}: the arguments are too long.")
+    try:
+        call = ast.parse(f"f({text})", mode="eval").body
+    except SyntaxError:
+        raise ModelError(f"{kind}({text}): not valid arguments.") from None
+    assert isinstance(call, ast.Call)
+
+    def literal(node: ast.AST) -> Any:
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            value = literal(node.operand)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ModelError(f"{kind}: only numbers can be negative.")
+            return -value
+        if isinstance(node, ast.Tuple):
+            return tuple(literal(e) for e in node.elts)
+        if isinstance(node, ast.Constant) and isinstance(node.value, int | float | bool | None):
+            return node.value
+        raise ModelError(f"{kind}({text}): arguments must be numbers, True/False or None.")
+
+    names, defaults = LAYERS[kind]
+    if len(call.args) > len(names) + len(defaults):
+        raise ModelError(f"{kind} takes at most {len(names) + len(defaults)} arguments.")
+    order = [*names, *defaults]
+    values = {order[i]: literal(a) for i, a in enumerate(call.args)}
+    for kw in call.keywords:
+        if kw.arg is None or kw.arg not in order:
+            raise ModelError(f"{kind} has no argument {kw.arg!r}; it takes {', '.join(order)}.")
+        values[kw.arg] = literal(kw.value)
+    missing = [n for n in names if n not in values]
+    if missing:
+        raise ModelError(f"{kind} needs {', '.join(missing)}.")
+    spec = LayerSpec(kind, tuple(values.items()))
+    _validate(spec)
+    return spec
+
+
+def _validate(spec: LayerSpec) -> None:
+    for name, value in spec.args:
+        if name in _SIZE_ARGS or name in ("kernel_size", "stride") and value is not None:
+            sizes = value if isinstance(value, tuple) else (value,)
+            if not all(isinstance(v, int) and not isinstance(v, bool) for v in sizes):
+                raise ModelError(f"{spec.kind}: {name} must be a whole number, got {value!r}.")
+            if any(v <= 0 for v in sizes):
+                raise ModelError(f"{spec.kind}: {name} must be positive, got {value!r}.")
+            cap = _MAX_KERNEL if name in ("kernel_size", "stride") else _MAX_SIZE
+            if any(v > cap for v in sizes):
+                raise ModelError(f"{spec.kind}: {name}={value!r} is over the limit of {cap:,}.")
+        if name == "padding":
+            if (
+                not isinstance(value, int)
+                or isinstance(value, bool)
+                or not 0 <= value <= _MAX_KERNEL
+            ):
+                raise ModelError(f"{spec.kind}: padding must be 0-{_MAX_KERNEL}, got {value!r}.")
+        if name == "p" and not (isinstance(value, int | float) and 0 <= value < 1):
+            raise ModelError(f"Dropout: p must be in [0, 1), got {value!r}.")
+        if name == "dim" and not (isinstance(value, int) and -4 <= value <= 3):
+            raise ModelError(f"Softmax: dim must be between -4 and 3, got {value!r}.")
+
+
+L = LayerSpec.of
+# Everything after the blitz's first convolution, shared by both LeNet presets.
+_LENET_BODY = [
+    L("ReLU"),
+    L("MaxPool2d", 2),
+    L("Conv2d", 6, 16, 5),
+    L("ReLU"),
+    L("MaxPool2d", 2),
+    L("Flatten"),
+    L("Linear", 16 * 5 * 5, 120),
+    L("ReLU"),
+    L("Linear", 120, 84),
+    L("ReLU"),
+    L("Linear", 84, 10),
+]
+PRESETS: dict[str, list[LayerSpec]] = {
+    "tutorial": [
+        L("Flatten"),
+        L("Linear", 784, 512),
+        L("ReLU"),
+        L("Linear", 512, 512),
+        L("ReLU"),
+        L("Linear", 512, 10),
+    ],
+    # The blitz's LeNet expects 32×32; padding=2 on the first conv makes 28×28 behave like it.
+    "lenet": [L("Conv2d", 1, 6, 5, padding=2), *_LENET_BODY],
+    "cifar_lenet": [L("Conv2d", 3, 6, 5), *_LENET_BODY],
+    "modern_cnn": [
+        L("Conv2d", 1, 16, 3, padding=1),
+        L("BatchNorm2d", 16),
+        L("ReLU"),
+        L("MaxPool2d", 2),
+        L("Conv2d", 16, 32, 3, padding=1),
+        L("BatchNorm2d", 32),
+        L("ReLU"),
+        L("MaxPool2d", 2),
+        L("Flatten"),
+        L("Dropout", p=0.25),
+        L("Linear", 32 * 7 * 7, 128),
+        L("ReLU"),
+        L("Dropout", p=0.25),
+        L("Linear", 128, 10),
+    ],
+}
+INPUT_SHAPES = {
+    "tutorial": (1, 28, 28),
+    "lenet": (1, 28, 28),
+    "cifar_lenet": (3, 32, 32),
+    "modern_cnn": (1, 28, 28),
+}
+
+
+def layer_names(specs: Sequence[LayerSpec]) -> list[str]:
+    """``linear1``, ``relu2``…: a lower-case kind and its count, the way one names attributes."""
+    counts: dict[str, int] = {}
+    names = []
+    for s in specs:
+        base = s.kind.lower()
+        counts[base] = counts.get(base, 0) + 1
+        names.append(f"{base}{counts[base]}")
+    return names
+
+
+def _make(spec: LayerSpec) -> nn.Module:
+    return getattr(nn, spec.kind)(**spec.kwargs)
+
+
+def _sequential(specs: Sequence[LayerSpec]) -> nn.Sequential:
+    return nn.Sequential(
+        OrderedDict((n, _make(s)) for n, s in zip(layer_names(specs), specs, strict=True))
+    )
+
+
+_build_lock = threading.Lock()  # seeding the global RNG must not interleave between sessions
+
+
+def build_model(
+    specs: Sequence[LayerSpec], *, seed: int = 0, device: str | torch.device = "cpu"
+) -> nn.Sequential:
+    """A real ``nn.Sequential`` with named children, initialised from ``seed``.
+
+    Call :func:`check_model` first: it sizes the model on ``meta``.
+    """
+    with _build_lock, torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        model = _sequential(specs)
+    return model.to(device)
+
+
+@dataclass
+class TraceRow:
+    name: str
+    layer: str
+    output_shape: tuple[int, ...]
+    params: int
+    macs: int  # multiply-adds per sample
+
+
+@dataclass
+class ModelCheck:
+    rows: list[TraceRow]
+    params: int
+    error: str | None = None  # PyTorch's own message at the first layer that failed
+    failed_at: int | None = None
+    fix: str | None = None
+    output_shape: tuple[int, ...] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def _macs(layer: nn.Module, x: torch.Tensor, y: torch.Tensor) -> int:
+    per_sample = y[0].numel() if y.dim() else 1
+    if isinstance(layer, nn.Linear):
+        return layer.in_features * layer.out_features
+    if isinstance(layer, nn.Conv2d):
+        k = layer.kernel_size[0] * layer.kernel_size[1]
+        return per_sample * (layer.in_channels // layer.groups) * k
+    if isinstance(layer, nn.BatchNorm1d | nn.BatchNorm2d):
+        return per_sample
+    return 0
+
+
+def _row(name: str, layer: nn.Module, x: torch.Tensor, y: torch.Tensor) -> TraceRow:
+    params = sum(p.numel() for p in layer.parameters())
+    return TraceRow(name, repr(layer), tuple(y.shape), params, _macs(layer, x, y))
+
+
+def trace(model: nn.Sequential, x: torch.Tensor) -> tuple[list[TraceRow], list[torch.Tensor]]:
+    """Run ``x`` through each child in turn: the rows of the shape table and every output."""
+    rows, outputs = [], []
+    for name, layer in model.named_children():
+        y = layer(x)
+        rows.append(_row(name, layer, x, y))
+        outputs.append(y)
+        x = y
+    return rows, outputs
+
+
+def check_model(
+    specs: Sequence[LayerSpec],
+    input_shape: Sequence[int],
+    *,
+    batch: int = 1,
+    max_params: int | None = None,
+) -> ModelCheck:
+    """Build on ``meta`` and trace a ``(batch, *input_shape)`` input: sizes, params and the first misfit."""
+    if not specs:
+        raise ModelError("The model has no layers: add one.")
+    if len(specs) > 64:
+        raise ModelError("A model may have at most 64 layers here.")
+    cap = max_params if max_params is not None else limits().max_params
+    for s in specs:
+        _validate(s)
+    with torch.device("meta"):
+        try:
+            model = _sequential(specs)
+        except (TypeError, ValueError, RuntimeError) as err:
+            raise ModelError(f"A layer could not be built: {err}") from None
+    params = sum(p.numel() for p in model.parameters())
+    if params > cap:
+        raise ModelError(
+            f"This model has {params:,} parameters; the limit is {cap:,} "
+            "(PLAYGROUND_MAX_PARAMS). Nothing was allocated."
+        )
+    x = torch.empty((batch, *input_shape), device="meta")
+    rows: list[TraceRow] = []
+    for i, (name, layer) in enumerate(model.named_children()):
+        try:
+            y = layer(x)
+        except (RuntimeError, ValueError, IndexError) as err:
+            message = str(err).strip().splitlines()[0]
+            return ModelCheck(rows, params, message, i, suggest_fix(specs[i], tuple(x.shape)))
+        rows.append(_row(name, layer, x, y))
+        x = y
+    return ModelCheck(rows, params, output_shape=tuple(x.shape))
+
+
+def suggest_fix(spec: LayerSpec, in_shape: tuple[int, ...]) -> str:
+    """A concrete fix for a layer that does not fit its input shape."""
+    kw = spec.kwargs
+    if spec.kind == "Linear":
+        if len(in_shape) > 2:
+            flat = 1
+            for d in in_shape[1:]:
+                flat *= d
+            return (
+                f"Linear gets a {len(in_shape)}-D input {in_shape}: add a Flatten before it, "
+                f"then use in_features={flat}."
+            )
+        return (
+            f"Linear expects in_features={in_shape[-1]} here, the builder has {kw['in_features']}."
+        )
+    if spec.kind == "Conv2d":
+        if len(in_shape) != 4:
+            return f"Conv2d needs (N, C, H, W) input, it gets {in_shape}: remove the Flatten before it."
+        if in_shape[1] != kw["in_channels"]:
+            return f"Conv2d expects in_channels={in_shape[1]} here, the builder has {kw['in_channels']}."
+        k, pad = kw["kernel_size"], kw.get("padding", 0)
+        k = k if isinstance(k, int) else max(k)
+        side = min(in_shape[2:]) + 2 * pad
+        return (
+            f"The kernel ({k}) is larger than the padded input ({side}×{side}): use kernel_size≤{side}, "
+            f"or padding={max(0, (k - min(in_shape[2:]) + 1) // 2)}."
+        )
+    if spec.kind in ("MaxPool2d", "AvgPool2d"):
+        if len(in_shape) != 4:
+            return f"{spec.kind} needs (N, C, H, W) input, it gets {in_shape}."
+        return f"The pooling window is larger than the {in_shape[2]}×{in_shape[3]} input: use kernel_size≤{min(in_shape[2:])}."
+    if spec.kind.startswith("BatchNorm"):
+        want = in_shape[1] if len(in_shape) > 1 else in_shape[0]
+        dims = "2-D/3-D (N, C[, L])" if spec.kind == "BatchNorm1d" else "4-D (N, C, H, W)"
+        return f"{spec.kind} wants {dims} input with num_features={want}; it gets {in_shape}."
+    if spec.kind == "Softmax":
+        return f"Softmax dim must be below the input's {len(in_shape)} dimensions."
+    return f"{spec.kind} does not fit an input of shape {in_shape}."
+
+
+def parameter_table(model: nn.Module) -> list[dict[str, Any]]:
+    """The tutorial's ``named_parameters()`` loop, as rows."""
+    rows = []
+    for name, p in model.named_parameters():
+        flat = p.detach().reshape(-1).to("cpu", torch.float64)
+        rows.append(
+            {
+                "name": name,
+                "shape": str(tuple(p.shape)),
+                "numel": p.numel(),
+                "requires_grad": p.requires_grad,
+                "mean": flat.mean().item(),
+                "std": flat.std().item() if flat.numel() > 1 else 0.0,
+                "first values": ", ".join(f"{v:.4f}" for v in flat[:3].tolist()),
+            }
+        )
+    return rows

@@ -1,0 +1,110 @@
+"""Transforms v2 and DataLoader experiments on an :class:`~playground.data.ImageDataset`."""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+
+import plotly.graph_objects as go
+import torch
+from PIL import Image
+
+PALETTE = "#4C78A8"
+
+
+# -- figures -----------------------------------------------------------------------------
+def _png(
+    images: torch.Tensor, cols: int, pad: int = 2, zoom: int = 3, pad_y: int = 2
+) -> tuple[str, int, int]:
+    n, c, h, w = images.shape
+    rows = math.ceil(n / cols)
+    canvas = torch.full(
+        (c, rows * (h + pad_y) + pad, cols * (w + pad) + pad), 255, dtype=torch.uint8
+    )
+    for k in range(n):
+        r, q = divmod(k, cols)
+        y, x = pad + r * (h + pad_y), pad + q * (w + pad)
+        canvas[:, y : y + h, x : x + w] = images[k]
+    mode = "L" if c == 1 else "RGB"
+    img = Image.fromarray(canvas.permute(1, 2, 0).squeeze(-1).numpy(), mode=mode)
+    img = img.resize((img.width * zoom, img.height * zoom), Image.NEAREST)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", optimize=False)
+    return (
+        "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode(),
+        img.width,
+        img.height,
+    )
+
+
+def make_grid_figure(
+    images: torch.Tensor,
+    labels: list[str] | None = None,
+    *,
+    cols: int = 3,
+    height: int | None = None,
+) -> go.Figure:
+    """Images in a grid (one PNG, so 64 images cost one picture), labels under each cell."""
+    images = images.detach().to("cpu")
+    if images.is_floating_point():
+        images = (images.clamp(0, 1) * 255).round().to(torch.uint8)
+    n, _, h, w = images.shape
+    cols = max(1, min(cols, n))
+    rows = math.ceil(n / cols)
+    zoom, pad = 3, 2
+    pad_y = 8 if labels else pad  # room for the label under each image
+    source, width, tall = _png(images, cols, pad, zoom, pad_y)
+    annotations = []
+    for k, label in enumerate(labels or []):
+        r, q = divmod(k, cols)
+        annotations.append(
+            {
+                "x": (pad + q * (w + pad) + w / 2) * zoom,
+                "y": (pad + r * (h + pad_y) + h) * zoom,
+                "text": label,
+                "showarrow": False,
+                "yanchor": "top",
+                "font": {"size": 11, "color": "#222"},
+            }
+        )
+    layout = {
+        "images": [
+            {
+                "source": source,
+                "xref": "x",
+                "yref": "y",
+                "x": 0,
+                "y": 0,
+                "sizex": width,
+                "sizey": tall,
+                "layer": "below",
+                "sizing": "stretch",
+            }
+        ],
+        "xaxis": {"visible": False, "range": [0, width]},
+        "yaxis": {"visible": False, "range": [tall, 0], "scaleanchor": "x"},
+        "annotations": annotations,
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "height": height or min(120 + rows * 110, 720),
+        "plot_bgcolor": "white",
+    }
+    return go.Figure({"data": [], "layout": layout})
+
+
+def make_bar_figure(
+    x: list, y: list, *, x_title: str = "", y_title: str = "", height: int = 280
+) -> go.Figure:
+    return go.Figure(
+        {
+            "data": [{"type": "bar", "x": x, "y": y, "marker": {"color": PALETTE}}],
+            "layout": {
+                "height": height,
+                "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+                "xaxis": {"title": {"text": x_title}},
+                "yaxis": {"title": {"text": y_title}, "gridcolor": "#eee"},
+                "plot_bgcolor": "white",
+                "bargap": 0.05,
+            },
+        }
+    )

@@ -1,0 +1,63 @@
+"""Chapter 7, "Save and load the model": state_dicts, checkpoints and safe uploads."""
+
+from __future__ import annotations
+
+from playground.save_load.checkpoint import (
+    FILE_NAMES,
+    SUFFIXES,
+    CheckpointError,
+    LoadReport,
+    UnsafeCheckpointError,
+    checkpoint_bytes,
+    compare,
+    load_into,
+    onnx_available,
+    onnx_bytes,
+    optimizer_rows,
+    read_checkpoint,
+    read_state_dict,
+    safetensors_bytes,
+    save_bytes,
+    state_dict_of,
+    state_dict_rows,
+    weights_bytes,
+    whole_model_bytes,
+)
+from playground.save_load.code import (
+    LOAD_CODE,
+    MODES_CODE,
+    SAVE_CODE,
+)
+from playground.save_load.modes import (
+    ModeDemo,
+    image_to_input,
+    train_vs_eval,
+)
+
+__all__ = [
+    "CheckpointError",
+    "FILE_NAMES",
+    "LOAD_CODE",
+    "LoadReport",
+    "MODES_CODE",
+    "ModeDemo",
+    "SAVE_CODE",
+    "SUFFIXES",
+    "UnsafeCheckpointError",
+    "checkpoint_bytes",
+    "compare",
+    "image_to_input",
+    "load_into",
+    "onnx_available",
+    "onnx_bytes",
+    "optimizer_rows",
+    "read_checkpoint",
+    "read_state_dict",
+    "safetensors_bytes",
+    "save_bytes",
+    "state_dict_of",
+    "state_dict_rows",
+    "train_vs_eval",
+    "weights_bytes",
+    "whole_model_bytes",
+]

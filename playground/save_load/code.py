@@ -1,0 +1,76 @@
+"""Saving and loading ("Save and Load the Model" chapter), safe for files from strangers.
+
+Reading never unpickles arbitrary objects: pickle-based files go only through
+``torch.load(..., weights_only=True, map_location="cpu")`` and safetensors files
+through ``safetensors.torch``. A file ``weights_only`` refuses is reported as
+unsafe; there is no fallback to ``weights_only=False`` and no environment switch
+that allows one (``TORCH_FORCE_WEIGHTS_ONLY_LOAD`` style overrides are ignored
+because the argument is always passed explicitly).
+"""
+
+from __future__ import annotations
+
+SAVE_CODE = {
+    "safetensors": """from safetensors.torch import save_file, load_file
+
+save_file(model.state_dict(), "model.safetensors")
+model.load_state_dict(load_file("model.safetensors"))
+""",
+    "pth": """import torch
+
+torch.save(model.state_dict(), "model_weights.pth")
+model.load_state_dict(torch.load("model_weights.pth", weights_only=True))
+model.eval()
+""",
+    "checkpoint": """import torch
+
+torch.save({
+    "epoch": epoch,
+    "model_state_dict": model.state_dict(),
+    "optimizer_state_dict": optimizer.state_dict(),
+    "loss": loss,
+}, "checkpoint.ckpt")
+
+checkpoint = torch.load("checkpoint.ckpt", weights_only=True)
+model.load_state_dict(checkpoint["model_state_dict"])
+optimizer.load_state_dict(checkpoint["optimizer_state_dict"])
+epoch, loss = checkpoint["epoch"], checkpoint["loss"]
+model.train()  # to resume training; model.eval() for inference
+""",
+    "onnx": """import torch
+
+model.eval()
+torch.onnx.export(model, (torch.rand(1, 1, 28, 28),), "model.onnx", dynamo=False,
+                  input_names=["input"], output_names=["logits"])
+""",
+    "whole": """import torch
+
+torch.save(model, "model.pt")  # pickles the class by reference
+# Loading needs the class importable AND weights_only=False, which runs any code in the
+# pickle: only ever do it with a file you made yourself.
+model = torch.load("model.pt", weights_only=False)
+""",
+}
+
+LOAD_CODE = """import torch
+from safetensors.torch import load_file
+
+if path.endswith(".safetensors"):
+    state_dict = load_file(path)
+else:
+    state_dict = torch.load(path, weights_only=True, map_location="cpu")  # never weights_only=False
+    state_dict = state_dict.get("model_state_dict", state_dict)
+result = model.load_state_dict(state_dict, strict=True)
+print(result.missing_keys, result.unexpected_keys)
+model.eval()
+"""
+
+MODES_CODE = """import torch
+
+model.train()
+a, b = model(x), model(x)
+print(torch.equal(a, b))   # False: Dropout draws a new mask each pass
+model.eval()
+c, d = model(x), model(x)
+print(torch.equal(c, d))   # True: Dropout is off, BatchNorm uses its running statistics
+"""

@@ -1,0 +1,84 @@
+"""Saving and loading ("Save and Load the Model" chapter), safe for files from strangers.
+
+Reading never unpickles arbitrary objects: pickle-based files go only through
+``torch.load(..., weights_only=True, map_location="cpu")`` and safetensors files
+through ``safetensors.torch``. A file ``weights_only`` refuses is reported as
+unsafe; there is no fallback to ``weights_only=False`` and no environment switch
+that allows one (``TORCH_FORCE_WEIGHTS_ONLY_LOAD`` style overrides are ignored
+because the argument is always passed explicitly).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from playground.core import config as settings
+from playground.save_load.checkpoint import read_state_dict, weights_bytes
+
+
+@dataclass
+class ModeDemo:
+    train_a: torch.Tensor
+    train_b: torch.Tensor
+    eval_a: torch.Tensor
+    eval_b: torch.Tensor
+    reloaded: torch.Tensor
+
+    @property
+    def train_differs(self) -> bool:
+        return not torch.equal(self.train_a, self.train_b)
+
+    @property
+    def eval_same(self) -> bool:
+        return torch.equal(self.eval_a, self.eval_b)
+
+    @property
+    def reload_same(self) -> bool:
+        return torch.equal(self.eval_a, self.reloaded)
+
+    def rows(self) -> list[tuple[str, str, str, bool]]:
+        def head(t: torch.Tensor) -> str:
+            return ", ".join(f"{v:.4f}" for v in t[0, :4].tolist())
+
+        return [
+            ("train(): two passes", head(self.train_a), head(self.train_b), self.train_differs),
+            ("eval(): two passes", head(self.eval_a), head(self.eval_b), not self.eval_same),
+            ("save → load → eval()", head(self.eval_a), head(self.reloaded), not self.reload_same),
+        ]
+
+
+def train_vs_eval(model: nn.Module, x: torch.Tensor, fresh: nn.Module) -> ModeDemo:
+    """Dropout and BatchNorm in train() vs eval(), then save → load into ``fresh`` → eval()."""
+    with torch.no_grad():
+        model.train()
+        a, b = model(x), model(x)
+        model.eval()
+        c, d = model(x), model(x)
+        fresh.load_state_dict(read_state_dict(weights_bytes(model), "model.pth"))
+        fresh.eval()
+        e = fresh(x)
+    return ModeDemo(a, b, c, d, e)
+
+
+def image_to_input(
+    data: bytes, shape: tuple[int, ...], max_pixels: int = 4_000_000
+) -> torch.Tensor:
+    """An uploaded image as the model's input ``(1, C, H, W)`` in [0, 1]: grey or RGB, resized."""
+    from PIL import Image
+
+    import playground.data.upload  # noqa: F401 - sets Pillow's decompression-bomb guard
+
+    if len(data) > settings.limits().upload_mb * 2**20:
+        raise ValueError("the image is over the upload limit")
+    with Image.open(io.BytesIO(data)) as img:
+        w, h = img.size
+        if w * h > max_pixels:
+            raise ValueError(f"{w}×{h} pixels is over the {max_pixels:,}-pixel limit")
+        c, height, width = shape
+        img = img.convert("L" if c == 1 else "RGB").resize((width, height), Image.BILINEAR)
+        t = torch.frombuffer(bytearray(img.tobytes()), dtype=torch.uint8)
+    return t.reshape(height, width, c).permute(2, 0, 1).unsqueeze(0).float().mul(1 / 255)

@@ -1,0 +1,100 @@
+"""Tensors (the tutorial's "Tensors" chapter): create, inspect, index, view, compute, share memory.
+
+Every function runs the real PyTorch operation and returns what a learner
+should look at: values, strides, storage and the errors PyTorch raises.
+"""
+
+from __future__ import annotations
+
+from playground.tensors.ops import TensorSpec, _shape
+
+
+def creation_code(spec: TensorSpec, *, device: str = "cpu", seed: int = 0) -> str:
+    dt, rg = f"torch.{spec.dtype}", spec.requires_grad
+    grad = ", requires_grad=True" if rg else ""
+    c = spec.creator
+    if c == "tensor":
+        body = f"result = torch.tensor({spec.data}, dtype={dt}, device={device!r}{grad})"
+    elif c == "from_numpy":
+        body = (
+            f"import numpy as np\n\nn = np.array({spec.data}, dtype=np.{spec.dtype})\n"
+            f"result = torch.from_numpy(n).to({device!r}).requires_grad_({rg})"
+        )
+    elif c in ("ones_like", "rand_like"):
+        body = (
+            f"source = torch.zeros({spec.shape}, dtype=torch.{spec.like_dtype}, device={device!r})\n"
+            f"result = torch.{c}(source, dtype={dt}{grad})"
+        )
+    elif c in ("rand", "randn"):
+        body = (
+            f"g = torch.Generator().manual_seed({seed})\n"
+            f"result = torch.{c}({spec.shape}, generator=g, dtype={dt}).to({device!r}).requires_grad_({rg})"
+        )
+    elif c in ("arange", "linspace"):
+        n = f"math.prod({spec.shape})"
+        args = f"{n}" if c == "arange" else f"0, 1, {n}"
+        body = f"import math\n\nresult = torch.{c}({args}, dtype={dt}, device={device!r}{grad}).reshape({spec.shape})"
+    elif c == "full":
+        body = (
+            f"result = torch.full({spec.shape}, {spec.fill}, dtype={dt}, device={device!r}{grad})"
+        )
+    elif c == "eye":
+        shape = _shape(spec.shape)
+        rows, cols = (shape + shape)[:2] if len(shape) < 2 else shape[-2:]
+        body = f"result = torch.eye({rows}, {cols}, dtype={dt}, device={device!r}{grad})"
+    else:
+        body = f"result = torch.{c}({spec.shape}, dtype={dt}, device={device!r}{grad})"
+    return (
+        f"import torch\n{body}\nprint(result)\nprint(result.shape, result.dtype, result.device)\n"
+    )
+
+
+def index_code(data: str, index: str, value: float) -> str:
+    return (
+        f"import torch\n\nt = torch.tensor({data}, dtype=torch.float32)\n"
+        f"result = t{index}.clone()  # clone: a view would change with the assignment below\nprint(result)\n\n"
+        f"t{index} = {value}  # assignment writes into t itself\nprint(t)\n"
+    )
+
+
+def view_code(shape: str, op: str) -> str:
+    return (
+        f"import math\nimport torch\n\nt = torch.arange(math.prod({shape})).reshape({shape})\nresult = {op}\n"
+        "print(result.shape, result.stride(), result.is_contiguous())\n"
+        "print(result.untyped_storage().data_ptr() == t.untyped_storage().data_ptr())  # shares memory?\n"
+    )
+
+
+def arithmetic_code(
+    *, n: int, k: int, m: int, i: int, j: int, op: str, dim: int | None, keepdim: bool, seed: int
+) -> str:
+    dim_arg = "" if dim is None else f"dim={dim}, keepdim={keepdim}"
+    return (
+        f"import torch\n\ng = torch.Generator().manual_seed({seed})\n"
+        f"a = torch.randint(0, 5, ({n}, {k}), generator=g).float()\n"
+        f"b = torch.randint(0, 5, ({k}, {m}), generator=g).float()\nc = a @ b  # same as torch.matmul(a, b)\n"
+        f"out = torch.empty({n}, {m}); torch.matmul(a, b, out=out)\nelementwise = a * a  # same as a.mul(a)\n"
+        f"result = c[{i}, {j}].item(), a.{op}({dim_arg})\nprint(result)\n"
+    )
+
+
+INPLACE_AUTOGRAD_CODE = (
+    "import torch\n\na = torch.randn(3, requires_grad=True)\nb = a.sigmoid()  # saves its output for backward\n"
+    "b.add_(1)  # overwrites it in place\nb.sum().backward()  # RuntimeError: ... modified by an inplace operation\n"
+)
+
+
+NUMPY_BRIDGE_CODE = (
+    "import numpy as np\nimport torch\n\nt = torch.ones(5)\nn = t.numpy()\nt.add_(1)\nprint(n)  # [2. 2. 2. 2. 2.]\n"
+    "np.add(n, 1, out=n)\nprint(t)  # tensor([3., 3., 3., 3., 3.])\n"
+    "result = np.shares_memory(t.clone().numpy(), n)  # False: clone copies\n"
+)
+
+
+def matmul_timing_code(n: int, device: str) -> str:
+    return (
+        f"import time\nimport torch\n\ndevice = {device!r}\na = torch.randn({n}, {n}, device=device)\n"
+        "b = torch.randn_like(a)\na @ b  # warm-up\nif device.startswith('cuda'):\n    torch.cuda.synchronize()\n"
+        "start = time.perf_counter()\nresult = a @ b\nif device.startswith('cuda'):\n    torch.cuda.synchronize()\n"
+        "print(f'{(time.perf_counter() - start) * 1e3:.2f} ms')\n"
+    )

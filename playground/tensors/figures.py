@@ -1,0 +1,91 @@
+"""Plotly figures for tensors and shapes. Builders never call streamlit or ``.show()``.
+
+Multi-panel figures are laid out as one plain layout dict (axis domains, title
+annotations, shapes) and validated once by ``go.Figure``. ``make_subplots`` and
+repeated ``add_shape``/``update_*`` calls re-validate the whole figure each time,
+which cost 50-90 ms per figure with Plotly 7; see benchmarks/bench_figures.py.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import torch
+
+from playground.plots.heatmap import _as_2d, _boxes, _figure, _heatmap, _row
+from playground.plots.style import _GREYS, SCALE
+
+
+def make_blocks_figure(t: torch.Tensor, *, title: str = "") -> go.Figure:
+    """A 3-D tensor as a block of cubes (dim 0 is depth), coloured by value."""
+    t = t.detach().to("cpu", torch.float64)[:12, :12, :12]
+    d, h, w = t.shape
+    idx = torch.cartesian_prod(torch.arange(d), torch.arange(h), torch.arange(w)).reshape(-1, 3)
+    values = t.reshape(-1).tolist()
+    trace = {
+        "type": "scatter3d",
+        "x": idx[:, 2].tolist(),
+        "y": idx[:, 0].tolist(),
+        "z": (h - 1 - idx[:, 1]).tolist(),
+        "mode": "markers",
+        "marker": {
+            "symbol": "square",
+            "size": 14,
+            "color": values,
+            "colorscale": SCALE,
+            "opacity": 0.85,
+            "line": {"width": 1, "color": "#333"},
+        },
+        "text": [
+            f"[{a}, {b}, {c}] = {v:.3g}" for (a, b, c), v in zip(idx.tolist(), values, strict=True)
+        ],
+        "hoverinfo": "text",
+    }
+    layout = {
+        "height": 420,
+        "margin": {"l": 0, "r": 0, "t": 30 if title else 0, "b": 0},
+        "scene": {
+            "xaxis": {"title": {"text": "dim 2"}},
+            "yaxis": {"title": {"text": "dim 0"}},
+            "zaxis": {"title": {"text": "dim 1"}},
+            "aspectmode": "data",
+        },
+    }
+    if title:
+        layout["title"] = {"text": title}
+    return go.Figure({"data": [trace], "layout": layout})
+
+
+def make_storage_figure(base: torch.Tensor, offsets: torch.Tensor, *, title: str = "") -> go.Figure:
+    """Top: the flat storage. Bottom: the view, each cell labelled with the storage slot it reads."""
+    storage = _as_2d(base.detach().contiguous().reshape(-1))
+    view = _as_2d(offsets)
+    return _figure(
+        [_heatmap(storage, 1, colorscale=_GREYS), _heatmap(view, 2)],
+        domains=[((0, 1), (0.78, 1)), ((0, 1), (0, 0.62))],
+        titles=["storage (memory order)", "the view: storage slot of each element"],
+        title=title,
+        height=min(240 + 40 * view.shape[0], 580),
+    )
+
+
+def make_matmul_figure(
+    a: torch.Tensor, b: torch.Tensor, c: torch.Tensor, i: int, j: int
+) -> go.Figure:
+    """A @ B = C, with row i of A, column j of B and cell (i, j) of C outlined."""
+    rows = torch.zeros(a.shape, dtype=torch.bool)
+    rows[i] = True
+    cols = torch.zeros(b.shape, dtype=torch.bool)
+    cols[:, j] = True
+    cell = torch.zeros(c.shape, dtype=torch.bool)
+    cell[i, j] = True
+    traces, shapes = [], []
+    for k, (m, mask) in enumerate(((a, rows), (b, cols), (c, cell)), start=1):
+        traces.append(_heatmap(_as_2d(m), k))
+        shapes += _boxes(mask, k)
+    return _figure(
+        traces,
+        domains=_row(3, 0.06),
+        titles=["A", "B", "C = A @ B"],
+        shapes=shapes,
+        height=min(180 + 40 * max(a.shape[0], b.shape[0]), 500),
+    )

@@ -1,0 +1,310 @@
+"""Tensors (the tutorial's "Tensors" chapter): create, inspect, index, view, compute, share memory.
+
+Every function runs the real PyTorch operation and returns what a learner
+should look at: values, strides, storage and the errors PyTorch raises.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from playground.core.config import limits
+from playground.core.device import synchronize, time_call
+from playground.core.expr import ExpressionError, evaluate
+from playground.core.expr_table import DTYPES
+
+CREATORS = (
+    "tensor",
+    "from_numpy",
+    "zeros",
+    "ones",
+    "rand",
+    "randn",
+    "arange",
+    "empty",
+    "full",
+    "eye",
+    "linspace",
+    "ones_like",
+    "rand_like",
+)
+DTYPE_NAMES = ("float32", "float64", "float16", "bfloat16", "int64", "int32", "uint8", "bool")
+
+
+@dataclass(frozen=True)
+class TensorSpec:
+    """What the Create form describes; ``shape`` and ``data`` are typed text."""
+
+    creator: str = "tensor"
+    data: str = "[[1, 2, 3], [4, 5, 6]]"
+    shape: str = "(3, 4)"
+    dtype: str = "float32"
+    requires_grad: bool = False
+    fill: float = 7.0
+    like_dtype: str = "int64"  # the dtype of the source tensor for *_like
+
+
+def _shape(text: str) -> tuple[int, ...]:
+    value = evaluate(text, {})
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = (value,)
+    if not isinstance(value, tuple | list) or not all(
+        isinstance(v, int) and not isinstance(v, bool) for v in value
+    ):
+        raise ExpressionError("Type a shape as a tuple of whole numbers, for example (3, 4).")
+    if any(v < 0 for v in value):
+        raise ExpressionError(f"{tuple(value)} has a negative size; sizes are 0 or more.")
+    numel = int(np.prod(value, dtype=np.float64)) if value else 1
+    if numel > limits().max_elements:
+        raise ExpressionError(
+            f"{tuple(value)} would have {numel:,} elements; the limit is {limits().max_elements:,}. "
+            "Nothing was allocated."
+        )
+    return tuple(value)
+
+
+def create(spec: TensorSpec, *, device: torch.device | str = "cpu", seed: int = 0) -> torch.Tensor:
+    """Build the tensor the spec describes, with PyTorch's own errors as ExpressionError."""
+    device = torch.device(device)
+    dtype = DTYPES[spec.dtype]
+    gen = torch.Generator().manual_seed(seed)
+    kw = {"dtype": dtype, "requires_grad": spec.requires_grad}
+    c = spec.creator
+
+    def build() -> torch.Tensor:
+        if c == "tensor":
+            data = evaluate(spec.data, {})
+            if isinstance(data, torch.Tensor):
+                data = data.tolist()
+            return torch.tensor(data, device=device, **kw)
+        if c == "from_numpy":
+            data = evaluate(spec.data, {})
+            array = np.array(
+                data.tolist() if isinstance(data, torch.Tensor) else data,
+                dtype=str(dtype).split(".")[1],
+            )
+            return torch.from_numpy(array).to(device).requires_grad_(spec.requires_grad)
+        shape = _shape(spec.shape)
+        if c in ("ones_like", "rand_like"):
+            source = torch.zeros(shape, dtype=DTYPES[spec.like_dtype], device=device)
+            fn = torch.ones_like if c == "ones_like" else torch.rand_like
+            return fn(
+                source, **kw
+            )  # rand_like keeps an int dtype unless overridden: that is the lesson
+        if c in ("rand", "randn"):
+            out = getattr(torch, c)(shape, generator=gen, dtype=dtype)
+            return out.to(device).requires_grad_(spec.requires_grad)
+        if c == "arange":
+            return torch.arange(int(np.prod(shape)) if shape else 1, device=device, **kw).reshape(
+                shape
+            )
+        if c == "linspace":
+            n = int(np.prod(shape)) if shape else 1
+            return torch.linspace(0, 1, n, device=device, **kw).reshape(shape)
+        if c == "full":
+            return torch.full(shape, spec.fill, device=device, **kw)
+        if c == "eye":
+            rows, cols = (shape + shape)[:2] if len(shape) < 2 else shape[-2:]
+            return torch.eye(rows, cols, device=device, **kw)
+        return getattr(torch, c)(shape, device=device, **kw)  # zeros, ones, empty
+
+    try:
+        return build()
+    except ExpressionError:
+        raise
+    except Exception as err:  # noqa: BLE001 - PyTorch's own words, for the learner
+        raise ExpressionError(
+            f"torch.{c} failed: {str(err).splitlines()[0]}", torch_message=str(err)
+        ) from None
+
+
+@dataclass(frozen=True)
+class Attributes:
+    shape: tuple[int, ...]
+    dtype: str
+    device: str
+    stride: tuple[int, ...]
+    is_contiguous: bool
+    numel: int
+    element_size: int
+    nbytes: int
+    requires_grad: bool
+
+
+def attributes(t: torch.Tensor) -> Attributes:
+    """The tutorial's ``shape``, ``dtype`` and ``device``, plus the memory layout."""
+    return Attributes(
+        tuple(t.shape),
+        str(t.dtype),
+        str(t.device),
+        t.stride(),
+        t.is_contiguous(),
+        t.numel(),
+        t.element_size(),
+        t.numel() * t.element_size(),
+        t.requires_grad,
+    )
+
+
+# -- indexing ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class IndexResult:
+    result: torch.Tensor
+    selected: torch.Tensor  # bool, t's shape: which cells the index picked
+    assigned: torch.Tensor | None  # t after ``t[index] = value``
+
+
+def _index_text(index: str) -> str:
+    index = index.strip()
+    if not (index.startswith("[") and index.endswith("]")):
+        raise ExpressionError("Type an index in brackets, for example [:, 1] or [t > 5].")
+    return index
+
+
+def index_tensor(t: torch.Tensor, index: str, *, value: float | None = None) -> IndexResult:
+    """``t[index]``, which cells it selects, and what ``t[index] = value`` does to a copy."""
+    index = _index_text(index)
+    result = evaluate(f"t{index}", {"t": t})
+    if not isinstance(result, torch.Tensor):
+        raise ExpressionError("That index did not give a tensor.")
+    ids = torch.arange(t.numel(), device=t.device).reshape(t.shape)
+    picked = evaluate(f"ids{index}", {"ids": ids, "t": t})
+    selected = torch.zeros(t.numel(), dtype=torch.bool, device=t.device)
+    selected[torch.as_tensor(picked).reshape(-1)] = True
+    assigned = None
+    if value is not None:
+        assigned = t.detach().clone()
+        assigned.view(-1)[selected] = value  # the same cells as t[index] = value
+    return IndexResult(result, selected.reshape(t.shape), assigned)
+
+
+# -- views -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ViewResult:
+    result: torch.Tensor | None
+    shares_storage: bool
+    storage_offsets: torch.Tensor | None  # for each result element, its index in t's storage
+    error: ExpressionError | None
+
+
+def view_result(t: torch.Tensor, op: str) -> ViewResult:
+    """Run e.g. ``t.T.view(-1)`` and say where each element sits in ``t``'s storage."""
+    try:
+        out = evaluate(op, {"t": t})
+    except ExpressionError as err:
+        return ViewResult(None, False, None, err)
+    if not isinstance(out, torch.Tensor):
+        return ViewResult(
+            None, False, None, ExpressionError("That operation did not give a tensor.")
+        )
+    shares = out.untyped_storage().data_ptr() == t.untyped_storage().data_ptr()
+    offsets = None
+    if shares:
+        storage = torch.arange(t.untyped_storage().nbytes() // t.element_size())
+        offsets = storage.as_strided(out.shape, out.stride(), out.storage_offset())
+    return ViewResult(out, shares, offsets, None)
+
+
+# -- arithmetic ----------------------------------------------------------------------
+def matmul_cell(
+    a: torch.Tensor, b: torch.Tensor, i: int, j: int
+) -> tuple[torch.Tensor, list[tuple[float, float]]]:
+    """``a @ b`` and the pairs that make cell (i, j): row i of a times column j of b."""
+    c = a @ b
+    pairs = list(zip(a[i].tolist(), b[:, j].tolist(), strict=True))
+    return c, pairs
+
+
+def reduce(t: torch.Tensor, op: str, *, dim: int | None, keepdim: bool) -> object:
+    """``t.sum/mean/max`` with or without ``dim``; ``max(dim=...)`` gives (values, indices)."""
+    if op not in ("sum", "mean", "max", "min", "argmax"):
+        raise ExpressionError(f"Unknown reduction {op!r}.")
+    text = f"t.{op}()" if dim is None else f"t.{op}(dim={dim}, keepdim={keepdim})"
+    return evaluate(text, {"t": t.float() if op == "mean" else t})
+
+
+# -- in-place ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class InplaceDemo:
+    before: torch.Tensor
+    after: torch.Tensor
+    same_data_ptr: bool
+
+
+def inplace_demo(op: str, *, seed: int = 0) -> InplaceDemo:
+    """``add_``, ``copy_`` or ``t_`` on a 2×3 (or 3×3) tensor: same memory, new values."""
+    gen = torch.Generator().manual_seed(seed)
+    t = torch.randint(0, 10, (3, 3) if op == "t_" else (2, 3), generator=gen).float()
+    before, ptr = t.clone(), t.data_ptr()
+    if op == "add_":
+        t.add_(5)
+    elif op == "copy_":
+        t.copy_(torch.ones_like(t))
+    elif op == "t_":
+        t.t_()
+    else:
+        raise ExpressionError(f"Unknown in-place op {op!r}.")
+    return InplaceDemo(before, t, t.data_ptr() == ptr)
+
+
+def autograd_inplace_error() -> str:
+    """The real error when a tensor saved for backward is modified in place."""
+    a = torch.randn(3, requires_grad=True)
+    b = a.sigmoid()  # sigmoid saves its output for backward
+    b.add_(1)  # ...which we now overwrite
+    try:
+        b.sum().backward()
+    except RuntimeError as err:
+        return str(err)
+    return ""
+
+
+# -- NumPy bridge ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class NumpyBridge:
+    tensor: torch.Tensor
+    array: np.ndarray
+    shares: dict[str, bool]  # what still shares memory with the array after each operation
+
+
+def numpy_bridge(*, device: torch.device | str = "cpu") -> NumpyBridge:
+    """The tutorial's demo: ``t.numpy()`` shares memory, so ``t.add_(1)`` changes ``n`` too."""
+    t = torch.ones(5)
+    n = t.numpy()
+    t.add_(1)
+    back = torch.from_numpy(n)
+    np.add(n, 1, out=n)  # changes back, and t, too
+
+    def shares(other: torch.Tensor) -> bool:
+        return other.device.type == "cpu" and np.shares_memory(other.detach().numpy(), n)
+
+    checks = {
+        "torch.from_numpy(n)": shares(back),
+        f"t.to({str(torch.device(device))!r})": shares(t.to(device)),
+        "t.to(torch.float64)": shares(t.to(torch.float64)),
+        "t.clone()": shares(t.clone()),
+    }
+    return NumpyBridge(t, n, checks)
+
+
+# -- devices -----------------------------------------------------------------------------
+def time_matmul(
+    n: int, device: torch.device | str, *, repeat: int = 5
+) -> tuple[float, float | None]:
+    """Median seconds of an (n, n) @ (n, n) product on ``device``, and of copying one operand there."""
+    if 3 * n * n > limits().max_elements:
+        raise ExpressionError(
+            f"n={n} needs {3 * n * n:,} elements; the limit is {limits().max_elements:,}."
+        )
+    device = torch.device(device)
+    a_cpu = torch.randn(n, n)
+    a, b = a_cpu.to(device), torch.randn(n, n, device=device)
+    compute = time_call(lambda: a @ b, device=device, repeat=repeat).median
+    copy = None
+    if device.type != "cpu":
+        copy = time_call(lambda: a_cpu.to(device), device=device, repeat=repeat).median
+        synchronize(device)
+    return compute, copy

@@ -1,0 +1,100 @@
+"""The optimization loop ("Optimizing Model Parameters" chapter), resumable and exact.
+
+:class:`Trainer` runs the tutorial's ``train_loop``/``test_loop`` semantics:
+``model.train()``, forward, loss, ``backward()``, ``optimizer.step()``,
+``optimizer.zero_grad()``; then ``model.eval()`` under ``torch.no_grad()`` for
+the test. It works in small slices (:meth:`Trainer.run`) so a page can draw
+between them, stop, and resume the very same run.
+
+The default pipeline keeps the whole dataset as one float tensor on the device
+and takes batches by ``randperm`` indexing. With the same generator this gives
+exactly the batches of ``DataLoader(shuffle=True, generator=g)``, whose
+``RandomSampler`` draws ``torch.randperm(n, generator=g)`` each epoch, without
+per-sample Python work.
+"""
+
+from __future__ import annotations
+
+from playground.training.config import TrainConfig
+
+
+def loss_and_optimizer_code(cfg: TrainConfig, n_classes: int, lr: str) -> tuple[str, str]:
+    """The script's ``loss_fn`` expression and optimizer arguments, as :func:`make_loss` and
+    :func:`make_optimizer` build them."""
+    opt_args = f"lr={lr}, weight_decay={cfg.weight_decay!r}"
+    if cfg.optimizer == "SGD":
+        opt_args += f", momentum={cfg.momentum!r}, nesterov={cfg.nesterov and cfg.momentum > 0}"
+    one_hot = f"nn.functional.one_hot(y, {n_classes}).float()"
+    loss = {
+        "CrossEntropyLoss": "nn.CrossEntropyLoss()",
+        "NLLLoss": "lambda pred, y: nn.NLLLoss()(nn.LogSoftmax(dim=1)(pred), y)",
+        "MSELoss": f"lambda pred, y: nn.MSELoss()(pred, {one_hot})",
+    }[cfg.loss]
+    return loss, opt_args
+
+
+def training_code(cfg: TrainConfig, model_code: str, dataset_expr: str, subset: int | None) -> str:
+    """The tutorial's script for the current settings."""
+    limit = f"[:{subset}]" if subset else ""
+    loss, opt_args = loss_and_optimizer_code(cfg, 10, "learning_rate")
+    return f"""{model_code}
+from torch.utils.data import DataLoader, Subset
+from torchvision.transforms import v2
+from playground.data import load_dataset
+
+torch.manual_seed({cfg.seed})
+model = NeuralNetwork()
+training_data = load_dataset({dataset_expr!r}, train=True)
+test_data = load_dataset({dataset_expr!r}, train=False)
+training_data.transform = test_data.transform = v2.Compose(
+    [v2.ToImage(), v2.ToDtype(torch.float32, scale=True)]
+)
+training_data = Subset(training_data, range(len(training_data)){limit})
+
+learning_rate = {cfg.learning_rate!r}
+batch_size = {cfg.batch_size}
+epochs = {cfg.epochs}
+train_dataloader = DataLoader(
+    training_data, batch_size=batch_size, shuffle=True,
+    generator=torch.Generator().manual_seed({cfg.seed}),
+)
+test_dataloader = DataLoader(test_data, batch_size=batch_size)
+loss_fn = {loss}
+optimizer = torch.optim.{cfg.optimizer}(model.parameters(), {opt_args})
+
+
+def train_loop(dataloader, model, loss_fn, optimizer):
+    size = len(dataloader.dataset)
+    model.train()
+    for batch, (X, y) in enumerate(dataloader):
+        pred = model(X)
+        loss = loss_fn(pred, y)
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+        if batch % 100 == 0:
+            loss, current = loss.item(), batch * batch_size + len(X)
+            print(f"loss: {{loss:>7f}}  [{{current:>5d}}/{{size:>5d}}]")
+
+
+def test_loop(dataloader, model, loss_fn):
+    model.eval()
+    size = len(dataloader.dataset)
+    num_batches = len(dataloader)
+    test_loss, correct = 0, 0
+    with torch.no_grad():
+        for X, y in dataloader:
+            pred = model(X)
+            test_loss += loss_fn(pred, y).item()
+            correct += (pred.argmax(1) == y).type(torch.float).sum().item()
+    test_loss /= num_batches
+    correct /= size
+    print(f"Test Error: \\n Accuracy: {{(100*correct):>0.1f}}%, Avg loss: {{test_loss:>8f}} \\n")
+
+
+for t in range(epochs):
+    print(f"Epoch {{t+1}}\\n-------------------------------")
+    train_loop(train_dataloader, model, loss_fn, optimizer)
+    test_loop(test_dataloader, model, loss_fn)
+print("Done!")
+"""

@@ -1,0 +1,109 @@
+"""The optimization loop ("Optimizing Model Parameters" chapter), resumable and exact.
+
+:class:`Trainer` runs the tutorial's ``train_loop``/``test_loop`` semantics:
+``model.train()``, forward, loss, ``backward()``, ``optimizer.step()``,
+``optimizer.zero_grad()``; then ``model.eval()`` under ``torch.no_grad()`` for
+the test. It works in small slices (:meth:`Trainer.run`) so a page can draw
+between them, stop, and resume the very same run.
+
+The default pipeline keeps the whole dataset as one float tensor on the device
+and takes batches by ``randperm`` indexing. With the same generator this gives
+exactly the batches of ``DataLoader(shuffle=True, generator=g)``, whose
+``RandomSampler`` draws ``torch.randperm(n, generator=g)`` each epoch, without
+per-sample Python work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from torch import nn
+
+from playground.core.config import env_int
+from playground.data.datasets import ImageDataset
+
+LOSSES = ("CrossEntropyLoss", "NLLLoss", "MSELoss")
+LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 10.0)
+BATCH_SIZES = (8, 16, 32, 64, 128, 256, 512)
+OPTIMIZERS = ("SGD", "Adam", "AdamW", "RMSprop")
+LOG_EVERY = 100  # batches, as the tutorial prints
+CURVE_EVERY = 10  # batches between points of the live train-loss curve
+
+
+def max_train_samples() -> int:
+    """Cap on epochs × samples per run, for a shared server."""
+    return env_int("PLAYGROUND_MAX_TRAIN_SAMPLES", 600_000)
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything a run depends on; the tutorial's values are the defaults."""
+
+    learning_rate: float = 1e-3
+    batch_size: int = 64
+    epochs: int = 5
+    loss: str = "CrossEntropyLoss"
+    optimizer: str = "SGD"
+    momentum: float = 0.0
+    nesterov: bool = False
+    weight_decay: float = 0.0
+    seed: int = 0
+
+    def label(self) -> str:
+        extra = f", momentum {self.momentum}" if self.optimizer == "SGD" and self.momentum else ""
+        return (
+            f"{self.optimizer} lr={self.learning_rate:g}{extra}, batch {self.batch_size}, "
+            f"{self.loss}, seed {self.seed}"
+        )
+
+
+def tensorize(
+    ds: ImageDataset, device: torch.device | str = "cpu", n: int | None = None
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The first ``n`` samples (all by default) as float32 in [0, 1], what ``ToTensor`` gives."""
+    images, targets = ds.images[:n], ds.targets[:n]  # converts only what the run uses
+    # mul_(1 / 255), not div_(255): bit for bit what v2.ToDtype(float32, scale=True) computes.
+    x = images.to(device=device, dtype=torch.float32).mul_(1.0 / 255)
+    return x, targets.to(device)
+
+
+def make_loss(name: str, n_classes: int) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
+    """The loss as the model's raw outputs and integer labels see it."""
+    if name == "CrossEntropyLoss":
+        return nn.CrossEntropyLoss()
+    if name == "NLLLoss":
+        log_softmax, nll = nn.LogSoftmax(dim=1), nn.NLLLoss()
+        return lambda logits, y: nll(log_softmax(logits), y)
+    if name == "MSELoss":
+        mse = nn.MSELoss()
+        return lambda logits, y: mse(logits, nn.functional.one_hot(y, n_classes).to(logits.dtype))
+    raise ValueError(f"unknown loss {name!r}")
+
+
+def make_optimizer(
+    name: str, params: Any, cfg: TrainConfig, *, capturable: bool = False
+) -> torch.optim.Optimizer:
+    """``capturable`` keeps Adam's step counter on the device so a CUDA graph can hold the step."""
+    if name == "SGD":
+        return torch.optim.SGD(
+            params,
+            lr=cfg.learning_rate,
+            momentum=cfg.momentum,
+            nesterov=cfg.nesterov and cfg.momentum > 0,
+            weight_decay=cfg.weight_decay,
+        )
+    cls = {"Adam": torch.optim.Adam, "AdamW": torch.optim.AdamW, "RMSprop": torch.optim.RMSprop}[
+        name
+    ]
+    extra = {"capturable": True} if capturable else {}
+    return cls(params, lr=cfg.learning_rate, weight_decay=cfg.weight_decay, **extra)
+
+
+COMPARE_FIELDS = {
+    "learning_rate": LEARNING_RATES,
+    "optimizer": OPTIMIZERS,
+    "batch_size": BATCH_SIZES,
+}

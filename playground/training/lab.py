@@ -1,0 +1,125 @@
+"""The optimization loop ("Optimizing Model Parameters" chapter), resumable and exact.
+
+:class:`Trainer` runs the tutorial's ``train_loop``/``test_loop`` semantics:
+``model.train()``, forward, loss, ``backward()``, ``optimizer.step()``,
+``optimizer.zero_grad()``; then ``model.eval()`` under ``torch.no_grad()`` for
+the test. It works in small slices (:meth:`Trainer.run`) so a page can draw
+between them, stop, and resume the very same run.
+
+The default pipeline keeps the whole dataset as one float tensor on the device
+and takes batches by ``randperm`` indexing. With the same generator this gives
+exactly the batches of ``DataLoader(shuffle=True, generator=g)``, whose
+``RandomSampler`` draws ``torch.randperm(n, generator=g)`` each epoch, without
+per-sample Python work.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import torch
+from torch import nn
+
+from playground.data.datasets import ImageDataset
+from playground.layers.models import LayerSpec, build_model
+from playground.training.config import tensorize
+from playground.training.step import (
+    CAPTURED,
+    DEVICE_TENSOR,
+    WARMUP_STEPS,
+    CapturedStep,
+    capture_step,
+)
+
+
+def pipeline_times(
+    train: ImageDataset,
+    specs: list[LayerSpec],
+    *,
+    samples: int = 6400,
+    batch_size: int = 64,
+    device: str | torch.device = "cpu",
+) -> dict[str, float]:
+    """Seconds for one pass of ``samples`` through each pipeline, same model and optimizer.
+
+    1. the tutorial's: a Dataset with a per-sample ``ToImage + ToDtype`` transform and a
+       ``DataLoader(batch_size, shuffle=True)``;
+    2. the app's: the data as one float tensor on the device, batches by ``randperm`` indexing;
+    3. on CUDA only: the same, with the whole step captured once as a CUDA graph and replayed
+       (full batches only: a graph has fixed shapes).
+    """
+    from torch.utils.data import DataLoader, Subset
+
+    from playground.data.loading import to_float
+
+    device = torch.device(device)
+    n = min(samples, len(train))
+    names = ["tutorial DataLoader", DEVICE_TENSOR] + [CAPTURED] * (device.type == "cuda")
+    results = {}
+    for name in names:
+        model = build_model(specs, seed=0, device=device)
+        opt = torch.optim.SGD(model.parameters(), lr=1e-3)
+        loss_fn = nn.CrossEntropyLoss()
+        start = time.perf_counter()
+        if name == "tutorial DataLoader":
+            loader = DataLoader(
+                Subset(train.with_transform(to_float()), range(n)),
+                batch_size=batch_size,
+                shuffle=True,
+            )
+            for xb, yb in loader:
+                loss_fn(model(xb.to(device)), yb.to(device)).backward()
+                opt.step()
+                opt.zero_grad()
+        else:  # the one-off conversion is on the clock; warm-up and capture are not
+            x, y = tensorize(train, device, n)
+            order = torch.randperm(n, device=device)
+            if name == CAPTURED:
+                paused = time.perf_counter()
+                step = _warm_and_capture(model, loss_fn, opt, x, y, batch_size)
+                start += time.perf_counter() - paused
+                for i in range(0, n - batch_size + 1, batch_size):
+                    step.replay(order[i : i + batch_size])
+            else:
+                for i in range(0, n, batch_size):
+                    idx = order[i : i + batch_size]
+                    loss_fn(model(x[idx]), y[idx]).backward()
+                    opt.step()
+                    opt.zero_grad()
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
+        results[name] = time.perf_counter() - start
+    return results
+
+
+def _warm_and_capture(
+    model: nn.Module,
+    loss_fn: Callable,
+    opt: torch.optim.Optimizer,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    batch_size: int,
+) -> CapturedStep:
+    """The lab's captured step: warm-up steps on a side stream, then the capture."""
+    stream = torch.cuda.Stream(x.device)
+    stream.wait_stream(torch.cuda.current_stream(x.device))
+    with torch.cuda.stream(stream):
+        for _ in range(WARMUP_STEPS):
+            loss_fn(model(x[:batch_size]), y[:batch_size]).backward()
+            opt.step()
+            opt.zero_grad()
+    torch.cuda.current_stream(x.device).wait_stream(stream)
+    step = capture_step(model, loss_fn, opt, x, y, batch_size, stream)
+    torch.cuda.synchronize(x.device)
+    return step
+
+
+def pipeline_table(times: dict[str, float], samples: int = 6400) -> Any:
+    """The lab's table: seconds per pipeline and speed-up over the tutorial's DataLoader."""
+    import pandas as pd
+
+    base = times["tutorial DataLoader"]
+    rows = [(k, f"{v:.3f} s", f"{base / v:.1f}×") for k, v in times.items()]
+    return pd.DataFrame(rows, columns=["pipeline", f"{samples:,} samples", "speed-up"])

@@ -1,0 +1,121 @@
+"""The optimization loop ("Optimizing Model Parameters" chapter), resumable and exact.
+
+:class:`Trainer` runs the tutorial's ``train_loop``/``test_loop`` semantics:
+``model.train()``, forward, loss, ``backward()``, ``optimizer.step()``,
+``optimizer.zero_grad()``; then ``model.eval()`` under ``torch.no_grad()`` for
+the test. It works in small slices (:meth:`Trainer.run`) so a page can draw
+between them, stop, and resume the very same run.
+
+The default pipeline keeps the whole dataset as one float tensor on the device
+and takes batches by ``randperm`` indexing. With the same generator this gives
+exactly the batches of ``DataLoader(shuffle=True, generator=g)``, whose
+``RandomSampler`` draws ``torch.randperm(n, generator=g)`` each epoch, without
+per-sample Python work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from playground.training.loop import Trainer, predictions
+
+
+def confusion_matrix(actual: torch.Tensor, predicted: torch.Tensor, n_classes: int) -> torch.Tensor:
+    """``m[a, p]`` counts test samples of class ``a`` predicted as ``p``."""
+    flat = actual.cpu() * n_classes + predicted.cpu()
+    return torch.bincount(flat, minlength=n_classes * n_classes).reshape(n_classes, n_classes)
+
+
+@dataclass
+class SlowStep:
+    logits: torch.Tensor  # a few samples' outputs
+    labels: torch.Tensor
+    loss: float
+    grad_norms: dict[str, float]
+    grad_example: tuple[str, torch.Tensor]  # one layer's gradient, for a heatmap
+    changes: dict[str, float]  # max |Δparam| per parameter
+    sgd_check: float | None  # max |Δ - (-lr * grad)| for plain SGD, else None
+    grads_after_zero: dict[str, bool]  # whether .grad is None or all zero after zero_grad()
+
+    def forward_table(self) -> Any:
+        import pandas as pd
+
+        table = pd.DataFrame(
+            self.logits.numpy(), columns=[f"logit {k}" for k in range(self.logits.shape[1])]
+        )
+        return table.assign(label=self.labels.numpy())
+
+
+def slow_step(trainer: Trainer, n_show: int = 4) -> SlowStep:
+    """Exactly one optimization step on the next batch, with every intermediate number kept."""
+    cfg = trainer.cfg
+    idx = torch.randperm(trainer.n, generator=trainer.generator)[: cfg.batch_size].to(
+        trainer.device
+    )
+    xb, y = trainer.x[idx], trainer.y[idx]
+    trainer.release_graph()  # this step is eager, with every number in view
+    model, opt = trainer.model, trainer.optimizer
+    model.train()
+    before = {n: p.detach().clone() for n, p in model.named_parameters()}
+    pred = model(xb)
+    loss = trainer.loss_fn(pred, y)
+    loss.backward()
+    grads = {n: p.grad.detach().clone() for n, p in model.named_parameters() if p.grad is not None}
+    opt.step()
+    changes = {n: (p.detach() - before[n]).abs().max().item() for n, p in model.named_parameters()}
+    plain_sgd = cfg.optimizer == "SGD" and not cfg.momentum and not cfg.weight_decay
+    sgd_check = (
+        max(
+            (p.detach() - (before[n] - cfg.learning_rate * grads[n])).abs().max().item()
+            for n, p in model.named_parameters()
+            if n in grads
+        )
+        if plain_sgd
+        else None
+    )
+    opt.zero_grad()
+    after = {n: p.grad is None or not p.grad.any().item() for n, p in model.named_parameters()}
+    example = (
+        next((n, g) for n, g in grads.items() if g.dim() == 2)
+        if any(g.dim() == 2 for g in grads.values())
+        else next(iter(grads.items()))
+    )
+    return SlowStep(
+        pred[:n_show].detach().cpu(),
+        y[:n_show].cpu(),
+        loss.item(),
+        {n: g.norm().item() for n, g in grads.items()},
+        (example[0], example[1].cpu()),
+        changes,
+        sgd_check,
+        after,
+    )
+
+
+@dataclass
+class Results:
+    predicted: torch.Tensor
+    matrix: torch.Tensor  # confusion matrix, actual × predicted
+    per_class: list[float]  # accuracy % per class, as the blitz prints it
+
+    def cell(self, actual: torch.Tensor, a: int, p: int, limit: int = 24) -> torch.Tensor:
+        """Indices of test samples of class ``a`` predicted as ``p``."""
+        return ((actual.cpu() == a) & (self.predicted == p)).nonzero().flatten()[:limit]
+
+    def mistakes(self, actual: torch.Tensor, limit: int = 16) -> torch.Tensor:
+        return (actual.cpu() != self.predicted).nonzero().flatten()[:limit]
+
+
+def results(trainer: Trainer) -> Results:
+    pred = predictions(trainer.model, trainer.x_test).cpu()
+    m = confusion_matrix(trainer.y_test, pred, len(trainer.classes))
+    per_class = (m.diag().double() / m.sum(1).clamp_min(1).double() * 100).tolist()
+    return Results(pred, m, per_class)
+
+
+def images_of(trainer: Trainer, idx: torch.Tensor) -> torch.Tensor:
+    """Test images back as uint8 for a picture."""
+    return (trainer.x_test[idx.to(trainer.x_test.device)].cpu() * 255).round().to(torch.uint8)

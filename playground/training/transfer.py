@@ -1,0 +1,393 @@
+"""Transfer learning, the two scenarios of the tutorial notes, against training from scratch.
+
+- *fine-tuning*: start from a trained source model instead of random weights, put a new
+  head on it, and train everything;
+- *fixed feature extractor*: freeze every parameter (``requires_grad_(False)``), put a new
+  randomly initialised head on it, and train only the head.
+
+ImageNet weights cannot be downloaded on every server, so the source model is trained
+here on one half of the classes (0–4) and transferred to the other half (5–9), or comes
+from an uploaded ``state_dict``. :func:`torchvision_weights` keeps torchvision's
+``weights=`` path, with the same offline fallback the datasets have.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+import torch
+from torch import nn
+
+from playground.data.datasets import ImageDataset
+from playground.i18n import t
+from playground.layers.code import model_code
+from playground.layers.models import LayerSpec, build_model, layer_names
+from playground.training.code import loss_and_optimizer_code
+from playground.training.config import TrainConfig
+from playground.training.loop import History, Trainer
+
+__all__ = [
+    "SCENARIOS",
+    "SOURCE_CLASSES",
+    "TARGET_CLASSES",
+    "TransferRun",
+    "by_classes",
+    "freeze_all_but",
+    "head_name",
+    "run_transfer",
+    "source_from_state_dict",
+    "torchvision_weights",
+    "transfer_code",
+    "with_new_head",
+]
+
+SOURCE_CLASSES = (0, 1, 2, 3, 4)
+TARGET_CLASSES = (5, 6, 7, 8, 9)
+SCRATCH, FINE_TUNING, FEATURE_EXTRACTOR = "from scratch", "fine-tuning", "fixed feature extractor"
+SCENARIOS = (SCRATCH, FINE_TUNING, FEATURE_EXTRACTOR)
+
+
+def by_classes(ds: ImageDataset, classes: Sequence[int]) -> ImageDataset:
+    """The samples of ``classes`` in their original order, relabelled ``0..len(classes)-1``."""
+    wanted = torch.tensor(list(classes))
+    if wanted.max().item() >= len(ds.classes):
+        raise ValueError(
+            f"This dataset has {len(ds.classes)} classes, not {int(wanted.max()) + 1}."
+        )
+    keep = torch.isin(ds.targets, wanted)
+    relabel = torch.full((len(ds.classes),), -1, dtype=torch.int64)
+    relabel[wanted] = torch.arange(len(wanted))
+    return ImageDataset(
+        ds.images[keep], relabel[ds.targets[keep]], tuple(ds.classes[c] for c in classes)
+    )
+
+
+def head_name(model: nn.Module) -> str:
+    """The name of the last ``nn.Linear`` child: the classifier head."""
+    names = [n for n, m in model.named_children() if isinstance(m, nn.Linear)]
+    if not names:
+        raise ValueError("This model has no Linear layer to use as a head.")
+    return names[-1]
+
+
+def _head_index(specs: Sequence[LayerSpec]) -> int:
+    return max(i for i, s in enumerate(specs) if s.kind == "Linear")
+
+
+def specs_with_head(specs: Sequence[LayerSpec], n_out: int) -> list[LayerSpec]:
+    """``specs`` with the last Linear layer giving ``n_out`` outputs."""
+    last = _head_index(specs)
+    args = tuple((k, n_out if k == "out_features" else v) for k, v in specs[last].args)
+    return [*specs[:last], replace(specs[last], args=args), *specs[last + 1 :]]
+
+
+def with_new_head(model: nn.Module, n_out: int, seed: int) -> nn.Module:
+    """A copy of ``model`` whose head is a new ``nn.Linear(in_features, n_out)`` from ``seed``."""
+    model = copy.deepcopy(model)
+    name = head_name(model)
+    old = getattr(model, name)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        head = nn.Linear(old.in_features, n_out, bias=old.bias is not None)
+    setattr(model, name, head.to(old.weight.device))
+    return model
+
+
+def freeze_all_but(model: nn.Module, name: str) -> nn.Module:
+    """``requires_grad_(False)`` everywhere except the child ``name``."""
+    model.requires_grad_(False)
+    getattr(model, name).requires_grad_(True)
+    return model
+
+
+def parameter_counts(model: nn.Module) -> tuple[int, int]:
+    """(trainable, frozen) parameter counts."""
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    return trainable, sum(p.numel() for p in model.parameters()) - trainable
+
+
+def source_from_state_dict(
+    specs: Sequence[LayerSpec], state_dict: dict[str, torch.Tensor], device: str | torch.device
+) -> nn.Module:
+    """The builder's model with an uploaded ``state_dict`` in its body; the head is replaced later.
+
+    Every key but the head's must be present with the right shape, or the message names it.
+    """
+    model = build_model(specs, device=device)
+    head = head_name(model) + "."
+    body = {k: v for k, v in model.state_dict().items() if not k.startswith(head)}
+    missing = sorted(k for k in body if k not in state_dict)
+    wrong = sorted(
+        f"{k} {tuple(state_dict[k].shape)} ≠ {tuple(v.shape)}"
+        for k, v in body.items()
+        if k in state_dict and state_dict[k].shape != v.shape
+    )
+    if missing or wrong:
+        raise ValueError(
+            "This state_dict does not fit the model's body. "
+            + (f"Missing: {', '.join(missing[:5])}. " if missing else "")
+            + (f"Wrong shape: {', '.join(wrong[:5])}." if wrong else "")
+        )
+    model.load_state_dict({k: state_dict[k] for k in body}, strict=False)
+    return model
+
+
+@dataclass
+class TransferRun:
+    scenario: str
+    history: History
+    trainable: int
+    frozen: int
+    frozen_identical: bool  # every frozen parameter bit-identical after training
+    frozen_without_grad: bool  # and none of them ever got a .grad
+    head_changed: bool
+    model: nn.Module
+
+    @property
+    def accuracy(self) -> float:
+        return self.history.test_accuracy[-1] if self.history.test_accuracy else float("nan")
+
+
+@dataclass
+class TransferReport:
+    source_accuracy: float | None  # None when the source came from an upload
+    runs: list[TransferRun]
+
+
+def _mark(ok: bool) -> str:
+    return "✓" if ok else "✗"
+
+
+SCENARIO_KEYS = {
+    SCRATCH: "train.tl_scn.scratch",
+    FINE_TUNING: "train.tl_scn.fine",
+    FEATURE_EXTRACTOR: "train.tl_scn.feature",
+}
+
+
+def label(scenario: str, lang: str = "en") -> str:
+    """A scenario's name in ``lang`` ("source" is the source model's run)."""
+    return t(SCENARIO_KEYS.get(scenario, "train.tl_scn.source"), lang)
+
+
+def curves(report: TransferReport, lang: str = "en") -> list[tuple[str, History]]:
+    return [(label(r.scenario, lang), r.history) for r in report.runs]
+
+
+def report_rows(report: TransferReport, lang: str = "en") -> list[dict[str, object]]:
+    """One row per scenario for the page's table, headed in ``lang``."""
+    col = {
+        k: t(f"train.tl_col.{k}", lang)
+        for k in ("scenario", "trainable", "frozen", "accuracy", "identical", "no_grad", "head")
+    }
+    return [
+        {
+            col["scenario"]: label(r.scenario, lang),
+            col["trainable"]: f"{r.trainable:,}",
+            col["frozen"]: f"{r.frozen:,}",
+            col["accuracy"]: round(100 * r.accuracy, 1),
+            col["identical"]: _mark(r.frozen_identical) if r.frozen else "—",
+            col["no_grad"]: _mark(r.frozen_without_grad) if r.frozen else "—",
+            col["head"]: _mark(r.head_changed),
+        }
+        for r in report.runs
+    ]
+
+
+def _train(trainer: Trainer, progress: Callable[[float], None] | None) -> Trainer:
+    while not trainer.done:
+        trainer.run(max_seconds=0.5)
+        if progress:
+            progress(trainer.progress)
+    if trainer.diverged:
+        raise ValueError(trainer.diverged)
+    return trainer
+
+
+def run_transfer(
+    specs: Sequence[LayerSpec],
+    input_shape: tuple[int, ...],
+    train: ImageDataset,
+    test: ImageDataset,
+    cfg: TrainConfig,
+    *,
+    source_epochs: int = 2,
+    target_subset: int | None = None,
+    source_state: dict[str, torch.Tensor] | None = None,
+    device: str | torch.device = "cpu",
+    progress: Callable[[str, float], None] | None = None,
+) -> TransferReport:
+    """Source model on classes 0–4 (or ``source_state``), then the three scenarios on 5–9.
+
+    Each scenario trains ``cfg.epochs`` epochs on the first ``target_subset`` target
+    samples with ``cfg``'s optimizer, only over the parameters that require grad.
+    """
+    k = len(TARGET_CLASSES)
+    target_specs = specs_with_head(specs, k)
+    tgt_train, tgt_test = by_classes(train, TARGET_CLASSES), by_classes(test, TARGET_CLASSES)
+    source_accuracy = None
+    if source_state is None:
+        src = Trainer(
+            specs_with_head(specs, len(SOURCE_CLASSES)),
+            input_shape,
+            by_classes(train, SOURCE_CLASSES),
+            by_classes(test, SOURCE_CLASSES),
+            replace(cfg, epochs=source_epochs),
+            device=device,
+        )
+        _train(src, progress and (lambda f: progress("source", f)))
+        source, source_accuracy = src.model, src.history.test_accuracy[-1]
+    else:
+        source = source_from_state_dict(specs, source_state, device)
+    runs = []
+    for scenario in SCENARIOS:
+        if scenario == SCRATCH:
+            model = build_model(target_specs, seed=cfg.seed, device=device)
+        else:
+            model = with_new_head(source, k, cfg.seed + 1)
+        head = head_name(model)
+        if scenario == FEATURE_EXTRACTOR:
+            freeze_all_but(model, head)
+        frozen = {n: p.detach().clone() for n, p in model.named_parameters() if not p.requires_grad}
+        head_before = getattr(model, head).weight.detach().clone()
+        t = Trainer(
+            target_specs,
+            input_shape,
+            tgt_train,
+            tgt_test,
+            cfg,
+            device=device,
+            subset=target_subset,
+            model=model,
+        )
+        _train(t, progress and (lambda f, s=scenario: progress(s, f)))
+        params = dict(model.named_parameters())
+        trainable, n_frozen = parameter_counts(model)
+        runs.append(
+            TransferRun(
+                scenario,
+                t.history,
+                trainable,
+                n_frozen,
+                all(torch.equal(params[n], v) for n, v in frozen.items()),
+                all(params[n].grad is None for n in frozen),
+                not torch.equal(getattr(model, head).weight, head_before),
+                model,
+            )
+        )
+    return TransferReport(source_accuracy, runs)
+
+
+def torchvision_weights(arch: str = "resnet18") -> tuple[nn.Module | None, str]:
+    """torchvision's ImageNet ``weights=`` path, or ``None`` and why, with no network.
+
+    The weights come from torch hub's cache when they are there; otherwise from the
+    network, read with ``weights_only=True``. Offline the app falls back to a source
+    model trained here, as the datasets fall back to the offline dataset.
+    """
+    from torchvision import models as tvm
+
+    try:
+        weights = tvm.get_model_weights(arch).DEFAULT
+    except ValueError as err:
+        return None, str(err)
+    try:
+        state = weights.get_state_dict(progress=False, check_hash=False, weights_only=True)
+    except (OSError, RuntimeError) as err:  # URLError is an OSError
+        return None, (
+            f"{weights} could not be downloaded ({type(err).__name__}: {err}). Using a source "
+            "model trained here instead."
+        )
+    model = tvm.get_model(arch, weights=None)
+    model.load_state_dict(state)
+    return model, f"{weights}: {weights.meta.get('_docs', '').strip()[:80]}"
+
+
+def transfer_code(
+    cfg: TrainConfig,
+    specs: Sequence[LayerSpec],
+    dataset_expr: str,
+    source_epochs: int,
+    target_subset: int | None,
+) -> str:
+    """A plain script that runs the source model and the three scenarios as the page does."""
+    head = layer_names(specs)[_head_index(specs)]  # the child's name, as build_model gives it
+    limit = f"[:{target_subset}]" if target_subset else ""
+    loss, opt_args = loss_and_optimizer_code(cfg, 5, repr(cfg.learning_rate))
+    return f"""{model_code(specs_with_head(specs, 5))}
+import copy
+
+from torch.utils.data import DataLoader, Subset
+from torchvision.transforms import v2
+from playground.data import load_dataset
+
+training_data = load_dataset({dataset_expr!r}, train=True)
+test_data = load_dataset({dataset_expr!r}, train=False)
+training_data.transform = test_data.transform = v2.Compose(
+    [v2.ToImage(), v2.ToDtype(torch.float32, scale=True)]
+)
+loss_fn = {loss}
+
+
+def by_classes(data, first):  # classes first..first+4, relabelled 0..4
+    data = copy.copy(data)
+    data.target_transform = lambda y: y - first
+    return Subset(data, [i for i, y in enumerate(data.targets.tolist()) if first <= y < first + 5])
+
+
+def fit(model, train_data, test_data, epochs):
+    train_dataloader = DataLoader(
+        train_data, batch_size={cfg.batch_size}, shuffle=True,
+        generator=torch.Generator().manual_seed({cfg.seed}),
+    )
+    test_dataloader = DataLoader(test_data, batch_size={cfg.batch_size})
+    params = [p for p in model.parameters() if p.requires_grad]  # only what is not frozen
+    optimizer = torch.optim.{cfg.optimizer}(params, {opt_args})
+    for t in range(epochs):
+        model.train()
+        for X, y in train_dataloader:
+            loss = loss_fn(model(X), y)
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad()
+        model.eval()
+        correct = 0
+        with torch.no_grad():
+            for X, y in test_dataloader:
+                correct += (model(X).argmax(1) == y).type(torch.float).sum().item()
+    return correct / len(test_data)
+
+
+# 1. The source model: classes 0-4.
+torch.manual_seed({cfg.seed})
+source = NeuralNetwork()
+print(f"source (classes 0-4): {{100 * fit(source, by_classes(training_data, 0), by_classes(test_data, 0), {source_epochs}):.4f}}%")
+
+target_train = Subset(by_classes(training_data, 5), range(len(by_classes(training_data, 5))){limit})
+target_test = by_classes(test_data, 5)
+
+# 2. From scratch: random weights.
+torch.manual_seed({cfg.seed})
+scratch = NeuralNetwork()
+
+# 3. Fine-tuning: the source's weights, a new head, everything trains.
+fine_tuned = copy.deepcopy(source)
+torch.manual_seed({cfg.seed + 1})
+fine_tuned.{head} = nn.Linear(fine_tuned.{head}.in_features, 5)
+
+# 4. Fixed feature extractor: freeze everything, then a new head that trains alone.
+extractor = copy.deepcopy(source)
+extractor.requires_grad_(False)
+torch.manual_seed({cfg.seed + 1})
+extractor.{head} = nn.Linear(extractor.{head}.in_features, 5)  # new layers require grad
+
+for name, model in [("from scratch", scratch), ("fine-tuning", fine_tuned), ("fixed feature extractor", extractor)]:
+    print(f"{{name}}: {{100 * fit(model, target_train, target_test, {cfg.epochs}):.4f}}%")
+
+# With a network, torchvision's ImageNet weights are the usual source:
+#   from torchvision.models import resnet18, ResNet18_Weights
+#   source = resnet18(weights=ResNet18_Weights.DEFAULT)
+#   source.fc = nn.Linear(source.fc.in_features, 5)
+"""
