@@ -25,7 +25,7 @@ os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
 from benchmarks.bench_startup import p95, rss_mb  # noqa: E402
 from playground.data.datasets import make_offline_dataset  # noqa: E402
 from tests.apptest import open_page  # noqa: E402
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_server  # noqa: E402
+from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_server  # noqa: E402
 
 
 def build_times() -> list[float]:

@@ -25,7 +25,7 @@ os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # AppTest's bare-mode 
 sys.path.insert(0, str(ROOT))
 
 from tests.apptest import open_page  # noqa: E402
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_server  # noqa: E402
+from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_server  # noqa: E402
 
 PAGES = ["", "tensors", "broadcasting", "autograd", "data", "layers", "training", "save_load"]
 

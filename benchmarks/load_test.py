@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_startup import rss_mb  # noqa: E402
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_server  # noqa: E402
+from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_server  # noqa: E402
 
 RENDERED = (
     "() => document.querySelector('h1') && "

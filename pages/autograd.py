@@ -8,9 +8,9 @@ import streamlit as st
 from playground import autograd as ag
 from playground import autograd as cc
 from playground.autograd.figures import make_descent_figure, make_graph_figure, summarize
-from playground.core.expr import ExpressionError
+from playground.core.errors import ExpressionError
 from playground.plots.heatmap import make_tensor_figure
-from playground.ui import lazy_tabs, page, show_code, show_error, tr
+from playground.ui import bound, lazy_tabs, page, show_code, show_error, tr
 
 cfg = page()
 st.title(tr("nav.autograd"))
@@ -167,10 +167,8 @@ def jacobian_section() -> None:
 def descent_section() -> None:
     st.write(tr("ag.gd_text"))
     c = st.columns(2)
-    lr = c[0].select_slider(
-        tr("ag.lr"), cc.LEARNING_RATES, value=0.1, key="ag_lr", bind="query-params"
-    )
-    steps = c[1].slider(tr("ag.steps"), 5, 300, 60, key="ag_steps", bind="query-params")
+    lr = bound(c[0].select_slider, tr("ag.lr"), cc.LEARNING_RATES, value=0.1, key="ag_lr")
+    steps = bound(c[1].slider, tr("ag.steps"), 5, 300, 60, key="ag_steps")
     fit = cc.fit_line(lr, steps, cfg.seed)
     if fit.diverged_at is not None:
         st.error(tr("ag.diverged", step=fit.diverged_at, lr=lr), icon=":material/trending_up:")

@@ -8,17 +8,16 @@ import torch
 
 from playground import broadcasting as shp
 from playground.broadcasting.figures import make_broadcast_figure, make_join_figure
-from playground.core.expr import ExpressionError
-from playground.ui import lazy_tabs, page, show_code, show_error, tr
+from playground.core.errors import ExpressionError
+from playground.ui import bound, lazy_tabs, page, show_code, show_error, tr
 
 cfg = page()
-Q = {"bind": "query-params"}
 st.title(tr("nav.broadcasting"))
 st.write(tr("bc.intro"))
 
 
 def read_shapes(label: str, default: str, key: str) -> list[tuple[int, ...]] | None:
-    text = st.text_input(label, default, key=key, **Q)
+    text = bound(st.text_input, label, default, key=key)
     try:
         return shp.parse_shapes(text)
     except ExpressionError as err:
@@ -84,8 +83,12 @@ def join_section(op: str) -> None:
         return
     ndim = len(shapes[0]) + (op == "stack")
     dims = list(range(-ndim, ndim)) or [0]
-    dim = st.select_slider(
-        tr("cat.dim"), dims, value=1 if op == "cat" and ndim > 1 else 0, key=f"{op}_dim", **Q
+    dim = bound(
+        st.select_slider,
+        tr("cat.dim"),
+        dims,
+        value=1 if op == "cat" and ndim > 1 else 0,
+        key=f"{op}_dim",
     )
     ex = (shp.explain_cat if op == "cat" else shp.explain_stack)(shapes, dim)
     if ex.error:
@@ -130,7 +133,7 @@ def stack_section() -> None:
 @st.fragment
 def split_section() -> None:
     c = st.columns(4)
-    shape_text = c[0].text_input(tr("split.shape"), "(6, 4)", key="sp_shape", **Q)
+    shape_text = bound(c[0].text_input, tr("split.shape"), "(6, 4)", key="sp_shape")
     try:
         shape = shp.parse_shapes(shape_text)[0]
         if not shape:
@@ -138,12 +141,22 @@ def split_section() -> None:
     except ExpressionError as err:
         show_error(err)
         return
-    dim = c[1].select_slider(tr("cat.dim"), list(range(len(shape))), key="sp_dim", **Q)
-    size = c[2].number_input(
-        tr("split.size"), 1, max(shape[dim], 1), min(4, max(shape[dim], 1)), key="sp_size", **Q
+    dim = bound(c[1].select_slider, tr("cat.dim"), list(range(len(shape))), key="sp_dim")
+    size = bound(
+        c[2].number_input,
+        tr("split.size"),
+        1,
+        max(shape[dim], 1),
+        min(4, max(shape[dim], 1)),
+        key="sp_size",
     )
-    chunks = c[3].number_input(
-        tr("split.chunks"), 1, max(shape[dim], 1), min(3, max(shape[dim], 1)), key="sp_chunks", **Q
+    chunks = bound(
+        c[3].number_input,
+        tr("split.chunks"),
+        1,
+        max(shape[dim], 1),
+        min(3, max(shape[dim], 1)),
+        key="sp_chunks",
     )
     t = torch.arange(float(torch.Size(shape).numel())).reshape(shape)
     pieces, parts = torch.split(t, int(size), dim=dim), torch.chunk(t, int(chunks), dim=dim)

@@ -6,19 +6,13 @@ import streamlit as st
 import torch
 
 from playground import data as ld
-from playground.data.datasets import (
-    DATASETS,
-    DatasetError,
-    ImageDataset,
-    data_root,
-    dataset_title,
-    is_available,
-)
+from playground.core.errors import DatasetError, UploadError
+from playground.data.datasets import DATASETS, ImageDataset, data_root, dataset_title, is_available
 from playground.data.torchvision_raw import load_dataset
-from playground.data.upload import CUSTOM_DATASET_CODE, UploadError, read_image_zip
+from playground.data.upload import CUSTOM_DATASET_CODE, read_image_zip
 from playground.plots.heatmap import make_tensor_figure
 from playground.plots.images import make_bar_figure, make_grid_figure
-from playground.ui import lazy_tabs, page, shared_dataset, show_code, show_error, tr
+from playground.ui import bound, lazy_tabs, page, shared_dataset, show_code, show_error, tr
 
 cfg = page()
 st.title(tr("nav.data"))
@@ -37,12 +31,8 @@ def choose_dataset() -> tuple[str, ImageDataset | None]:
         k: dataset_title(k, cfg.lang) if k in DATASETS else tr("data.tab.upload") for k in options
     }
     c = st.columns([2, 1])
-    name = c[0].selectbox(
-        tr("data.dataset"),
-        options,
-        format_func=labels.__getitem__,
-        key="d_name",
-        bind="query-params",
+    name = bound(
+        c[0].selectbox, tr("data.dataset"), options, format_func=labels.__getitem__, key="d_name"
     )
     train = c[1].toggle(tr("data.split_train"), value=True, key="d_train")
     if name == UPLOAD:

@@ -9,7 +9,7 @@ from playground.core.device import environment_code, environment_info
 from playground.data.datasets import dataset_status
 from playground.server.runs import RUNS
 from playground.server.slots import SLOTS
-from playground.ui import CHAPTERS, page, show_code, tr
+from playground.ui import CHAPTERS, ntr, page, show_code, tr
 
 CARDS = [(f, title, f"blurb.{url}", icon) for f, url, title, icon in CHAPTERS]
 
@@ -43,7 +43,9 @@ for col, (label, value) in zip(st.columns(len(facts)), facts, strict=True):
         st.markdown(f"**`{value}`**")
 
 running, waiting = SLOTS.counts()
-st.caption(tr("home.server", running=running, waiting=waiting, held=RUNS.held()))
+running_text = ntr("home.trainings_running", running)
+held = ntr("home.runs_held", RUNS.held())
+st.caption(tr("home.server", running=running_text, waiting=waiting, held=held))
 
 st.subheader(tr("home.datasets"))
 yes, no = tr("home.yes"), tr("home.no")

@@ -7,9 +7,11 @@ import streamlit as st
 import torch
 
 from playground import layers as md
+from playground.core.errors import ModelError
 from playground.data.datasets import OFFLINE_CLASSES
 from playground.layers import figures as mf
 from playground.ui import lazy_tabs, page, shared_dataset, show_code, show_error, tr
+from playground.ui import state as shared
 
 cfg = page()
 st.title(tr("nav.layers"))
@@ -18,8 +20,7 @@ st.write(tr("layers.intro"))
 
 def _load_preset() -> None:
     preset = st.session_state["m_preset"]
-    st.session_state["model_specs"] = md.PRESETS[preset]
-    st.session_state["model_input"] = md.INPUT_SHAPES[preset]
+    shared.set_built_model(md.PRESETS[preset], md.INPUT_SHAPES[preset])
     st.session_state["m_version"] = st.session_state.get("m_version", 0) + 1  # fresh editor
 
 
@@ -32,8 +33,9 @@ def builder() -> list[md.LayerSpec] | None:
         key="m_preset",
         on_change=_load_preset,
     )
-    specs = st.session_state.setdefault("model_specs", md.PRESETS["tutorial"])
-    st.session_state.setdefault("model_input", md.INPUT_SHAPES["tutorial"])
+    if not shared.has_built_model():  # from now on Training can use this builder's model
+        shared.set_built_model(md.PRESETS["tutorial"], md.INPUT_SHAPES["tutorial"])
+    specs = shared.built_model()[0]
     table = pd.DataFrame(
         {
             "position": range(1, len(specs) + 1),
@@ -62,7 +64,7 @@ def builder() -> list[md.LayerSpec] | None:
             md.parse_args(r.layer, "" if pd.isna(r.arguments) else str(r.arguments))
             for r in rows.itertuples()
         ]
-    except md.ModelError as err:
+    except ModelError as err:
         show_error(err)
         return None
 
@@ -78,14 +80,14 @@ def model_input(shape: tuple[int, ...]) -> tuple[torch.Tensor, list[str] | None]
 
 
 specs = builder()
-shape = st.session_state.get("model_input", (1, 28, 28))
+shape = shared.built_model()[1]
 if specs:
     try:
         check = md.check_model(specs, shape, batch=3)
-    except md.ModelError as err:
+    except ModelError as err:
         show_error(err)
         st.stop()
-    st.session_state["model_specs"] = specs
+    shared.set_built_model(specs)
     if not check.ok:
         st.error(
             tr("layers.mismatch", layer=check.failed_at + 1, error=check.error),

@@ -10,21 +10,22 @@ from PIL import Image, UnidentifiedImageError
 from playground import layers as md
 from playground import save_load as ck
 from playground import training as trn
+from playground.core.errors import CheckpointError, UnsafeCheckpointError
 from playground.layers.figures import probabilities
 from playground.plots.images import make_bar_figure, make_grid_figure
 from playground.ui import lazy_tabs, page, shared_dataset, show_code, show_error, tr
+from playground.ui import state as shared
 
 cfg = page()
 st.title(tr("nav.save_load"))
 st.write(tr("save.intro"))
 state = st.session_state
-trainer: trn.Trainer | None = state.get("trainer")
+trainer = shared.trainer()
 if trainer is not None:
     model, specs, shape = trainer.model, trainer.specs, trainer.input_shape
     st.caption(tr("save.from_training", label=trainer.cfg.label(), epoch=trainer.epoch))
 else:
-    specs = state.get("model_specs", md.PRESETS["tutorial"])
-    shape = state.get("model_input", md.INPUT_SHAPES["tutorial"])
+    specs, shape = shared.built_model()
     model = md.build_model(specs, seed=cfg.seed)
     st.caption(tr("save.fresh"))
 
@@ -82,10 +83,10 @@ def load_section() -> None:
     try:
         obj = ck.read_checkpoint(file.getvalue(), file.name)
         sd = ck.state_dict_of(obj)
-    except ck.UnsafeCheckpointError as err:
+    except UnsafeCheckpointError as err:
         st.error(str(err), icon=":material/gpp_bad:")
         return
-    except ck.CheckpointError as err:
+    except CheckpointError as err:
         show_error(err)
         return
     target = md.build_model(specs, seed=cfg.seed)
@@ -107,7 +108,7 @@ def load_section() -> None:
         except (ValueError, RuntimeError, KeyError) as err:
             show_error(err)
             return
-        state["trainer"] = t
+        shared.set_trainer(t)
         st.page_link(
             "pages/training.py", label=tr("save.go_training"), icon=":material/trending_down:"
         )

@@ -8,13 +8,12 @@ import torch
 
 from playground import tensors as tns
 from playground.core.device import available_devices
-from playground.core.expr import ExpressionError
+from playground.core.errors import ExpressionError
 from playground.plots.heatmap import make_tensor_figure
 from playground.tensors.figures import make_blocks_figure, make_matmul_figure, make_storage_figure
-from playground.ui import lazy_tabs, page, show_code, show_error, tr
+from playground.ui import bound, lazy_tabs, page, show_code, show_error, tr
 
 cfg = page()
-Q = {"bind": "query-params"}
 st.title(tr("nav.tensors"))
 st.write(tr("tensors.intro"))
 
@@ -54,22 +53,22 @@ def attribute_table(t: torch.Tensor) -> None:
 @st.fragment
 def create_section() -> None:
     c = st.columns(4)
-    creator = c[0].selectbox(tr("create.creator"), tns.CREATORS, key="t_creator", **Q)
-    dtype = c[1].selectbox(tr("create.dtype"), tns.DTYPE_NAMES, key="t_dtype", **Q)
+    creator = bound(c[0].selectbox, tr("create.creator"), tns.CREATORS, key="t_creator")
+    dtype = bound(c[1].selectbox, tr("create.dtype"), tns.DTYPE_NAMES, key="t_dtype")
     if creator in ("tensor", "from_numpy"):
-        data = c[2].text_input(tr("create.data"), "[[1, 2, 3], [4, 5, 6]]", key="t_data", **Q)
+        data = bound(c[2].text_input, tr("create.data"), "[[1, 2, 3], [4, 5, 6]]", key="t_data")
         shape = "(2, 3)"
     else:
-        shape = c[2].text_input(tr("create.shape"), "(3, 4)", key="t_shape", **Q)
+        shape = bound(c[2].text_input, tr("create.shape"), "(3, 4)", key="t_shape")
         data = "[]"
-    grad = c[3].checkbox(tr("create.grad"), key="t_grad", **Q)
+    grad = bound(c[3].checkbox, tr("create.grad"), key="t_grad")
     like = (
-        c[3].selectbox(tr("create.like_dtype"), tns.DTYPE_NAMES[4:], key="t_like", **Q)
+        bound(c[3].selectbox, tr("create.like_dtype"), tns.DTYPE_NAMES[4:], key="t_like")
         if creator.endswith("_like")
         else "int64"
     )
     fill = (
-        c[3].number_input(tr("create.fill"), value=7.0, key="t_fill", **Q)
+        bound(c[3].number_input, tr("create.fill"), value=7.0, key="t_fill")
         if creator == "full"
         else 7.0
     )
@@ -94,11 +93,16 @@ def create_section() -> None:
 @st.fragment
 def index_section() -> None:
     c = st.columns([3, 2, 1])
-    data = c[0].text_input(
-        tr("create.data"), "[[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]]", key="t_idata", **Q
+    data = bound(
+        c[0].text_input,
+        tr("create.data"),
+        "[[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]]",
+        key="t_idata",
     )
-    index = c[1].text_input(tr("index.input"), "[:, 1]", key="t_index", help=tr("index.help"), **Q)
-    value = c[2].number_input(tr("index.value"), value=0.0, key="t_ivalue", **Q)
+    index = bound(
+        c[1].text_input, tr("index.input"), "[:, 1]", key="t_index", help=tr("index.help")
+    )
+    value = bound(c[2].number_input, tr("index.value"), value=0.0, key="t_ivalue")
     try:
         t = tns.create(tns.TensorSpec("tensor", data), device=cfg.device)
         r = tns.index_tensor(t, index, value=value)
@@ -134,8 +138,8 @@ VIEW_OPS = [
 @st.fragment
 def views_section() -> None:
     c = st.columns([1, 2])
-    shape = c[0].text_input(tr("views.shape"), "(3, 4)", key="t_vshape", **Q)
-    op = c[1].selectbox(tr("views.op"), VIEW_OPS, key="t_view", accept_new_options=True, **Q)
+    shape = bound(c[0].text_input, tr("views.shape"), "(3, 4)", key="t_vshape")
+    op = bound(c[1].selectbox, tr("views.op"), VIEW_OPS, key="t_view", accept_new_options=True)
     try:
         t = tns.create(tns.TensorSpec("arange", shape=shape), device="cpu")
     except ExpressionError as err:
@@ -167,7 +171,7 @@ def arithmetic_section() -> None:
     st.caption(tr("arith.sizes"))
     c = st.columns(5)
     n, k, m = (
-        c[q].slider(name, 1, 6, d, key=f"t_{name}", **Q)
+        bound(c[q].slider, name, 1, 6, d, key=f"t_{name}")
         for q, (name, d) in enumerate([("n", 2), ("k", 3), ("m", 2)])
     )
     i = c[3].slider("i", 0, n - 1, 0, key="t_i")
@@ -183,9 +187,9 @@ def arithmetic_section() -> None:
     st.plotly_chart(make_tensor_figure((a * a).cpu()), key="mul_fig")
     st.subheader(tr("arith.reduce"))
     r = st.columns(3)
-    op = r[0].selectbox(tr("arith.op"), ["sum", "mean", "max", "min", "argmax"], key="t_rop", **Q)
-    dim = r[1].selectbox(tr("arith.dim"), [None, 0, 1, -1], key="t_rdim", **Q)
-    keep = r[2].checkbox(tr("arith.keepdim"), key="t_rkeep", **Q)
+    op = bound(r[0].selectbox, tr("arith.op"), ["sum", "mean", "max", "min", "argmax"], key="t_rop")
+    dim = bound(r[1].selectbox, tr("arith.dim"), [None, 0, 1, -1], key="t_rdim")
+    keep = bound(r[2].checkbox, tr("arith.keepdim"), key="t_rkeep")
     st.code(f"{tns.reduce(a, op, dim=dim, keepdim=keep)}", language="text")
     st.write(tr("arith.item"), f"`a.sum().item() = {a.sum().item():g}`")
     st.write(tr("arith.item_error"))
@@ -201,8 +205,12 @@ def arithmetic_section() -> None:
 @st.fragment
 def inplace_section() -> None:
     op = (
-        st.segmented_control(
-            tr("inplace.op"), ["add_", "copy_", "t_"], default="add_", key="t_inplace", **Q
+        bound(
+            st.segmented_control,
+            tr("inplace.op"),
+            ["add_", "copy_", "t_"],
+            default="add_",
+            key="t_inplace",
         )
         or "add_"
     )
@@ -232,8 +240,8 @@ def numpy_section() -> None:
 def devices_section() -> None:
     moved = torch.ones(3).to(cfg.device)
     st.write(tr("devices.moved", device=f"'{cfg.device}'", result=moved.device))
-    n = st.select_slider(
-        tr("devices.n"), [64, 128, 256, 512, 1024, 2048], value=256, key="t_dn", **Q
+    n = bound(
+        st.select_slider, tr("devices.n"), [64, 128, 256, 512, 1024, 2048], value=256, key="t_dn"
     )
     st.caption(tr("devices.note"))
     if len(available_devices()) == 1:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 
 import pandas as pd
@@ -16,20 +17,28 @@ from playground import training as trn
 from playground.data.datasets import DATASETS, data_root, dataset_title, is_available
 from playground.plots.heatmap import make_tensor_figure
 from playground.plots.images import make_bar_figure, make_grid_figure
-from playground.server.runs import RUNS
 from playground.server.slots import SLOTS
 from playground.training import transfer as tl
 from playground.training.figures import make_compare_figure as compare_fig
 from playground.training.figures import make_confusion_figure as confusion_fig
 from playground.training.figures import make_curves_figure as curves_fig
 from playground.training.figures import selected_cell
-from playground.ui import lazy_tabs, page, session_id, shared_dataset, show_code, show_error, tr
+from playground.ui import (
+    bound,
+    lazy_tabs,
+    oom_text,
+    page,
+    shared_dataset,
+    show_code,
+    show_error,
+    tr,
+)
+from playground.ui import state as shared
 
 cfg = page()
 st.title(tr("nav.training"))
 st.write(tr("train.intro"))
 state = st.session_state
-Q = {"bind": "query-params"}  # a teacher's address bar carries the whole setup
 # Read once: a closed tab's session state may be gone before a `finally` runs.
 SESSION = state.setdefault("train_session", uuid.uuid4().hex)
 state.setdefault("runs", [])
@@ -39,27 +48,30 @@ def setup() -> tuple[trn.TrainConfig, str, int | None, list[md.LayerSpec]]:
     names = [k for k in DATASETS if k == "offline" or is_available(k, data_root(), True)]
     c = st.columns(4)
     titles = {"format_func": lambda k: dataset_title(k, cfg.lang)}
-    dataset = c[0].selectbox(tr("data.dataset"), names, key="tr_data", **Q, **titles)
-    sub = {"key": "tr_subset", "help": tr("train.subset_help"), **Q}
-    subset = c[1].number_input(tr("train.subset"), 0, 60_000, 10_000, 1_000, **sub)
-    built = "model_specs" in state
-    use_builder = built and c[2].toggle(tr("train.use_builder"), True, key="tr_builder")
-    fmt = {"format_func": {k: tr(f"layers.preset.{k}") for k in md.PRESETS}.__getitem__}
-    preset = c[3].selectbox(tr("layers.preset"), list(md.PRESETS), key="tr_preset", **Q, **fmt)
-    specs = state["model_specs"] if use_builder else md.PRESETS[preset]
-    c = st.columns(4)
-    help_loss = {"help": tr("train.loss_help"), **Q}
-    loss = c[0].selectbox(tr("train.loss"), trn.LOSSES, key="tr_loss", **help_loss)
-    opt = c[1].selectbox(tr("train.optimizer"), trn.OPTIMIZERS, key="tr_opt", **Q)
-    lr = c[2].select_slider("learning_rate", trn.LEARNING_RATES, 1e-3, key="tr_lr", **Q)
-    batch = c[3].select_slider("batch_size", trn.BATCH_SIZES, 64, key="tr_bs", **Q)
-    c = st.columns(4)
-    epochs = c[0].number_input("epochs", 1, 50, 5, key="tr_epochs", **Q)
-    momentum = c[1].number_input(
-        "momentum", 0.0, 0.99, 0.0, 0.1, key="tr_mom", **Q, disabled=opt != "SGD"
+    dataset = bound(c[0].selectbox, tr("data.dataset"), names, key="tr_data", **titles)
+    subset = bound(
+        c[1].number_input, tr("train.subset"), 0, 60_000, 10_000, 1_000, key="tr_subset",
+        help=tr("train.subset_help"),
+    )  # fmt: skip
+    use_builder = shared.has_built_model() and c[2].toggle(
+        tr("train.use_builder"), True, key="tr_builder"
     )
-    nesterov = c[2].toggle("nesterov", False, key="tr_nesterov", **Q, disabled=opt != "SGD")
-    decay = c[3].number_input("weight_decay", 0.0, 0.1, 0.0, 1e-4, format="%g", key="tr_wd", **Q)
+    fmt = {"format_func": {k: tr(f"layers.preset.{k}") for k in md.PRESETS}.__getitem__}
+    preset = bound(c[3].selectbox, tr("layers.preset"), list(md.PRESETS), key="tr_preset", **fmt)
+    specs = shared.built_model()[0] if use_builder else md.PRESETS[preset]
+    c = st.columns(4)
+    help_loss = {"help": tr("train.loss_help")}
+    loss = bound(c[0].selectbox, tr("train.loss"), trn.LOSSES, key="tr_loss", **help_loss)
+    opt = bound(c[1].selectbox, tr("train.optimizer"), trn.OPTIMIZERS, key="tr_opt")
+    lr = bound(c[2].select_slider, "learning_rate", trn.LEARNING_RATES, 1e-3, key="tr_lr")
+    batch = bound(c[3].select_slider, "batch_size", trn.BATCH_SIZES, 64, key="tr_bs")
+    c = st.columns(4)
+    epochs = bound(c[0].number_input, "epochs", 1, 50, 5, key="tr_epochs")
+    momentum = bound(
+        c[1].number_input, "momentum", 0.0, 0.99, 0.0, 0.1, key="tr_mom", disabled=opt != "SGD"
+    )
+    nesterov = bound(c[2].toggle, "nesterov", False, key="tr_nesterov", disabled=opt != "SGD")
+    decay = bound(c[3].number_input, "weight_decay", 0.0, 0.1, 0.0, 1e-4, format="%g", key="tr_wd")
     config = trn.TrainConfig(lr, batch, int(epochs), loss, opt, momentum, nesterov, decay, cfg.seed)
     return config, dataset, int(subset) or None, specs
 
@@ -75,36 +87,52 @@ def shape_of(name: str) -> tuple[int, ...]:
     return tuple(shared_dataset(name, True).images.shape[1:])
 
 
-def new_trainer() -> trn.Trainer | None:
+def new_trainer(c: trn.TrainConfig) -> trn.Trainer:
+    """Every run of this page starts here: registered, so the janitor frees it if we leave."""
+    t = trn.Trainer(
+        specs, shape_of(dataset), *datasets(), c, device=cfg.device, subset=subset,
+        data_parallel=state.get("tr_dp", False),
+    )  # fmt: skip
+    shared.track(t)
+    return t
+
+
+def in_slot(work: Callable[[], None], *, wait: bool = False) -> None:
+    """Run ``work`` in one of the server's training slots, or say where this session waits."""
+    if place := SLOTS.try_acquire(SESSION):
+        st.info(
+            tr("train.queue" if wait else "train.queue_click", place=place),
+            icon=":material/hourglass_top:",
+        )
+        if wait:
+            time.sleep(1.0)  # poll for a free slot
+            st.rerun()
+        return
     try:
-        train, test = datasets()
-        t = trn.Trainer(
-            specs, shape_of(dataset), train, test, config, device=cfg.device, subset=subset,
-            data_parallel=state.get("tr_dp", False),
-        )  # fmt: skip
-        RUNS.track(session_id(), t)  # freed if this session leaves for good
-        return t
-    except (ValueError, md.ModelError) as err:
+        work()
+    except torch.cuda.OutOfMemoryError:
+        shared.clear_trainer()  # drop the run so its GPU memory comes back
+        st.error(oom_text(), icon=":material/memory:")
+    except ValueError as err:  # a PlaygroundError, or PyTorch refusing a loaded state_dict
         show_error(err)
-        return None
+    finally:
+        SLOTS.release(SESSION)
 
 
 def _set(training: bool, reset: bool = False) -> None:
     state["training"] = training
     if reset:
-        state.pop("trainer", None)
+        shared.clear_trainer()
 
 
 b = st.columns([1, 1, 1, 3])
-if getattr(state.get("trainer"), "released", False):  # freed while this session was away
-    state.pop("trainer")
-trainer: trn.Trainer | None = state.get("trainer")
+trainer = shared.trainer()
 label = tr("train.resume") if trainer and not trainer.done else tr("train.train")
 b[0].button(label, on_click=_set, args=(True,), type="primary", icon=":material/play_arrow:")
 b[1].button(tr("train.stop"), on_click=_set, args=(False,), icon=":material/stop:")
 b[2].button(tr("train.reset"), on_click=_set, args=(False, True), icon=":material/restart_alt:")
 if cfg.device.type == "cuda" and torch.cuda.device_count() > 1:  # a real choice only then
-    b[3].toggle(tr("train.data_parallel", n=torch.cuda.device_count()), key="tr_dp", **Q)
+    bound(b[3].toggle, tr("train.data_parallel", n=torch.cuda.device_count()), key="tr_dp")
 if trainer is not None and trainer.cfg != config:
     b[3].caption(tr("train.changed"))
 progress, chart, log_box = st.empty(), st.empty(), st.empty()
@@ -119,39 +147,26 @@ def draw(t: trn.Trainer) -> None:
     log_box.code("\n".join(t.history.log[-14:]) or "…", "text")
 
 
+def train_now() -> None:
+    t = shared.trainer()
+    if t is None or t.done and t.cfg != config:
+        t = shared.set_trainer(new_trainer(config))
+    while not t.done and state.get("training"):
+        t.run(max_seconds=0.75)  # Stop lands within ~0.75 s of a click
+        draw(t)
+    if t.done and id(t.history) not in {id(h) for _, h in state["runs"]}:
+        state["runs"].append((f"#{len(state['runs']) + 1} {t.cfg.label()}", t.history))
+
+
 if state.get("training"):
-    if trainer is None or trainer.done and trainer.cfg != config:
-        trainer = state["trainer"] = new_trainer()
-    place = SLOTS.try_acquire(SESSION) if trainer else 0
-    if place:
-        st.info(tr("train.queue", place=place), icon=":material/hourglass_top:")
-        time.sleep(1.0)  # poll for a free slot
-        st.rerun()
-    elif trainer:
-        try:
-            while not trainer.done and state.get("training"):
-                trainer.run(max_seconds=0.75)  # Stop lands within ~0.75 s of a click
-                draw(trainer)
-        except torch.cuda.OutOfMemoryError:
-            trainer = state["trainer"] = None  # drop the run so its GPU memory comes back
-            torch.cuda.empty_cache()
-            st.error(tr("train.oom"), icon=":material/memory:")
-        finally:
-            SLOTS.release(SESSION)
-        state["training"] = False
-        if (
-            trainer
-            and trainer.done
-            and id(trainer.history) not in {id(h) for _, h in state["runs"]}
-        ):
-            state["runs"].append(
-                (f"#{len(state['runs']) + 1} {trainer.cfg.label()}", trainer.history)
-            )
+    in_slot(train_now, wait=True)
+    state["training"] = False
+    trainer = shared.trainer()
 if trainer is not None:
     draw(trainer)
     st.caption(tr("train.pipeline", name=trainer.pipeline))
     if trainer.diverged:
-        st.error(trainer.diverged, icon=":material/trending_up:")
+        show_error(trainer.diverged)
 show_code(trn.training_code(config, md.model_code(specs), dataset, subset))
 
 
@@ -159,10 +174,11 @@ def slow_section() -> None:
     st.write(tr("train.slow_intro"))
     if not st.button(tr("train.step"), icon=":material/slow_motion_video:"):
         return
-    t = state.get("trainer") or new_trainer()
-    if t is None:
+    try:
+        t = shared.trainer() or shared.set_trainer(new_trainer(config))
+    except ValueError as err:
+        show_error(err)
         return
-    state["trainer"] = t
     s = trn.slow_step(t)
     st.markdown(f"**1. {tr('train.s_forward')}**")
     st.dataframe(s.forward_table(), hide_index=True)
@@ -180,7 +196,7 @@ def slow_section() -> None:
 
 
 def results_section() -> None:
-    t = state.get("trainer")
+    t = shared.trainer()
     if t is None or not t.history.test_accuracy:
         st.info(tr("train.no_results"), icon=":material/info:")
         return
@@ -204,33 +220,19 @@ def results_section() -> None:
     st.plotly_chart(make_grid_figure(trn.images_of(t, wrong), labels, cols=4), key="tr_wrong")
 
 
-def with_slot(work) -> None:
-    """Run ``work`` in one of the server's training slots, or say where this session waits."""
-    if place := SLOTS.try_acquire(SESSION):
-        st.info(tr("train.queue_click", place=place), icon=":material/hourglass_top:")
-        return
-    try:
-        work()
-    except torch.cuda.OutOfMemoryError:
-        torch.cuda.empty_cache()
-        st.error(tr("train.oom"), icon=":material/memory:")
-    except (ValueError, md.ModelError, ck.CheckpointError) as err:
-        show_error(err)
-    finally:
-        SLOTS.release(SESSION)
-
-
 def compare_section() -> None:
     st.write(tr("train.cmp_intro"))
     c = st.columns([1, 3])
-    field = c[0].selectbox(tr("train.cmp_field"), list(trn.COMPARE_FIELDS), key="tr_cmp_field", **Q)
+    field = bound(
+        c[0].selectbox, tr("train.cmp_field"), list(trn.COMPARE_FIELDS), key="tr_cmp_field"
+    )
     options = trn.COMPARE_FIELDS[field]
     default = {"learning_rate": [0.1, 1e-2, 1e-3], "optimizer": ["SGD", "Adam"]}
     values = c[1].multiselect(
         tr("train.cmp_values"), options, default.get(field, [32, 64, 128]), max_selections=3
     )
     if st.button(tr("train.cmp_run"), icon=":material/stacked_line_chart:", key="tr_cmp_go"):
-        with_slot(lambda: run_compare(trn.compare_configs(config, field, values)))
+        in_slot(lambda: run_compare(trn.compare_configs(config, field, values)))
     runs = dict(state["runs"])
     chosen = st.multiselect(tr("train.compare"), list(runs), list(runs)[-3:], key="tr_cmp")
     if chosen:
@@ -240,7 +242,7 @@ def compare_section() -> None:
 def run_compare(configs: list[trn.TrainConfig]) -> None:
     bar, chosen = st.progress(0.0), []
     for k, c in enumerate(configs):
-        t = trn.Trainer(specs, shape_of(dataset), *datasets(), c, device=cfg.device, subset=subset)
+        t = new_trainer(c)
         while not t.done:
             t.run(max_seconds=0.75)
             bar.progress((k + t.progress) / len(configs), c.label())
@@ -253,10 +255,10 @@ def run_compare(configs: list[trn.TrainConfig]) -> None:
 def transfer_section() -> None:
     st.write(tr("train.tl_intro"))
     c = st.columns(4)
-    opt = c[0].selectbox(tr("train.optimizer"), trn.OPTIMIZERS, 1, key="tl_opt", **Q)
-    src_epochs = c[1].number_input(tr("train.tl_source_epochs"), 1, 10, 3, key="tl_src", **Q)
-    epochs = c[2].number_input(tr("train.tl_epochs"), 1, 10, 3, key="tl_epochs", **Q)
-    n = c[3].number_input(tr("train.tl_subset"), 50, 30_000, 1000, 50, key="tl_n", **Q)
+    opt = bound(c[0].selectbox, tr("train.optimizer"), trn.OPTIMIZERS, 1, key="tl_opt")
+    src_epochs = bound(c[1].number_input, tr("train.tl_source_epochs"), 1, 10, 3, key="tl_src")
+    epochs = bound(c[2].number_input, tr("train.tl_epochs"), 1, 10, 3, key="tl_epochs")
+    n = bound(c[3].number_input, tr("train.tl_subset"), 50, 30_000, 1000, 50, key="tl_n")
     upload = st.file_uploader(tr("train.tl_upload"), ["safetensors", "pth", "pt"], key="tl_up")
     tl_cfg = replace(config, optimizer=opt, epochs=int(epochs))
 
@@ -270,7 +272,7 @@ def transfer_section() -> None:
         )  # fmt: skip
 
     if st.button(tr("train.tl_run"), icon=":material/call_split:", type="primary"):
-        with_slot(work)
+        in_slot(work)
     if report := state.get("transfer"):
         if report.source_accuracy is not None:
             st.caption(tr("train.tl_source", acc=100 * report.source_accuracy))

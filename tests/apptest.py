@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from playground.i18n import LANGUAGES
+from playground.core.i18n import LANGUAGES
 from tests.conftest import ROOT
 
 PAGES = [
@@ -52,3 +52,16 @@ def texts(at: AppTest) -> str:
     ]
     parts += [c.value for c in at.code]
     return "\n".join(str(p) for p in parts)
+
+
+def interact(at, kind: str, key: str, value: object):
+    getattr(at, kind)(key=key).set_value(value).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+# Tabs run lazily: a test opens the tab that holds its widget.
+INDEX = {"t_tab": "Index & slice"}
+VIEWS = {"t_tab": "Views & reshaping"}
+CAT = {"b_tab": "cat"}
+DESCENT = {"ag_tab": "Gradient descent by hand"}

@@ -58,7 +58,6 @@ from playground.autograd.graph import (
     Graph,
     GraphEdge,
     GraphNode,
-    NotDifferentiableError,
     extract_graph,
     graph_of,
     layered_layout,
@@ -67,12 +66,12 @@ from playground.autograd.program import (
     MAX_LINES,
     PRESETS,
     Computation,
-    ProgramError,
     Statement,
     make_generator,
     parse_program,
     run_program,
 )
+from playground.core.errors import NotDifferentiableError, ProgramError
 
 __all__ = [
     "AUTO_CHECK_COST",

@@ -21,7 +21,7 @@ import torch
 
 from playground.autograd.graph import Graph
 from playground.autograd.program import Computation, Statement, make_generator, run_program
-from playground.core.expr import ExpressionError
+from playground.core.errors import ExpressionError
 
 MAX_CHECKED_ELEMENTS = 128
 AUTO_CHECK_COST = 300  # forward statements; above this the page runs the check on request
@@ -57,7 +57,7 @@ def backward(comp: Computation, graph: Graph) -> BackwardResult:
         out.backward(vector)
     except RuntimeError as err:
         raise ExpressionError(
-            f"backward() failed: {str(err).splitlines()[0]}", torch_message=str(err)
+            'err.autograd.backward_failed_value', value=str(err).splitlines()[0], torch_message=str(err)
         ) from None
     finally:
         for h in handles:
@@ -109,13 +109,13 @@ def numerical_check(
         n: v.detach().to(torch.float64).requires_grad_(True) for n, v in base.leaves().items()
     }
     if not leaves64:
-        raise ExpressionError("No leaf has requires_grad=True, so there is nothing to check.")
+        raise ExpressionError('err.autograd.no_leaf_requires')
     comp = run_program(
         statements, generator=make_generator("cpu", seed), overrides=leaves64, float64=True
     )
     out = comp.output
     if not out.is_floating_point():
-        raise ExpressionError("The output is not a floating-point tensor.")
+        raise ExpressionError('err.autograd.output_floating_point')
     weights = torch.ones_like(out)  # checks sum(v * out), which is what backward(v) does
     grads = torch.autograd.grad((out * weights).sum(), list(leaves64.values()), allow_unused=True)
     analytic = {

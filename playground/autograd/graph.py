@@ -21,7 +21,7 @@ from typing import Any
 import torch
 
 from playground.autograd.program import Computation
-from playground.core.expr import ExpressionError
+from playground.core.errors import ExpressionError, NotDifferentiableError
 
 MAX_GRAPH_NODES = 400
 
@@ -73,8 +73,6 @@ class Graph:
         return {(labels[e.source], labels[e.target]) for e in self.edges}
 
 
-class NotDifferentiableError(ExpressionError):
-    pass
 
 
 def extract_graph(comp: Computation) -> Graph:
@@ -93,9 +91,7 @@ def extract_graph(comp: Computation) -> Graph:
             node = GraphNode(0, "AccumulateGrad", "leaf", comp.output_name, tuple(out.shape), out)
             return Graph([node], [], 0, [None])
         raise NotDifferentiableError(
-            f"`{comp.output_name}` has no grad_fn: nothing it was computed from has "
-            "requires_grad=True, or an op on the way (argmax, comparisons, integer "
-            "casts) is not differentiable. Give a leaf requires_grad=True."
+            'err.autograd.output_name_no', output_name=comp.output_name
         )
     ids: dict[Any, int] = {out.grad_fn: 0}
     functions = [out.grad_fn]
@@ -114,7 +110,7 @@ def extract_graph(comp: Computation) -> Graph:
             if nxt not in ids:
                 if len(ids) >= MAX_GRAPH_NODES:
                     raise ExpressionError(
-                        f"The graph has more than {MAX_GRAPH_NODES} nodes; use fewer steps."
+                        'err.autograd.graph_more_than', max_graph_nodes=MAX_GRAPH_NODES
                     )
                 ids[nxt] = len(ids)
                 functions.append(nxt)

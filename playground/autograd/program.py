@@ -24,7 +24,8 @@ from typing import Any
 import torch
 from torch.overrides import TorchFunctionMode
 
-from playground.core.expr import ExpressionError, evaluate
+from playground.core.errors import ExpressionError, ProgramError
+from playground.core.expr import evaluate
 
 MAX_LINES = 60
 
@@ -65,12 +66,6 @@ _ASSIGN = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)\s*(.*)$")
 _RESERVED = frozenset({"torch", "F", "pi", "e", "inf", "nan"})
 
 
-class ProgramError(ExpressionError):
-    """A program line that could not be parsed or run; ``line`` is 1-based."""
-
-    def __init__(self, line: int, message: str, *, torch_message: str | None = None) -> None:
-        super().__init__(f"Line {line}: {message}", torch_message=torch_message)
-        self.line = line
 
 
 @dataclass(frozen=True)
@@ -83,7 +78,7 @@ class Statement:
 def parse_program(text: str) -> list[Statement]:
     """Split a program into ``name = expression`` statements; comments and blank lines skipped."""
     if not isinstance(text, str) or not text.strip():
-        raise ProgramError(1, "the program is empty: write one `name = expression` per line.")
+        raise ProgramError(1, 'err.autograd.program_empty_write')
     lines = text.splitlines()
     statements: list[Statement] = []
     for number, raw in enumerate(lines, start=1):
@@ -91,18 +86,18 @@ def parse_program(text: str) -> list[Statement]:
         if not code.strip():
             continue
         if len(statements) >= MAX_LINES:
-            raise ProgramError(number, f"a program may have at most {MAX_LINES} statements.")
+            raise ProgramError(number, 'err.autograd.program_have_most', max_lines=MAX_LINES)
         match = _ASSIGN.match(code)
         if not match:
-            raise ProgramError(number, "write `name = expression`, for example `y = x * 2`.")
+            raise ProgramError(number, 'err.autograd.write_name_expression')
         name, expression = match.groups()
         if name.startswith("_") or name in _RESERVED or keyword.iskeyword(name):
-            raise ProgramError(number, f"`{name}` cannot be used as a name here.")
+            raise ProgramError(number, 'err.autograd.name_cannot_used', name=name)
         if not expression.strip():
-            raise ProgramError(number, f"`{name} =` needs an expression on the right.")
+            raise ProgramError(number, 'err.autograd.name_needs_expression', name=name)
         statements.append(Statement(name, expression.strip(), number))
     if not statements:
-        raise ProgramError(1, "the program is empty: write one `name = expression` per line.")
+        raise ProgramError(1, 'err.autograd.program_empty_write')
     return statements
 
 
@@ -184,7 +179,7 @@ def run_program(
                     shapes_checked=shapes_checked,
                 )
             except ExpressionError as err:
-                raise ProgramError(st.line, str(err), torch_message=err.torch_message) from None
+                raise ProgramError.at(st.line, err) from None
             if overrides and st.name in overrides:
                 value = overrides[st.name]
             elif (
@@ -198,6 +193,6 @@ def run_program(
     last = statements[-1]
     if not isinstance(values[last.name], torch.Tensor):
         raise ProgramError(
-            last.line, f"the last line must give a tensor; `{last.name}` is not one."
+            last.line, 'err.autograd.last_line_give', name=last.name
         )
     return Computation(statements, values, last.name, recorder.outputs)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import torch
 
 from playground.core.config import limits
-from playground.core.expr import ExpressionError, evaluate
+from playground.core.errors import ExpressionError
+from playground.core.expr import evaluate
 
 Shape = tuple[int, ...]
 MAX_SHAPES = 6
@@ -27,10 +28,10 @@ def parse_shapes(text: str) -> list[Shape]:
     elif isinstance(value, tuple | list) and all(isinstance(v, int) for v in value):
         value = (value,)  # a single shape such as "(2, 3)"
     if not isinstance(value, tuple | list) or not value:
-        raise ExpressionError("Type shapes as tuples, for example (3, 1), (1, 4).")
+        raise ExpressionError('err.broadcasting.type_shapes_tuples')
     shapes = [_as_shape(v) for v in value]
     if len(shapes) > MAX_SHAPES:
-        raise ExpressionError(f"At most {MAX_SHAPES} shapes at once.")
+        raise ExpressionError('err.broadcasting.most_max_shapes', max_shapes=MAX_SHAPES)
     return shapes
 
 
@@ -41,20 +42,20 @@ def _as_shape(value: object) -> Shape:
         isinstance(v, int) and not isinstance(v, bool) for v in value
     ):
         raise ExpressionError(
-            f"{value!r} is not a shape: use a tuple of whole numbers like (2, 3)."
+            'err.broadcasting.value_r_shape', value=value
         )
     if len(value) > MAX_DIMS:
         raise ExpressionError(
-            f"{tuple(value)} has {len(value)} dimensions; the limit is {MAX_DIMS}."
+            'err.broadcasting.value_value_dimensions', value=tuple(value), value2=len(value), max_dims=MAX_DIMS
         )
     if any(v < 0 for v in value):
-        raise ExpressionError(f"{tuple(value)} has a negative size; sizes are 0 or more.")
+        raise ExpressionError('err.broadcasting.value_negative_size', value=tuple(value))
     numel = 1
     for v in value:
         numel *= v
     if numel > limits().max_elements:
         raise ExpressionError(
-            f"{tuple(value)} has {numel:,} elements; the limit is {limits().max_elements:,}."
+            'err.broadcasting.value_numel_elements', value=tuple(value), numel=numel, max_elements=limits().max_elements
         )
     return tuple(value)
 

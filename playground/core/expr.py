@@ -25,6 +25,7 @@ import torch
 import torch.nn.functional as F  # noqa: N812 - the tutorial's own alias
 
 from playground.core.config import limits
+from playground.core.errors import ExpressionError
 from playground.core.expr_table import (
     _BINOPS,
     _COMPARE,
@@ -51,17 +52,6 @@ from playground.core.expr_table import (
 )
 
 
-class ExpressionError(ValueError):
-    """A learner-readable reason why an expression was refused or failed.
-
-    ``torch_message`` holds PyTorch's own error text when PyTorch raised it.
-    """
-
-    def __init__(self, message: str, *, torch_message: str | None = None) -> None:
-        super().__init__(message)
-        self.torch_message = torch_message
-
-
 def evaluate(
     text: str,
     names: Mapping[str, object] | None = None,
@@ -84,13 +74,13 @@ def evaluate(
     """
     lim = limits()
     if not isinstance(text, str):
-        raise ExpressionError("The expression must be text.")
+        raise ExpressionError('err.expr.expression_text')
     text = text.strip()
     if not text:
-        raise ExpressionError("The expression is empty.")
+        raise ExpressionError('err.expr.expression_empty')
     if len(text) > lim.max_expr_chars:
         raise ExpressionError(
-            f"The expression is {len(text)} characters long; the limit is {lim.max_expr_chars}."
+            'err.expr.expression_text_characters', text=len(text), max_expr_chars=lim.max_expr_chars
         )
     try:
         with (
@@ -100,14 +90,14 @@ def evaluate(
             tree = ast.parse(text, mode="eval")
     except SyntaxError as err:
         raise ExpressionError(
-            f"This is not valid Python: {err.msg} (column {err.offset or '?'})."
+            'err.expr.valid_python_msg', msg=err.msg, value=err.offset or '?'
         ) from None
     except (ValueError, RecursionError, MemoryError):
-        raise ExpressionError("This expression is not valid Python.") from None
+        raise ExpressionError('err.expr.expression_valid_python') from None
     n_nodes = sum(1 for _ in ast.walk(tree))
     if n_nodes > lim.max_expr_nodes:
         raise ExpressionError(
-            f"The expression has {n_nodes} parts; the limit is {lim.max_expr_nodes}. Split it up."
+            'err.expr.expression_n_nodes', n_nodes=n_nodes, max_expr_nodes=lim.max_expr_nodes
         )
     walker = _Evaluator(
         dict(names or {}),
@@ -119,7 +109,7 @@ def evaluate(
     walker.dry_run = not shapes_checked
     result = walker.visit(tree.body, 0)
     if isinstance(result, _Namespace | _Function | _Method):
-        raise ExpressionError("That is a function, not a value: call it with ( ).")
+        raise ExpressionError('err.expr.function_value_call')
     return result
 
 
@@ -139,7 +129,7 @@ class _Evaluator:
                 or callable(value)
                 and not isinstance(value, torch.Tensor)
             ):
-                raise ExpressionError(f"'{key}' may not be a module or a function.")
+                raise ExpressionError('err.expr.key_module_function', key=key)
         self.names = names
         self.device = device
         self.generator = generator
@@ -151,13 +141,13 @@ class _Evaluator:
     # -- dispatch ---------------------------------------------------------
     def visit(self, node: ast.AST, depth: int) -> Any:
         if depth > MAX_DEPTH:
-            raise ExpressionError("The expression is nested too deeply.")
+            raise ExpressionError('err.expr.expression_nested_too')
         refused = _REFUSED_NODES.get(type(node))
         if refused:
-            raise ExpressionError(f"{refused.capitalize()} are not allowed here.")
+            raise ExpressionError('err.expr.capitalize_allowed', capitalize=refused.capitalize())
         handler = getattr(self, f"visit_{type(node).__name__}", None)
         if handler is None:
-            raise ExpressionError(f"'{type(node).__name__}' syntax is not allowed here.")
+            raise ExpressionError('err.expr.name_syntax_allowed', type_name=type(node).__name__)
         return handler(node, depth + 1)
 
     def visit_Constant(self, node: ast.Constant, depth: int) -> Any:  # noqa: N802
@@ -169,23 +159,23 @@ class _Evaluator:
         kind = (
             "Text strings" if isinstance(value, str | bytes) else f"{type(value).__name__} values"
         )
-        raise ExpressionError(f"{kind} are not allowed here: use numbers, lists and tensors.")
+        raise ExpressionError('err.expr.kind_allowed_use', kind=kind)
 
     def visit_Name(self, node: ast.Name, depth: int) -> Any:  # noqa: N802
         name = node.id
         if name.startswith("_"):
-            raise ExpressionError(f"Names starting with '_' are private and refused: '{name}'.")
+            raise ExpressionError('err.expr.names_starting_private', name=name)
         if name in self.names:
             return _checked_value(self.names[name], name)
         if name in ("torch", "F"):
             return _Namespace(name)
         known = ", ".join(sorted(self.names)) or "none yet"
-        raise ExpressionError(f"Unknown name '{name}'. Names you can use: torch, F, {known}.")
+        raise ExpressionError('err.expr.unknown_name_name', name=name, known=known)
 
     def visit_Attribute(self, node: ast.Attribute, depth: int) -> Any:  # noqa: N802
         attr = node.attr
         if attr.startswith("_"):
-            raise ExpressionError(f"Attributes starting with '_' are refused: '.{attr}'.")
+            raise ExpressionError('err.expr.attributes_starting_refused', attr=attr)
         owner = self.visit(node.value, depth)
         if isinstance(owner, _Namespace):
             return _namespace_attribute(owner, attr)
@@ -194,22 +184,22 @@ class _Evaluator:
                 return _Method(owner, attr)
             if attr in TENSOR_ATTRIBUTES:
                 return _call_torch(lambda: getattr(owner, attr), f".{attr}")
-            raise ExpressionError(f"Tensor attribute '.{attr}' is not available here.")
+            raise ExpressionError('err.expr.tensor_attribute_attr', attr=attr)
         if type(owner).__module__ == "torch.return_types" and attr in _RESULT_FIELDS:
             return getattr(owner, attr)
-        raise ExpressionError(f"'.{attr}' is not available on a {type(owner).__name__}.")
+        raise ExpressionError('err.expr.attr_available_name', attr=attr, type_name=type(owner).__name__)
 
     def visit_Call(self, node: ast.Call, depth: int) -> Any:  # noqa: N802
         target = self.visit(node.func, depth)
         if not isinstance(target, _Function | _Method):
-            raise ExpressionError("Only torch functions and tensor methods can be called.")
+            raise ExpressionError('err.expr.only_torch_functions')
         args = [self.visit(arg, depth) for arg in node.args]
         kwargs: dict[str, Any] = {}
         for kw in node.keywords:
             if kw.arg is None:
-                raise ExpressionError("**keyword unpacking is not allowed here.")
+                raise ExpressionError('err.expr.keyword_unpacking_allowed')
             if kw.arg.startswith("_") or kw.arg in ("out", "generator"):
-                raise ExpressionError(f"The keyword argument '{kw.arg}=' is not allowed here.")
+                raise ExpressionError('err.expr.keyword_argument_arg', arg=kw.arg)
             kwargs[kw.arg] = self.visit(kw.value, depth)
         for value in [*args, *kwargs.values()]:
             _require_data(value)
@@ -220,14 +210,14 @@ class _Evaluator:
     def visit_BinOp(self, node: ast.BinOp, depth: int) -> Any:  # noqa: N802
         op = _BINOPS.get(type(node.op))
         if op is None:
-            raise ExpressionError(f"The operator {type(node.op).__name__} is not allowed here.")
+            raise ExpressionError('err.expr.operator_name_allowed', type_name=type(node.op).__name__)
         if isinstance(node.op, ast.Pow):
             _check_exponent(node.right)
         left, right = self.visit(node.left, depth), self.visit(node.right, depth)
         for operand in (left, right):
             if not isinstance(operand, torch.Tensor | bool | int | float):
                 raise ExpressionError(
-                    f"Operators work on tensors and numbers, not on a {type(operand).__name__}."
+                    'err.expr.operators_work_tensors', type_name=type(operand).__name__
                 )
         name = "__matmul__" if isinstance(node.op, ast.MatMult) else type(node.op).__name__
         return self._guarded(op, [left, right], {}, name, label=f"'{_SYMBOLS[type(node.op)]}'")
@@ -235,22 +225,22 @@ class _Evaluator:
     def visit_UnaryOp(self, node: ast.UnaryOp, depth: int) -> Any:  # noqa: N802
         op = _UNARY.get(type(node.op))
         if op is None:
-            raise ExpressionError("'not' is not allowed here: use ~ on a boolean tensor.")
+            raise ExpressionError('err.expr.allowed_use_boolean')
         operand = self.visit(node.operand, depth)
         if not isinstance(operand, torch.Tensor | bool | int | float):
-            raise ExpressionError(f"Cannot apply a sign to a {type(operand).__name__}.")
+            raise ExpressionError('err.expr.cannot_apply_sign', type_name=type(operand).__name__)
         return self._guarded(op, [operand], {}, type(node.op).__name__)
 
     def visit_Compare(self, node: ast.Compare, depth: int) -> Any:  # noqa: N802
         if len(node.ops) != 1:
-            raise ExpressionError("Chained comparisons like a < b < c are not allowed here.")
+            raise ExpressionError('err.expr.chained_comparisons_like')
         op = _COMPARE.get(type(node.ops[0]))
         if op is None:
-            raise ExpressionError("Only == != < <= > >= comparisons are allowed here.")
+            raise ExpressionError('err.expr.only_comparisons_allowed')
         left, right = self.visit(node.left, depth), self.visit(node.comparators[0], depth)
         for operand in (left, right):
             if not isinstance(operand, torch.Tensor | bool | int | float | type(None)):
-                raise ExpressionError(f"Cannot compare a {type(operand).__name__}.")
+                raise ExpressionError('err.expr.cannot_compare_name', type_name=type(operand).__name__)
         return self._guarded(op, [left, right], {}, "comparison")
 
     def visit_List(self, node: ast.List, depth: int) -> list[Any]:  # noqa: N802
@@ -265,7 +255,7 @@ class _Evaluator:
         ]
         for part in parts:
             if not (part is None or isinstance(part, int) and not isinstance(part, bool)):
-                raise ExpressionError("Slice bounds must be whole numbers, like 1:3.")
+                raise ExpressionError('err.expr.slice_bounds_whole')
         return slice(*parts)
 
     def visit_Subscript(self, node: ast.Subscript, depth: int) -> Any:  # noqa: N802
@@ -276,7 +266,7 @@ class _Evaluator:
             return self._guarded(operator.getitem, [value, index], {}, "indexing")
         if isinstance(value, tuple | list | torch.Size) and isinstance(index, int | slice):
             return _call_torch(lambda: value[index], "indexing")
-        raise ExpressionError(f"Cannot index a {type(value).__name__} with that.")
+        raise ExpressionError('err.expr.cannot_index_name', type_name=type(value).__name__)
 
     # -- calls ---------------------------------------------------------------
     def _function_call(self, target: _Function, args: list[Any], kwargs: dict[str, Any]) -> Any:
@@ -338,8 +328,7 @@ class _Evaluator:
         self.allocated += _count_elements(result)
         if self.allocated > 4 * self.max_elements:
             raise ExpressionError(
-                f"This expression creates more than {4 * self.max_elements:,} elements in all, "
-                "the limit for one expression; split it into smaller steps."
+                'err.expr.expression_creates_more', value=4 * self.max_elements
             )
         return result
 
@@ -347,8 +336,7 @@ class _Evaluator:
         total = _count_elements(value)
         if total > self.max_elements:
             raise ExpressionError(
-                f"{label} would create {total:,} elements; the limit is {self.max_elements:,}. "
-                "Nothing was allocated."
+                'err.expr.label_would_create', label=label, total=total, max_elements=self.max_elements
             )
 
     def _check_flops(self, args: list[Any], out: Any, label: str) -> None:
@@ -358,8 +346,7 @@ class _Evaluator:
         flops = 2 * max(out.numel(), 1) * inner
         if flops > self.max_flops:
             raise ExpressionError(
-                f"{label} would take {flops:,} floating-point operations; the limit is "
-                f"{self.max_flops:,}. Try smaller sizes."
+                'err.expr.label_would_take', label=label, flops=flops, max_flops=self.max_flops
             )
 
 
@@ -374,13 +361,13 @@ def _namespace_attribute(owner: _Namespace, attr: str) -> Any:
             return _CONSTANTS[attr]
     elif attr in F_FUNCTIONS:
         return _Function("F", attr, getattr(F, attr))
-    raise ExpressionError(f"{owner.name}.{attr} is not available in the playground.")
+    raise ExpressionError('err.expr.name_attr_available', name=owner.name, attr=attr)
 
 
 def _bounded_number(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
         raise ExpressionError(
-            f"Whole numbers must stay below 2**63; got one with {len(str(value))} digits."
+            'err.expr.whole_numbers_stay', len=len(str(value))
         )
     return value
 
@@ -391,7 +378,7 @@ def _check_exponent(node: ast.AST) -> None:
     ok = isinstance(node, ast.Constant) and isinstance(node.value, int | float)
     if not ok or isinstance(node.value, bool) or abs(node.value) > MAX_POWER:
         raise ExpressionError(
-            f"The exponent of ** must be a number between -{MAX_POWER} and {MAX_POWER}."
+            'err.expr.exponent_number_between', max_power=MAX_POWER
         )
 
 
@@ -402,7 +389,7 @@ def _checked_value(value: object, name: str) -> object:
         isinstance(v, (torch.Tensor, *_SAFE_SCALARS)) for v in value
     ):
         return value
-    raise ExpressionError(f"'{name}' holds a {type(value).__name__}, which expressions cannot use.")
+    raise ExpressionError('err.expr.name_holds_name', name=name, type_name=type(value).__name__)
 
 
 def _require_data(value: Any) -> None:
@@ -411,7 +398,7 @@ def _require_data(value: Any) -> None:
         for item in value:
             _require_data(item)
     elif not isinstance(value, (torch.Tensor, *_SAFE_SCALARS)):
-        raise ExpressionError("Functions cannot be passed as arguments here.")
+        raise ExpressionError('err.expr.functions_cannot_passed')
 
 
 def _to_meta(value: Any) -> Any:
@@ -440,11 +427,11 @@ def _call_torch(thunk: Callable[[], Any], label: str) -> Any:
     except ExpressionError:
         raise
     except torch.cuda.OutOfMemoryError:
-        raise ExpressionError(f"{label}: the device ran out of memory.") from None
+        raise ExpressionError('err.expr.label_device_ran', label=label) from None
     except ZeroDivisionError:
-        raise ExpressionError(f"{label}: division by zero.") from None
+        raise ExpressionError('err.expr.label_division_zero', label=label) from None
     except (OverflowError, MemoryError):
-        raise ExpressionError(f"{label}: the numbers are too large.") from None
+        raise ExpressionError('err.expr.label_numbers_too', label=label) from None
     except Exception as err:  # noqa: BLE001 - shown to the learner as PyTorch's own words
         raise _as_expression_error(err, label) from None
 
@@ -453,4 +440,4 @@ def _as_expression_error(err: Exception, label: str) -> ExpressionError:
     if isinstance(err, ExpressionError):
         return err
     message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-    return ExpressionError(f"{label} failed: {message}", torch_message=str(err))
+    return ExpressionError('err.expr.label_failed_message', label=label, message=message, torch_message=str(err))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from playground.core.errors import DatasetError, UploadError
 from playground.data.code import (
     AUGMENTATION_CODE,
     COLLATE_CODE,
@@ -15,7 +16,6 @@ from playground.data.datasets import (
     MNIST_CLASSES,
     OFFLINE_CLASSES,
     TORCHVISION_FILES,
-    DatasetError,
     DatasetInfo,
     DatasetStatus,
     ImageDataset,
@@ -50,12 +50,7 @@ from playground.data.torchvision_raw import (
     download_lock,
     load_dataset,
 )
-from playground.data.upload import (
-    CUSTOM_DATASET_CODE,
-    UploadError,
-    UploadLimits,
-    read_image_zip,
-)
+from playground.data.upload import CUSTOM_DATASET_CODE, UploadLimits, read_image_zip
 
 __all__ = [
     "AUGMENTATIONS",

@@ -114,8 +114,6 @@ DATASETS: dict[str, DatasetInfo] = {
 }
 
 
-class DatasetError(Exception):
-    """A dataset that cannot be opened, in words for the page."""
 
 
 class ImageDataset(Dataset):
@@ -323,7 +321,7 @@ def _split_files(name: str, train: bool) -> list[str]:
 
 def dataset_title(name: str, lang: str = "en") -> str:
     """A dataset's name for a select box, in ``lang``."""
-    from playground.i18n import t
+    from playground.core.i18n import t
 
     return t("data.offline_title", lang) if name == "offline" else DATASETS[name].title
 

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import torch
 
+from playground.core.errors import DatasetError
 from playground.data.datasets import (
     DATASETS,
     TORCHVISION_FILES,
-    DatasetError,
     ImageDataset,
     data_root,
     is_available,
@@ -78,13 +78,12 @@ def load_dataset(
     if name == "offline":
         return make_offline_dataset(seed, train=train)
     if name not in TORCHVISION_FILES:
-        raise DatasetError(f"Unknown dataset {name!r}.")
+        raise DatasetError('err.data.unknown_dataset_name', name=name)
     root = data_root() if root is None else Path(root)
     if not is_available(name, root, train):
         if not download:
             raise DatasetError(
-                f"{name} is not on this server yet (looked in {root}). Download it, or use the "
-                "offline dataset."
+                'err.data.name_server_yet', name=name, root=root
             )
         with download_lock(root, name):
             if not is_available(name, root, train):  # another session may have finished it
@@ -94,7 +93,7 @@ def load_dataset(
             return _read_cifar(root, train)
         return _read_mnist(name, root, train)
     except (OSError, ValueError, AssertionError, KeyError, pickle.UnpicklingError, EOFError) as err:
-        raise DatasetError(f"The {name} files in {root} could not be read: {err}") from None
+        raise DatasetError('err.data.name_files_root', name=name, root=root, err=err) from None
 
 
 # Bytes on disk once torchvision has downloaded and extracted a dataset (archives included).
@@ -139,8 +138,7 @@ def _download(name: str, root: Path, train: bool) -> None:
         cls(root=str(root), train=train, download=True)
     except Exception as err:  # noqa: BLE001 - any network failure becomes a message
         raise DatasetError(
-            f"Downloading {name} failed ({type(err).__name__}: {err}). This server may be "
-            "offline: use the offline dataset instead."
+            'err.data.downloading_name_failed', name=name, type_name=type(err).__name__, err=err
         ) from None
 
 

@@ -19,6 +19,7 @@ import torch
 from PIL import Image, UnidentifiedImageError
 
 from playground.core import config as settings
+from playground.core.errors import UploadError
 from playground.data.datasets import ImageDataset
 
 __all__ = [
@@ -45,8 +46,6 @@ class UploadLimits:
     image_size: int = 28  # every image becomes size × size
 
 
-class UploadError(ValueError):
-    """An archive or CSV that was refused, with the reason for the page."""
 
 
 def _unsafe_name(name: str) -> str | None:
@@ -69,32 +68,30 @@ def _unsafe_name(name: str) -> str | None:
 def _check_archive(zf: zipfile.ZipFile, lim: UploadLimits) -> dict[str, zipfile.ZipInfo]:
     infos = zf.infolist()
     if len(infos) > lim.max_members:
-        raise UploadError(f"The zip has {len(infos):,} members; the limit is {lim.max_members:,}.")
+        raise UploadError('err.upload.zip_infos_members', infos=len(infos), max_members=lim.max_members)
     total = 0
     members: dict[str, zipfile.ZipInfo] = {}
     for info in infos:
         reason = _unsafe_name(info.filename)
         if reason:
-            raise UploadError(f"Refused: the member {info.filename!r} has {reason} (zip slip).")
+            raise UploadError('err.upload.refused_member_filename', filename=info.filename, reason=reason)
         if stat.S_ISLNK(info.external_attr >> 16):
-            raise UploadError(f"Refused: the member {info.filename!r} is a symbolic link.")
+            raise UploadError('err.upload.refused_member_filename2', filename=info.filename)
         if info.is_dir():
             continue
         total += info.file_size
         if total > lim.max_total_bytes:
             raise UploadError(
-                f"The zip unpacks to more than {lim.max_total_bytes // 2**20} MB; refused."
+                'err.upload.zip_unpacks_more', value=lim.max_total_bytes // 2**20
             )
         if info.file_size > lim.max_member_bytes:
             raise UploadError(
-                f"{info.filename!r} unpacks to {info.file_size:,} bytes; the limit per file is "
-                f"{lim.max_member_bytes:,}."
+                'err.upload.filename_r_unpacks', filename=info.filename, file_size=info.file_size, max_member_bytes=lim.max_member_bytes
             )
         ratio = info.file_size / max(info.compress_size, 1)
         if ratio > lim.max_ratio:
             raise UploadError(
-                f"{info.filename!r} is compressed {ratio:,.0f}:1, over the {lim.max_ratio:.0f}:1 "
-                "limit: a zip bomb?"
+                'err.upload.filename_r_compressed', filename=info.filename, ratio=ratio, max_ratio=lim.max_ratio
             )
         members[info.filename] = info
     return members
@@ -104,7 +101,7 @@ def _read(zf: zipfile.ZipFile, info: zipfile.ZipInfo, lim: UploadLimits) -> byte
     with zf.open(info) as f:  # read at most one byte more than declared: lying headers fail
         data = f.read(min(info.file_size, lim.max_member_bytes) + 1)
     if len(data) > info.file_size:
-        raise UploadError(f"{info.filename!r} is larger than its header says; refused.")
+        raise UploadError('err.upload.filename_r_larger', filename=info.filename)
     return data
 
 
@@ -114,8 +111,7 @@ def _decode(data: bytes, name: str, line: int, lim: UploadLimits) -> torch.Tenso
             w, h = img.size
             if w * h > lim.max_pixels:
                 raise UploadError(
-                    f"Line {line}: {name} is {w}×{h} pixels; the limit is "
-                    f"{lim.max_pixels:,} pixels (a decompression bomb?)."
+                    'err.upload.line_line_name4', line=line, name=name, w=w, h=h, max_pixels=lim.max_pixels
                 )
             img = img.convert("L").resize((lim.image_size, lim.image_size), Image.BILINEAR)
             return torch.frombuffer(bytearray(img.tobytes()), dtype=torch.uint8).reshape(
@@ -125,12 +121,12 @@ def _decode(data: bytes, name: str, line: int, lim: UploadLimits) -> torch.Tenso
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
         raise UploadError(
-            f"Line {line}: {name} is a decompression bomb, refused before decoding ({err})."
+            'err.upload.line_line_name', line=line, name=name, err=err
         ) from None
     except UnidentifiedImageError:
-        raise UploadError(f"Line {line}: {name} is not an image Pillow can read.") from None
+        raise UploadError('err.upload.line_line_name2', line=line, name=name) from None
     except (OSError, ValueError, SyntaxError) as err:
-        raise UploadError(f"Line {line}: {name} is a damaged image ({err}).") from None
+        raise UploadError('err.upload.line_line_name3', line=line, name=name, err=err) from None
 
 
 def _parse_csv(text: str) -> list[tuple[int, str, str]]:
@@ -139,7 +135,7 @@ def _parse_csv(text: str) -> list[tuple[int, str, str]]:
         if not row or not "".join(row).strip():
             continue
         if len(row) != 2:
-            raise UploadError(f"CSV line {line}: expected 2 columns (file,label), got {len(row)}.")
+            raise UploadError('err.upload.csv_line_line', line=line, row=len(row))
         file, label = row[0].strip(), row[1].strip()
         if line == 1 and (file.lower(), label.lower()) in {
             ("file", "label"),
@@ -148,7 +144,7 @@ def _parse_csv(text: str) -> list[tuple[int, str, str]]:
             continue  # a header row
         rows.append((line, file, label))
     if not rows:
-        raise UploadError("The CSV has no rows: write one `file,label` line per image.")
+        raise UploadError('err.upload.csv_no_rows')
     return rows
 
 
@@ -161,26 +157,26 @@ def read_image_zip(data: bytes, *, limits: UploadLimits | None = None) -> ImageD
     """
     lim = limits or UploadLimits(max_archive_bytes=settings.limits().upload_mb * 2**20)
     if len(data) > lim.max_archive_bytes:
-        raise UploadError(f"The zip is over {lim.max_archive_bytes // 2**20} MB.")
+        raise UploadError('err.upload.zip_over_value', value=lim.max_archive_bytes // 2**20)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise UploadError("This is not a readable zip file.") from None
+        raise UploadError('err.upload.readable_zip_file') from None
     with zf:
         members = _check_archive(zf, lim)
         csvs = [n for n in members if n.lower().endswith(".csv")]
         if len(csvs) != 1:
             raise UploadError(
-                f"The zip must hold exactly one labels CSV (file,label); it holds {len(csvs)}."
+                'err.upload.zip_hold_exactly', csvs=len(csvs)
             )
         try:
             text = _read(zf, members[csvs[0]], lim).decode("utf-8-sig")
         except (UnicodeDecodeError, zipfile.BadZipFile, OSError) as err:
-            raise UploadError(f"The CSV could not be read: {err}.") from None
+            raise UploadError('err.upload.csv_could_read', err=err) from None
         rows = _parse_csv(text)
         if len(rows) > lim.max_images:
             raise UploadError(
-                f"The CSV lists {len(rows):,} images; the limit is {lim.max_images:,}."
+                'err.upload.csv_lists_rows', rows=len(rows), max_images=lim.max_images
             )
         folder = str(PurePosixPath(csvs[0]).parent)
         prefix = "" if folder == "." else folder + "/"
@@ -188,14 +184,14 @@ def read_image_zip(data: bytes, *, limits: UploadLimits | None = None) -> ImageD
         if missing:
             listed = ", ".join(f"line {line}: {f}" for line, f in missing[:10])
             more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
-            raise UploadError(f"The CSV names files that are not in the zip: {listed}{more}.")
+            raise UploadError('err.upload.csv_names_files', listed=listed, more=more)
         classes = _classes(zf, members, prefix, rows, lim)
         images, targets = [], []
         for line, file, label in rows:
             try:
                 blob = _read(zf, members[prefix + file], lim)
             except (zipfile.BadZipFile, OSError, EOFError) as err:
-                raise UploadError(f"Line {line}: {file} could not be read ({err}).") from None
+                raise UploadError('err.upload.line_line_file', line=line, file=file, err=err) from None
             images.append(_decode(blob, file, line, lim))
             targets.append(classes.index(label) if label in classes else int(label))
     return ImageDataset(torch.stack(images), torch.tensor(targets), tuple(classes))
@@ -220,16 +216,16 @@ def _classes(
         ]
         if unknown:
             listed = ", ".join(f"line {line}: {label!r}" for line, label in unknown[:10])
-            raise UploadError(f"Unknown labels (not in classes.txt): {listed}.")
+            raise UploadError('err.upload.unknown_labels_classes', listed=listed)
         return names
     bad = [(line, label) for line, _, label in rows if not label or len(label) > 40]
     if bad:
         listed = ", ".join(f"line {line}: {label!r}" for line, label in bad[:10])
-        raise UploadError(f"Unknown labels (empty or over 40 characters): {listed}.")
+        raise UploadError('err.upload.unknown_labels_empty', listed=listed)
     if all(label.isdigit() for label in labels):
         top = max(int(label) for label in labels)
         if top >= 1000:
-            raise UploadError(f"Label {top} is too large: integer labels must be 0-999.")
+            raise UploadError('err.upload.label_top_too', top=top)
         return [str(k) for k in range(top + 1)]
     return sorted(set(labels))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from playground.core.errors import ModelError
 from playground.layers.code import (
     PARAMETERS_CODE,
     model_code,
@@ -24,7 +25,6 @@ from playground.layers.models import (
     PRESETS,
     LayerSpec,
     ModelCheck,
-    ModelError,
     TraceRow,
     build_model,
     check_model,

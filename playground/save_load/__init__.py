@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from playground.core.errors import CheckpointError, UnsafeCheckpointError
 from playground.save_load.checkpoint import (
     FILE_NAMES,
     SUFFIXES,
-    CheckpointError,
     LoadReport,
-    UnsafeCheckpointError,
     checkpoint_bytes,
     compare,
     load_into,

@@ -19,16 +19,13 @@ import torch
 from torch import nn
 
 from playground.core import config as settings
+from playground.core.errors import CheckpointError, UnsafeCheckpointError
 
 SUFFIXES = (".pth", ".pt", ".ckpt", ".safetensors")
 
 
-class CheckpointError(ValueError):
-    """A file that cannot be used as a checkpoint, in words a learner can act on."""
 
 
-class UnsafeCheckpointError(CheckpointError):
-    """A pickle that holds Python objects (possibly code), not just tensors: refused, never run."""
 
 
 # -- saving (always to bytes: nothing is written to a shared disk path) ---------------------
@@ -83,16 +80,16 @@ def read_checkpoint(data: bytes, filename: str) -> Any:
     """Read a file safely: a tensor-only object graph, or raise :class:`CheckpointError`."""
     limit = settings.limits().upload_mb * 2**20
     if not isinstance(data, bytes | bytearray):
-        raise CheckpointError("The upload is not a file.")
+        raise CheckpointError('err.checkpoint.upload_file')
     if len(data) > limit:
         raise CheckpointError(
-            f"The file is {len(data) / 2**20:.1f} MB; the limit is {limit // 2**20} MB. Nothing was read."
+            'err.checkpoint.file_value_f', value=len(data) / 2**20, value2=limit // 2**20
         )
     name = (filename or "").lower()
     if not name.endswith(SUFFIXES):
-        raise CheckpointError(f"Use a .pth, .pt, .ckpt or .safetensors file, not {filename!r}.")
+        raise CheckpointError('err.checkpoint.use_pth_pt', filename=filename)
     if not data:
-        raise CheckpointError("The file is empty (0 bytes).")
+        raise CheckpointError('err.checkpoint.file_empty_bytes')
     if name.endswith(".safetensors"):
         return _read_safetensors(bytes(data))
     try:
@@ -101,16 +98,14 @@ def read_checkpoint(data: bytes, filename: str) -> Any:
         text = str(err)
         if "Weights only load failed" in text or "Unsupported" in text or "global" in text.lower():
             raise UnsafeCheckpointError(
-                "This file contains Python objects, not just tensors: refused. Nothing in it was "
-                "executed. (A whole model saved with torch.save(model) looks like this too: save "
-                "its state_dict instead.)"
+                'err.checkpoint.file_contains_python'
             ) from None
         raise CheckpointError(
-            f"This is not a readable PyTorch file: {text.splitlines()[0]}"
+            'err.checkpoint.readable_pytorch_file', value=text.splitlines()[0]
         ) from None
     except Exception as err:  # noqa: BLE001 - any parser failure on a hostile file is "corrupt"
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise CheckpointError(f"The file is truncated or corrupt: {first}") from None
+        raise CheckpointError('err.checkpoint.file_truncated_corrupt', first=first) from None
 
 
 def _read_safetensors(data: bytes) -> dict[str, torch.Tensor]:
@@ -120,7 +115,7 @@ def _read_safetensors(data: bytes) -> dict[str, torch.Tensor]:
     try:
         return load(data)
     except (SafetensorError, ValueError, RuntimeError, OverflowError) as err:
-        raise CheckpointError(f"This is not a valid safetensors file: {err}") from None
+        raise CheckpointError('err.checkpoint.valid_safetensors_file', err=err) from None
 
 
 def read_state_dict(data: bytes, filename: str) -> dict[str, torch.Tensor]:
@@ -134,11 +129,11 @@ def state_dict_of(obj: Any) -> dict[str, torch.Tensor]:
         obj = obj["model_state_dict"]
     if not isinstance(obj, dict) or not obj:
         raise CheckpointError(
-            f"The file holds a {type(obj).__name__}, not a state_dict (a dict of named tensors)."
+            'err.checkpoint.file_holds_name', type_name=type(obj).__name__
         )
     bad = [k for k, v in obj.items() if not isinstance(k, str) or not isinstance(v, torch.Tensor)]
     if bad:
-        raise CheckpointError(f"Not a state_dict: these entries are not named tensors: {bad[:5]}.")
+        raise CheckpointError('err.checkpoint.state_dict_these', value=bad[:5])
     return dict(obj)
 
 
@@ -243,7 +238,7 @@ def onnx_bytes(model: nn.Module, input_shape: tuple[int, ...]) -> bytes:
     import warnings
 
     if not onnx_available():
-        raise CheckpointError('ONNX export needs the onnx package: pip install -e ".[onnx]"')
+        raise CheckpointError('err.checkpoint.onnx_export_needs')
     model.eval()
     buf = io.BytesIO()
     with warnings.catch_warnings():

@@ -17,6 +17,7 @@ import torch
 from torch import nn
 
 from playground.core import config as settings
+from playground.core.errors import UploadError
 from playground.save_load.checkpoint import read_state_dict, weights_bytes
 
 
@@ -73,11 +74,11 @@ def image_to_input(
     import playground.data.upload  # noqa: F401 - sets Pillow's decompression-bomb guard
 
     if len(data) > settings.limits().upload_mb * 2**20:
-        raise ValueError("the image is over the upload limit")
+        raise UploadError('err.upload.image_over_upload')
     with Image.open(io.BytesIO(data)) as img:
         w, h = img.size
         if w * h > max_pixels:
-            raise ValueError(f"{w}×{h} pixels is over the {max_pixels:,}-pixel limit")
+            raise UploadError('err.upload.w_h_pixels', w=w, h=h, max_pixels=max_pixels)
         c, height, width = shape
         img = img.convert("L" if c == 1 else "RGB").resize((width, height), Image.BILINEAR)
         t = torch.frombuffer(bytearray(img.tobytes()), dtype=torch.uint8)

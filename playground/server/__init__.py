@@ -8,6 +8,7 @@ from playground.server.memory import (
 )
 from playground.server.runs import (
     RUNS,
+    Releasable,
     RunRegistry,
 )
 from playground.server.slots import (
@@ -17,6 +18,7 @@ from playground.server.slots import (
 
 __all__ = [
     "RUNS",
+    "Releasable",
     "RunRegistry",
     "SLOTS",
     "TrainingSlots",

@@ -1,16 +1,8 @@
-"""The optimization loop ("Optimizing Model Parameters" chapter), resumable and exact.
+"""Which session holds which runs, so the runs of sessions that left can be freed.
 
-:class:`Trainer` runs the tutorial's ``train_loop``/``test_loop`` semantics:
-``model.train()``, forward, loss, ``backward()``, ``optimizer.step()``,
-``optimizer.zero_grad()``; then ``model.eval()`` under ``torch.no_grad()`` for
-the test. It works in small slices (:meth:`Trainer.run`) so a page can draw
-between them, stop, and resume the very same run.
-
-The default pipeline keeps the whole dataset as one float tensor on the device
-and takes batches by ``randperm`` indexing. With the same generator this gives
-exactly the batches of ``DataLoader(shuffle=True, generator=g)``, whose
-``RandomSampler`` draws ``torch.randperm(n, generator=g)`` each epoch, without
-per-sample Python work.
+A server keeps a disconnected session for ``disconnectedSessionTTL`` seconds in case the
+browser comes back, and reaps it only lazily. :meth:`RunRegistry.reap` frees every run of a
+session once it has been gone that long, so memory is bounded by the TTL, not by luck.
 """
 
 from __future__ import annotations
@@ -18,46 +10,66 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Protocol
 
-from playground.training.loop import Trainer
+__all__ = ["RUNS", "Releasable", "RunRegistry"]
+
+
+class Releasable(Protocol):
+    """A run that can drop its data, model and graph (a ``Trainer``)."""
+
+    def release(self) -> None: ...
+
+
+@dataclass
+class _Held:
+    refs: list[weakref.ref[Releasable]] = field(default_factory=list)
+    gone_since: float | None = None
+
+    def alive(self) -> list[Releasable]:
+        runs = [r for ref in self.refs if (r := ref()) is not None]
+        self.refs = [weakref.ref(r) for r in runs]
+        return runs
 
 
 class RunRegistry:
-    """Which session holds which run, so runs of sessions that left can be freed.
-
-    A server keeps a disconnected session for ``disconnectedSessionTTL`` seconds in case the
-    browser comes back, and reaps it only lazily. :meth:`reap` frees a run once its
-    session has been gone that long, so memory is bounded by the TTL, not by luck.
-    """
+    """Every Trainer a session creates is tracked here, weakly: a dropped run frees itself."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._runs: dict[str, tuple[Any, float | None]] = {}  # session -> (weakref, gone since)
+        self._held: dict[str, _Held] = {}
 
-    def track(self, session: str, trainer: Trainer) -> None:
+    def track(self, session: str, run: Releasable) -> None:
         with self._lock:
-            self._runs[session] = (weakref.ref(trainer), None)
+            held = self._held.setdefault(session, _Held())
+            if all(ref() is not run for ref in held.refs):
+                held.refs.append(weakref.ref(run))
+            held.gone_since = None
 
     def held(self) -> int:
+        """Runs still in memory, over all sessions."""
         with self._lock:
-            return sum(ref() is not None for ref, _ in self._runs.values())
+            return sum(len(h.alive()) for h in self._held.values())
 
     def reap(self, is_active: Callable[[str], bool], grace: float, now: float) -> list[str]:
         """Release the runs of sessions inactive for ``grace`` seconds; returns those sessions."""
         freed = []
         with self._lock:
-            for session, (ref, since) in list(self._runs.items()):
-                trainer = ref()
-                if trainer is None:
-                    del self._runs[session]
+            for session, held in list(self._held.items()):
+                runs = held.alive()
+                if not runs:
+                    del self._held[session]
                 elif is_active(session):
-                    self._runs[session] = (ref, None)
-                elif since is None:
-                    self._runs[session] = (ref, now)
-                elif now - since >= grace:
-                    trainer.release()
-                    del self._runs[session]
+                    held.gone_since = None
+                elif held.gone_since is None:
+                    held.gone_since = now
+                elif now - held.gone_since >= grace:
+                    for run in runs:
+                        run.release()
+                    del self._held[session]
                     freed.append(session)
         return freed
+
+
 RUNS = RunRegistry()

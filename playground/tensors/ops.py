@@ -13,7 +13,8 @@ import torch
 
 from playground.core.config import limits
 from playground.core.device import synchronize, time_call
-from playground.core.expr import ExpressionError, evaluate
+from playground.core.errors import ExpressionError
+from playground.core.expr import evaluate
 from playground.core.expr_table import DTYPES
 
 CREATORS = (
@@ -54,14 +55,13 @@ def _shape(text: str) -> tuple[int, ...]:
     if not isinstance(value, tuple | list) or not all(
         isinstance(v, int) and not isinstance(v, bool) for v in value
     ):
-        raise ExpressionError("Type a shape as a tuple of whole numbers, for example (3, 4).")
+        raise ExpressionError('err.tensors.type_shape_tuple')
     if any(v < 0 for v in value):
-        raise ExpressionError(f"{tuple(value)} has a negative size; sizes are 0 or more.")
+        raise ExpressionError('err.tensors.value_negative_size', value=tuple(value))
     numel = int(np.prod(value, dtype=np.float64)) if value else 1
     if numel > limits().max_elements:
         raise ExpressionError(
-            f"{tuple(value)} would have {numel:,} elements; the limit is {limits().max_elements:,}. "
-            "Nothing was allocated."
+            'err.tensors.value_would_have', value=tuple(value), numel=numel, max_elements=limits().max_elements
         )
     return tuple(value)
 
@@ -117,7 +117,7 @@ def create(spec: TensorSpec, *, device: torch.device | str = "cpu", seed: int = 
         raise
     except Exception as err:  # noqa: BLE001 - PyTorch's own words, for the learner
         raise ExpressionError(
-            f"torch.{c} failed: {str(err).splitlines()[0]}", torch_message=str(err)
+            'err.tensors.torch_c_failed', c=c, value=str(err).splitlines()[0], torch_message=str(err)
         ) from None
 
 
@@ -160,7 +160,7 @@ class IndexResult:
 def _index_text(index: str) -> str:
     index = index.strip()
     if not (index.startswith("[") and index.endswith("]")):
-        raise ExpressionError("Type an index in brackets, for example [:, 1] or [t > 5].")
+        raise ExpressionError('err.tensors.type_index_brackets')
     return index
 
 
@@ -169,7 +169,7 @@ def index_tensor(t: torch.Tensor, index: str, *, value: float | None = None) -> 
     index = _index_text(index)
     result = evaluate(f"t{index}", {"t": t})
     if not isinstance(result, torch.Tensor):
-        raise ExpressionError("That index did not give a tensor.")
+        raise ExpressionError('err.tensors.index_did_give')
     ids = torch.arange(t.numel(), device=t.device).reshape(t.shape)
     picked = evaluate(f"ids{index}", {"ids": ids, "t": t})
     selected = torch.zeros(t.numel(), dtype=torch.bool, device=t.device)
@@ -198,7 +198,7 @@ def view_result(t: torch.Tensor, op: str) -> ViewResult:
         return ViewResult(None, False, None, err)
     if not isinstance(out, torch.Tensor):
         return ViewResult(
-            None, False, None, ExpressionError("That operation did not give a tensor.")
+            None, False, None, ExpressionError('err.tensors.operation_did_give')
         )
     shares = out.untyped_storage().data_ptr() == t.untyped_storage().data_ptr()
     offsets = None
@@ -221,7 +221,7 @@ def matmul_cell(
 def reduce(t: torch.Tensor, op: str, *, dim: int | None, keepdim: bool) -> object:
     """``t.sum/mean/max`` with or without ``dim``; ``max(dim=...)`` gives (values, indices)."""
     if op not in ("sum", "mean", "max", "min", "argmax"):
-        raise ExpressionError(f"Unknown reduction {op!r}.")
+        raise ExpressionError('err.tensors.unknown_reduction_op', op=op)
     text = f"t.{op}()" if dim is None else f"t.{op}(dim={dim}, keepdim={keepdim})"
     return evaluate(text, {"t": t.float() if op == "mean" else t})
 
@@ -246,7 +246,7 @@ def inplace_demo(op: str, *, seed: int = 0) -> InplaceDemo:
     elif op == "t_":
         t.t_()
     else:
-        raise ExpressionError(f"Unknown in-place op {op!r}.")
+        raise ExpressionError('err.tensors.unknown_place_op', op=op)
     return InplaceDemo(before, t, t.data_ptr() == ptr)
 
 
@@ -297,7 +297,7 @@ def time_matmul(
     """Median seconds of an (n, n) @ (n, n) product on ``device``, and of copying one operand there."""
     if 3 * n * n > limits().max_elements:
         raise ExpressionError(
-            f"n={n} needs {3 * n * n:,} elements; the limit is {limits().max_elements:,}."
+            'err.tensors.n_n_needs', n=n, value=3 * n * n, max_elements=limits().max_elements
         )
     device = torch.device(device)
     a_cpu = torch.randn(n, n)

@@ -16,6 +16,7 @@ per-sample Python work.
 from __future__ import annotations
 
 from playground.training.config import TrainConfig
+from playground.training.step import STEP_CODE
 
 
 def loss_and_optimizer_code(cfg: TrainConfig, n_classes: int, lr: str) -> tuple[str, str]:
@@ -67,11 +68,7 @@ def train_loop(dataloader, model, loss_fn, optimizer):
     size = len(dataloader.dataset)
     model.train()
     for batch, (X, y) in enumerate(dataloader):
-        pred = model(X)
-        loss = loss_fn(pred, y)
-        loss.backward()
-        optimizer.step()
-        optimizer.zero_grad()
+{STEP_CODE}
         if batch % 100 == 0:
             loss, current = loss.item(), batch * batch_size + len(X)
             print(f"loss: {{loss:>7f}}  [{{current:>5d}}/{{size:>5d}}]")

@@ -16,7 +16,6 @@ per-sample Python work.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any
 
 import torch
@@ -29,8 +28,10 @@ from playground.training.step import (
     CAPTURED,
     DEVICE_TENSOR,
     WARMUP_STEPS,
-    CapturedStep,
-    capture_step,
+    EagerStepper,
+    GraphStepper,
+    Stepper,
+    train_step,
 )
 
 
@@ -70,50 +71,26 @@ def pipeline_times(
                 shuffle=True,
             )
             for xb, yb in loader:
-                loss_fn(model(xb.to(device)), yb.to(device)).backward()
-                opt.step()
-                opt.zero_grad()
+                train_step(model, loss_fn, opt, xb.to(device), yb.to(device))
         else:  # the one-off conversion is on the clock; warm-up and capture are not
             x, y = tensorize(train, device, n)
             order = torch.randperm(n, device=device)
             if name == CAPTURED:
                 paused = time.perf_counter()
-                step = _warm_and_capture(model, loss_fn, opt, x, y, batch_size)
+                stepper: Stepper = GraphStepper(model, loss_fn, opt, x, y, batch_size)
+                for _ in range(WARMUP_STEPS):
+                    stepper.step(order[:batch_size])
+                torch.cuda.synchronize(device)
                 start += time.perf_counter() - paused
-                for i in range(0, n - batch_size + 1, batch_size):
-                    step.replay(order[i : i + batch_size])
+                last = n - batch_size + 1  # full batches only: a graph has fixed shapes
             else:
-                for i in range(0, n, batch_size):
-                    idx = order[i : i + batch_size]
-                    loss_fn(model(x[idx]), y[idx]).backward()
-                    opt.step()
-                    opt.zero_grad()
+                stepper, last = EagerStepper(model, loss_fn, opt, x, y), n
+            for i in range(0, last, batch_size):
+                stepper.step(order[i : i + batch_size])
         if device.type == "cuda":
             torch.cuda.synchronize(device)
         results[name] = time.perf_counter() - start
     return results
-
-
-def _warm_and_capture(
-    model: nn.Module,
-    loss_fn: Callable,
-    opt: torch.optim.Optimizer,
-    x: torch.Tensor,
-    y: torch.Tensor,
-    batch_size: int,
-) -> CapturedStep:
-    """The lab's captured step: warm-up steps on a side stream, then the capture."""
-    stream = torch.cuda.Stream(x.device)
-    stream.wait_stream(torch.cuda.current_stream(x.device))
-    with torch.cuda.stream(stream):
-        for _ in range(WARMUP_STEPS):
-            loss_fn(model(x[:batch_size]), y[:batch_size]).backward()
-            opt.step()
-            opt.zero_grad()
-    torch.cuda.current_stream(x.device).wait_stream(stream)
-    step = capture_step(model, loss_fn, opt, x, y, batch_size, stream)
-    torch.cuda.synchronize(x.device)
-    return step
 
 
 def pipeline_table(times: dict[str, float], samples: int = 6400) -> Any:

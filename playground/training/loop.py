@@ -1,16 +1,14 @@
 """The optimization loop ("Optimizing Model Parameters" chapter), resumable and exact.
 
-:class:`Trainer` runs the tutorial's ``train_loop``/``test_loop`` semantics:
-``model.train()``, forward, loss, ``backward()``, ``optimizer.step()``,
-``optimizer.zero_grad()``; then ``model.eval()`` under ``torch.no_grad()`` for
-the test. It works in small slices (:meth:`Trainer.run`) so a page can draw
-between them, stop, and resume the very same run.
+:class:`Trainer` runs the tutorial's ``train_loop``/``test_loop`` semantics: each batch
+is one :func:`~playground.training.step.train_step`; each epoch ends with the test loop,
+``model.eval()`` under ``torch.no_grad()``. It works in small slices (:meth:`Trainer.run`)
+so a page can draw between them, stop, and resume the very same run.
 
-The default pipeline keeps the whole dataset as one float tensor on the device
-and takes batches by ``randperm`` indexing. With the same generator this gives
-exactly the batches of ``DataLoader(shuffle=True, generator=g)``, whose
-``RandomSampler`` draws ``torch.randperm(n, generator=g)`` each epoch, without
-per-sample Python work.
+The data lives on the device as one float tensor, and batches are taken by ``randperm``
+indexing. With the same generator this gives exactly the batches of
+``DataLoader(shuffle=True, generator=g)``, whose ``RandomSampler`` draws
+``torch.randperm(n, generator=g)`` each epoch, without per-sample Python work.
 """
 
 from __future__ import annotations
@@ -24,6 +22,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from playground.core.errors import TrainingError
 from playground.data.datasets import ImageDataset
 from playground.layers.models import LayerSpec, build_model, check_model
 from playground.training.config import (
@@ -35,13 +34,9 @@ from playground.training.config import (
     max_train_samples,
     tensorize,
 )
-from playground.training.step import (
-    CAPTURED,
-    DEVICE_TENSOR,
-    WARMUP_STEPS,
-    CapturedStep,
-    capture_step,
-)
+from playground.training.step import DEVICE_TENSOR, EagerStepper, GraphStepper, Stepper
+
+__all__ = ["History", "Trainer", "evaluate", "predictions", "resume", "speed"]
 
 
 @dataclass
@@ -54,7 +49,7 @@ class History:
 
 
 class Trainer:
-    """One run: model, optimizer, data on the device, position in the loop, and history."""
+    """One run: model, optimizer, data on the device, its stepper, position and history."""
 
     def __init__(
         self,
@@ -72,15 +67,15 @@ class Trainer:
     ) -> None:
         n = min(len(train), subset or len(train))
         if cfg.epochs * n > max_train_samples():
-            raise ValueError(
-                f"{cfg.epochs} epochs × {n:,} samples is over this server's cap of "
-                f"{max_train_samples():,} (PLAYGROUND_MAX_TRAIN_SAMPLES). Use fewer epochs or a subset."
-            )
+            raise TrainingError(
+                "err.training.epochs_epochs_n", epochs=cfg.epochs, n=n,
+                max_train_samples=max_train_samples(),
+            )  # fmt: skip
         if not (0 < cfg.learning_rate <= 100) or not (1 <= cfg.batch_size <= 4096):
-            raise ValueError("The learning rate must be in (0, 100] and the batch size in 1..4096.")
+            raise TrainingError("err.training.learning_rate_batch")
         check = check_model(specs, input_shape)
         if not check.ok:
-            raise ValueError(f"The model does not fit the data: {check.error}. {check.fix}")
+            raise TrainingError("err.training.model_does_fit", error=check.error, fix=check.fix)
         self.cfg, self.device = cfg, torch.device(device)
         self.specs, self.input_shape = list(specs), tuple(input_shape)
         self.classes = train.classes
@@ -90,37 +85,44 @@ class Trainer:
             model if model is not None else build_model(specs, seed=cfg.seed, device=self.device)
         )
         self.loss_fn = make_loss(cfg.loss, len(self.classes))
-        # nn.DataParallel splits each batch over every GPU, as the tutorial notes show. The
-        # plain module stays ``self.model``, so state_dict keys carry no "module." prefix.
-        self.data_parallel = data_parallel and self.device.type == "cuda"
-        self.net = self.model
-        if self.data_parallel:
-            first = self.device.index or 0
-            ids = [first, *(k for k in range(torch.cuda.device_count()) if k != first)]
-            self.net = nn.DataParallel(self.model, device_ids=ids)
-        # On CUDA the fastest correct pipeline replays a captured step (pipeline lab, #3).
-        # Its optimizer is capturable on CUDA either way, so both paths do the same arithmetic.
-        # (never with DataParallel: its replicas run in threads a graph cannot hold)
-        self.captured = self.device.type == "cuda" and captured is not False and not data_parallel
+        # Capturable on CUDA for every pipeline, so eager and captured do the same arithmetic.
         self.optimizer = make_optimizer(
             cfg.optimizer,
             [p for p in self.model.parameters() if p.requires_grad],
             cfg,
             capturable=self.device.type == "cuda",
         )
+        self.net, self.stepper = self._pick_stepper(captured=captured, data_parallel=data_parallel)
+        self.data_parallel = isinstance(self.net, nn.DataParallel)
         self.released = False
         # Batches between train-loss points: every 10, or more often in short epochs.
         self._curve_every = max(1, min(CURVE_EVERY, self.batches_per_epoch // 8))
-        self._graph: CapturedStep | None = None
-        self._stream = torch.cuda.Stream(self.device) if self.captured else None
-        self._warm = 0
-        self.capture_error: str | None = None
         self.generator = torch.Generator().manual_seed(cfg.seed)
-        self.epoch, self.batch, self.order = 0, 0, None
+        self.epoch, self.batch = 0, 0
+        self.order: torch.Tensor | None = None
         self.history = History()
-        self.diverged: str | None = None
+        self.diverged: TrainingError | None = None
         self.seconds = 0.0
         self._snapshot = self._state()
+
+    def _pick_stepper(self, *, captured: bool | None, data_parallel: bool) -> tuple[nn.Module, Stepper]:
+        """The step strategy, chosen once: a captured CUDA graph where it can run, else eager."""
+        cuda = self.device.type == "cuda"
+        if cuda and data_parallel:
+            # nn.DataParallel splits each batch over every GPU, as the tutorial notes show; its
+            # replicas run in threads a graph cannot hold. The plain module stays self.model,
+            # so state_dict keys carry no "module." prefix.
+            first = self.device.index or 0
+            ids = [first, *(k for k in range(torch.cuda.device_count()) if k != first)]
+            net: nn.Module = nn.DataParallel(self.model, device_ids=ids)
+            name = f"{DEVICE_TENSOR}, nn.DataParallel over {len(ids)} GPU(s)"
+            return net, EagerStepper(net, self.loss_fn, self.optimizer, self.x, self.y, name)
+        if cuda and captured is not False:  # the fastest correct pipeline (pipeline lab)
+            graph = GraphStepper(
+                self.model, self.loss_fn, self.optimizer, self.x, self.y, self.cfg.batch_size
+            )
+            return self.model, graph
+        return self.model, EagerStepper(self.model, self.loss_fn, self.optimizer, self.x, self.y)
 
     # -- state -------------------------------------------------------------------------
     @property
@@ -129,25 +131,20 @@ class Trainer:
 
     @property
     def pipeline(self) -> str:
-        if self.data_parallel:
-            return f"{DEVICE_TENSOR}, nn.DataParallel over {len(self.net.device_ids)} GPU(s)"
-        return CAPTURED if self.captured else DEVICE_TENSOR
+        return self.stepper.name
 
     def release(self) -> None:
         """Free the data, model and graph of an abandoned run (its session has gone)."""
-        self.release_graph()
+        self.stepper.reset()
         empty = torch.empty(0)
         self.x = self.y = self.x_test = self.y_test = empty
         self.model = self.net = nn.Sequential()
-        self.optimizer, self._snapshot = None, {}
+        self.optimizer.state.clear()
+        for group in self.optimizer.param_groups:
+            group["params"] = []
+        self.stepper = EagerStepper(self.net, self.loss_fn, self.optimizer, empty, empty)
+        self._snapshot = {}
         self.released = True
-
-    def release_graph(self) -> None:
-        """Drop the captured step (before touching ``.grad`` or the optimizer's state by hand)."""
-        if self._graph is not None:
-            self._graph = None
-            self._warm = 0
-            self.optimizer.zero_grad(set_to_none=True)
 
     @property
     def batches_per_epoch(self) -> int:
@@ -163,7 +160,7 @@ class Trainer:
         return min(1.0, (self.epoch * self.batches_per_epoch + self.batch) / max(total, 1))
 
     def checkpoint(self) -> bytes:
-        """The blitz's checkpoint plus what resuming needs: config, layers, RNG, position, curves."""
+        """The saving recipe's checkpoint plus what resuming needs: config, layers, RNG, curves."""
         from dataclasses import asdict
 
         from playground.save_load.checkpoint import checkpoint_bytes
@@ -186,7 +183,7 @@ class Trainer:
 
     def restore(self, ckpt: dict[str, Any]) -> None:
         """Continue a saved run: weights, optimizer buffers, epoch, batch, RNG and curves."""
-        self.release_graph()  # load_state_dict replaces the optimizer's state tensors
+        self.stepper.reset()  # load_state_dict replaces the optimizer's state tensors
         self.model.load_state_dict(ckpt["model_state_dict"])
         self.optimizer.load_state_dict(ckpt["optimizer_state_dict"])
         self.epoch, self.batch = int(ckpt["epoch"]), int(ckpt.get("batch", 0))
@@ -202,45 +199,37 @@ class Trainer:
 
     # -- the loop ------------------------------------------------------------------------
     def run(self, *, max_seconds: float = 0.5, max_batches: int | None = None) -> int:
-        """Train until ``max_seconds`` pass (or ``max_batches``); returns the batches done.
-
-        Each epoch ends with the test loop, exactly where the tutorial runs it.
-        """
+        """Train until ``max_seconds`` pass (or ``max_batches``); returns the batches done."""
         start, done = time.perf_counter(), 0
         self.model.train()
         while not self.done:
-            if self.order is None:  # a new epoch, drawn as DataLoader(shuffle=True) draws it:
-                # the iterator's base seed, RandomSampler's permutation, and the empty tail
-                # permutation RandomSampler draws when it runs out (randperm(n)[:0]).
-                torch.empty((), dtype=torch.int64).random_(generator=self.generator)
-                self.order = torch.randperm(self.n, generator=self.generator).to(self.device)
-                torch.randperm(self.n, generator=self.generator)
-                self.history.log.append(f"Epoch {self.epoch + 1}\n-------------------------------")
-            lo = self.batch * self.cfg.batch_size
-            idx = self.order[lo : lo + self.cfg.batch_size]
-            if not self._step(idx, lo + len(idx)):
+            idx, current = self.next_batch()
+            if not self.record(self.stepper.step(idx), current):
                 break
-            self.batch += 1
             done += 1
-            if self.batch >= self.batches_per_epoch:
-                self._end_epoch()
             if time.perf_counter() - start >= max_seconds or (max_batches and done >= max_batches):
                 break
         self.seconds += time.perf_counter() - start
         return done
 
-    def _step(self, idx: torch.Tensor, current: int) -> bool:
-        if self._graph is not None and len(idx) == self.cfg.batch_size:
-            loss = self._graph.replay(idx)
-            value = loss.item()
-            if not math.isfinite(value):
-                self._graph.undo()  # the step already ran inside the graph: take it back
-                self._diverge(value)
-                return False
-        else:
-            value = self._eager_step(idx)
-            if value is None:
-                return False
+    def next_batch(self) -> tuple[torch.Tensor, int]:
+        """The next batch's indices into ``x``, and how many samples the epoch has seen then."""
+        if self.order is None:  # a new epoch, drawn as DataLoader(shuffle=True) draws it:
+            # the iterator's base seed, RandomSampler's permutation, and the empty tail
+            # permutation RandomSampler draws when it runs out (randperm(n)[:0]).
+            torch.empty((), dtype=torch.int64).random_(generator=self.generator)
+            self.order = torch.randperm(self.n, generator=self.generator).to(self.device)
+            torch.randperm(self.n, generator=self.generator)
+            self.history.log.append(f"Epoch {self.epoch + 1}\n-------------------------------")
+        lo = self.batch * self.cfg.batch_size
+        idx = self.order[lo : lo + self.cfg.batch_size]
+        return idx, lo + len(idx)
+
+    def record(self, value: float, current: int) -> bool:
+        """Log a step's loss and move on; False (and the run stops) when it was not finite."""
+        if not math.isfinite(value):
+            self._diverge(value)
+            return False
         if self.batch % self._curve_every == 0:
             self.history.train_steps.append(self.epoch * self.n + current)
             self.history.train_loss.append(value)
@@ -248,55 +237,10 @@ class Trainer:
             self.history.log.append(f"loss: {value:>7f}  [{current:>5d}/{self.n:>5d}]")
         if self.batch % 50 == 0:
             self._snapshot = self._state()
+        self.batch += 1
+        if self.batch >= self.batches_per_epoch:
+            self._end_epoch()
         return True
-
-    def _eager_step(self, idx: torch.Tensor) -> float | None:
-        """The tutorial's step; on CUDA the first ones warm up on a side stream for capture."""
-        stream = self._stream if self.captured else None
-        if stream is None:
-            return self._tutorial_step(idx)
-        # Every eager step of a captured run uses one side stream: warm-up must, and autograd's
-        # AccumulateGrad nodes then never switch streams.
-        stream.wait_stream(torch.cuda.current_stream(self.device))
-        with torch.cuda.stream(stream):
-            value = self._tutorial_step(idx)
-        torch.cuda.current_stream(self.device).wait_stream(stream)
-        self._warm += 1
-        if value is not None and self._graph is None and self._warm >= WARMUP_STEPS:
-            if len(idx) == self.cfg.batch_size:
-                self._capture()
-        return value
-
-    def _tutorial_step(self, idx: torch.Tensor) -> float | None:
-        if self._graph is not None:  # the graph owns .grad: zero it in place, keep it
-            self.optimizer.zero_grad(set_to_none=False)
-        pred = self.net(self.x[idx])
-        loss = self.loss_fn(pred, self.y[idx])
-        value = loss.item()
-        if not math.isfinite(value):
-            self._diverge(value)
-            return None
-        loss.backward()
-        self.optimizer.step()
-        if self._graph is None:
-            self.optimizer.zero_grad()
-        return value
-
-    def _capture(self) -> None:
-        try:
-            self._graph = capture_step(
-                self.model,
-                self.loss_fn,
-                self.optimizer,
-                self.x,
-                self.y,
-                self.cfg.batch_size,
-                self._stream,
-            )
-        except RuntimeError as err:  # an op that cannot be captured: stay eager, say why
-            self.captured, self._graph = False, None
-            self.capture_error = str(err).splitlines()[0]
-            self.optimizer.zero_grad(set_to_none=True)
 
     def _diverge(self, value: float) -> None:
         finite = all(
@@ -306,10 +250,8 @@ class Trainer:
         )
         if not finite:
             self.model.load_state_dict(self._snapshot)
-        self.diverged = (
-            f"The loss became {value} at epoch {self.epoch + 1}, batch {self.batch}. Training "
-            "stopped and the last finite weights were kept. The learning rate is too high for "
-            "this setup: lower it."
+        self.diverged = TrainingError(
+            "err.training.diverged", value=value, epoch=self.epoch + 1, batch=self.batch
         )
         self.history.log.append(f"Stopped: non-finite loss ({value}).")
 
@@ -366,7 +308,7 @@ def specs_from_checkpoint(
         specs = [LayerSpec(kind, tuple((k, v) for k, v in args)) for kind, args in ckpt["specs"]]
         return specs, tuple(ckpt["input_shape"]), TrainConfig(**ckpt["config"])
     except (KeyError, TypeError, ValueError) as err:
-        raise ValueError(f"This checkpoint cannot be resumed here: it lacks {err}.") from None
+        raise TrainingError('err.training.checkpoint_cannot_resumed', err=err) from None
 
 
 def resume(

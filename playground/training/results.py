@@ -1,6 +1,6 @@
-"""The optimization loop ("Optimizing Model Parameters" chapter), resumable and exact.
+"""What a run shows after training: one step in slow motion, predictions, the confusion matrix.
 
-:class:`Trainer` runs the tutorial's ``train_loop``/``test_loop`` semantics:
+Per-class accuracy is the blitz's "accuracy for each class". :class:`Trainer` runs the tutorial's ``train_loop``/``test_loop`` semantics:
 ``model.train()``, forward, loss, ``backward()``, ``optimizer.step()``,
 ``optimizer.zero_grad()``; then ``model.eval()`` under ``torch.no_grad()`` for
 the test. It works in small slices (:meth:`Trainer.run`) so a page can draw
@@ -15,12 +15,14 @@ per-sample Python work.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import torch
 
 from playground.training.loop import Trainer, predictions
+from playground.training.step import train_step
 
 
 def confusion_matrix(actual: torch.Tensor, predicted: torch.Tensor, n_classes: int) -> torch.Tensor:
@@ -50,22 +52,40 @@ class SlowStep:
 
 
 def slow_step(trainer: Trainer, n_show: int = 4) -> SlowStep:
-    """Exactly one optimization step on the next batch, with every intermediate number kept."""
-    cfg = trainer.cfg
-    idx = torch.randperm(trainer.n, generator=trainer.generator)[: cfg.batch_size].to(
-        trainer.device
-    )
-    xb, y = trainer.x[idx], trainer.y[idx]
-    trainer.release_graph()  # this step is eager, with every number in view
-    model, opt = trainer.model, trainer.optimizer
+    """The run's next step, one :func:`train_step` with every intermediate number kept.
+
+    It is the very step :meth:`Trainer.run` would take next (same batch, same update), so
+    slow-motion steps and the loop give the same losses.
+    """
+    cfg, model = trainer.cfg, trainer.model
+    trainer.stepper.reset()  # this step is eager, with every number in view
+    idx, current = trainer.next_batch()
     model.train()
     before = {n: p.detach().clone() for n, p in model.named_parameters()}
-    pred = model(xb)
-    loss = trainer.loss_fn(pred, y)
-    loss.backward()
-    grads = {n: p.grad.detach().clone() for n, p in model.named_parameters() if p.grad is not None}
-    opt.step()
-    changes = {n: (p.detach() - before[n]).abs().max().item() for n, p in model.named_parameters()}
+    grads: dict[str, torch.Tensor] = {}
+    changes: dict[str, float] = {}
+    value: list[float] = []
+
+    def proceed(loss: torch.Tensor) -> bool:
+        value.append(loss.item())
+        return math.isfinite(value[-1])
+
+    def keep_grads() -> None:
+        grads.update(
+            {n: p.grad.detach().clone() for n, p in model.named_parameters() if p.grad is not None}
+        )
+
+    def keep_changes() -> None:
+        changes.update(
+            {n: (p.detach() - before[n]).abs().max().item() for n, p in model.named_parameters()}
+        )
+
+    pred, _ = train_step(
+        trainer.net, trainer.loss_fn, trainer.optimizer, trainer.x[idx], trainer.y[idx],
+        proceed=proceed, after_backward=keep_grads, after_step=keep_changes,
+    )  # fmt: skip
+    after = {n: p.grad is None or not p.grad.any().item() for n, p in model.named_parameters()}
+    y = trainer.y[idx]
     plain_sgd = cfg.optimizer == "SGD" and not cfg.momentum and not cfg.weight_decay
     sgd_check = (
         max(
@@ -73,20 +93,16 @@ def slow_step(trainer: Trainer, n_show: int = 4) -> SlowStep:
             for n, p in model.named_parameters()
             if n in grads
         )
-        if plain_sgd
+        if plain_sgd and grads
         else None
     )
-    opt.zero_grad()
-    after = {n: p.grad is None or not p.grad.any().item() for n, p in model.named_parameters()}
-    example = (
-        next((n, g) for n, g in grads.items() if g.dim() == 2)
-        if any(g.dim() == 2 for g in grads.values())
-        else next(iter(grads.items()))
-    )
+    trainer.record(value[-1], current)
+    matrices = [(n, g) for n, g in grads.items() if g.dim() == 2]
+    example = (matrices or list(grads.items()) or [("", torch.zeros(0))])[0]
     return SlowStep(
         pred[:n_show].detach().cpu(),
         y[:n_show].cpu(),
-        loss.item(),
+        value[-1],
         {n: g.norm().item() for n, g in grads.items()},
         (example[0], example[1].cpu()),
         changes,

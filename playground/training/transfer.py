@@ -20,8 +20,9 @@ from dataclasses import dataclass, replace
 import torch
 from torch import nn
 
+from playground.core.errors import PlaygroundError, TrainingError
+from playground.core.i18n import t
 from playground.data.datasets import ImageDataset
-from playground.i18n import t
 from playground.layers.code import model_code
 from playground.layers.models import LayerSpec, build_model, layer_names
 from playground.training.code import loss_and_optimizer_code
@@ -53,8 +54,8 @@ def by_classes(ds: ImageDataset, classes: Sequence[int]) -> ImageDataset:
     """The samples of ``classes`` in their original order, relabelled ``0..len(classes)-1``."""
     wanted = torch.tensor(list(classes))
     if wanted.max().item() >= len(ds.classes):
-        raise ValueError(
-            f"This dataset has {len(ds.classes)} classes, not {int(wanted.max()) + 1}."
+        raise TrainingError(
+            'err.training.dataset_len_classes', len=len(ds.classes), value=int(wanted.max()) + 1
         )
     keep = torch.isin(ds.targets, wanted)
     relabel = torch.full((len(ds.classes),), -1, dtype=torch.int64)
@@ -68,7 +69,7 @@ def head_name(model: nn.Module) -> str:
     """The name of the last ``nn.Linear`` child: the classifier head."""
     names = [n for n, m in model.named_children() if isinstance(m, nn.Linear)]
     if not names:
-        raise ValueError("This model has no Linear layer to use as a head.")
+        raise TrainingError('err.training.model_no_linear')
     return names[-1]
 
 
@@ -125,10 +126,14 @@ def source_from_state_dict(
         if k in state_dict and state_dict[k].shape != v.shape
     )
     if missing or wrong:
-        raise ValueError(
-            "This state_dict does not fit the model's body. "
-            + (f"Missing: {', '.join(missing[:5])}. " if missing else "")
-            + (f"Wrong shape: {', '.join(wrong[:5])}." if wrong else "")
+        raise TrainingError(
+            "err.training.state_dict_body",
+            missing=PlaygroundError("err.training.state_dict_missing", keys=", ".join(missing[:5]))
+            if missing
+            else "",
+            wrong=PlaygroundError("err.training.state_dict_wrong", keys=", ".join(wrong[:5]))
+            if wrong
+            else "",
         )
     model.load_state_dict({k: state_dict[k] for k in body}, strict=False)
     return model
@@ -202,7 +207,7 @@ def _train(trainer: Trainer, progress: Callable[[float], None] | None) -> Traine
         if progress:
             progress(trainer.progress)
     if trainer.diverged:
-        raise ValueError(trainer.diverged)
+        raise trainer.diverged
     return trainer
 
 

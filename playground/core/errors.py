@@ -1,0 +1,94 @@
+"""Refusals a learner can act on: a translation key and its parameters, never English text.
+
+Every error the engine raises for a person to read is a :class:`PlaygroundError`. It
+carries a catalog key (``err.expr.unknown_name_name``) and the values for its
+placeholders; the page translates it once, in ``playground.ui.show_error``.
+``str(err)`` is the English text, for logs and tests.
+"""
+
+from __future__ import annotations
+
+from playground.core.i18n import t
+
+__all__ = [
+    "CheckpointError",
+    "DatasetError",
+    "ExpressionError",
+    "ModelError",
+    "NotDifferentiableError",
+    "PlaygroundError",
+    "ProgramError",
+    "TrainingError",
+    "UnsafeCheckpointError",
+    "UploadError",
+]
+
+
+class PlaygroundError(ValueError):
+    """A refusal with a catalog ``key`` and the ``params`` its message needs.
+
+    ``torch_message`` holds PyTorch's own error text when PyTorch raised it.
+    """
+
+    def __init__(self, key: str, /, *, torch_message: str | None = None, **params: object) -> None:
+        super().__init__(key)
+        self.key, self.params, self.torch_message = key, params, torch_message
+
+    def message(self, lang: str = "en") -> str:
+        """The message in ``lang``; parameters that are errors themselves are translated too."""
+        values = {k: v.message(lang) if isinstance(v, PlaygroundError) else v
+                  for k, v in self.params.items()}  # fmt: skip
+        return t(self.key, lang, **values)
+
+    def __str__(self) -> str:
+        return self.message("en")
+
+
+class ExpressionError(PlaygroundError):
+    """Typed code that was refused or failed (``playground.core.expr``)."""
+
+
+class ProgramError(ExpressionError):
+    """A program line that could not be parsed or run; ``line`` is 1-based."""
+
+    def __init__(
+        self, line: int, key: str, /, *, torch_message: str | None = None, **params: object
+    ) -> None:
+        super().__init__(key, torch_message=torch_message, **params)
+        self.line = line
+
+    @classmethod
+    def at(cls, line: int, err: PlaygroundError) -> ProgramError:
+        """``err`` as raised by the statement on ``line``."""
+        return cls(line, err.key, torch_message=err.torch_message, **err.params)
+
+    def message(self, lang: str = "en") -> str:
+        return t("err.at_line", lang, line=self.line, message=super().message(lang))
+
+
+class NotDifferentiableError(ExpressionError):
+    """An output that autograd cannot differentiate (no ``grad_fn``)."""
+
+
+class ModelError(PlaygroundError):
+    """A layer or model the builder refuses."""
+
+
+class CheckpointError(PlaygroundError):
+    """A file that cannot be used as a checkpoint."""
+
+
+class UnsafeCheckpointError(CheckpointError):
+    """A pickle that holds Python objects (possibly code), not just tensors: refused, never run."""
+
+
+class UploadError(PlaygroundError):
+    """An archive, CSV or image upload that was refused."""
+
+
+class DatasetError(PlaygroundError):
+    """A dataset that cannot be opened or downloaded."""
+
+
+class TrainingError(PlaygroundError):
+    """A training setup that cannot run, or a run that stopped (a non-finite loss)."""

@@ -1,0 +1,79 @@
+"""Every user-facing string, in English and 简体中文, from gettext catalogs.
+
+The catalogs are ``locales/<locale>/LC_MESSAGES/playground.po``, one file per language,
+edited with Poedit or Weblate and read with Babel at start-up (no compile step). The
+msgids are stable keys (``home.title``); the English catalog holds the English text, and
+each Chinese entry carries the English as a translator comment. Plural forms follow each
+catalog's ``Plural-Forms`` header, so ``nt("sidebar.cpu", 1)`` says "1 thread".
+PyTorch names stay as code in both languages (``张量 (tensor)``, ``requires_grad``).
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+__all__ = ["LANGUAGES", "LOCALES", "LOCALE_DIR", "Catalog", "catalog", "nt", "t"]
+
+LANGUAGES: dict[str, str] = {"en": "English", "zh": "简体中文"}
+LOCALES: dict[str, str] = {"en": "en", "zh": "zh_Hans"}  # language code -> catalog folder
+LOCALE_DIR = Path(__file__).resolve().parents[2] / "locales"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """One language's messages: singular ones, plural ones, and the plural rule."""
+
+    messages: dict[str, str]
+    plurals: dict[str, tuple[str, ...]]
+    plural: Callable[[int], int]
+    fuzzy: frozenset[str]
+
+
+def po_path(lang: str) -> Path:
+    return LOCALE_DIR / LOCALES[lang] / "LC_MESSAGES" / "playground.po"
+
+
+@functools.cache
+def catalog(lang: str) -> Catalog:
+    """The parsed catalog for ``lang``, read once per process (it is data, never mutated)."""
+    with po_path(lang).open("rb") as f:
+        po = read_po(f, locale=LOCALES[lang], ignore_obsolete=True)
+    messages: dict[str, str] = {}
+    plurals: dict[str, tuple[str, ...]] = {}
+    fuzzy = set()
+    for m in po:
+        if not m.id:
+            continue  # the header
+        key = m.id[0] if isinstance(m.id, tuple) else m.id
+        if m.fuzzy:
+            fuzzy.add(key)
+        if isinstance(m.string, tuple):
+            plurals[key] = tuple(m.string)
+        else:
+            messages[key] = m.string
+    return Catalog(messages, plurals, gettext.c2py(po.plural_expr), frozenset(fuzzy))
+
+
+def _lookup(lang: str) -> Catalog:
+    return catalog(lang if lang in LOCALES else "en")
+
+
+def t(key: str, lang: str = "en", /, **values: object) -> str:
+    """The string for ``key`` in ``lang`` (English if missing there), formatted with ``values``."""
+    text = _lookup(lang).messages.get(key) or catalog("en").messages[key]
+    return text.format(**values) if values else text
+
+
+def nt(key: str, n: int, lang: str = "en", /, **values: object) -> str:
+    """``ngettext``: the plural form of ``key`` for the count ``n``, formatted with ``n``."""
+    cat = _lookup(lang)
+    forms = cat.plurals.get(key) or catalog("en").plurals[key]
+    if key not in cat.plurals:
+        cat = catalog("en")
+    return forms[min(cat.plural(n), len(forms) - 1)].format(n=n, **values)

@@ -1,0 +1,34 @@
+"""The one part of ``playground`` that imports streamlit: what pages share.
+
+``frame`` (sidebar, chapters, ``page()``), ``widgets`` (``bound``, ``lazy_tabs``,
+``show_code``, ``show_error``), ``state`` (typed cross-page session state), ``i18n``
+(``tr`` in the page's language) and ``streamlit_internals`` (private API, isolated).
+"""
+
+from __future__ import annotations
+
+from playground.ui import state
+from playground.ui.frame import CHAPTERS, DEFAULT_SEED, Settings, page, settings, sidebar_controls
+from playground.ui.i18n import current_lang, ntr, tr
+from playground.ui.streamlit_internals import session_id
+from playground.ui.widgets import bound, lazy_tabs, oom_text, shared_dataset, show_code, show_error
+
+__all__ = [
+    "CHAPTERS",
+    "DEFAULT_SEED",
+    "Settings",
+    "bound",
+    "current_lang",
+    "lazy_tabs",
+    "ntr",
+    "oom_text",
+    "page",
+    "session_id",
+    "settings",
+    "shared_dataset",
+    "show_code",
+    "show_error",
+    "sidebar_controls",
+    "state",
+    "tr",
+]

@@ -1,0 +1,116 @@
+"""The frame every page shares: the chapter list, the sidebar, and what each page starts with.
+
+Pages call ``page()`` first; it returns the sidebar's :class:`Settings` (device, seed,
+language), which pages pass down to ``playground`` functions.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from dataclasses import dataclass
+
+import streamlit as st
+import torch
+
+from playground.core import device as devices
+from playground.core.i18n import LANGUAGES
+from playground.server.memory import return_freed_memory
+from playground.server.runs import RUNS
+from playground.ui.i18n import current_lang, ntr, tr
+from playground.ui.streamlit_internals import active_session_check, leave_legacy_pages_mode
+from playground.ui.widgets import bound
+
+__all__ = ["CHAPTERS", "DEFAULT_SEED", "Settings", "page", "settings", "sidebar_controls"]
+
+DEFAULT_SEED = 0
+
+# (file, url path, title key, icon), in the tutorial's order. Home's card blurb is "blurb.<url path>".
+CHAPTERS = [
+    ("pages/tensors.py", "tensors", "nav.tensors", ":material/grid_on:"),
+    ("pages/broadcasting.py", "broadcasting", "nav.broadcasting", ":material/view_column:"),
+    ("pages/autograd.py", "autograd", "nav.autograd", ":material/account_tree:"),
+    ("pages/data.py", "data", "nav.data", ":material/photo_library:"),
+    ("pages/layers.py", "layers", "nav.layers", ":material/layers:"),
+    ("pages/training.py", "training", "nav.training", ":material/trending_down:"),
+    ("pages/save_load.py", "save_load", "nav.save_load", ":material/save:"),
+]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The sidebar's choices, passed down to ``playground`` functions."""
+
+    device: torch.device
+    seed: int
+    lang: str
+
+
+def _new_seed() -> None:
+    st.session_state["seed"] = random.randrange(0, 2**31 - 1)
+
+
+def sidebar_controls() -> Settings:
+    """Device, seed and language, bound to the URL so a shared link reproduces them."""
+    with st.sidebar:
+        # Bound widgets put the option itself in the URL, so options are readable words.
+        bound(st.selectbox, "Language / 语言", options=list(LANGUAGES.values()), key="language")
+        st.subheader(tr("sidebar.settings"))
+        infos = {d.name: d.label for d in devices.available_devices()}
+        chosen = bound(
+            st.selectbox, tr("sidebar.device"), list(infos), key="device",
+            help=tr("sidebar.device_help"),
+        )  # fmt: skip
+        cpu = ntr("sidebar.cpu", torch.get_num_threads())
+        st.caption(cpu if chosen == "cpu" else infos.get(chosen, ""))
+        cols = st.columns([4, 1], vertical_alignment="bottom")
+        bound(
+            cols[0].number_input, tr("sidebar.seed"), min_value=0, max_value=2**31 - 2, step=1,
+            key="seed", help=tr("sidebar.seed_help"),
+        )  # fmt: skip
+        cols[1].button(
+            "", on_click=_new_seed, icon=":material/casino:", help=tr("sidebar.new_seed")
+        )
+        st.caption(tr("sidebar.share"))
+    return settings()
+
+
+def page() -> Settings:
+    """Every page starts here: make sure app.py framed it, then return the sidebar settings."""
+    if leave_legacy_pages_mode():
+        st.rerun()
+    _start_janitor()
+    return settings()
+
+
+@st.cache_resource(show_spinner=False)
+def _start_janitor() -> bool:
+    """One thread per server that frees the runs of sessions gone for the disconnect TTL."""
+    is_active = active_session_check()
+    if is_active is None:  # AppTest runs scripts without a server
+        return False
+    ttl = float(st.get_option("server.disconnectedSessionTTL"))
+
+    def sweep() -> None:
+        while True:
+            time.sleep(min(10.0, max(0.5, ttl / 4)))
+            RUNS.reap(is_active, ttl, time.monotonic())
+            return_freed_memory()
+
+    threading.Thread(target=sweep, name="playground-janitor", daemon=True).start()
+    return True
+
+
+def settings() -> Settings:
+    """The current sidebar settings; falls back to the CPU if the chosen device is gone.
+
+    The seed hops: sidebar widget (key "seed", in the URL) → ``st.session_state["seed"]``
+    → ``Settings.seed`` → each page's frozen config → the compute function's generator.
+    """
+    device, message = devices.resolve_device(st.session_state.get("device"))
+    if message:
+        st.warning(message, icon=":material/memory:")
+    seed = int(st.session_state.get("seed", DEFAULT_SEED))
+    torch.manual_seed(seed)
+    return Settings(device=device, seed=seed, lang=current_lang())

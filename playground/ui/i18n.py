@@ -1,0 +1,26 @@
+"""The page's language: the sidebar's choice, and ``tr``/``ntr`` that translate in it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from playground.core.i18n import LANGUAGES, nt, t
+
+__all__ = ["current_lang", "ntr", "tr"]
+
+_LANG_CODES = {label: code for code, label in LANGUAGES.items()}
+
+
+def current_lang() -> str:
+    """The sidebar language as a code ("en" or "zh")."""
+    return _LANG_CODES.get(st.session_state.get("language", ""), "en")
+
+
+def tr(key: str, /, **values: object) -> str:
+    """``key`` in the page's language."""
+    return t(key, current_lang(), **values)
+
+
+def ntr(key: str, n: int, /, **values: object) -> str:
+    """The plural form of ``key`` for ``n``, in the page's language."""
+    return nt(key, n, current_lang(), **values)

@@ -1,0 +1,51 @@
+"""Every use of Streamlit's private API, in one place, each with the reason.
+
+Streamlit 1.67 has no public API for these three needs. ``tests/ui/test_internals.py``
+fails loudly if one of them moves in a new Streamlit release.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+__all__ = ["active_session_check", "leave_legacy_pages_mode", "session_id"]
+
+
+def session_id() -> str:
+    """Streamlit's id for this browser session ("" outside a running server).
+
+    Why: the server-wide training queue and the janitor key runs by session, and
+    ``st.context`` offers no session id.
+    """
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx else ""
+
+
+def active_session_check() -> Callable[[str], bool] | None:
+    """``is_active(session_id)`` from the running server, or None under AppTest (no server).
+
+    Why: a closed tab's session lingers for ``server.disconnectedSessionTTL``; the janitor
+    frees its run once the runtime says it is gone, and no public API tells.
+    """
+    from streamlit.runtime import Runtime
+
+    if not Runtime.exists():
+        return None
+    return Runtime.instance().is_active_session
+
+
+def leave_legacy_pages_mode() -> bool:
+    """Hand a deep link over to ``st.navigation``; True when the page must rerun.
+
+    Why: Streamlit treats a ``pages/`` folder beside app.py as a legacy multipage app until
+    some session runs ``st.navigation``. Until then a deep link (/tensors) runs the page
+    file alone, without app.py's sidebar. The project layout requires the folder's name.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        return True
+    return False

@@ -1,0 +1,69 @@
+"""Widget groups every page uses: URL-bound widgets, lazy tabs, show-the-code, errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import streamlit as st
+import torch
+
+from playground.core.errors import PlaygroundError
+from playground.data.datasets import ImageDataset
+from playground.data.torchvision_raw import load_dataset
+from playground.ui.i18n import current_lang, tr
+
+__all__ = ["bound", "error_text", "lazy_tabs", "oom_text", "shared_dataset", "show_code", "show_error"]
+
+T = TypeVar("T")
+
+
+def bound(widget: Callable[..., T], /, *args: Any, key: str, **kwargs: Any) -> T:
+    """``widget(*args, key=key, ...)`` with its value in the URL, so a shared link restores it.
+
+    ``widget`` is any Streamlit input, on ``st`` or on a column (``cols[0].selectbox``).
+    """
+    return widget(*args, key=key, bind="query-params", **kwargs)
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def shared_dataset(name: str, train: bool = True) -> ImageDataset:
+    """A dataset decoded once per server and shared by every session: never mutate it."""
+    return load_dataset(name, train=train)
+
+
+def lazy_tabs(key: str, sections: Sequence[tuple[str, Callable[[], None]]]) -> None:
+    """Tabs whose sections run only while open; the address bar remembers the open one."""
+    tabs = bound(st.tabs, [tr(title) for title, _ in sections], key=key)
+    for tab, (_, section) in zip(tabs, sections, strict=True):
+        with tab:
+            if tab.open:
+                section()
+
+
+def show_code(code: str) -> None:
+    """The plain PyTorch script behind a result, with Streamlit's copy button."""
+    with st.expander(tr("code.title"), icon=":material/code:"):
+        st.caption(tr("code.caption"))
+        st.code(code, language="python")
+
+
+def error_text(err: BaseException, lang: str) -> str:
+    """A refusal in ``lang``; PyTorch's own errors (not ours) keep their text."""
+    return err.message(lang) if isinstance(err, PlaygroundError) else str(err)
+
+
+def show_error(err: BaseException) -> None:
+    """A refusal or PyTorch error, translated once, in words a learner can act on."""
+    text = error_text(err, current_lang())
+    st.error(text, icon=":material/error:")
+    torch_message = getattr(err, "torch_message", None)
+    if torch_message and torch_message.strip() != text:
+        with st.expander(tr("error.torch")):
+            st.code(torch_message, language="text")
+
+
+def oom_text() -> str:
+    """What a learner reads when the device ran out of memory."""
+    torch.cuda.empty_cache()
+    return tr("train.oom")

@@ -1,0 +1,33 @@
+"""AppTest: the Tensors and Broadcasting pages react to their widgets, and survive hostile input."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.apptest import CAT, interact, open_page, texts
+
+
+def test_broadcasting_page_states_result_and_clash():
+    at = open_page("pages/broadcasting.py")
+    assert "Result shape: (3, 4)" in texts(at)
+    interact(at, "text_input", "b_shapes", "(3, 2), (4, 2)")
+    body = texts(at)
+    assert "Dimension -2" in body and "3 and 4" in body and "PyTorch says" in body
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("(100000, 100000), (1,)", "limit"), ("(2, 3), 'x'", "not allowed"), ("(1, 2", "not valid")],
+)
+def test_broadcasting_page_explains_hostile_shapes(value, message):
+    at = open_page("pages/broadcasting.py")
+    interact(at, "text_input", "b_shapes", value)
+    assert message in texts(at)
+
+
+def test_cat_tab_reports_the_tutorial_shape_and_mismatches():
+    at = open_page("pages/broadcasting.py", **CAT)
+    assert "torch.cat(…, dim=1) → (3, 6)" in texts(at)
+    interact(at, "text_input", "cat_shapes", "(3, 4), (2, 2)")
+    body = texts(at)
+    assert "dimension 0" in body and "PyTorch says" in body

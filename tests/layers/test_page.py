@@ -1,0 +1,42 @@
+"""AppTest: the Tensors and Broadcasting pages react to their widgets, and survive hostile input."""
+
+from __future__ import annotations
+
+from tests.apptest import interact, open_page, texts
+
+
+def test_layers_page_traces_the_tutorial_network():
+    at = open_page("pages/layers.py")
+    body = texts(at)
+    assert "(linear1): Linear(in_features=784, out_features=512, bias=True)" in body
+    assert "A real input of shape torch.Size([3, 1, 28, 28])" in body
+    assert any(m.value == "669,706" for m in at.metric)
+    assert any("class NeuralNetwork(nn.Module):" in c.value for c in at.code)
+    interact(at, "selectbox", "m_preset", "cifar_lenet")
+    assert "torch.Size([3, 3, 32, 32])" in texts(at)
+
+
+def test_layers_page_explains_a_mismatch_with_a_fix():
+    from playground import layers as md
+
+    bad = [md.LayerSpec.of("Flatten"), md.LayerSpec.of("Linear", 784, 10), md.LayerSpec.of("Linear", 20, 5)]
+    at = open_page("pages/layers.py", model_specs=bad, model_input=(1, 28, 28))
+    body = texts(at)
+    assert "Layer 3 does not fit its input. PyTorch says:" in body
+    assert "Linear expects in_features=10 here, the builder has 20." in body
+
+
+def test_layers_page_refuses_a_billion_parameters():
+    from playground import layers as md
+
+    at = open_page(
+        "pages/layers.py",
+        model_specs=[md.LayerSpec.of("Flatten"), md.LayerSpec.of("Linear", 784, 900_000), md.LayerSpec.of("Linear", 900_000, 2000)],
+    )
+    body = texts(at)
+    assert "parameters; the limit is 20,000,000" in body and "Nothing was allocated" in body
+
+
+def test_layers_inside_tab_shows_softmax_prediction():
+    at = open_page("pages/layers.py", m_tab="Inside each layer")
+    assert "the probabilities sum to 1.000000" in texts(at)

@@ -1,0 +1,60 @@
+"""Figures carry the real values: traces hold the tensors, outlines sit on the right cells."""
+
+from __future__ import annotations
+
+import torch
+
+from playground.plots.heatmap import make_tensor_figure
+from playground.tensors.figures import make_blocks_figure, make_matmul_figure, make_storage_figure
+
+
+def _cells(fig, xref: str = "x") -> set[tuple[int, int]]:
+    return {(round(s.y0 + 0.5), round(s.x0 + 0.5)) for s in fig.layout.shapes if s.xref == xref}
+
+
+def test_tensor_figure_holds_values_and_outlines_selection():
+    t = torch.arange(6.0).reshape(2, 3)
+    mask = t > 3
+    fig = make_tensor_figure(t, selected=mask)
+    assert [list(r) for r in fig.data[0].z] == t.tolist()
+    assert _cells(fig) == {(1, 1), (1, 2)}
+    assert fig.data[0].text[1][2] == "5"
+
+
+def test_one_d_tensor_is_one_row():
+    fig = make_tensor_figure(torch.tensor([1.0, 2.0, 3.0]))
+    assert [list(r) for r in fig.data[0].z] == [[1.0, 2.0, 3.0]]
+
+
+def test_matmul_figure_outlines_row_column_and_cell():
+    g = torch.Generator().manual_seed(0)
+    a, b = torch.randn(3, 4, generator=g), torch.randn(4, 2, generator=g)
+    c = a @ b
+    fig = make_matmul_figure(a, b, c, 2, 1)
+    assert len(fig.data) == 3
+    assert torch.allclose(torch.tensor(fig.data[2].z, dtype=torch.float64), c.double())
+    assert {d.xaxis for d in fig.data} == {"x", "x2", "x3"}
+    assert _cells(fig, "x") == {(2, k) for k in range(4)}
+    assert _cells(fig, "x2") == {(k, 1) for k in range(4)}
+    assert _cells(fig, "x3") == {(2, 1)}
+    assert [a.text for a in fig.layout.annotations] == ["A", "B", "C = A @ B"]
+    # The three panels do not overlap.
+    domains = [fig.layout[f"xaxis{k}" if k > 1 else "xaxis"].domain for k in (1, 2, 3)]
+    assert all(domains[k][1] < domains[k + 1][0] for k in range(2))
+
+
+def test_storage_figure_shows_storage_and_offsets():
+    base = torch.arange(6.0).reshape(2, 3)
+    view = base.t()
+    offsets = torch.tensor([[0, 3], [1, 4], [2, 5]])
+    fig = make_storage_figure(base, offsets)
+    assert [list(r) for r in fig.data[0].z] == [[0.0, 1.0, 2.0, 3.0, 4.0, 5.0]]
+    assert [list(r) for r in fig.data[1].z] == offsets.double().tolist()
+    assert view.stride() == (1, 3)
+
+
+def test_blocks_figure_has_one_marker_per_element():
+    t = torch.arange(24.0).reshape(2, 3, 4)
+    fig = make_blocks_figure(t)
+    assert len(fig.data[0].x) == 24
+    assert sorted(fig.data[0].marker.color) == t.reshape(-1).tolist()

@@ -1,0 +1,189 @@
+"""playground.tensors against direct PyTorch, and its show-the-code snippets."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from playground import tensors as tns
+from playground.core.errors import ExpressionError
+from tests.snippets import run_snippet
+
+SPECS = [
+    tns.TensorSpec("tensor", "[[1, 2, 3], [4, 5, 6]]", dtype="int64"),
+    tns.TensorSpec("from_numpy", "[[1.5, 2], [3, 4]]", dtype="float64"),
+    tns.TensorSpec("zeros", shape="(2, 3)"),
+    tns.TensorSpec("ones", shape="(4,)", dtype="int32"),
+    tns.TensorSpec("rand", shape="(2, 3, 4)"),
+    tns.TensorSpec("randn", shape="(3, 3)", requires_grad=True),
+    tns.TensorSpec("arange", shape="(3, 4)"),
+    tns.TensorSpec("linspace", shape="(5,)", dtype="float64"),
+    tns.TensorSpec("full", shape="(2, 2)", fill=3.5),
+    tns.TensorSpec("eye", shape="(3, 4)"),
+    tns.TensorSpec("ones_like", shape="(2, 3)", like_dtype="int64"),
+    tns.TensorSpec("rand_like", shape="(2, 3)", dtype="float32", like_dtype="int64"),
+]
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.creator)
+def test_creation_snippet_reproduces_the_page(spec):
+    page = tns.create(spec, device="cpu", seed=3)
+    snippet = run_snippet(tns.creation_code(spec, device="cpu", seed=3))["result"]
+    assert page.dtype == snippet.dtype and page.shape == snippet.shape
+    assert page.requires_grad == snippet.requires_grad
+    if spec.creator != "rand_like":  # rand_like draws from the global generator in both
+        torch.testing.assert_close(page, snippet)
+
+
+def test_creation_values_are_real():
+    assert torch.equal(
+        tns.create(tns.TensorSpec("arange", shape="(2, 3)")), torch.arange(6.0).reshape(2, 3)
+    )
+    assert torch.equal(tns.create(tns.TensorSpec("eye", shape="(3,)")), torch.eye(3))
+    randn = tns.create(tns.TensorSpec("randn", shape="(4,)"), seed=9)
+    assert torch.equal(randn, torch.randn(4, generator=torch.Generator().manual_seed(9)))
+
+
+@pytest.mark.parametrize(
+    ("spec", "fragment"),
+    [
+        (tns.TensorSpec("tensor", "[[1, 2], [3]]"), "expected sequence of length 2"),
+        (tns.TensorSpec("tensor", "[[1, 2], [3, 4]"), "not valid Python"),
+        (tns.TensorSpec("zeros", shape="(100000, 100000)"), "Nothing was allocated"),
+        (tns.TensorSpec("zeros", shape="(2, -3)"), "negative"),
+        (
+            tns.TensorSpec("rand_like", shape="(2, 3)", dtype="int64", like_dtype="int64"),
+            "not implemented for 'Long'",
+        ),
+        (
+            tns.TensorSpec("zeros", shape="(2,)", dtype="int64", requires_grad=True),
+            "floating point",
+        ),
+        (tns.TensorSpec("tensor", "__import__('os')"), "private"),
+    ],
+)
+def test_hostile_creation_gets_a_clear_message(spec, fragment):
+    with pytest.raises(ExpressionError) as err:
+        tns.create(spec)
+    assert fragment in str(err.value) + (err.value.torch_message or "")
+
+
+def test_attributes_match_the_tensor():
+    t = torch.zeros(3, 4, dtype=torch.float64).T
+    a = tns.attributes(t)
+    assert a.shape == (4, 3) and a.stride == (1, 4) and not a.is_contiguous
+    assert a.numel == 12 and a.element_size == 8 and a.nbytes == 96 and a.dtype == "torch.float64"
+
+
+@pytest.mark.parametrize(
+    "index", ["[0]", "[:, 1]", "[..., -1]", "[:2, -1]", "[1:3, :]", "[t > 5]", "[::2, ::2]"]
+)
+def test_index_selects_exactly_the_cells_torch_selects(index):
+    t = torch.arange(1.0, 13.0).reshape(3, 4)
+    r = tns.index_tensor(t, index, value=0.0)
+    expected = {
+        "[0]": t[0],
+        "[:, 1]": t[:, 1],
+        "[..., -1]": t[..., -1],
+        "[:2, -1]": t[:2, -1],
+        "[1:3, :]": t[1:3, :],
+        "[t > 5]": t[t > 5],
+        "[::2, ::2]": t[::2, ::2],
+    }[index]
+    assert torch.equal(r.result, expected)
+    assert torch.equal(t[r.selected], expected.reshape(-1)) or torch.equal(
+        t[r.selected].sort().values, expected.reshape(-1).sort().values
+    )
+    assigned = t.clone()
+    ns = {"t": assigned}
+    run = run_snippet(tns.index_code("[[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]]", index, 0.0))
+    assert torch.equal(r.assigned, run["t"])
+    assert torch.equal(run["result"], expected) and ns
+
+
+def test_index_refuses_text_without_brackets():
+    with pytest.raises(ExpressionError, match="brackets"):
+        tns.index_tensor(torch.ones(2, 2), ":, 1")
+
+
+@pytest.mark.parametrize(
+    "op", ["t.view(4, 3)", "t.T", "t.permute(1, 0)", "t.unsqueeze(0)", "t.flatten()", "t[:, 1:3]"]
+)
+def test_views_share_storage_and_offsets_read_the_right_values(op):
+    t = torch.arange(12.0).reshape(3, 4)
+    v = tns.view_result(t, op)
+    assert v.error is None and v.shares_storage
+    # Reading t's storage at the offsets gives exactly the view's values.
+    assert torch.equal(t.reshape(-1)[v.storage_offsets], v.result)
+
+
+def test_copies_do_not_share_and_view_on_non_contiguous_raises_the_real_error():
+    t = torch.arange(12.0).reshape(3, 4)
+    assert not tns.view_result(t, "t.T.contiguous().view(-1)").shares_storage
+    err = tns.view_result(t, "t.T.view(-1)").error
+    assert err is not None and "view size is not compatible" in err.torch_message
+    assert tns.view_result(t, "t.T.reshape(-1)").shares_storage is False  # reshape copied
+
+
+def test_matmul_cell_is_the_dot_product_of_a_row_and_a_column():
+    a, b = (
+        torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]),
+        torch.tensor([[1.0, 0.0], [2.0, 1.0], [3.0, 4.0]]),
+    )
+    c, pairs = tns.matmul_cell(a, b, 1, 1)
+    assert torch.equal(c, a @ b) and pairs == [(4.0, 0.0), (5.0, 1.0), (6.0, 4.0)]
+    assert sum(x * y for x, y in pairs) == c[1, 1].item() == 29.0
+
+
+def test_reductions_match_torch():
+    t = torch.tensor([[1.0, 5.0, 2.0], [7.0, 0.0, 3.0]])
+    mx = tns.reduce(t, "max", dim=1, keepdim=False)
+    assert torch.equal(mx.values, torch.tensor([5.0, 7.0])) and torch.equal(
+        mx.indices, torch.tensor([1, 0])
+    )
+    assert tns.reduce(t, "sum", dim=0, keepdim=True).shape == (1, 3)
+    assert tns.reduce(t, "mean", dim=None, keepdim=False).item() == pytest.approx(3.0)
+
+
+@pytest.mark.parametrize("op", ["add_", "copy_", "t_"])
+def test_inplace_ops_keep_the_same_memory(op):
+    demo = tns.inplace_demo(op, seed=1)
+    assert demo.same_data_ptr
+    expected = {
+        "add_": demo.before + 5,
+        "copy_": torch.ones_like(demo.before),
+        "t_": demo.before.T,
+    }[op]
+    assert torch.equal(demo.after, expected)
+
+
+def test_inplace_on_a_saved_tensor_raises_autograds_real_error():
+    assert "modified by an inplace operation" in tns.autograd_inplace_error()
+
+
+def test_numpy_bridge_shares_memory_until_a_copy():
+    bridge = tns.numpy_bridge(device="cpu")
+    assert np.array_equal(bridge.array, np.full(5, 3.0)) and torch.equal(
+        bridge.tensor, torch.full((5,), 3.0)
+    )
+    assert (
+        bridge.shares["torch.from_numpy(n)"] and bridge.shares["t.to('cpu')"]
+    )  # .to() on the same device is a no-op
+    assert not bridge.shares["t.to(torch.float64)"] and not bridge.shares["t.clone()"]
+
+
+def test_matmul_timing_has_a_memory_cap():
+    compute, copy = tns.time_matmul(64, "cpu", repeat=2)
+    assert compute > 0 and copy is None
+    with pytest.raises(ExpressionError, match="limit"):
+        tns.time_matmul(100_000, "cpu")
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_cuda_timing_includes_the_copy():
+    compute, copy = tns.time_matmul(512, "cuda:0")
+    assert compute > 0 and copy is not None and copy > 0
+    t = tns.create(tns.TensorSpec("arange", shape="(2, 3)"), device="cuda:0")
+    assert t.device.type == "cuda"

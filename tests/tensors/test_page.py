@@ -1,0 +1,41 @@
+"""AppTest: the Tensors and Broadcasting pages react to their widgets, and survive hostile input."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.apptest import INDEX, VIEWS, interact, open_page, texts
+
+
+def test_tensors_page_updates_the_index_result():
+    at = open_page("pages/tensors.py", **INDEX)
+    assert any("torch.tensor" in c.value for c in at.code)
+    interact(at, "text_input", "t_index", "[t > 5]")
+    assert "t[t > 5] → shape (7,)" in texts(at)
+
+
+@pytest.mark.parametrize(
+    ("kind", "key", "value", "message"),
+    [
+        ("text_input", "t_shape", "(100000, 100000)", "Nothing was allocated"),
+        ("text_input", "t_shape", "(2, -1)", "negative"),
+        ("text_input", "t_data", "[[1, 2], [3]", "not valid Python"),
+        ("text_input", "t_data", "().__class__", "refused"),
+        ("text_input", "t_index", "[:, 9]", "out of bounds"),
+        ("text_input", "t_index", "[__import__('os')]", "private"),
+    ],
+)
+def test_tensors_page_explains_hostile_input(kind, key, value, message):
+    at = open_page("pages/tensors.py", **(INDEX if key == "t_index" else {}))
+    if key == "t_shape":
+        interact(at, "selectbox", "t_creator", "zeros")
+    interact(at, kind, key, value)
+    assert message in texts(at)
+    assert at.title[0].value  # the page is still up
+
+
+def test_views_tab_explains_view_on_a_non_contiguous_tensor():
+    at = open_page("pages/tensors.py", **VIEWS)
+    interact(at, "selectbox", "t_view", "t.T.view(-1)")
+    body = texts(at)
+    assert "view size is not compatible" in body and ".contiguous()" in body

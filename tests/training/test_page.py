@@ -1,0 +1,49 @@
+"""AppTest: the Tensors and Broadcasting pages react to their widgets, and survive hostile input."""
+
+from __future__ import annotations
+
+from tests.apptest import open_page, texts
+
+
+def test_training_page_trains_live_and_keeps_the_model(monkeypatch):
+    at = open_page("pages/training.py", tr_subset=1000, tr_epochs=1, tr_opt="Adam")
+    assert any("def train_loop(dataloader, model, loss_fn, optimizer):" in c.value for c in at.code)
+    next(b for b in at.button if b.label == "Train").click().run()
+    assert not at.exception
+    body = texts(at)
+    assert "loss: " in body and "[   64/ 1000]" in body and "Test Error:" in body
+    trainer = at.session_state["trainer"]
+    assert trainer.done and len(trainer.history.test_accuracy) == 1
+    at.switch_page("pages/home.py").run()
+    at.switch_page("pages/training.py").run()
+    assert at.session_state["trainer"] is trainer  # survives switching pages
+
+
+def test_training_page_reports_divergence():
+    at = open_page("pages/training.py", tr_subset=0, tr_epochs=1, tr_lr=10.0)
+    next(b for b in at.button if b.label == "Train").click().run()
+    assert "learning rate is too high" in texts(at)
+
+
+def test_training_results_tab_shows_confusion_and_mistakes():
+    at = open_page("pages/training.py", tr_subset=1000, tr_epochs=1, tr_opt="Adam")
+    next(b for b in at.button if b.label == "Train").click().run()
+    at.session_state["tr_tab"] = "Results"
+    at.run()
+    assert not at.exception
+    assert "Misclassified test images" in texts(at)
+
+
+def test_training_compare_and_transfer_tabs_render_with_their_code():
+    # (AppTest does not deliver clicks inside lazy tabs; tests/test_browser.py clicks them.)
+    at = open_page("pages/training.py", tr_tab="Compare", tr_cmp_field="optimizer")
+    assert not at.exception
+    assert at.multiselect[0].value == ["SGD", "Adam"]
+    at = open_page("pages/training.py", tr_tab="Transfer learning", tl_src=1, tl_n=300)
+    assert not at.exception
+    code = next(c.value for c in at.code if "Fixed feature extractor" in c.value)
+    assert "extractor.requires_grad_(False)" in code and "weights=ResNet18_Weights" in code
+    assert (
+        "[:300]" in code
+        and "source, by_classes(training_data, 0), by_classes(test_data, 0), 1" in code
+    )

@@ -1,0 +1,69 @@
+"""AppTest: every page renders in both languages on the CPU, and the sidebar is shared."""
+
+from __future__ import annotations
+
+import pytest
+
+from playground.core.i18n import LANGUAGES, t
+from tests.apptest import PAGES, open_page, texts
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_without_exception(page, lang):
+    at = open_page(page, lang=lang)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title, "every page has a title"
+    assert at.sidebar.selectbox(key="device").value == "cpu"
+    assert at.sidebar.selectbox(key="language").value == LANGUAGES[lang]
+
+
+def test_home_lists_every_chapter_and_the_environment():
+    import torch
+
+    at = open_page("pages/home.py")
+    body = texts(at)
+    assert torch.__version__ in body
+    assert at.dataframe[0].value.iloc[0, 1] == t(
+        "home.yes"
+    )  # the built-in dataset is always offline
+    assert any("torch.__version__" in c.value for c in at.code)
+
+
+def test_home_title_is_translated():
+    for lang in LANGUAGES:
+        assert open_page("pages/home.py", lang=lang).title[0].value == t("home.title", lang)
+
+
+def test_settings_survive_switching_pages():
+    at = open_page("pages/home.py", seed=123, lang="zh")
+    at.switch_page("pages/autograd.py").run()
+    at.switch_page("pages/home.py").run()
+    assert at.sidebar.number_input(key="seed").value == 123
+    assert at.sidebar.selectbox(key="language").value == "简体中文"
+
+
+def test_sidebar_settings_are_bound_to_the_url():
+    at = open_page("pages/home.py", seed=77, lang="zh")
+    assert at.query_params.get("seed") == ["77"] or at.query_params.get("seed") == "77"
+    assert "简体中文" in str(at.query_params.get("language"))
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not __import__("torch").cuda.is_available(), reason="needs a CUDA device")
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_on_cuda(page):
+    at = open_page(page, device="cuda:0")
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.sidebar.selectbox(key="device").value == "cuda:0"
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not __import__("torch").cuda.is_available(), reason="needs a CUDA device")
+def test_training_page_trains_on_cuda_with_the_captured_step():
+    at = open_page("pages/training.py", device="cuda:0", tr_subset=2000, tr_epochs=1)
+    next(b for b in at.button if b.label == "Train").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    trainer = at.session_state["trainer"]
+    assert trainer.done and trainer.device.type == "cuda" and trainer._graph is not None
+    assert "CUDA graph (captured step)" in texts(at)
