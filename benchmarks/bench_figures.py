@@ -20,9 +20,9 @@ from plotly.subplots import make_subplots
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from playground.broadcasting.figures import make_broadcast_figure  # noqa: E402
-from playground.broadcasting.rules import explain_broadcast  # noqa: E402
-from playground.tensors.figures import make_matmul_figure  # noqa: E402
+from playground.broadcasting.figures import make_broadcast_figure
+from playground.broadcasting.rules import explain_broadcast
+from playground.tensors.figures import make_matmul_figure
 
 
 def matmul_with_subplots(a, b, c, i, j) -> go.Figure:

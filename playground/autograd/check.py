@@ -1,15 +1,7 @@
-"""Autograd, shown from the inside: programs, the real grad_fn graph, backward and checks.
+"""backward() with every node's gradient caught by hooks, and the float64 numerical check.
 
-A *program* is what a learner types, one ``name = expression`` per line, in the
-tutorial's own words::
-
-    x = torch.ones(5)
-    w = torch.randn(5, 3, requires_grad=True)
-    z = x @ w
-
-Each expression goes through :func:`playground.expr.evaluate`. The graph is read
-back from the tensors' ``grad_fn`` and ``next_functions``: it is the graph
-PyTorch built, never a re-derivation from the text.
+Central differences, re-run from the same seed, against what autograd computed; a check
+that costs more than ``AUTO_CHECK_COST`` statement evaluations runs on request.
 """
 
 from __future__ import annotations
@@ -46,7 +38,7 @@ def backward(comp: Computation, graph: Graph) -> BackwardResult:
         if fn is None or type(fn).__name__ == "AccumulateGrad":
             continue
 
-        def hook(grad_inputs, grad_outputs, nid=nid):  # noqa: ANN001
+        def hook(grad_inputs, grad_outputs, nid=nid):
             if grad_outputs and grad_outputs[0] is not None:
                 node_grads[nid] = grad_outputs[0].detach().clone()
 
@@ -57,7 +49,9 @@ def backward(comp: Computation, graph: Graph) -> BackwardResult:
         out.backward(vector)
     except RuntimeError as err:
         raise ExpressionError(
-            'err.autograd.backward_failed_value', value=str(err).splitlines()[0], torch_message=str(err)
+            "err.autograd.backward_failed_value",
+            value=str(err).splitlines()[0],
+            torch_message=str(err),
         ) from None
     finally:
         for h in handles:
@@ -109,13 +103,13 @@ def numerical_check(
         n: v.detach().to(torch.float64).requires_grad_(True) for n, v in base.leaves().items()
     }
     if not leaves64:
-        raise ExpressionError('err.autograd.no_leaf_requires')
+        raise ExpressionError("err.autograd.no_leaf_requires")
     comp = run_program(
         statements, generator=make_generator("cpu", seed), overrides=leaves64, float64=True
     )
     out = comp.output
     if not out.is_floating_point():
-        raise ExpressionError('err.autograd.output_floating_point')
+        raise ExpressionError("err.autograd.output_floating_point")
     weights = torch.ones_like(out)  # checks sum(v * out), which is what backward(v) does
     grads = torch.autograd.grad((out * weights).sum(), list(leaves64.values()), allow_unused=True)
     analytic = {

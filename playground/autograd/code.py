@@ -1,16 +1,4 @@
-"""Autograd, shown from the inside: programs, the real grad_fn graph, backward and checks.
-
-A *program* is what a learner types, one ``name = expression`` per line, in the
-tutorial's own words::
-
-    x = torch.ones(5)
-    w = torch.randn(5, 3, requires_grad=True)
-    z = x @ w
-
-Each expression goes through :func:`playground.expr.evaluate`. The graph is read
-back from the tensors' ``grad_fn`` and ``next_functions``: it is the graph
-PyTorch built, never a re-derivation from the text.
-"""
+"""Show-the-code for the Autograd chapter: a program, or a computation, as a plain script."""
 
 from __future__ import annotations
 

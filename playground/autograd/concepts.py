@@ -11,9 +11,17 @@ from dataclasses import dataclass
 
 import torch
 
+from playground.core.rng import generator
+
 
 def _gen(seed: int) -> torch.Generator:
-    return torch.Generator().manual_seed(seed)
+    return generator(seed)
+
+
+def grad_of(t: torch.Tensor) -> torch.Tensor:
+    """``t.grad``, which backward() has filled in (None only before any backward)."""
+    assert t.grad is not None, "backward() has not reached this tensor"
+    return t.grad
 
 
 def _fn_name(t: torch.Tensor) -> str:
@@ -78,7 +86,7 @@ def leaf_grad_demo(seed: int) -> LeafGrad:
     y2 = w2 * 2
     y2.retain_grad()
     y2.sum().backward()
-    return LeafGrad(w.grad.clone(), before, message, y2.grad.clone())
+    return LeafGrad(grad_of(w).clone(), before, message, grad_of(y2).clone())
 
 
 def leaf_grad_code(seed: int) -> str:
@@ -114,11 +122,11 @@ def accumulate_demo(seed: int) -> Accumulate:
     w = torch.randn(3, requires_grad=True, generator=g)
     loss = (w * x).sum()
     loss.backward(retain_graph=True)
-    first = w.grad.clone()
+    first = grad_of(w).clone()
     loss.backward()
-    second = w.grad.clone()
-    w.grad.zero_()
-    return Accumulate(first, second, w.grad.clone())
+    second = grad_of(w).clone()
+    grad_of(w).zero_()
+    return Accumulate(first, second, grad_of(w).clone())
 
 
 def accumulate_code(seed: int) -> str:
@@ -160,7 +168,7 @@ def retain_graph_demo(seed: int) -> RetainGraph:
     out = (w * w).sum()
     out.backward(retain_graph=True)
     out.backward()
-    return RetainGraph(error, w.grad.clone())
+    return RetainGraph(error, grad_of(w).clone())
 
 
 def retain_graph_code(seed: int) -> str:
@@ -256,7 +264,7 @@ def vjp_demo(seed: int, scale: float = 1.0) -> VJP:
     v = torch.tensor(V)
     y.backward(v)
     jac = torch.autograd.functional.jacobian(lambda t: _blitz(t)[0], x.detach())
-    return VJP(x.detach(), y.detach(), v, jac, jac.T @ v, x.grad.clone(), n)
+    return VJP(x.detach(), y.detach(), v, jac, jac.T @ v, grad_of(x).clone(), n)
 
 
 def vjp_code(seed: int, scale: float = 1.0) -> str:

@@ -1,7 +1,7 @@
-"""Autograd's rules, each demonstrated live with PyTorch's own output, warning or error.
+"""Gradient descent by hand: fitting a line with ``w -= lr * w.grad`` under ``no_grad``.
 
-Every demo has a ``*_code(seed)`` script that does the same thing in plain
-PyTorch; the tests run it and compare with the demo's values.
+The path, the loss curve and the loss surface, with divergence detected at the step where
+the loss stops being finite or blows up.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import torch
 
-from playground.autograd.concepts import _gen
+from playground.autograd.concepts import _gen, grad_of
 
 # -- gradient descent by hand ------------------------------------------------------------
 TRUE_W, TRUE_B = 2.0, -1.0
@@ -47,7 +47,9 @@ def fit_line(lr: float, steps: int, seed: int) -> DescentResult:
     x, y = line_data(seed)
     w = torch.tensor(START[0], requires_grad=True)
     b = torch.tensor(START[1], requires_grad=True)
-    path, losses, diverged = [], [], None
+    path: list[tuple[float, float]] = []
+    losses: list[float] = []
+    diverged: int | None = None
     for step in range(steps):
         loss = ((w * x + b - y) ** 2).mean()
         value = loss.item()
@@ -58,10 +60,10 @@ def fit_line(lr: float, steps: int, seed: int) -> DescentResult:
         losses.append(value)
         loss.backward()
         with torch.no_grad():
-            w -= lr * w.grad
-            b -= lr * b.grad
-        w.grad.zero_()
-        b.grad.zero_()
+            w -= lr * grad_of(w)
+            b -= lr * grad_of(b)
+        grad_of(w).zero_()
+        grad_of(b).zero_()
     else:
         path.append((w.item(), b.item()))
     design = torch.stack([x, torch.ones_like(x)], dim=1)

@@ -52,7 +52,7 @@ def make_graph_figure(
     traces: list[dict] = []
     annotations: list[dict] = []
     counts = Counter((e.source, e.target) for e in graph.edges)
-    for (src, dst), n in counts.items():
+    for (src, dst), count in counts.items():
         (x0, y0), (x1, y1) = pos[src], pos[dst]
         edge = next(e for e in graph.edges if e.source == src and e.target == dst)
         shape = edge.shape
@@ -78,7 +78,7 @@ def make_graph_figure(
                 "text": "",
             }
         )
-        label = _shape(shape) + (f" ×{n}" if n > 1 else "")
+        label = _shape(shape) + (f" ×{count}" if count > 1 else "")
         if label:
             annotations.append(
                 {

@@ -1,15 +1,7 @@
-"""Autograd, shown from the inside: programs, the real grad_fn graph, backward and checks.
+"""The real autograd graph, read from ``grad_fn`` and ``next_functions``, and its layout.
 
-A *program* is what a learner types, one ``name = expression`` per line, in the
-tutorial's own words::
-
-    x = torch.ones(5)
-    w = torch.randn(5, 3, requires_grad=True)
-    z = x @ w
-
-Each expression goes through :func:`playground.expr.evaluate`. The graph is read
-back from the tensors' ``grad_fn`` and ``next_functions``: it is the graph
-PyTorch built, never a re-derivation from the text.
+Each node carries the forward value the recorder saw and, after ``backward()``, the
+gradient a hook caught. The layout is layered by longest path with one barycentre pass.
 """
 
 from __future__ import annotations
@@ -73,8 +65,6 @@ class Graph:
         return {(labels[e.source], labels[e.target]) for e in self.edges}
 
 
-
-
 def extract_graph(comp: Computation) -> Graph:
     """Walk ``output.grad_fn`` and ``next_functions``, breadth first, into nodes and edges."""
     out = comp.output
@@ -90,9 +80,7 @@ def extract_graph(comp: Computation) -> Graph:
         if out.requires_grad:  # the output is itself a leaf
             node = GraphNode(0, "AccumulateGrad", "leaf", comp.output_name, tuple(out.shape), out)
             return Graph([node], [], 0, [None])
-        raise NotDifferentiableError(
-            'err.autograd.output_name_no', output_name=comp.output_name
-        )
+        raise NotDifferentiableError("err.autograd.output_name_no", output_name=comp.output_name)
     ids: dict[Any, int] = {out.grad_fn: 0}
     functions = [out.grad_fn]
     nodes: list[GraphNode] = []
@@ -110,7 +98,7 @@ def extract_graph(comp: Computation) -> Graph:
             if nxt not in ids:
                 if len(ids) >= MAX_GRAPH_NODES:
                     raise ExpressionError(
-                        'err.autograd.graph_more_than', max_graph_nodes=MAX_GRAPH_NODES
+                        "err.autograd.graph_more_than", max_graph_nodes=MAX_GRAPH_NODES
                     )
                 ids[nxt] = len(ids)
                 functions.append(nxt)

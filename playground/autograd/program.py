@@ -26,6 +26,7 @@ from torch.overrides import TorchFunctionMode
 
 from playground.core.errors import ExpressionError, ProgramError
 from playground.core.expr import evaluate
+from playground.core.rng import generator
 
 MAX_LINES = 60
 
@@ -66,8 +67,6 @@ _ASSIGN = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)\s*(.*)$")
 _RESERVED = frozenset({"torch", "F", "pi", "e", "inf", "nan"})
 
 
-
-
 @dataclass(frozen=True)
 class Statement:
     name: str
@@ -78,7 +77,7 @@ class Statement:
 def parse_program(text: str) -> list[Statement]:
     """Split a program into ``name = expression`` statements; comments and blank lines skipped."""
     if not isinstance(text, str) or not text.strip():
-        raise ProgramError(1, 'err.autograd.program_empty_write')
+        raise ProgramError(1, "err.autograd.program_empty_write")
     lines = text.splitlines()
     statements: list[Statement] = []
     for number, raw in enumerate(lines, start=1):
@@ -86,18 +85,18 @@ def parse_program(text: str) -> list[Statement]:
         if not code.strip():
             continue
         if len(statements) >= MAX_LINES:
-            raise ProgramError(number, 'err.autograd.program_have_most', max_lines=MAX_LINES)
+            raise ProgramError(number, "err.autograd.program_have_most", max_lines=MAX_LINES)
         match = _ASSIGN.match(code)
         if not match:
-            raise ProgramError(number, 'err.autograd.write_name_expression')
+            raise ProgramError(number, "err.autograd.write_name_expression")
         name, expression = match.groups()
         if name.startswith("_") or name in _RESERVED or keyword.iskeyword(name):
-            raise ProgramError(number, 'err.autograd.name_cannot_used', name=name)
+            raise ProgramError(number, "err.autograd.name_cannot_used", name=name)
         if not expression.strip():
-            raise ProgramError(number, 'err.autograd.name_needs_expression', name=name)
+            raise ProgramError(number, "err.autograd.name_needs_expression", name=name)
         statements.append(Statement(name, expression.strip(), number))
     if not statements:
-        raise ProgramError(1, 'err.autograd.program_empty_write')
+        raise ProgramError(1, "err.autograd.program_empty_write")
     return statements
 
 
@@ -112,7 +111,7 @@ class _Recorder(TorchFunctionMode):
         super().__init__()
         self.outputs: dict[tuple[Any, int], torch.Tensor] = {}
 
-    def __torch_function__(self, func, types, args=(), kwargs=None):  # noqa: ANN001
+    def __torch_function__(self, func, types, args=(), kwargs=None):
         out = func(*args, **(kwargs or {}))
         for t in out if isinstance(out, tuple | list) else (out,):
             if isinstance(t, torch.Tensor) and t.grad_fn is not None and not t.is_meta:
@@ -143,11 +142,8 @@ class Computation:
 
 
 def make_generator(device: torch.device | str, seed: int) -> torch.Generator:
-    """A generator on ``device`` seeded like ``torch.manual_seed(seed)`` seeds that device."""
-    device = torch.device(device)
-    if device.type == "cpu":
-        return torch.Generator().manual_seed(seed)
-    return torch.Generator(device=device).manual_seed(seed)
+    """A generator on ``device`` for a program's random factories."""
+    return generator(seed, device)
 
 
 def run_program(
@@ -192,7 +188,5 @@ def run_program(
             values[st.name] = value
     last = statements[-1]
     if not isinstance(values[last.name], torch.Tensor):
-        raise ProgramError(
-            last.line, 'err.autograd.last_line_give', name=last.name
-        )
+        raise ProgramError(last.line, "err.autograd.last_line_give", name=last.name)
     return Computation(statements, values, last.name, recorder.outputs)

@@ -1,8 +1,4 @@
-"""Shapes ("Tensors" chapter): broadcasting, cat, stack, split and chunk, explained step by step.
-
-The explainers are pure functions over shape tuples. Tests check them against
-``torch.broadcast_shapes``, ``torch.cat`` and ``torch.stack`` on many random shapes.
-"""
+"""Show-the-code for broadcasting, cat, stack, split and chunk on the typed shapes."""
 
 from __future__ import annotations
 

@@ -28,10 +28,10 @@ def parse_shapes(text: str) -> list[Shape]:
     elif isinstance(value, tuple | list) and all(isinstance(v, int) for v in value):
         value = (value,)  # a single shape such as "(2, 3)"
     if not isinstance(value, tuple | list) or not value:
-        raise ExpressionError('err.broadcasting.type_shapes_tuples')
+        raise ExpressionError("err.broadcasting.type_shapes_tuples")
     shapes = [_as_shape(v) for v in value]
     if len(shapes) > MAX_SHAPES:
-        raise ExpressionError('err.broadcasting.most_max_shapes', max_shapes=MAX_SHAPES)
+        raise ExpressionError("err.broadcasting.most_max_shapes", max_shapes=MAX_SHAPES)
     return shapes
 
 
@@ -41,21 +41,25 @@ def _as_shape(value: object) -> Shape:
     if not isinstance(value, tuple | list) or not all(
         isinstance(v, int) and not isinstance(v, bool) for v in value
     ):
-        raise ExpressionError(
-            'err.broadcasting.value_r_shape', value=value
-        )
+        raise ExpressionError("err.broadcasting.value_r_shape", value=value)
     if len(value) > MAX_DIMS:
         raise ExpressionError(
-            'err.broadcasting.value_value_dimensions', value=tuple(value), value2=len(value), max_dims=MAX_DIMS
+            "err.broadcasting.value_value_dimensions",
+            value=tuple(value),
+            value2=len(value),
+            max_dims=MAX_DIMS,
         )
     if any(v < 0 for v in value):
-        raise ExpressionError('err.broadcasting.value_negative_size', value=tuple(value))
+        raise ExpressionError("err.broadcasting.value_negative_size", value=tuple(value))
     numel = 1
     for v in value:
         numel *= v
     if numel > limits().max_elements:
         raise ExpressionError(
-            'err.broadcasting.value_numel_elements', value=tuple(value), numel=numel, max_elements=limits().max_elements
+            "err.broadcasting.value_numel_elements",
+            value=tuple(value),
+            numel=numel,
+            max_elements=limits().max_elements,
         )
     return tuple(value)
 
@@ -99,7 +103,7 @@ def explain_broadcast(*shapes: Sequence[int]) -> BroadcastExplanation:
             size = distinct.pop() if distinct else 1
             rule = "equal" if all(s == size for s in sizes) else "stretch 1"
             steps.append(BroadcastStep(i - ndim, sizes, size, rule))
-    result = None if error else tuple(s.result for s in steps)  # type: ignore[misc]
+    result = None if error else tuple(int(s.result or 0) for s in steps)
     return BroadcastExplanation(shapes_t, padded, tuple(steps), result, error)
 
 

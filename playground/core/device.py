@@ -110,43 +110,7 @@ def time_call(
     return Timing(tuple(seconds))
 
 
-@dataclass(frozen=True)
-class DeviceRun:
-    """A result together with where it really ran and why, if that changed."""
-
-    value: Any
-    device: torch.device
-    message: str | None = None
-
-
-def run_on_device(fn: Callable[[torch.device], T], device: torch.device | str) -> DeviceRun:
-    """Run ``fn(device)``; on out-of-memory or a lost device, say so and rerun on CPU."""
-    device = torch.device(device)
-    try:
-        return DeviceRun(fn(device), device)
-    except torch.cuda.OutOfMemoryError:
-        message = f"{device} ran out of memory; this result was computed on the CPU instead."
-    except RuntimeError as err:
-        if device.type == "cpu" or not _is_device_failure(err):
-            raise
-        message = (
-            f"{device} failed ({str(err).splitlines()[0]}); this result was computed on the CPU."
-        )
-    if device.type == "cuda":
-        torch.cuda.empty_cache()
-    cpu = torch.device("cpu")
-    return DeviceRun(fn(cpu), cpu, message)
-
-
-def _is_device_failure(err: RuntimeError) -> bool:
-    text = str(err).lower()
-    return any(
-        s in text for s in ("cuda", "mps", "device-side", "out of memory", "no kernel image")
-    )
-
-
 _threads_configured = False
-
 
 
 def configure_threads(n: int | None = None) -> int:

@@ -22,30 +22,33 @@ from types import ModuleType
 from typing import Any
 
 import torch
-import torch.nn.functional as F  # noqa: N812 - the tutorial's own alias
 
 from playground.core.config import limits
 from playground.core.errors import ExpressionError
+from playground.core.expr_checks import (
+    _as_expression_error,
+    _bounded_number,
+    _call_torch,
+    _check_exponent,
+    _checked_value,
+    _count_elements,
+    _namespace_attribute,
+    _require_data,
+    _to_meta,
+)
 from playground.core.expr_table import (
     _BINOPS,
     _COMPARE,
-    _CONSTANTS,
     _FACTORIES,
     _MATMULS,
     _RANDOM,
     _REFUSED_NODES,
     _RESULT_FIELDS,
-    _SAFE_SCALARS,
     _SYMBOLS,
     _UNARY,
-    DTYPES,
-    F_FUNCTIONS,
     MAX_DEPTH,
-    MAX_INT,
-    MAX_POWER,
     TENSOR_ATTRIBUTES,
     TENSOR_METHODS,
-    TORCH_FUNCTIONS,
     _Function,
     _Method,
     _Namespace,
@@ -74,13 +77,13 @@ def evaluate(
     """
     lim = limits()
     if not isinstance(text, str):
-        raise ExpressionError('err.expr.expression_text')
+        raise ExpressionError("err.expr.expression_text")
     text = text.strip()
     if not text:
-        raise ExpressionError('err.expr.expression_empty')
+        raise ExpressionError("err.expr.expression_empty")
     if len(text) > lim.max_expr_chars:
         raise ExpressionError(
-            'err.expr.expression_text_characters', text=len(text), max_expr_chars=lim.max_expr_chars
+            "err.expr.expression_text_characters", text=len(text), max_expr_chars=lim.max_expr_chars
         )
     try:
         with (
@@ -90,14 +93,14 @@ def evaluate(
             tree = ast.parse(text, mode="eval")
     except SyntaxError as err:
         raise ExpressionError(
-            'err.expr.valid_python_msg', msg=err.msg, value=err.offset or '?'
+            "err.expr.valid_python_msg", msg=err.msg, value=err.offset or "?"
         ) from None
     except (ValueError, RecursionError, MemoryError):
-        raise ExpressionError('err.expr.expression_valid_python') from None
+        raise ExpressionError("err.expr.expression_valid_python") from None
     n_nodes = sum(1 for _ in ast.walk(tree))
     if n_nodes > lim.max_expr_nodes:
         raise ExpressionError(
-            'err.expr.expression_n_nodes', n_nodes=n_nodes, max_expr_nodes=lim.max_expr_nodes
+            "err.expr.expression_n_nodes", n_nodes=n_nodes, max_expr_nodes=lim.max_expr_nodes
         )
     walker = _Evaluator(
         dict(names or {}),
@@ -109,7 +112,7 @@ def evaluate(
     walker.dry_run = not shapes_checked
     result = walker.visit(tree.body, 0)
     if isinstance(result, _Namespace | _Function | _Method):
-        raise ExpressionError('err.expr.function_value_call')
+        raise ExpressionError("err.expr.function_value_call")
     return result
 
 
@@ -129,7 +132,7 @@ class _Evaluator:
                 or callable(value)
                 and not isinstance(value, torch.Tensor)
             ):
-                raise ExpressionError('err.expr.key_module_function', key=key)
+                raise ExpressionError("err.expr.key_module_function", key=key)
         self.names = names
         self.device = device
         self.generator = generator
@@ -141,13 +144,13 @@ class _Evaluator:
     # -- dispatch ---------------------------------------------------------
     def visit(self, node: ast.AST, depth: int) -> Any:
         if depth > MAX_DEPTH:
-            raise ExpressionError('err.expr.expression_nested_too')
+            raise ExpressionError("err.expr.expression_nested_too")
         refused = _REFUSED_NODES.get(type(node))
         if refused:
-            raise ExpressionError('err.expr.capitalize_allowed', capitalize=refused.capitalize())
+            raise ExpressionError("err.expr.capitalize_allowed", capitalize=refused.capitalize())
         handler = getattr(self, f"visit_{type(node).__name__}", None)
         if handler is None:
-            raise ExpressionError('err.expr.name_syntax_allowed', type_name=type(node).__name__)
+            raise ExpressionError("err.expr.name_syntax_allowed", type_name=type(node).__name__)
         return handler(node, depth + 1)
 
     def visit_Constant(self, node: ast.Constant, depth: int) -> Any:  # noqa: N802
@@ -159,23 +162,23 @@ class _Evaluator:
         kind = (
             "Text strings" if isinstance(value, str | bytes) else f"{type(value).__name__} values"
         )
-        raise ExpressionError('err.expr.kind_allowed_use', kind=kind)
+        raise ExpressionError("err.expr.kind_allowed_use", kind=kind)
 
     def visit_Name(self, node: ast.Name, depth: int) -> Any:  # noqa: N802
         name = node.id
         if name.startswith("_"):
-            raise ExpressionError('err.expr.names_starting_private', name=name)
+            raise ExpressionError("err.expr.names_starting_private", name=name)
         if name in self.names:
             return _checked_value(self.names[name], name)
         if name in ("torch", "F"):
             return _Namespace(name)
         known = ", ".join(sorted(self.names)) or "none yet"
-        raise ExpressionError('err.expr.unknown_name_name', name=name, known=known)
+        raise ExpressionError("err.expr.unknown_name_name", name=name, known=known)
 
     def visit_Attribute(self, node: ast.Attribute, depth: int) -> Any:  # noqa: N802
         attr = node.attr
         if attr.startswith("_"):
-            raise ExpressionError('err.expr.attributes_starting_refused', attr=attr)
+            raise ExpressionError("err.expr.attributes_starting_refused", attr=attr)
         owner = self.visit(node.value, depth)
         if isinstance(owner, _Namespace):
             return _namespace_attribute(owner, attr)
@@ -184,22 +187,24 @@ class _Evaluator:
                 return _Method(owner, attr)
             if attr in TENSOR_ATTRIBUTES:
                 return _call_torch(lambda: getattr(owner, attr), f".{attr}")
-            raise ExpressionError('err.expr.tensor_attribute_attr', attr=attr)
+            raise ExpressionError("err.expr.tensor_attribute_attr", attr=attr)
         if type(owner).__module__ == "torch.return_types" and attr in _RESULT_FIELDS:
             return getattr(owner, attr)
-        raise ExpressionError('err.expr.attr_available_name', attr=attr, type_name=type(owner).__name__)
+        raise ExpressionError(
+            "err.expr.attr_available_name", attr=attr, type_name=type(owner).__name__
+        )
 
     def visit_Call(self, node: ast.Call, depth: int) -> Any:  # noqa: N802
         target = self.visit(node.func, depth)
         if not isinstance(target, _Function | _Method):
-            raise ExpressionError('err.expr.only_torch_functions')
+            raise ExpressionError("err.expr.only_torch_functions")
         args = [self.visit(arg, depth) for arg in node.args]
         kwargs: dict[str, Any] = {}
         for kw in node.keywords:
             if kw.arg is None:
-                raise ExpressionError('err.expr.keyword_unpacking_allowed')
+                raise ExpressionError("err.expr.keyword_unpacking_allowed")
             if kw.arg.startswith("_") or kw.arg in ("out", "generator"):
-                raise ExpressionError('err.expr.keyword_argument_arg', arg=kw.arg)
+                raise ExpressionError("err.expr.keyword_argument_arg", arg=kw.arg)
             kwargs[kw.arg] = self.visit(kw.value, depth)
         for value in [*args, *kwargs.values()]:
             _require_data(value)
@@ -210,14 +215,16 @@ class _Evaluator:
     def visit_BinOp(self, node: ast.BinOp, depth: int) -> Any:  # noqa: N802
         op = _BINOPS.get(type(node.op))
         if op is None:
-            raise ExpressionError('err.expr.operator_name_allowed', type_name=type(node.op).__name__)
+            raise ExpressionError(
+                "err.expr.operator_name_allowed", type_name=type(node.op).__name__
+            )
         if isinstance(node.op, ast.Pow):
             _check_exponent(node.right)
         left, right = self.visit(node.left, depth), self.visit(node.right, depth)
         for operand in (left, right):
             if not isinstance(operand, torch.Tensor | bool | int | float):
                 raise ExpressionError(
-                    'err.expr.operators_work_tensors', type_name=type(operand).__name__
+                    "err.expr.operators_work_tensors", type_name=type(operand).__name__
                 )
         name = "__matmul__" if isinstance(node.op, ast.MatMult) else type(node.op).__name__
         return self._guarded(op, [left, right], {}, name, label=f"'{_SYMBOLS[type(node.op)]}'")
@@ -225,22 +232,24 @@ class _Evaluator:
     def visit_UnaryOp(self, node: ast.UnaryOp, depth: int) -> Any:  # noqa: N802
         op = _UNARY.get(type(node.op))
         if op is None:
-            raise ExpressionError('err.expr.allowed_use_boolean')
+            raise ExpressionError("err.expr.allowed_use_boolean")
         operand = self.visit(node.operand, depth)
         if not isinstance(operand, torch.Tensor | bool | int | float):
-            raise ExpressionError('err.expr.cannot_apply_sign', type_name=type(operand).__name__)
+            raise ExpressionError("err.expr.cannot_apply_sign", type_name=type(operand).__name__)
         return self._guarded(op, [operand], {}, type(node.op).__name__)
 
     def visit_Compare(self, node: ast.Compare, depth: int) -> Any:  # noqa: N802
         if len(node.ops) != 1:
-            raise ExpressionError('err.expr.chained_comparisons_like')
+            raise ExpressionError("err.expr.chained_comparisons_like")
         op = _COMPARE.get(type(node.ops[0]))
         if op is None:
-            raise ExpressionError('err.expr.only_comparisons_allowed')
+            raise ExpressionError("err.expr.only_comparisons_allowed")
         left, right = self.visit(node.left, depth), self.visit(node.comparators[0], depth)
         for operand in (left, right):
             if not isinstance(operand, torch.Tensor | bool | int | float | type(None)):
-                raise ExpressionError('err.expr.cannot_compare_name', type_name=type(operand).__name__)
+                raise ExpressionError(
+                    "err.expr.cannot_compare_name", type_name=type(operand).__name__
+                )
         return self._guarded(op, [left, right], {}, "comparison")
 
     def visit_List(self, node: ast.List, depth: int) -> list[Any]:  # noqa: N802
@@ -255,7 +264,7 @@ class _Evaluator:
         ]
         for part in parts:
             if not (part is None or isinstance(part, int) and not isinstance(part, bool)):
-                raise ExpressionError('err.expr.slice_bounds_whole')
+                raise ExpressionError("err.expr.slice_bounds_whole")
         return slice(*parts)
 
     def visit_Subscript(self, node: ast.Subscript, depth: int) -> Any:  # noqa: N802
@@ -266,7 +275,7 @@ class _Evaluator:
             return self._guarded(operator.getitem, [value, index], {}, "indexing")
         if isinstance(value, tuple | list | torch.Size) and isinstance(index, int | slice):
             return _call_torch(lambda: value[index], "indexing")
-        raise ExpressionError('err.expr.cannot_index_name', type_name=type(value).__name__)
+        raise ExpressionError("err.expr.cannot_index_name", type_name=type(value).__name__)
 
     # -- calls ---------------------------------------------------------------
     def _function_call(self, target: _Function, args: list[Any], kwargs: dict[str, Any]) -> Any:
@@ -311,7 +320,7 @@ class _Evaluator:
             meta_kwargs["device"] = "meta"
         try:
             meta_out = fn(*[_to_meta(a) for a in args], **meta_kwargs)
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:
             if factory:  # never allocate a tensor whose size was not checked first
                 raise _as_expression_error(err, label) from None
             # Data-dependent ops (masks, item) have no meta kernel; their inputs
@@ -327,16 +336,17 @@ class _Evaluator:
         self._check_size(result, label)
         self.allocated += _count_elements(result)
         if self.allocated > 4 * self.max_elements:
-            raise ExpressionError(
-                'err.expr.expression_creates_more', value=4 * self.max_elements
-            )
+            raise ExpressionError("err.expr.expression_creates_more", value=4 * self.max_elements)
         return result
 
     def _check_size(self, value: Any, label: str) -> None:
         total = _count_elements(value)
         if total > self.max_elements:
             raise ExpressionError(
-                'err.expr.label_would_create', label=label, total=total, max_elements=self.max_elements
+                "err.expr.label_would_create",
+                label=label,
+                total=total,
+                max_elements=self.max_elements,
             )
 
     def _check_flops(self, args: list[Any], out: Any, label: str) -> None:
@@ -346,98 +356,5 @@ class _Evaluator:
         flops = 2 * max(out.numel(), 1) * inner
         if flops > self.max_flops:
             raise ExpressionError(
-                'err.expr.label_would_take', label=label, flops=flops, max_flops=self.max_flops
+                "err.expr.label_would_take", label=label, flops=flops, max_flops=self.max_flops
             )
-
-
-# -- helpers -------------------------------------------------------------------
-def _namespace_attribute(owner: _Namespace, attr: str) -> Any:
-    if owner.name == "torch":
-        if attr in TORCH_FUNCTIONS:
-            return _Function("torch", attr, getattr(torch, attr))
-        if attr in DTYPES:
-            return DTYPES[attr]
-        if attr in _CONSTANTS:
-            return _CONSTANTS[attr]
-    elif attr in F_FUNCTIONS:
-        return _Function("F", attr, getattr(F, attr))
-    raise ExpressionError('err.expr.name_attr_available', name=owner.name, attr=attr)
-
-
-def _bounded_number(value: Any) -> Any:
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
-        raise ExpressionError(
-            'err.expr.whole_numbers_stay', len=len(str(value))
-        )
-    return value
-
-
-def _check_exponent(node: ast.AST) -> None:
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
-        node = node.operand
-    ok = isinstance(node, ast.Constant) and isinstance(node.value, int | float)
-    if not ok or isinstance(node.value, bool) or abs(node.value) > MAX_POWER:
-        raise ExpressionError(
-            'err.expr.exponent_number_between', max_power=MAX_POWER
-        )
-
-
-def _checked_value(value: object, name: str) -> object:
-    if isinstance(value, (torch.Tensor, *_SAFE_SCALARS)):
-        return value
-    if isinstance(value, list | tuple) and all(
-        isinstance(v, (torch.Tensor, *_SAFE_SCALARS)) for v in value
-    ):
-        return value
-    raise ExpressionError('err.expr.name_holds_name', name=name, type_name=type(value).__name__)
-
-
-def _require_data(value: Any) -> None:
-    """Only data (tensors, numbers, dtypes, nested lists) may be passed to torch."""
-    if isinstance(value, list | tuple):
-        for item in value:
-            _require_data(item)
-    elif not isinstance(value, (torch.Tensor, *_SAFE_SCALARS)):
-        raise ExpressionError('err.expr.functions_cannot_passed')
-
-
-def _to_meta(value: Any) -> Any:
-    if isinstance(value, torch.Tensor):
-        return torch.empty_strided(value.shape, value.stride(), dtype=value.dtype, device="meta")
-    if isinstance(value, list | tuple) and not isinstance(value, torch.Size):
-        converted = [_to_meta(v) for v in value]
-        return converted if isinstance(value, list) else tuple(converted)
-    return value
-
-
-def _count_elements(value: Any) -> int:
-    if isinstance(value, torch.Tensor):
-        return value.numel()
-    if isinstance(value, list | tuple) and not isinstance(value, torch.Size):
-        return sum(_count_elements(v) for v in value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        _bounded_number(value)
-    return 0
-
-
-def _call_torch(thunk: Callable[[], Any], label: str) -> Any:
-    """Run real work, turning any failure into an ExpressionError with PyTorch's text."""
-    try:
-        return thunk()
-    except ExpressionError:
-        raise
-    except torch.cuda.OutOfMemoryError:
-        raise ExpressionError('err.expr.label_device_ran', label=label) from None
-    except ZeroDivisionError:
-        raise ExpressionError('err.expr.label_division_zero', label=label) from None
-    except (OverflowError, MemoryError):
-        raise ExpressionError('err.expr.label_numbers_too', label=label) from None
-    except Exception as err:  # noqa: BLE001 - shown to the learner as PyTorch's own words
-        raise _as_expression_error(err, label) from None
-
-
-def _as_expression_error(err: Exception, label: str) -> ExpressionError:
-    if isinstance(err, ExpressionError):
-        return err
-    message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-    return ExpressionError('err.expr.label_failed_message', label=label, message=message, torch_message=str(err))

@@ -1,16 +1,4 @@
-"""Safe evaluation of the tensor code that learners type.
-
-``evaluate("x @ w + b", {"x": x, "w": w, "b": b})`` walks Python's AST with a
-whitelist. It never calls ``eval``, ``exec`` or ``compile`` on user text:
-
-* only arithmetic, comparisons, literals, lists/tuples, subscripts, slices and
-  keyword arguments are understood;
-* calls are limited to a table of ``torch`` / ``F`` functions and of tensor
-  methods and attributes; nothing starting with ``_`` is ever looked up;
-* names resolve only to the mapping given, and no module object is handed out;
-* every call and operator first runs on the ``meta`` device (shapes only, no
-  memory), so a result over the element budget is refused before allocation.
-"""
+"""What typed code may use: the torch, ``F`` and tensor-method whitelist, dtypes, operators."""
 
 from __future__ import annotations
 

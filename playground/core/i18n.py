@@ -50,13 +50,13 @@ def catalog(lang: str) -> Catalog:
     for m in po:
         if not m.id:
             continue  # the header
-        key = m.id[0] if isinstance(m.id, tuple) else m.id
+        key = str(m.id[0] if isinstance(m.id, tuple | list) else m.id)
         if m.fuzzy:
             fuzzy.add(key)
-        if isinstance(m.string, tuple):
-            plurals[key] = tuple(m.string)
+        if isinstance(m.string, tuple | list):
+            plurals[key] = tuple(str(s) for s in m.string)
         else:
-            messages[key] = m.string
+            messages[key] = str(m.string or "")
     return Catalog(messages, plurals, gettext.c2py(po.plural_expr), frozenset(fuzzy))
 
 

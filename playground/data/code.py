@@ -1,4 +1,4 @@
-"""Transforms v2 and DataLoader experiments on an :class:`~playground.data.ImageDataset`."""
+"""Show-the-code for the Data chapter: browsing, transforms and the DataLoader."""
 
 from __future__ import annotations
 

@@ -114,8 +114,6 @@ DATASETS: dict[str, DatasetInfo] = {
 }
 
 
-
-
 class ImageDataset(Dataset):
     """Images held as one uint8 tensor ``(N, C, H, W)``, with targets and class names.
 

@@ -1,4 +1,4 @@
-"""Transforms v2 and DataLoader experiments on an :class:`~playground.data.ImageDataset`."""
+"""Which samples land in which batch, epoch by epoch, as a Plotly figure."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ def make_assignment_figure(epochs: list[list[list[int]]], n: int) -> go.Figure:
     """A grid: one row per epoch, one column per sample index, coloured by its batch number."""
     z = []
     for batches in epochs:
-        row = [None] * n
+        row: list[int | None] = [None] * n
         for b, idx in enumerate(batches):
             for i in idx:
                 row[i] = b

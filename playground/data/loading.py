@@ -11,12 +11,13 @@ import torch
 from torch.utils.data import DataLoader, Subset
 from torchvision.transforms import v2
 
+from playground.core.rng import generator
 from playground.data.datasets import ImageDataset
 
 
 def sample_indices(n: int, k: int, seed: int) -> list[int]:
     """``k`` distinct random indices, the tutorial's ``torch.randint`` grid made repeatable."""
-    g = torch.Generator().manual_seed(seed)
+    g = generator(seed)
     return torch.randperm(n, generator=g)[:k].tolist()
 
 
@@ -109,7 +110,7 @@ class BatchInfo:
         return torch.bincount(self.labels, minlength=n_classes).tolist()
 
 
-def _collate_as_lists(batch):  # noqa: ANN001, ANN202 - the custom collate_fn shown on the page
+def _collate_as_lists(batch):
     images, labels = zip(*batch, strict=True)
     return torch.stack(images), torch.tensor(labels)
 
@@ -122,7 +123,7 @@ def first_batch(ds: ImageDataset, cfg: LoaderSettings) -> BatchInfo:
         shuffle=cfg.shuffle,
         drop_last=cfg.drop_last,
         pin_memory=cfg.pin_memory and torch.cuda.is_available(),
-        generator=torch.Generator().manual_seed(cfg.seed),
+        generator=generator(cfg.seed),
         collate_fn=_collate_as_lists if cfg.custom_collate else None,
         num_workers=cfg.num_workers,
         multiprocessing_context=_worker_context() if cfg.num_workers else None,
@@ -142,12 +143,12 @@ def first_batch(ds: ImageDataset, cfg: LoaderSettings) -> BatchInfo:
 
 def batch_assignment(n: int, cfg: LoaderSettings, epochs: int = 2) -> list[list[list[int]]]:
     """For each epoch, the sample indices of each batch, from a real DataLoader over ``range(n)``."""
-    loader = DataLoader(
-        list(range(n)),
+    loader: DataLoader[int] = DataLoader(
+        list(range(n)),  # type: ignore[arg-type]  # any sequence is a map-style dataset
         batch_size=cfg.batch_size,
         shuffle=cfg.shuffle,
         drop_last=cfg.drop_last,
-        generator=torch.Generator().manual_seed(cfg.seed),
+        generator=generator(cfg.seed),
     )
     return [[batch.tolist() for batch in loader] for _ in range(epochs)]
 

@@ -1,15 +1,8 @@
-"""Datasets ("Datasets & DataLoaders" chapter): the shared data layer of the app.
+"""torchvision's datasets from their raw files, with one locked download per server.
 
-Every dataset here is an :class:`ImageDataset`: a real ``torch.utils.data.Dataset``
-over uint8 images ``(N, C, H, W)`` decoded once, plus targets and class names.
-
-* ``offline``: ten classes of shapes drawn with Pillow from a seed. It needs no
-  file and no network, so the app works anywhere.
-* FashionMNIST, MNIST and CIFAR-10 come from torchvision. Their files keep
-  torchvision's own raw layout under the data folder (``PLAYGROUND_DATA_DIR``,
-  default ``~/.cache/pytorch-playground``), exactly where
-  ``torchvision.datasets.X(root, download=True)`` puts them. A file lock makes
-  one server download each dataset once, however many users click at once.
+FashionMNIST and MNIST are read by torchvision's own IDX readers, CIFAR-10 from its
+pickled batches; a download runs under a thread lock and a file lock, and its progress
+is read from the bytes on disk.
 """
 
 from __future__ import annotations
@@ -78,13 +71,11 @@ def load_dataset(
     if name == "offline":
         return make_offline_dataset(seed, train=train)
     if name not in TORCHVISION_FILES:
-        raise DatasetError('err.data.unknown_dataset_name', name=name)
+        raise DatasetError("err.data.unknown_dataset_name", name=name)
     root = data_root() if root is None else Path(root)
     if not is_available(name, root, train):
         if not download:
-            raise DatasetError(
-                'err.data.name_server_yet', name=name, root=root
-            )
+            raise DatasetError("err.data.name_server_yet", name=name, root=root)
         with download_lock(root, name):
             if not is_available(name, root, train):  # another session may have finished it
                 _download_watched(name, root, train, progress)
@@ -93,7 +84,7 @@ def load_dataset(
             return _read_cifar(root, train)
         return _read_mnist(name, root, train)
     except (OSError, ValueError, AssertionError, KeyError, pickle.UnpicklingError, EOFError) as err:
-        raise DatasetError('err.data.name_files_root', name=name, root=root, err=err) from None
+        raise DatasetError("err.data.name_files_root", name=name, root=root, err=err) from None
 
 
 # Bytes on disk once torchvision has downloaded and extracted a dataset (archives included).
@@ -117,7 +108,7 @@ def _download_watched(
     def work() -> None:
         try:
             _download(name, root, train)
-        except BaseException as err:  # noqa: BLE001 - handed to the caller's thread
+        except BaseException as err:
             errors.append(err)
 
     worker = threading.Thread(target=work, daemon=True)
@@ -136,9 +127,9 @@ def _download(name: str, root: Path, train: bool) -> None:
     cls = getattr(torchvision.datasets, name)
     try:
         cls(root=str(root), train=train, download=True)
-    except Exception as err:  # noqa: BLE001 - any network failure becomes a message
+    except Exception as err:
         raise DatasetError(
-            'err.data.downloading_name_failed', name=name, type_name=type(err).__name__, err=err
+            "err.data.downloading_name_failed", name=name, type_name=type(err).__name__, err=err
         ) from None
 
 
@@ -166,10 +157,10 @@ def _read_cifar(root: Path, train: bool) -> ImageDataset:
     data, labels = [], []
     for n in names:
         with open(base / n, "rb") as f:
-            entry = pickle.load(f, encoding="latin1")  # noqa: S301 - torchvision's format
+            entry = pickle.load(f, encoding="latin1")
         data.append(torch.as_tensor(entry["data"], dtype=torch.uint8).reshape(-1, 3, 32, 32))
         labels += list(entry["labels"] if "labels" in entry else entry["fine_labels"])
     with open(base / "batches.meta", "rb") as f:
-        meta = pickle.load(f, encoding="latin1")  # noqa: S301
+        meta = pickle.load(f, encoding="latin1")
     classes = tuple(meta["label_names"])
     return ImageDataset(torch.cat(data), torch.tensor(labels), classes)

@@ -46,8 +46,6 @@ class UploadLimits:
     image_size: int = 28  # every image becomes size × size
 
 
-
-
 def _unsafe_name(name: str) -> str | None:
     """Why a member name could escape the folder it would be extracted to, or None."""
     if "\\" in name:
@@ -68,30 +66,38 @@ def _unsafe_name(name: str) -> str | None:
 def _check_archive(zf: zipfile.ZipFile, lim: UploadLimits) -> dict[str, zipfile.ZipInfo]:
     infos = zf.infolist()
     if len(infos) > lim.max_members:
-        raise UploadError('err.upload.zip_infos_members', infos=len(infos), max_members=lim.max_members)
+        raise UploadError(
+            "err.upload.zip_infos_members", infos=len(infos), max_members=lim.max_members
+        )
     total = 0
     members: dict[str, zipfile.ZipInfo] = {}
     for info in infos:
         reason = _unsafe_name(info.filename)
         if reason:
-            raise UploadError('err.upload.refused_member_filename', filename=info.filename, reason=reason)
+            raise UploadError(
+                "err.upload.refused_member_filename", filename=info.filename, reason=reason
+            )
         if stat.S_ISLNK(info.external_attr >> 16):
-            raise UploadError('err.upload.refused_member_filename2', filename=info.filename)
+            raise UploadError("err.upload.refused_member_filename2", filename=info.filename)
         if info.is_dir():
             continue
         total += info.file_size
         if total > lim.max_total_bytes:
-            raise UploadError(
-                'err.upload.zip_unpacks_more', value=lim.max_total_bytes // 2**20
-            )
+            raise UploadError("err.upload.zip_unpacks_more", value=lim.max_total_bytes // 2**20)
         if info.file_size > lim.max_member_bytes:
             raise UploadError(
-                'err.upload.filename_r_unpacks', filename=info.filename, file_size=info.file_size, max_member_bytes=lim.max_member_bytes
+                "err.upload.filename_r_unpacks",
+                filename=info.filename,
+                file_size=info.file_size,
+                max_member_bytes=lim.max_member_bytes,
             )
         ratio = info.file_size / max(info.compress_size, 1)
         if ratio > lim.max_ratio:
             raise UploadError(
-                'err.upload.filename_r_compressed', filename=info.filename, ratio=ratio, max_ratio=lim.max_ratio
+                "err.upload.filename_r_compressed",
+                filename=info.filename,
+                ratio=ratio,
+                max_ratio=lim.max_ratio,
             )
         members[info.filename] = info
     return members
@@ -101,7 +107,7 @@ def _read(zf: zipfile.ZipFile, info: zipfile.ZipInfo, lim: UploadLimits) -> byte
     with zf.open(info) as f:  # read at most one byte more than declared: lying headers fail
         data = f.read(min(info.file_size, lim.max_member_bytes) + 1)
     if len(data) > info.file_size:
-        raise UploadError('err.upload.filename_r_larger', filename=info.filename)
+        raise UploadError("err.upload.filename_r_larger", filename=info.filename)
     return data
 
 
@@ -111,22 +117,27 @@ def _decode(data: bytes, name: str, line: int, lim: UploadLimits) -> torch.Tenso
             w, h = img.size
             if w * h > lim.max_pixels:
                 raise UploadError(
-                    'err.upload.line_line_name4', line=line, name=name, w=w, h=h, max_pixels=lim.max_pixels
+                    "err.upload.line_line_name4",
+                    line=line,
+                    name=name,
+                    w=w,
+                    h=h,
+                    max_pixels=lim.max_pixels,
                 )
-            img = img.convert("L").resize((lim.image_size, lim.image_size), Image.BILINEAR)
+            img = img.convert("L").resize(
+                (lim.image_size, lim.image_size), Image.Resampling.BILINEAR
+            )
             return torch.frombuffer(bytearray(img.tobytes()), dtype=torch.uint8).reshape(
                 1, lim.image_size, lim.image_size
             )
     except UploadError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
-        raise UploadError(
-            'err.upload.line_line_name', line=line, name=name, err=err
-        ) from None
+        raise UploadError("err.upload.line_line_name", line=line, name=name, err=err) from None
     except UnidentifiedImageError:
-        raise UploadError('err.upload.line_line_name2', line=line, name=name) from None
+        raise UploadError("err.upload.line_line_name2", line=line, name=name) from None
     except (OSError, ValueError, SyntaxError) as err:
-        raise UploadError('err.upload.line_line_name3', line=line, name=name, err=err) from None
+        raise UploadError("err.upload.line_line_name3", line=line, name=name, err=err) from None
 
 
 def _parse_csv(text: str) -> list[tuple[int, str, str]]:
@@ -135,7 +146,7 @@ def _parse_csv(text: str) -> list[tuple[int, str, str]]:
         if not row or not "".join(row).strip():
             continue
         if len(row) != 2:
-            raise UploadError('err.upload.csv_line_line', line=line, row=len(row))
+            raise UploadError("err.upload.csv_line_line", line=line, row=len(row))
         file, label = row[0].strip(), row[1].strip()
         if line == 1 and (file.lower(), label.lower()) in {
             ("file", "label"),
@@ -144,7 +155,7 @@ def _parse_csv(text: str) -> list[tuple[int, str, str]]:
             continue  # a header row
         rows.append((line, file, label))
     if not rows:
-        raise UploadError('err.upload.csv_no_rows')
+        raise UploadError("err.upload.csv_no_rows")
     return rows
 
 
@@ -157,26 +168,24 @@ def read_image_zip(data: bytes, *, limits: UploadLimits | None = None) -> ImageD
     """
     lim = limits or UploadLimits(max_archive_bytes=settings.limits().upload_mb * 2**20)
     if len(data) > lim.max_archive_bytes:
-        raise UploadError('err.upload.zip_over_value', value=lim.max_archive_bytes // 2**20)
+        raise UploadError("err.upload.zip_over_value", value=lim.max_archive_bytes // 2**20)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise UploadError('err.upload.readable_zip_file') from None
+        raise UploadError("err.upload.readable_zip_file") from None
     with zf:
         members = _check_archive(zf, lim)
         csvs = [n for n in members if n.lower().endswith(".csv")]
         if len(csvs) != 1:
-            raise UploadError(
-                'err.upload.zip_hold_exactly', csvs=len(csvs)
-            )
+            raise UploadError("err.upload.zip_hold_exactly", csvs=len(csvs))
         try:
             text = _read(zf, members[csvs[0]], lim).decode("utf-8-sig")
         except (UnicodeDecodeError, zipfile.BadZipFile, OSError) as err:
-            raise UploadError('err.upload.csv_could_read', err=err) from None
+            raise UploadError("err.upload.csv_could_read", err=err) from None
         rows = _parse_csv(text)
         if len(rows) > lim.max_images:
             raise UploadError(
-                'err.upload.csv_lists_rows', rows=len(rows), max_images=lim.max_images
+                "err.upload.csv_lists_rows", rows=len(rows), max_images=lim.max_images
             )
         folder = str(PurePosixPath(csvs[0]).parent)
         prefix = "" if folder == "." else folder + "/"
@@ -184,14 +193,16 @@ def read_image_zip(data: bytes, *, limits: UploadLimits | None = None) -> ImageD
         if missing:
             listed = ", ".join(f"line {line}: {f}" for line, f in missing[:10])
             more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
-            raise UploadError('err.upload.csv_names_files', listed=listed, more=more)
+            raise UploadError("err.upload.csv_names_files", listed=listed, more=more)
         classes = _classes(zf, members, prefix, rows, lim)
         images, targets = [], []
         for line, file, label in rows:
             try:
                 blob = _read(zf, members[prefix + file], lim)
             except (zipfile.BadZipFile, OSError, EOFError) as err:
-                raise UploadError('err.upload.line_line_file', line=line, file=file, err=err) from None
+                raise UploadError(
+                    "err.upload.line_line_file", line=line, file=file, err=err
+                ) from None
             images.append(_decode(blob, file, line, lim))
             targets.append(classes.index(label) if label in classes else int(label))
     return ImageDataset(torch.stack(images), torch.tensor(targets), tuple(classes))
@@ -216,16 +227,16 @@ def _classes(
         ]
         if unknown:
             listed = ", ".join(f"line {line}: {label!r}" for line, label in unknown[:10])
-            raise UploadError('err.upload.unknown_labels_classes', listed=listed)
+            raise UploadError("err.upload.unknown_labels_classes", listed=listed)
         return names
     bad = [(line, label) for line, _, label in rows if not label or len(label) > 40]
     if bad:
         listed = ", ".join(f"line {line}: {label!r}" for line, label in bad[:10])
-        raise UploadError('err.upload.unknown_labels_empty', listed=listed)
+        raise UploadError("err.upload.unknown_labels_empty", listed=listed)
     if all(label.isdigit() for label in labels):
         top = max(int(label) for label in labels)
         if top >= 1000:
-            raise UploadError('err.upload.label_top_too', top=top)
+            raise UploadError("err.upload.label_top_too", top=top)
         return [str(k) for k in range(top + 1)]
     return sorted(set(labels))
 

@@ -1,11 +1,4 @@
-"""The model builder ("Build the Neural Network" chapter), shared by the Layers, Training and
-Save & load pages.
-
-A model is a list of :class:`LayerSpec` (a kind and its arguments). :func:`check_model`
-builds it on the ``meta`` device first, so a model over the parameter cap, or one whose
-shapes do not fit, is refused with a concrete fix before any memory is allocated.
-:func:`build_model` then makes a real ``nn.Sequential`` with named children.
-"""
+"""Show-the-code for the Layers chapter: the model as an ``nn.Module`` subclass."""
 
 from __future__ import annotations
 

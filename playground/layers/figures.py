@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import plotly.graph_objects as go
 import torch
 from torch import nn
@@ -21,7 +23,7 @@ __all__ = [
 
 MAX_SIDE = 48  # largest matrix side drawn cell by cell
 
-ACTIVATIONS = {
+ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
     "ReLU": nn.ReLU,
     "LeakyReLU": lambda: nn.LeakyReLU(0.1),
     "Sigmoid": nn.Sigmoid,
@@ -35,6 +37,7 @@ def activation_curves(name: str, lo: float = -4, hi: float = 4, n: int = 161) ->
     x = torch.linspace(lo, hi, n, requires_grad=True)
     y = ACTIVATIONS[name]()(x)
     y.sum().backward()
+    assert x.grad is not None
     return x.detach(), y.detach(), x.grad.detach()
 
 

@@ -47,8 +47,6 @@ _MAX_SIZE = 1_000_000
 _MAX_KERNEL = 64
 
 
-
-
 @dataclass(frozen=True)
 class LayerSpec:
     kind: str
@@ -79,40 +77,42 @@ class LayerSpec:
 def parse_args(kind: str, text: str) -> LayerSpec:
     """``"784, 512"`` or ``"6, 16, 5, padding=2"`` for ``kind``: literals only, never eval."""
     if kind not in LAYERS:
-        raise ModelError('err.layers.unknown_layer_kind', kind=kind, layers=', '.join(LAYERS))
+        raise ModelError("err.layers.unknown_layer_kind", kind=kind, layers=", ".join(LAYERS))
     text = (text or "").strip()
     if len(text) > 200:
-        raise ModelError('err.layers.kind_arguments_too', kind=kind)
+        raise ModelError("err.layers.kind_arguments_too", kind=kind)
     try:
         call = ast.parse(f"f({text})", mode="eval").body
     except SyntaxError:
-        raise ModelError('err.layers.kind_text_valid', kind=kind, text=text) from None
+        raise ModelError("err.layers.kind_text_valid", kind=kind, text=text) from None
     assert isinstance(call, ast.Call)
 
     def literal(node: ast.AST) -> Any:
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             value = literal(node.operand)
             if isinstance(value, bool) or not isinstance(value, int | float):
-                raise ModelError('err.layers.kind_only_numbers', kind=kind)
+                raise ModelError("err.layers.kind_only_numbers", kind=kind)
             return -value
         if isinstance(node, ast.Tuple):
             return tuple(literal(e) for e in node.elts)
         if isinstance(node, ast.Constant) and isinstance(node.value, int | float | bool | None):
             return node.value
-        raise ModelError('err.layers.kind_text_arguments', kind=kind, text=text)
+        raise ModelError("err.layers.kind_text_arguments", kind=kind, text=text)
 
     names, defaults = LAYERS[kind]
     if len(call.args) > len(names) + len(defaults):
-        raise ModelError('err.layers.kind_takes_most', kind=kind, value=len(names) + len(defaults))
+        raise ModelError("err.layers.kind_takes_most", kind=kind, value=len(names) + len(defaults))
     order = [*names, *defaults]
     values = {order[i]: literal(a) for i, a in enumerate(call.args)}
     for kw in call.keywords:
         if kw.arg is None or kw.arg not in order:
-            raise ModelError('err.layers.kind_no_argument', kind=kind, arg=kw.arg, order=', '.join(order))
+            raise ModelError(
+                "err.layers.kind_no_argument", kind=kind, arg=kw.arg, order=", ".join(order)
+            )
         values[kw.arg] = literal(kw.value)
     missing = [n for n in names if n not in values]
     if missing:
-        raise ModelError('err.layers.kind_needs_missing', kind=kind, missing=', '.join(missing))
+        raise ModelError("err.layers.kind_needs_missing", kind=kind, missing=", ".join(missing))
     spec = LayerSpec(kind, tuple(values.items()))
     _validate(spec)
     return spec
@@ -123,23 +123,34 @@ def _validate(spec: LayerSpec) -> None:
         if name in _SIZE_ARGS or name in ("kernel_size", "stride") and value is not None:
             sizes = value if isinstance(value, tuple) else (value,)
             if not all(isinstance(v, int) and not isinstance(v, bool) for v in sizes):
-                raise ModelError('err.layers.kind_name_whole', kind=spec.kind, name=name, value=value)
+                raise ModelError(
+                    "err.layers.kind_name_whole", kind=spec.kind, name=name, value=value
+                )
             if any(v <= 0 for v in sizes):
-                raise ModelError('err.layers.kind_name_positive', kind=spec.kind, name=name, value=value)
+                raise ModelError(
+                    "err.layers.kind_name_positive", kind=spec.kind, name=name, value=value
+                )
             cap = _MAX_KERNEL if name in ("kernel_size", "stride") else _MAX_SIZE
             if any(v > cap for v in sizes):
-                raise ModelError('err.layers.kind_name_value', kind=spec.kind, name=name, value=value, cap=cap)
+                raise ModelError(
+                    "err.layers.kind_name_value", kind=spec.kind, name=name, value=value, cap=cap
+                )
         if name == "padding":
             if (
                 not isinstance(value, int)
                 or isinstance(value, bool)
                 or not 0 <= value <= _MAX_KERNEL
             ):
-                raise ModelError('err.layers.kind_padding_max', kind=spec.kind, max_kernel=_MAX_KERNEL, value=value)
+                raise ModelError(
+                    "err.layers.kind_padding_max",
+                    kind=spec.kind,
+                    max_kernel=_MAX_KERNEL,
+                    value=value,
+                )
         if name == "p" and not (isinstance(value, int | float) and 0 <= value < 1):
-            raise ModelError('err.layers.dropout_p_got', value=value)
+            raise ModelError("err.layers.dropout_p_got", value=value)
         if name == "dim" and not (isinstance(value, int) and -4 <= value <= 3):
-            raise ModelError('err.layers.softmax_dim_between', value=value)
+            raise ModelError("err.layers.softmax_dim_between", value=value)
 
 
 L = LayerSpec.of
@@ -292,9 +303,9 @@ def check_model(
 ) -> ModelCheck:
     """Build on ``meta`` and trace a ``(batch, *input_shape)`` input: sizes, params and the first misfit."""
     if not specs:
-        raise ModelError('err.layers.model_no_layers')
+        raise ModelError("err.layers.model_no_layers")
     if len(specs) > 64:
-        raise ModelError('err.layers.model_have_most')
+        raise ModelError("err.layers.model_have_most")
     cap = max_params if max_params is not None else limits().max_params
     for s in specs:
         _validate(s)
@@ -302,12 +313,10 @@ def check_model(
         try:
             model = _sequential(specs)
         except (TypeError, ValueError, RuntimeError) as err:
-            raise ModelError('err.layers.layer_could_built', err=err) from None
+            raise ModelError("err.layers.layer_could_built", err=err) from None
     params = sum(p.numel() for p in model.parameters())
     if params > cap:
-        raise ModelError(
-            'err.layers.model_params_parameters', params=params, cap=cap
-        )
+        raise ModelError("err.layers.model_params_parameters", params=params, cap=cap)
     x = torch.empty((batch, *input_shape), device="meta")
     rows: list[TraceRow] = []
     for i, (name, layer) in enumerate(model.named_children()):

@@ -1,4 +1,16 @@
-"""Plotly building blocks shared by the chapters: the palette, heatmaps, image grids and bars."""
+"""Plotly building blocks the chapters share: the palette, heatmaps, image grids and bars."""
 
 from __future__ import annotations
 
+from playground.plots.heatmap import make_tensor_figure
+from playground.plots.images import make_bar_figure, make_grid_figure
+from playground.plots.style import HIGHLIGHT, PALETTE, SCALE
+
+__all__ = [
+    "HIGHLIGHT",
+    "PALETTE",
+    "SCALE",
+    "make_bar_figure",
+    "make_grid_figure",
+    "make_tensor_figure",
+]

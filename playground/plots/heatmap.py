@@ -9,6 +9,7 @@ which cost 50-90 ms per figure with Plotly 7; see benchmarks/bench_figures.py.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import plotly.graph_objects as go
 import torch
@@ -23,7 +24,7 @@ def _as_2d(t: torch.Tensor) -> torch.Tensor:
 
 def _heatmap(z: torch.Tensor, panel: int = 1, *, text: bool = True, **kw: object) -> dict:
     small = z.numel() <= MAX_CELLS_WITH_TEXT
-    trace = {
+    trace: dict[str, Any] = {
         "type": "heatmap",
         "z": z.tolist(),
         "colorscale": SCALE,

@@ -1,4 +1,7 @@
-"""Transforms v2 and DataLoader experiments on an :class:`~playground.data.ImageDataset`."""
+"""Image grids and bar charts, shared by Data, Training and Save & load.
+
+A grid is one PNG per figure (Pillow), not a heatmap per image, so it stays small.
+"""
 
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ def _png(
         canvas[:, y : y + h, x : x + w] = images[k]
     mode = "L" if c == 1 else "RGB"
     img = Image.fromarray(canvas.permute(1, 2, 0).squeeze(-1).numpy(), mode=mode)
-    img = img.resize((img.width * zoom, img.height * zoom), Image.NEAREST)
+    img = img.resize((img.width * zoom, img.height * zoom), Image.Resampling.NEAREST)
     buf = io.BytesIO()
     img.save(buf, format="PNG", optimize=False)
     return (

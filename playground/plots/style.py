@@ -1,10 +1,4 @@
-"""Plotly figures for tensors and shapes. Builders never call streamlit or ``.show()``.
-
-Multi-panel figures are laid out as one plain layout dict (axis domains, title
-annotations, shapes) and validated once by ``go.Figure``. ``make_subplots`` and
-repeated ``add_shape``/``update_*`` calls re-validate the whole figure each time,
-which cost 50-90 ms per figure with Plotly 7; see benchmarks/bench_figures.py.
-"""
+"""The palette and colour scales every chart shares."""
 
 from __future__ import annotations
 

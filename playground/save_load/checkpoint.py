@@ -24,10 +24,6 @@ from playground.core.errors import CheckpointError, UnsafeCheckpointError
 SUFFIXES = (".pth", ".pt", ".ckpt", ".safetensors")
 
 
-
-
-
-
 # -- saving (always to bytes: nothing is written to a shared disk path) ---------------------
 def weights_bytes(model: nn.Module) -> bytes:
     """``torch.save(model.state_dict(), f)``: the tutorial's recommended .pth."""
@@ -80,16 +76,16 @@ def read_checkpoint(data: bytes, filename: str) -> Any:
     """Read a file safely: a tensor-only object graph, or raise :class:`CheckpointError`."""
     limit = settings.limits().upload_mb * 2**20
     if not isinstance(data, bytes | bytearray):
-        raise CheckpointError('err.checkpoint.upload_file')
+        raise CheckpointError("err.checkpoint.upload_file")
     if len(data) > limit:
         raise CheckpointError(
-            'err.checkpoint.file_value_f', value=len(data) / 2**20, value2=limit // 2**20
+            "err.checkpoint.file_value_f", value=len(data) / 2**20, value2=limit // 2**20
         )
     name = (filename or "").lower()
     if not name.endswith(SUFFIXES):
-        raise CheckpointError('err.checkpoint.use_pth_pt', filename=filename)
+        raise CheckpointError("err.checkpoint.use_pth_pt", filename=filename)
     if not data:
-        raise CheckpointError('err.checkpoint.file_empty_bytes')
+        raise CheckpointError("err.checkpoint.file_empty_bytes")
     if name.endswith(".safetensors"):
         return _read_safetensors(bytes(data))
     try:
@@ -97,15 +93,13 @@ def read_checkpoint(data: bytes, filename: str) -> Any:
     except pickle.UnpicklingError as err:
         text = str(err)
         if "Weights only load failed" in text or "Unsupported" in text or "global" in text.lower():
-            raise UnsafeCheckpointError(
-                'err.checkpoint.file_contains_python'
-            ) from None
+            raise UnsafeCheckpointError("err.checkpoint.file_contains_python") from None
         raise CheckpointError(
-            'err.checkpoint.readable_pytorch_file', value=text.splitlines()[0]
+            "err.checkpoint.readable_pytorch_file", value=text.splitlines()[0]
         ) from None
-    except Exception as err:  # noqa: BLE001 - any parser failure on a hostile file is "corrupt"
+    except Exception as err:
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise CheckpointError('err.checkpoint.file_truncated_corrupt', first=first) from None
+        raise CheckpointError("err.checkpoint.file_truncated_corrupt", first=first) from None
 
 
 def _read_safetensors(data: bytes) -> dict[str, torch.Tensor]:
@@ -115,7 +109,7 @@ def _read_safetensors(data: bytes) -> dict[str, torch.Tensor]:
     try:
         return load(data)
     except (SafetensorError, ValueError, RuntimeError, OverflowError) as err:
-        raise CheckpointError('err.checkpoint.valid_safetensors_file', err=err) from None
+        raise CheckpointError("err.checkpoint.valid_safetensors_file", err=err) from None
 
 
 def read_state_dict(data: bytes, filename: str) -> dict[str, torch.Tensor]:
@@ -128,12 +122,10 @@ def state_dict_of(obj: Any) -> dict[str, torch.Tensor]:
     if isinstance(obj, dict) and "model_state_dict" in obj:
         obj = obj["model_state_dict"]
     if not isinstance(obj, dict) or not obj:
-        raise CheckpointError(
-            'err.checkpoint.file_holds_name', type_name=type(obj).__name__
-        )
+        raise CheckpointError("err.checkpoint.file_holds_name", type_name=type(obj).__name__)
     bad = [k for k, v in obj.items() if not isinstance(k, str) or not isinstance(v, torch.Tensor)]
     if bad:
-        raise CheckpointError('err.checkpoint.state_dict_these', value=bad[:5])
+        raise CheckpointError("err.checkpoint.state_dict_these", value=bad[:5])
     return dict(obj)
 
 
@@ -238,7 +230,7 @@ def onnx_bytes(model: nn.Module, input_shape: tuple[int, ...]) -> bytes:
     import warnings
 
     if not onnx_available():
-        raise CheckpointError('err.checkpoint.onnx_export_needs')
+        raise CheckpointError("err.checkpoint.onnx_export_needs")
     model.eval()
     buf = io.BytesIO()
     with warnings.catch_warnings():
@@ -246,7 +238,7 @@ def onnx_bytes(model: nn.Module, input_shape: tuple[int, ...]) -> bytes:
         torch.onnx.export(
             model,
             (torch.rand(1, *input_shape),),
-            buf,
+            buf,  # type: ignore[arg-type]  # export writes to any binary file object
             dynamo=False,
             input_names=["input"],
             output_names=["logits"],

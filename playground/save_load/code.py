@@ -1,12 +1,4 @@
-"""Saving and loading ("Save and Load the Model" chapter), safe for files from strangers.
-
-Reading never unpickles arbitrary objects: pickle-based files go only through
-``torch.load(..., weights_only=True, map_location="cpu")`` and safetensors files
-through ``safetensors.torch``. A file ``weights_only`` refuses is reported as
-unsafe; there is no fallback to ``weights_only=False`` and no environment switch
-that allows one (``TORCH_FORCE_WEIGHTS_ONLY_LOAD`` style overrides are ignored
-because the argument is always passed explicitly).
-"""
+"""Show-the-code for the Save & load chapter: saving, loading and train/eval scripts."""
 
 from __future__ import annotations
 

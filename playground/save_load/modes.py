@@ -1,12 +1,4 @@
-"""Saving and loading ("Save and Load the Model" chapter), safe for files from strangers.
-
-Reading never unpickles arbitrary objects: pickle-based files go only through
-``torch.load(..., weights_only=True, map_location="cpu")`` and safetensors files
-through ``safetensors.torch``. A file ``weights_only`` refuses is reported as
-unsafe; there is no fallback to ``weights_only=False`` and no environment switch
-that allows one (``TORCH_FORCE_WEIGHTS_ONLY_LOAD`` style overrides are ignored
-because the argument is always passed explicitly).
-"""
+"""``model.train()`` against ``model.eval()``, and an image turned into model input."""
 
 from __future__ import annotations
 
@@ -74,12 +66,14 @@ def image_to_input(
     import playground.data.upload  # noqa: F401 - sets Pillow's decompression-bomb guard
 
     if len(data) > settings.limits().upload_mb * 2**20:
-        raise UploadError('err.upload.image_over_upload')
+        raise UploadError("err.upload.image_over_upload")
     with Image.open(io.BytesIO(data)) as img:
         w, h = img.size
         if w * h > max_pixels:
-            raise UploadError('err.upload.w_h_pixels', w=w, h=h, max_pixels=max_pixels)
+            raise UploadError("err.upload.w_h_pixels", w=w, h=h, max_pixels=max_pixels)
         c, height, width = shape
-        img = img.convert("L" if c == 1 else "RGB").resize((width, height), Image.BILINEAR)
+        img = img.convert("L" if c == 1 else "RGB").resize(
+            (width, height), Image.Resampling.BILINEAR
+        )
         t = torch.frombuffer(bytearray(img.tobytes()), dtype=torch.uint8)
     return t.reshape(height, width, c).permute(2, 0, 1).unsqueeze(0).float().mul(1 / 255)

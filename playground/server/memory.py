@@ -1,8 +1,7 @@
-"""Devices: which exist, how to move work onto them, and how to time it honestly.
+"""Process memory on a shared server: a frozen start-up heap, and freed memory handed back.
 
-Follows the tutorial's note that tensors and models live on a device
-(``tensor.to(device)``, ``model.to(device)``), and that GPU work is
-asynchronous, so timings must ``synchronize`` first.
+``gc.freeze`` keeps the import-time objects out of every later collection, and
+``malloc_trim`` returns freed arenas to the system after a run is released.
 """
 
 from __future__ import annotations

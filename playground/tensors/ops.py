@@ -7,6 +7,7 @@ should look at: values, strides, storage and the errors PyTorch raises.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -16,6 +17,7 @@ from playground.core.device import synchronize, time_call
 from playground.core.errors import ExpressionError
 from playground.core.expr import evaluate
 from playground.core.expr_table import DTYPES
+from playground.core.rng import generator
 
 CREATORS = (
     "tensor",
@@ -55,13 +57,16 @@ def _shape(text: str) -> tuple[int, ...]:
     if not isinstance(value, tuple | list) or not all(
         isinstance(v, int) and not isinstance(v, bool) for v in value
     ):
-        raise ExpressionError('err.tensors.type_shape_tuple')
+        raise ExpressionError("err.tensors.type_shape_tuple")
     if any(v < 0 for v in value):
-        raise ExpressionError('err.tensors.value_negative_size', value=tuple(value))
+        raise ExpressionError("err.tensors.value_negative_size", value=tuple(value))
     numel = int(np.prod(value, dtype=np.float64)) if value else 1
     if numel > limits().max_elements:
         raise ExpressionError(
-            'err.tensors.value_would_have', value=tuple(value), numel=numel, max_elements=limits().max_elements
+            "err.tensors.value_would_have",
+            value=tuple(value),
+            numel=numel,
+            max_elements=limits().max_elements,
         )
     return tuple(value)
 
@@ -70,8 +75,8 @@ def create(spec: TensorSpec, *, device: torch.device | str = "cpu", seed: int = 
     """Build the tensor the spec describes, with PyTorch's own errors as ExpressionError."""
     device = torch.device(device)
     dtype = DTYPES[spec.dtype]
-    gen = torch.Generator().manual_seed(seed)
-    kw = {"dtype": dtype, "requires_grad": spec.requires_grad}
+    gen = generator(seed)
+    kw: dict[str, Any] = {"dtype": dtype, "requires_grad": spec.requires_grad}
     c = spec.creator
 
     def build() -> torch.Tensor:
@@ -115,9 +120,12 @@ def create(spec: TensorSpec, *, device: torch.device | str = "cpu", seed: int = 
         return build()
     except ExpressionError:
         raise
-    except Exception as err:  # noqa: BLE001 - PyTorch's own words, for the learner
+    except Exception as err:
         raise ExpressionError(
-            'err.tensors.torch_c_failed', c=c, value=str(err).splitlines()[0], torch_message=str(err)
+            "err.tensors.torch_c_failed",
+            c=c,
+            value=str(err).splitlines()[0],
+            torch_message=str(err),
         ) from None
 
 
@@ -160,7 +168,7 @@ class IndexResult:
 def _index_text(index: str) -> str:
     index = index.strip()
     if not (index.startswith("[") and index.endswith("]")):
-        raise ExpressionError('err.tensors.type_index_brackets')
+        raise ExpressionError("err.tensors.type_index_brackets")
     return index
 
 
@@ -169,7 +177,7 @@ def index_tensor(t: torch.Tensor, index: str, *, value: float | None = None) -> 
     index = _index_text(index)
     result = evaluate(f"t{index}", {"t": t})
     if not isinstance(result, torch.Tensor):
-        raise ExpressionError('err.tensors.index_did_give')
+        raise ExpressionError("err.tensors.index_did_give")
     ids = torch.arange(t.numel(), device=t.device).reshape(t.shape)
     picked = evaluate(f"ids{index}", {"ids": ids, "t": t})
     selected = torch.zeros(t.numel(), dtype=torch.bool, device=t.device)
@@ -197,9 +205,7 @@ def view_result(t: torch.Tensor, op: str) -> ViewResult:
     except ExpressionError as err:
         return ViewResult(None, False, None, err)
     if not isinstance(out, torch.Tensor):
-        return ViewResult(
-            None, False, None, ExpressionError('err.tensors.operation_did_give')
-        )
+        return ViewResult(None, False, None, ExpressionError("err.tensors.operation_did_give"))
     shares = out.untyped_storage().data_ptr() == t.untyped_storage().data_ptr()
     offsets = None
     if shares:
@@ -221,7 +227,7 @@ def matmul_cell(
 def reduce(t: torch.Tensor, op: str, *, dim: int | None, keepdim: bool) -> object:
     """``t.sum/mean/max`` with or without ``dim``; ``max(dim=...)`` gives (values, indices)."""
     if op not in ("sum", "mean", "max", "min", "argmax"):
-        raise ExpressionError('err.tensors.unknown_reduction_op', op=op)
+        raise ExpressionError("err.tensors.unknown_reduction_op", op=op)
     text = f"t.{op}()" if dim is None else f"t.{op}(dim={dim}, keepdim={keepdim})"
     return evaluate(text, {"t": t.float() if op == "mean" else t})
 
@@ -236,7 +242,7 @@ class InplaceDemo:
 
 def inplace_demo(op: str, *, seed: int = 0) -> InplaceDemo:
     """``add_``, ``copy_`` or ``t_`` on a 2×3 (or 3×3) tensor: same memory, new values."""
-    gen = torch.Generator().manual_seed(seed)
+    gen = generator(seed)
     t = torch.randint(0, 10, (3, 3) if op == "t_" else (2, 3), generator=gen).float()
     before, ptr = t.clone(), t.data_ptr()
     if op == "add_":
@@ -246,7 +252,7 @@ def inplace_demo(op: str, *, seed: int = 0) -> InplaceDemo:
     elif op == "t_":
         t.t_()
     else:
-        raise ExpressionError('err.tensors.unknown_place_op', op=op)
+        raise ExpressionError("err.tensors.unknown_place_op", op=op)
     return InplaceDemo(before, t, t.data_ptr() == ptr)
 
 
@@ -297,7 +303,7 @@ def time_matmul(
     """Median seconds of an (n, n) @ (n, n) product on ``device``, and of copying one operand there."""
     if 3 * n * n > limits().max_elements:
         raise ExpressionError(
-            'err.tensors.n_n_needs', n=n, value=3 * n * n, max_elements=limits().max_elements
+            "err.tensors.n_n_needs", n=n, value=3 * n * n, max_elements=limits().max_elements
         )
     device = torch.device(device)
     a_cpu = torch.randn(n, n)

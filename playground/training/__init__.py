@@ -81,7 +81,6 @@ from playground.training.transfer import (
     run_transfer,
     source_from_state_dict,
     specs_with_head,
-    torchvision_weights,
     transfer_code,
     with_new_head,
 )
@@ -147,7 +146,6 @@ __all__ = [
     "specs_with_head",
     "speed",
     "tensorize",
-    "torchvision_weights",
     "train_step",
     "training_code",
     "transfer_code",

@@ -1,17 +1,4 @@
-"""The optimization loop ("Optimizing Model Parameters" chapter), resumable and exact.
-
-:class:`Trainer` runs the tutorial's ``train_loop``/``test_loop`` semantics:
-``model.train()``, forward, loss, ``backward()``, ``optimizer.step()``,
-``optimizer.zero_grad()``; then ``model.eval()`` under ``torch.no_grad()`` for
-the test. It works in small slices (:meth:`Trainer.run`) so a page can draw
-between them, stop, and resume the very same run.
-
-The default pipeline keeps the whole dataset as one float tensor on the device
-and takes batches by ``randperm`` indexing. With the same generator this gives
-exactly the batches of ``DataLoader(shuffle=True, generator=g)``, whose
-``RandomSampler`` draws ``torch.randperm(n, generator=g)`` each epoch, without
-per-sample Python work.
-"""
+"""What a run depends on: the frozen :class:`TrainConfig`, its loss, optimizer and data."""
 
 from __future__ import annotations
 

@@ -167,7 +167,7 @@ def make_confusion_figure(
                         "y1": a + 0.5,
                         "line": {"color": HIGHLIGHT, "width": 3},
                     }
-                    for a, p in [selected] * (selected is not None)
+                    for a, p in ([selected] if selected is not None else [])
                 ],
                 "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
                 "xaxis": {"title": {"text": "predicted"}, "side": "bottom"},

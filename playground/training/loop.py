@@ -23,6 +23,7 @@ import torch
 from torch import nn
 
 from playground.core.errors import TrainingError
+from playground.core.rng import generator
 from playground.data.datasets import ImageDataset
 from playground.layers.models import LayerSpec, build_model, check_model
 from playground.training.config import (
@@ -97,7 +98,7 @@ class Trainer:
         self.released = False
         # Batches between train-loss points: every 10, or more often in short epochs.
         self._curve_every = max(1, min(CURVE_EVERY, self.batches_per_epoch // 8))
-        self.generator = torch.Generator().manual_seed(cfg.seed)
+        self.generator = generator(cfg.seed)
         self.epoch, self.batch = 0, 0
         self.order: torch.Tensor | None = None
         self.history = History()
@@ -105,7 +106,9 @@ class Trainer:
         self.seconds = 0.0
         self._snapshot = self._state()
 
-    def _pick_stepper(self, *, captured: bool | None, data_parallel: bool) -> tuple[nn.Module, Stepper]:
+    def _pick_stepper(
+        self, *, captured: bool | None, data_parallel: bool
+    ) -> tuple[nn.Module, Stepper]:
         """The step strategy, chosen once: a captured CUDA graph where it can run, else eager."""
         cuda = self.device.type == "cuda"
         if cuda and data_parallel:
@@ -308,7 +311,7 @@ def specs_from_checkpoint(
         specs = [LayerSpec(kind, tuple((k, v) for k, v in args)) for kind, args in ckpt["specs"]]
         return specs, tuple(ckpt["input_shape"]), TrainConfig(**ckpt["config"])
     except (KeyError, TypeError, ValueError) as err:
-        raise TrainingError('err.training.checkpoint_cannot_resumed', err=err) from None
+        raise TrainingError("err.training.checkpoint_cannot_resumed", err=err) from None
 
 
 def resume(

@@ -120,7 +120,9 @@ class EagerStepper:
     def step(self, idx: torch.Tensor) -> float:
         box: list[float] = []
         proceed = _finite_loss(box)
-        train_step(self.net, self.loss_fn, self.optimizer, self.x[idx], self.y[idx], proceed=proceed)
+        train_step(
+            self.net, self.loss_fn, self.optimizer, self.x[idx], self.y[idx], proceed=proceed
+        )
         return box[-1]
 
     def reset(self) -> None:
@@ -166,7 +168,7 @@ def capture_step(
 
     ``thread_local`` capture lets other sessions' threads keep using the GPU meanwhile.
     """
-    params = [p for p in model.parameters() if p.requires_grad]
+    params: list[torch.Tensor] = [p for p in model.parameters() if p.requires_grad]
     backup = [p.detach().clone() for p in params]
     index = torch.zeros(batch_size, dtype=torch.long, device=x.device)
     optimizer.zero_grad(set_to_none=True)  # backward inside the graph assigns fresh grads

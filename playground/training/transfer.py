@@ -7,8 +7,8 @@
 
 ImageNet weights cannot be downloaded on every server, so the source model is trained
 here on one half of the classes (0–4) and transferred to the other half (5–9), or comes
-from an uploaded ``state_dict``. :func:`torchvision_weights` keeps torchvision's
-``weights=`` path, with the same offline fallback the datasets have.
+from an uploaded ``state_dict``. The page's script shows torchvision's ``weights=`` path
+for ImageNet models as a comment.
 """
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ __all__ = [
     "head_name",
     "run_transfer",
     "source_from_state_dict",
-    "torchvision_weights",
     "transfer_code",
     "with_new_head",
 ]
@@ -55,7 +54,7 @@ def by_classes(ds: ImageDataset, classes: Sequence[int]) -> ImageDataset:
     wanted = torch.tensor(list(classes))
     if wanted.max().item() >= len(ds.classes):
         raise TrainingError(
-            'err.training.dataset_len_classes', len=len(ds.classes), value=int(wanted.max()) + 1
+            "err.training.dataset_len_classes", len=len(ds.classes), value=int(wanted.max()) + 1
         )
     keep = torch.isin(ds.targets, wanted)
     relabel = torch.full((len(ds.classes),), -1, dtype=torch.int64)
@@ -69,7 +68,7 @@ def head_name(model: nn.Module) -> str:
     """The name of the last ``nn.Linear`` child: the classifier head."""
     names = [n for n, m in model.named_children() if isinstance(m, nn.Linear)]
     if not names:
-        raise TrainingError('err.training.model_no_linear')
+        raise TrainingError("err.training.model_no_linear")
     return names[-1]
 
 
@@ -248,6 +247,7 @@ def run_transfer(
         source = source_from_state_dict(specs, source_state, device)
     runs = []
     for scenario in SCENARIOS:
+        model: nn.Module
         if scenario == SCRATCH:
             model = build_model(target_specs, seed=cfg.seed, device=device)
         else:
@@ -283,31 +283,6 @@ def run_transfer(
             )
         )
     return TransferReport(source_accuracy, runs)
-
-
-def torchvision_weights(arch: str = "resnet18") -> tuple[nn.Module | None, str]:
-    """torchvision's ImageNet ``weights=`` path, or ``None`` and why, with no network.
-
-    The weights come from torch hub's cache when they are there; otherwise from the
-    network, read with ``weights_only=True``. Offline the app falls back to a source
-    model trained here, as the datasets fall back to the offline dataset.
-    """
-    from torchvision import models as tvm
-
-    try:
-        weights = tvm.get_model_weights(arch).DEFAULT
-    except ValueError as err:
-        return None, str(err)
-    try:
-        state = weights.get_state_dict(progress=False, check_hash=False, weights_only=True)
-    except (OSError, RuntimeError) as err:  # URLError is an OSError
-        return None, (
-            f"{weights} could not be downloaded ({type(err).__name__}: {err}). Using a source "
-            "model trained here instead."
-        )
-    model = tvm.get_model(arch, weights=None)
-    model.load_state_dict(state)
-    return model, f"{weights}: {weights.meta.get('_docs', '').strip()[:80]}"
 
 
 def transfer_code(

@@ -63,7 +63,7 @@ def sidebar_controls() -> Settings:
             help=tr("sidebar.device_help"),
         )  # fmt: skip
         cpu = ntr("sidebar.cpu", torch.get_num_threads())
-        st.caption(cpu if chosen == "cpu" else infos.get(chosen, ""))
+        st.caption(cpu if chosen == "cpu" else infos.get(str(chosen), ""))
         cols = st.columns([4, 1], vertical_alignment="bottom")
         bound(
             cols[0].number_input, tr("sidebar.seed"), min_value=0, max_value=2**31 - 2, step=1,

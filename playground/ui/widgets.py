@@ -13,7 +13,15 @@ from playground.data.datasets import ImageDataset
 from playground.data.torchvision_raw import load_dataset
 from playground.ui.i18n import current_lang, tr
 
-__all__ = ["bound", "error_text", "lazy_tabs", "oom_text", "shared_dataset", "show_code", "show_error"]
+__all__ = [
+    "bound",
+    "error_text",
+    "lazy_tabs",
+    "oom_text",
+    "shared_dataset",
+    "show_code",
+    "show_error",
+]
 
 T = TypeVar("T")
 

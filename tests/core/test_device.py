@@ -1,4 +1,5 @@
 """playground.device: listing, fallback and timing."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,7 +13,6 @@ from playground.core.device import (
     environment_code,
     environment_info,
     resolve_device,
-    run_on_device,
     time_call,
 )
 from playground.server.memory import return_freed_memory
@@ -30,29 +30,6 @@ def test_missing_device_falls_back_to_cpu_with_a_message():
     assert resolve_device("cpu") == (torch.device("cpu"), None)
     device, message = resolve_device("cuda:99")
     assert device == torch.device("cpu") and "cuda:99" in message
-
-
-def test_out_of_memory_reruns_on_cpu():
-    calls = []
-
-    def work(device: torch.device) -> torch.Tensor:
-        calls.append(device.type)
-        if device.type != "cpu":
-            raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 40 GiB")
-        return torch.ones(2, device=device) * 3
-
-    run = run_on_device(work, "meta")
-    assert calls == ["meta", "cpu"]
-    assert run.device.type == "cpu" and "out of memory" in run.message
-    assert torch.equal(run.value, torch.full((2,), 3.0))
-
-
-def test_ordinary_errors_are_not_hidden_by_the_fallback():
-    def broken(device: torch.device) -> None:
-        raise RuntimeError("shape mismatch")
-
-    with pytest.raises(RuntimeError, match="shape mismatch"):
-        run_on_device(broken, "cpu")
 
 
 def test_time_call_measures_each_repeat():

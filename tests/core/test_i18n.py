@@ -13,7 +13,11 @@ from playground.core.errors import ModelError, ProgramError
 from playground.core.i18n import LANGUAGES, LOCALES, catalog, nt, po_path, t
 from tests.conftest import ROOT
 
-SOURCES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *(ROOT / "playground").rglob("*.py")]
+SOURCES = [
+    ROOT / "app.py",
+    *sorted((ROOT / "pages").glob("*.py")),
+    *(ROOT / "playground").rglob("*.py"),
+]
 KEY = re.compile(r"[a-z_]+\.[a-z_0-9.]*[a-z_0-9]")
 
 
@@ -94,7 +98,9 @@ def test_every_key_the_app_asks_for_exists():
 
 def test_chinese_is_really_chinese():
     # Strings that must be translated contain CJK characters; pure code/names may not.
-    code_only = re.compile(r"^[\w.(){}=,:\s→…\[\]*!'-]+$")  # e.g. "torch.split(t, {size}) → {shapes}"
+    code_only = re.compile(
+        r"^[\w.(){}=,:\s→…\[\]*!'-]+$"
+    )  # e.g. "torch.split(t, {size}) → {shapes}"
     en, zh = catalog("en").messages, catalog("zh").messages
     untranslated = [
         k

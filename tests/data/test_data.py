@@ -145,7 +145,7 @@ def test_concurrent_downloads_happen_once(tmp_path, monkeypatch):
     def student():
         try:
             results.append(len(dt.load_dataset("FashionMNIST", root=tmp_path, download=True)))
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:
             errors.append(err)
 
     threads = [threading.Thread(target=student) for _ in range(8)]

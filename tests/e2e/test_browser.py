@@ -60,7 +60,7 @@ def start_server(port: int, *, env: dict[str, str] | None = None) -> subprocess.
         "127.0.0.1",
     ]
     # The server's log goes to a file: an unread pipe would block the server once it fills.
-    log = tempfile.NamedTemporaryFile(prefix="streamlit-test-", suffix=".log", delete=False)  # noqa: SIM115
+    log = tempfile.NamedTemporaryFile(prefix="streamlit-test-", suffix=".log", delete=False)
     proc = subprocess.Popen(
         cmd,
         cwd=ROOT,

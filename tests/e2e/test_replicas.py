@@ -23,7 +23,7 @@ from tests.e2e.test_browser import (
 )
 
 sys.path.insert(0, str(ROOT / "deploy"))
-from render_nginx import render  # noqa: E402
+from render_nginx import render
 
 pytestmark = pytest.mark.browser
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"

@@ -79,7 +79,10 @@ def _random_specs(rng: random.Random) -> list[md.LayerSpec]:
         out, k = rng.randint(1, 12), rng.choice([1, 3, 5])
         if k > side:
             break
-        specs += [md.LayerSpec.of("Conv2d", c, out, k), md.LayerSpec.of(rng.choice(["ReLU", "Tanh", "GELU"]))]
+        specs += [
+            md.LayerSpec.of("Conv2d", c, out, k),
+            md.LayerSpec.of(rng.choice(["ReLU", "Tanh", "GELU"])),
+        ]
         c, side = out, side - k + 1
         if side >= 4 and rng.random() < 0.5:
             specs.append(md.LayerSpec.of("MaxPool2d", 2))
@@ -109,7 +112,11 @@ def test_random_builder_configurations_count_and_trace():
     ("specs", "shape", "fix"),
     [
         (
-            [md.LayerSpec.of("Flatten"), md.LayerSpec.of("Linear", 784, 10), md.LayerSpec.of("Linear", 20, 5)],
+            [
+                md.LayerSpec.of("Flatten"),
+                md.LayerSpec.of("Linear", 784, 10),
+                md.LayerSpec.of("Linear", 20, 5),
+            ],
             (1, 28, 28),
             "Linear expects in_features=10 here, the builder has 20.",
         ),
@@ -134,7 +141,11 @@ def test_random_builder_configurations_count_and_trace():
             (1, 28, 28),
             "add a Flatten before it, then use in_features=784",
         ),
-        ([md.LayerSpec.of("Flatten"), md.LayerSpec.of("BatchNorm2d", 784)], (1, 28, 28), "BatchNorm2d wants 4-D"),
+        (
+            [md.LayerSpec.of("Flatten"), md.LayerSpec.of("BatchNorm2d", 784)],
+            (1, 28, 28),
+            "BatchNorm2d wants 4-D",
+        ),
     ],
 )
 def test_mismatches_get_pytorchs_error_and_a_computed_fix(specs, shape, fix):
@@ -145,7 +156,9 @@ def test_mismatches_get_pytorchs_error_and_a_computed_fix(specs, shape, fix):
     if fix.startswith("Linear expects"):
         want = int(fix.split("=")[1].split()[0])
         fixed = list(specs)
-        fixed[check.failed_at] = md.LayerSpec.of("Linear", want, specs[check.failed_at].kwargs["out_features"])
+        fixed[check.failed_at] = md.LayerSpec.of(
+            "Linear", want, specs[check.failed_at].kwargs["out_features"]
+        )
         assert md.check_model(fixed, shape).ok
 
 
@@ -248,8 +261,8 @@ def test_layer_page_snippets_run_on_the_model():
     namespace = {"model": model, "X": x, "nn": nn, "torch": torch}
     params, softmax = md.PARAMETERS_CODE, mf.SOFTMAX_CODE
     with contextlib.redirect_stdout(out):
-        exec(compile(params, "<params>", "exec"), namespace)  # noqa: S102
-        exec(compile(softmax, "<softmax>", "exec"), namespace)  # noqa: S102
+        exec(compile(params, "<params>", "exec"), namespace)
+        exec(compile(softmax, "<softmax>", "exec"), namespace)
     assert out.getvalue().count("Layer: ") == len(md.parameter_table(model))
     probs, pred = mf.probabilities(model(x))
     assert torch.equal(namespace["y_pred"], pred)

@@ -19,7 +19,11 @@ def test_layers_page_traces_the_tutorial_network():
 def test_layers_page_explains_a_mismatch_with_a_fix():
     from playground import layers as md
 
-    bad = [md.LayerSpec.of("Flatten"), md.LayerSpec.of("Linear", 784, 10), md.LayerSpec.of("Linear", 20, 5)]
+    bad = [
+        md.LayerSpec.of("Flatten"),
+        md.LayerSpec.of("Linear", 784, 10),
+        md.LayerSpec.of("Linear", 20, 5),
+    ]
     at = open_page("pages/layers.py", model_specs=bad, model_input=(1, 28, 28))
     body = texts(at)
     assert "Layer 3 does not fit its input. PyTorch says:" in body
@@ -31,7 +35,11 @@ def test_layers_page_refuses_a_billion_parameters():
 
     at = open_page(
         "pages/layers.py",
-        model_specs=[md.LayerSpec.of("Flatten"), md.LayerSpec.of("Linear", 784, 900_000), md.LayerSpec.of("Linear", 900_000, 2000)],
+        model_specs=[
+            md.LayerSpec.of("Flatten"),
+            md.LayerSpec.of("Linear", 784, 900_000),
+            md.LayerSpec.of("Linear", 900_000, 2000),
+        ],
     )
     body = texts(at)
     assert "parameters; the limit is 20,000,000" in body and "Nothing was allocated" in body

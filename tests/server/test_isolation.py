@@ -40,7 +40,10 @@ def test_two_sessions_do_not_see_each_others_runs_or_models():
     b.run()
     assert "trainer" not in b.session_state and "runs" in b.session_state
     assert b.session_state["runs"] == []
-    a_layers = open_page("pages/layers.py", model_specs=[md.LayerSpec.of("Flatten"), md.LayerSpec.of("Linear", 784, 10)])
+    a_layers = open_page(
+        "pages/layers.py",
+        model_specs=[md.LayerSpec.of("Flatten"), md.LayerSpec.of("Linear", 784, 10)],
+    )
     b_layers = open_page("pages/layers.py")
     assert len(a_layers.session_state["model_specs"]) == 2
     assert b_layers.session_state["model_specs"] == md.PRESETS["tutorial"]

@@ -53,7 +53,7 @@ def test_loop_reproduces_the_tutorial_script(offline, cfg):
     code = trn.training_code(cfg, md.model_code(TUTORIAL), "offline", 6400)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(code, "<tutorial>", "exec"), {"__name__": "__tutorial__"})  # noqa: S102
+        exec(compile(code, "<tutorial>", "exec"), {"__name__": "__tutorial__"})
     theirs = [line for line in out.getvalue().splitlines() if line.strip()]
     ours = [line for entry in t.history.log for line in entry.splitlines() if line.strip()]
     assert _numbers(ours) == pytest.approx(_numbers(theirs), rel=1e-5, abs=1e-6)

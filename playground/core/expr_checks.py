@@ -1,0 +1,119 @@
+"""The checks the evaluator runs around every value and call: sizes on ``meta`` first.
+
+A call first runs on the ``meta`` device, so an oversized result is refused before any
+memory is allocated; PyTorch's own errors become :class:`ExpressionError` with its text.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from typing import Any
+
+import torch
+import torch.nn.functional as F  # noqa: N812 - the tutorial's own alias
+
+from playground.core.errors import ExpressionError
+from playground.core.expr_table import (
+    _CONSTANTS,
+    _SAFE_SCALARS,
+    DTYPES,
+    F_FUNCTIONS,
+    MAX_INT,
+    MAX_POWER,
+    TORCH_FUNCTIONS,
+    _Function,
+    _Namespace,
+)
+
+
+# -- helpers -------------------------------------------------------------------
+def _namespace_attribute(owner: _Namespace, attr: str) -> Any:
+    if owner.name == "torch":
+        if attr in TORCH_FUNCTIONS:
+            return _Function("torch", attr, getattr(torch, attr))
+        if attr in DTYPES:
+            return DTYPES[attr]
+        if attr in _CONSTANTS:
+            return _CONSTANTS[attr]
+    elif attr in F_FUNCTIONS:
+        return _Function("F", attr, getattr(F, attr))
+    raise ExpressionError("err.expr.name_attr_available", name=owner.name, attr=attr)
+
+
+def _bounded_number(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT:
+        raise ExpressionError("err.expr.whole_numbers_stay", len=len(str(value)))
+    return value
+
+
+def _check_exponent(node: ast.AST) -> None:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+        node = node.operand
+    value = node.value if isinstance(node, ast.Constant) else None
+    ok = isinstance(value, int | float) and not isinstance(value, bool)
+    if not ok or abs(value) > MAX_POWER:  # type: ignore[arg-type]
+        raise ExpressionError("err.expr.exponent_number_between", max_power=MAX_POWER)
+
+
+def _checked_value(value: object, name: str) -> object:
+    if isinstance(value, (torch.Tensor, *_SAFE_SCALARS)):
+        return value
+    if isinstance(value, list | tuple) and all(
+        isinstance(v, (torch.Tensor, *_SAFE_SCALARS)) for v in value
+    ):
+        return value
+    raise ExpressionError("err.expr.name_holds_name", name=name, type_name=type(value).__name__)
+
+
+def _require_data(value: Any) -> None:
+    """Only data (tensors, numbers, dtypes, nested lists) may be passed to torch."""
+    if isinstance(value, list | tuple):
+        for item in value:
+            _require_data(item)
+    elif not isinstance(value, (torch.Tensor, *_SAFE_SCALARS)):
+        raise ExpressionError("err.expr.functions_cannot_passed")
+
+
+def _to_meta(value: Any) -> Any:
+    if isinstance(value, torch.Tensor):
+        return torch.empty_strided(value.shape, value.stride(), dtype=value.dtype, device="meta")
+    if isinstance(value, list | tuple) and not isinstance(value, torch.Size):
+        converted = [_to_meta(v) for v in value]
+        return converted if isinstance(value, list) else tuple(converted)
+    return value
+
+
+def _count_elements(value: Any) -> int:
+    if isinstance(value, torch.Tensor):
+        return value.numel()
+    if isinstance(value, list | tuple) and not isinstance(value, torch.Size):
+        return sum(_count_elements(v) for v in value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        _bounded_number(value)
+    return 0
+
+
+def _call_torch(thunk: Callable[[], Any], label: str) -> Any:
+    """Run real work, turning any failure into an ExpressionError with PyTorch's text."""
+    try:
+        return thunk()
+    except ExpressionError:
+        raise
+    except torch.cuda.OutOfMemoryError:
+        raise ExpressionError("err.expr.label_device_ran", label=label) from None
+    except ZeroDivisionError:
+        raise ExpressionError("err.expr.label_division_zero", label=label) from None
+    except (OverflowError, MemoryError):
+        raise ExpressionError("err.expr.label_numbers_too", label=label) from None
+    except Exception as err:
+        raise _as_expression_error(err, label) from None
+
+
+def _as_expression_error(err: Exception, label: str) -> ExpressionError:
+    if isinstance(err, ExpressionError):
+        return err
+    message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return ExpressionError(
+        "err.expr.label_failed_message", label=label, message=message, torch_message=str(err)
+    )
