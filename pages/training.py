@@ -291,13 +291,5 @@ def lab_section() -> None:
     st.caption(tr("train.multi_gpu", n=torch.cuda.device_count()))
 
 
-lazy_tabs(
-    "tr_tab",
-    [
-        ("train.tab.slow", slow_section),
-        ("train.tab.results", results_section),
-        ("train.tab.compare", compare_section),
-        ("train.tab.transfer", transfer_section),
-        ("train.tab.lab", lab_section),
-    ],
-)
+sections = [slow_section, results_section, compare_section, transfer_section, lab_section]
+lazy_tabs("tr_tab", [(f"train.tab.{f.__name__.removesuffix('_section')}", f) for f in sections])

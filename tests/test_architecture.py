@@ -61,3 +61,54 @@ def test_pages_are_thin(path):
     # transfer learning, pipeline lab); every computation is in playground/.
     limit = {"tensors.py": 320, "training.py": 300}.get(path.name, 200)
     assert len(path.read_text().splitlines()) <= limit
+
+
+CHAPTER_PAGES = sorted(p for p in (ROOT / "pages").glob("*.py") if p.stem != "home")
+
+
+@pytest.mark.parametrize("page", CHAPTER_PAGES, ids=lambda p: p.stem)
+def test_one_chapter_one_place(page):
+    """pages/<chapter>.py -> playground/<chapter>/ -> tests/<chapter>/, the same name at each hop."""
+    package = ROOT / "playground" / page.stem
+    assert (package / "__init__.py").is_file(), package
+    assert "__all__" in (package / "__init__.py").read_text()
+    assert list((ROOT / "tests" / page.stem).glob("test_*.py")), f"tests/{page.stem}/"
+
+
+@pytest.mark.parametrize("path", ENGINE, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_engine_module_is_over_400_lines(path):
+    assert len(path.read_text().splitlines()) <= 400
+
+
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "playground").glob("*/__init__.py")), ids=lambda p: p.parent.name
+)
+def test_every_package_curates_its_public_surface(path):
+    tree = ast.parse(path.read_text())
+    exported = next(
+        ast.literal_eval(n.value)
+        for n in tree.body
+        if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "__all__"
+    )
+    assert exported == sorted(exported) and not any(name.startswith("_") for name in exported)
+
+
+@pytest.mark.parametrize(
+    "path", [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))], ids=lambda p: p.name
+)
+def test_pages_import_no_private_name(path):
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("playground"):
+            assert not [a.name for a in node.names if a.name.startswith("_")], node.module
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            assert not (
+                node.attr.startswith("_")
+                and node.value.id in {"md", "trn", "ck", "tl", "ag", "cc", "tns", "shp", "dt", "ld"}
+            ), node.attr
+
+
+def test_pages_share_state_only_through_the_typed_accessors():
+    for page in (ROOT / "pages").glob("*.py"):
+        text = page.read_text()
+        for key in ('"trainer"', '"model_specs"', '"model_input"'):
+            assert key not in text, f"{page.name} uses {key}: use playground.ui.state"

@@ -1,16 +1,7 @@
 """What a run shows after training: one step in slow motion, predictions, the confusion matrix.
 
-Per-class accuracy is the blitz's "accuracy for each class". :class:`Trainer` runs the tutorial's ``train_loop``/``test_loop`` semantics:
-``model.train()``, forward, loss, ``backward()``, ``optimizer.step()``,
-``optimizer.zero_grad()``; then ``model.eval()`` under ``torch.no_grad()`` for
-the test. It works in small slices (:meth:`Trainer.run`) so a page can draw
-between them, stop, and resume the very same run.
-
-The default pipeline keeps the whole dataset as one float tensor on the device
-and takes batches by ``randperm`` indexing. With the same generator this gives
-exactly the batches of ``DataLoader(shuffle=True, generator=g)``, whose
-``RandomSampler`` draws ``torch.randperm(n, generator=g)`` each epoch, without
-per-sample Python work.
+Per-class accuracy is the blitz's "accuracy for each class"; the slow-motion step is the
+run's next :func:`~playground.training.step.train_step`, with every number kept.
 """
 
 from __future__ import annotations

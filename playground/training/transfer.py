@@ -14,6 +14,7 @@ for ImageNet models as a comment.
 from __future__ import annotations
 
 import copy
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -28,6 +29,7 @@ from playground.layers.models import LayerSpec, build_model, layer_names
 from playground.training.code import loss_and_optimizer_code
 from playground.training.config import TrainConfig
 from playground.training.loop import History, Trainer
+from playground.training.step import STEP_CODE
 
 __all__ = [
     "SCENARIOS",
@@ -296,6 +298,7 @@ def transfer_code(
     head = layer_names(specs)[_head_index(specs)]  # the child's name, as build_model gives it
     limit = f"[:{target_subset}]" if target_subset else ""
     loss, opt_args = loss_and_optimizer_code(cfg, 5, repr(cfg.learning_rate))
+    step = textwrap.indent(textwrap.dedent(STEP_CODE), " " * 12)  # the one train_step
     return f"""{model_code(specs_with_head(specs, 5))}
 import copy
 
@@ -328,10 +331,7 @@ def fit(model, train_data, test_data, epochs):
     for t in range(epochs):
         model.train()
         for X, y in train_dataloader:
-            loss = loss_fn(model(X), y)
-            loss.backward()
-            optimizer.step()
-            optimizer.zero_grad()
+{step}
         model.eval()
         correct = 0
         with torch.no_grad():

@@ -47,8 +47,10 @@ def test_captured_step_trains_like_the_eager_loop(offline, cfg):
     # 2,000 samples: the last batch is partial, so the eager step runs between replays too.
     graph = _train(*offline, cfg, subset=2000)
     eager = _train(*offline, cfg, subset=2000, captured=False)
-    assert graph.pipeline == trn.CAPTURED and graph._graph is not None, graph.capture_error
-    assert eager.pipeline == trn.DEVICE_TENSOR and eager._graph is None
+    assert graph.pipeline == trn.CAPTURED and graph.stepper.graph is not None, (
+        graph.stepper.capture_error
+    )
+    assert eager.pipeline == trn.DEVICE_TENSOR and isinstance(eager.stepper, trn.EagerStepper)
     # A replay runs the very kernels the eager step runs: the same bits, not just close.
     for (name, a), b in zip(
         graph.model.state_dict().items(), eager.model.state_dict().values(), strict=True
@@ -82,12 +84,14 @@ def test_stop_and_resume_on_cuda_equal_one_run(offline):
 def test_slow_step_after_capture_is_one_exact_sgd_step(offline):
     t = trn.Trainer(TUTORIAL, (1, 28, 28), *offline, trn.TrainConfig(seed=0), device="cuda")
     t.run(max_batches=10)
-    assert t._graph is not None
+    assert t.stepper.graph is not None
     s = trn.slow_step(t)
     assert s.sgd_check is not None and s.sgd_check < 1e-6
     assert all(s.grads_after_zero.values())
     t.run(max_batches=10)  # captures again and goes on
-    assert t._graph is not None and all(torch.isfinite(p).all() for p in t.model.parameters())
+    assert t.stepper.graph is not None and all(
+        torch.isfinite(p).all() for p in t.model.parameters()
+    )
 
 
 def test_pipeline_lab_times_three_pipelines_on_cuda(offline):
@@ -135,7 +139,7 @@ def test_two_sessions_capture_and_train_at_once(offline):
     for th in threads:
         th.join()
     for a, b in zip(alone, together, strict=True):
-        assert b is not None and b._graph is not None, b and b.capture_error
+        assert b is not None and b.stepper.graph is not None, b and b.stepper.capture_error
         for p, q in zip(a.model.parameters(), b.model.parameters(), strict=True):
             assert torch.equal(p, q)
 
@@ -144,7 +148,8 @@ def test_data_parallel_trains_the_same_model_and_keeps_plain_keys(offline):
     cfg = trn.TrainConfig(epochs=1, seed=5, momentum=0.9)
     plain = _train(*offline, cfg, subset=1000, captured=False)
     dp = _train(*offline, cfg, subset=1000, data_parallel=True)
-    assert isinstance(dp.net, torch.nn.DataParallel) and not dp.captured
+    assert isinstance(dp.net, torch.nn.DataParallel)
+    assert isinstance(dp.stepper, trn.EagerStepper)
     assert "nn.DataParallel" in dp.pipeline
     assert list(dp.model.state_dict()) == list(plain.model.state_dict())  # no "module." prefix
     one_gpu = torch.cuda.device_count() == 1  # then DataParallel runs the module as it is

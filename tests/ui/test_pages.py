@@ -65,5 +65,5 @@ def test_training_page_trains_on_cuda_with_the_captured_step():
     next(b for b in at.button if b.label == "Train").click().run()
     assert not at.exception, [e.value for e in at.exception]
     trainer = at.session_state["trainer"]
-    assert trainer.done and trainer.device.type == "cuda" and trainer._graph is not None
+    assert trainer.done and trainer.device.type == "cuda" and trainer.stepper.graph is not None
     assert "CUDA graph (captured step)" in texts(at)
