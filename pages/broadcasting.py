@@ -9,7 +9,7 @@ import torch
 from playground import broadcasting as shp
 from playground.broadcasting.figures import make_broadcast_figure, make_join_figure
 from playground.core.errors import ExpressionError
-from playground.ui import bound, lazy_tabs, page, show_code, show_error, tr
+from playground.ui import bound, lazy_tabs, localized, page, show_code, show_error, tr
 
 cfg = page()
 st.title(tr("nav.broadcasting"))
@@ -44,7 +44,7 @@ def broadcast_section() -> None:
     cols = [tr("bc.step_dim"), tr("bc.step_sizes"), tr("bc.step_rule"), tr("bc.step_result")]
     st.dataframe(pd.DataFrame(rows, columns=cols), hide_index=True)
     if ex.error:
-        st.error(ex.error, icon=":material/error:")
+        st.error(localized(ex.error), icon=":material/error:")
         try:
             torch.broadcast_shapes(*shapes)
         except RuntimeError as err:
@@ -92,7 +92,7 @@ def join_section(op: str) -> None:
     )
     ex = (shp.explain_cat if op == "cat" else shp.explain_stack)(shapes, dim)
     if ex.error:
-        st.error(ex.error, icon=":material/error:")
+        st.error(localized(ex.error), icon=":material/error:")
         try:
             shp.real_join(op, shapes, dim)
         except (RuntimeError, IndexError) as err:
@@ -111,7 +111,7 @@ def join_section(op: str) -> None:
         )
         st.write(tr("stack.same", same=same))
         cat = shp.explain_cat(shapes, 0)
-        st.write(tr("stack.compare", cat=cat.result or cat.error, stack=ex.result))
+        st.write(tr("stack.compare", cat=cat.result or localized(cat.error), stack=ex.result))
     show_code((shp.cat_code if op == "cat" else shp.stack_code)(shapes, dim))
 
 

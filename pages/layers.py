@@ -10,7 +10,7 @@ from playground import layers as md
 from playground.core.errors import ModelError
 from playground.data.datasets import OFFLINE_CLASSES
 from playground.layers import figures as mf
-from playground.ui import lazy_tabs, page, shared_dataset, show_code, show_error, tr
+from playground.ui import lazy_tabs, localized, page, shared_dataset, show_code, show_error, tr
 from playground.ui import state as shared
 
 cfg = page()
@@ -90,10 +90,10 @@ if specs:
     shared.set_built_model(specs)
     if not check.ok:
         st.error(
-            tr("layers.mismatch", layer=check.failed_at + 1, error=check.error),
+            tr("layers.mismatch", layer=check.failed_at + 1, error=localized(check.error)),
             icon=":material/error:",
         )
-        st.info(check.fix, icon=":material/build:")
+        st.info(localized(check.fix), icon=":material/build:")
         st.stop()
     model = md.build_model(specs, seed=cfg.seed, device=cfg.device).eval()
     x, sample_labels = model_input(shape)

@@ -13,7 +13,7 @@ from playground import training as trn
 from playground.core.errors import CheckpointError, UnsafeCheckpointError
 from playground.layers.figures import probabilities
 from playground.plots.images import make_bar_figure, make_grid_figure
-from playground.ui import lazy_tabs, page, shared_dataset, show_code, show_error, tr
+from playground.ui import lazy_tabs, localized, page, shared_dataset, show_code, show_error, tr
 from playground.ui import state as shared
 
 cfg = page()
@@ -84,7 +84,7 @@ def load_section() -> None:
         obj = ck.read_checkpoint(file.getvalue(), file.name)
         sd = ck.state_dict_of(obj)
     except UnsafeCheckpointError as err:
-        st.error(str(err), icon=":material/gpp_bad:")
+        st.error(localized(err), icon=":material/gpp_bad:")
         return
     except CheckpointError as err:
         show_error(err)
@@ -92,7 +92,7 @@ def load_section() -> None:
     target = md.build_model(specs, seed=cfg.seed)
     report = ck.load_into(target, sd, strict=strict)
     for line in report.lines():
-        st.warning(line, icon=":material/rule:")
+        st.warning(localized(line), icon=":material/rule:")
     if report.mismatched or (strict and not report.ok):
         st.error(tr("save.not_loaded"), icon=":material/error:")
         return

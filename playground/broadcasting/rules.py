@@ -14,6 +14,7 @@ import torch
 from playground.core.config import limits
 from playground.core.errors import ExpressionError
 from playground.core.expr import evaluate
+from playground.core.i18n import Msg
 
 Shape = tuple[int, ...]
 MAX_SHAPES = 6
@@ -96,8 +97,7 @@ def explain_broadcast(*shapes: Sequence[int]) -> BroadcastExplanation:
             steps.append(BroadcastStep(i - ndim, sizes, None, "incompatible"))
             a, b = sorted(distinct)[:2]
             error = error or (
-                f"Dimension {i - ndim} (counting from the right) has sizes {a} and {b}: "
-                "they differ and neither is 1, so they cannot be broadcast."
+                Msg("msg.broadcasting.dimension_value_counting", value=i - ndim, a=a, b=b)
             )
         else:
             size = distinct.pop() if distinct else 1
@@ -128,24 +128,28 @@ def explain_cat(shapes: Sequence[Sequence[int]], dim: int) -> JoinExplanation:
     """All sizes must match except along ``dim``, where they add up."""
     shapes_t = tuple(tuple(s) for s in shapes)
     if not shapes_t:
-        return JoinExplanation("cat", shapes_t, None, None, "torch.cat needs at least one tensor.")
+        return JoinExplanation("cat", shapes_t, None, None, Msg("msg.broadcasting.torch_cat_needs"))
     ndim = len(shapes_t[0])
     if ndim == 0:
         return JoinExplanation(
-            "cat", shapes_t, None, None, "Zero-dimensional tensors cannot be concatenated."
+            "cat", shapes_t, None, None, Msg("msg.broadcasting.zero_dimensional_tensors")
         )
     d = _normalise_dim(dim, ndim)
     if d is None:
         return JoinExplanation("cat", shapes_t, None, None, _dim_range_error(dim, ndim))
     for k, s in enumerate(shapes_t[1:], start=1):
         if len(s) != ndim:
-            msg = f"Tensor {k} has {len(s)} dimensions but tensor 0 has {ndim}: cat needs the same number."
+            msg = Msg("msg.broadcasting.tensor_k_len", k=k, len=len(s), ndim=ndim)
             return JoinExplanation("cat", shapes_t, d, None, msg)
         for i in range(ndim):
             if i != d and s[i] != shapes_t[0][i]:
-                msg = (
-                    f"Sizes must match except in dimension {d}: tensor 0 has size {shapes_t[0][i]} "
-                    f"in dimension {i}, tensor {k} has {s[i]}."
+                msg = Msg(
+                    "msg.broadcasting.sizes_match_except",
+                    d=d,
+                    value=shapes_t[0][i],
+                    i=i,
+                    k=k,
+                    s=s[i],
                 )
                 return JoinExplanation("cat", shapes_t, d, None, msg)
     offsets, total = [], 0
@@ -161,7 +165,7 @@ def explain_stack(shapes: Sequence[Sequence[int]], dim: int) -> JoinExplanation:
     shapes_t = tuple(tuple(s) for s in shapes)
     if not shapes_t:
         return JoinExplanation(
-            "stack", shapes_t, None, None, "torch.stack needs at least one tensor."
+            "stack", shapes_t, None, None, Msg("msg.broadcasting.torch_stack_needs")
         )
     ndim = len(shapes_t[0]) + 1  # the result has one more dimension
     d = _normalise_dim(dim, ndim)
@@ -169,14 +173,14 @@ def explain_stack(shapes: Sequence[Sequence[int]], dim: int) -> JoinExplanation:
         return JoinExplanation("stack", shapes_t, None, None, _dim_range_error(dim, ndim))
     for k, s in enumerate(shapes_t[1:], start=1):
         if s != shapes_t[0]:
-            msg = f"stack expects each tensor to be equal size, but tensor 0 is {shapes_t[0]} and tensor {k} is {s}."
+            msg = Msg("msg.broadcasting.stack_expects_each", shapes_t=shapes_t[0], k=k, s=s)
             return JoinExplanation("stack", shapes_t, d, None, msg)
     result = shapes_t[0][:d] + (len(shapes_t),) + shapes_t[0][d:]
     return JoinExplanation("stack", shapes_t, d, result, None, tuple(range(len(shapes_t))))
 
 
 def _dim_range_error(dim: int, ndim: int) -> str:
-    return f"Dimension out of range: dim={dim}, but it must be in [{-ndim}, {ndim - 1}]."
+    return Msg("msg.broadcasting.dimension_out_range", dim=dim, value=-ndim, value2=ndim - 1)
 
 
 def _numel(shape: Shape) -> int:

@@ -8,7 +8,7 @@ placeholders; the page translates it once, in ``playground.ui.show_error``.
 
 from __future__ import annotations
 
-from playground.core.i18n import t
+from playground.core.i18n import in_language, t
 
 __all__ = [
     "CheckpointError",
@@ -35,10 +35,8 @@ class PlaygroundError(ValueError):
         self.key, self.params, self.torch_message = key, params, torch_message
 
     def message(self, lang: str = "en") -> str:
-        """The message in ``lang``; parameters that are errors themselves are translated too."""
-        values = {k: v.message(lang) if isinstance(v, PlaygroundError) else v
-                  for k, v in self.params.items()}  # fmt: skip
-        return t(self.key, lang, **values)
+        """The message in ``lang``; parameters that are messages themselves are translated too."""
+        return t(self.key, lang, **{k: in_language(v, lang) for k, v in self.params.items()})
 
     def __str__(self) -> str:
         return self.message("en")

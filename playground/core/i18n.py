@@ -1,6 +1,6 @@
 """Every user-facing string, in English and 简体中文, from gettext catalogs.
 
-The catalogs are ``locales/<locale>/LC_MESSAGES/playground.po``, one file per language,
+The catalogs are ``playground/locales/<locale>/LC_MESSAGES/playground.po``, one file per language,
 edited with Poedit or Weblate and read with Babel at start-up (no compile step). The
 msgids are stable keys (``home.title``); the English catalog holds the English text, and
 each Chinese entry carries the English as a translator comment. Plural forms follow each
@@ -18,11 +18,11 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-__all__ = ["LANGUAGES", "LOCALES", "LOCALE_DIR", "Catalog", "catalog", "nt", "t"]
+__all__ = ["LANGUAGES", "LOCALES", "LOCALE_DIR", "Catalog", "Msg", "catalog", "nt", "t"]
 
 LANGUAGES: dict[str, str] = {"en": "English", "zh": "简体中文"}
 LOCALES: dict[str, str] = {"en": "en", "zh": "zh_Hans"}  # language code -> catalog folder
-LOCALE_DIR = Path(__file__).resolve().parents[2] / "locales"
+LOCALE_DIR = Path(__file__).resolve().parents[1] / "locales"  # package data: pip install . ships it
 
 
 @dataclass(frozen=True)
@@ -77,3 +77,43 @@ def nt(key: str, n: int, lang: str = "en", /, **values: object) -> str:
     if key not in cat.plurals:
         cat = catalog("en")
     return forms[min(cat.plural(n), len(forms) - 1)].format(n=n, **values)
+
+
+class Msg(str):
+    """A message the engine returns for a person to read: English as a ``str``, plus its key.
+
+    It behaves as its English text everywhere a string is expected (logs, tests); the page
+    shows ``msg.text(lang)``. Parameters that are messages themselves are translated too.
+    """
+
+    key: str
+    params: dict[str, object]
+
+    def __new__(cls, key: str, /, **params: object) -> Msg:
+        msg = super().__new__(cls, _render(key, "en", params))
+        msg.key, msg.params = key, params
+        return msg
+
+    def text(self, lang: str = "en") -> str:
+        return _render(self.key, lang, self.params)
+
+    def __reduce__(self) -> tuple[object, ...]:  # pickles (st.session_state) keep the key
+        return (_rebuild, (self.key, self.params))
+
+
+def _rebuild(key: str, params: dict[str, object]) -> Msg:
+    return Msg(key, **params)
+
+
+def in_language(value: object, lang: str) -> object:
+    """``value`` in ``lang`` when it is a translatable message, else itself."""
+    if isinstance(value, Msg):
+        return value.text(lang)
+    message = getattr(value, "message", None)  # a PlaygroundError (errors.py imports this module)
+    if isinstance(value, Exception) and callable(message):
+        return message(lang)
+    return value
+
+
+def _render(key: str, lang: str, params: dict[str, object]) -> str:
+    return t(key, lang, **{k: in_language(v, lang) for k, v in params.items()})

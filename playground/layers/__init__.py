@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from playground.core.errors import ModelError
 from playground.layers.code import (
     PARAMETERS_CODE,
     model_code,
@@ -19,6 +18,9 @@ from playground.layers.figures import (
     module_to_demo,
     probabilities,
 )
+from playground.layers.fixes import (
+    suggest_fix,
+)
 from playground.layers.models import (
     INPUT_SHAPES,
     LAYERS,
@@ -31,7 +33,6 @@ from playground.layers.models import (
     layer_names,
     parameter_table,
     parse_args,
-    suggest_fix,
     trace,
 )
 
@@ -42,7 +43,6 @@ __all__ = [
     "LayerSpec",
     "MAX_SIDE",
     "ModelCheck",
-    "ModelError",
     "PARAMETERS_CODE",
     "PRESETS",
     "SOFTMAX_CODE",

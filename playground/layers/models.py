@@ -20,7 +20,9 @@ import torch
 from torch import nn
 
 from playground.core.config import limits
-from playground.core.errors import ModelError
+from playground.core.errors import ModelError, PlaygroundError
+from playground.core.i18n import Msg
+from playground.layers.fixes import suggest_fix
 
 # kind -> (argument names in order, defaults for the trailing ones)
 LAYERS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
@@ -323,51 +325,15 @@ def check_model(
         try:
             y = layer(x)
         except (RuntimeError, ValueError, IndexError) as err:
-            message = str(err).strip().splitlines()[0]
+            message = (
+                Msg(err.key, **err.params)
+                if isinstance(err, PlaygroundError)
+                else str(err).strip().splitlines()[0]
+            )
             return ModelCheck(rows, params, message, i, suggest_fix(specs[i], tuple(x.shape)))
         rows.append(_row(name, layer, x, y))
         x = y
     return ModelCheck(rows, params, output_shape=tuple(x.shape))
-
-
-def suggest_fix(spec: LayerSpec, in_shape: tuple[int, ...]) -> str:
-    """A concrete fix for a layer that does not fit its input shape."""
-    kw = spec.kwargs
-    if spec.kind == "Linear":
-        if len(in_shape) > 2:
-            flat = 1
-            for d in in_shape[1:]:
-                flat *= d
-            return (
-                f"Linear gets a {len(in_shape)}-D input {in_shape}: add a Flatten before it, "
-                f"then use in_features={flat}."
-            )
-        return (
-            f"Linear expects in_features={in_shape[-1]} here, the builder has {kw['in_features']}."
-        )
-    if spec.kind == "Conv2d":
-        if len(in_shape) != 4:
-            return f"Conv2d needs (N, C, H, W) input, it gets {in_shape}: remove the Flatten before it."
-        if in_shape[1] != kw["in_channels"]:
-            return f"Conv2d expects in_channels={in_shape[1]} here, the builder has {kw['in_channels']}."
-        k, pad = kw["kernel_size"], kw.get("padding", 0)
-        k = k if isinstance(k, int) else max(k)
-        side = min(in_shape[2:]) + 2 * pad
-        return (
-            f"The kernel ({k}) is larger than the padded input ({side}×{side}): use kernel_size≤{side}, "
-            f"or padding={max(0, (k - min(in_shape[2:]) + 1) // 2)}."
-        )
-    if spec.kind in ("MaxPool2d", "AvgPool2d"):
-        if len(in_shape) != 4:
-            return f"{spec.kind} needs (N, C, H, W) input, it gets {in_shape}."
-        return f"The pooling window is larger than the {in_shape[2]}×{in_shape[3]} input: use kernel_size≤{min(in_shape[2:])}."
-    if spec.kind.startswith("BatchNorm"):
-        want = in_shape[1] if len(in_shape) > 1 else in_shape[0]
-        dims = "2-D/3-D (N, C[, L])" if spec.kind == "BatchNorm1d" else "4-D (N, C, H, W)"
-        return f"{spec.kind} wants {dims} input with num_features={want}; it gets {in_shape}."
-    if spec.kind == "Softmax":
-        return f"Softmax dim must be below the input's {len(in_shape)} dimensions."
-    return f"{spec.kind} does not fit an input of shape {in_shape}."
 
 
 def parameter_table(model: nn.Module) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from torch import nn
 
 from playground.core import config as settings
 from playground.core.errors import CheckpointError, UnsafeCheckpointError
+from playground.core.i18n import Msg
 
 SUFFIXES = (".pth", ".pt", ".ckpt", ".safetensors")
 
@@ -139,12 +140,11 @@ class LoadReport:
     def ok(self) -> bool:
         return not (self.missing or self.unexpected or self.mismatched)
 
-    def lines(self) -> list[str]:
-        out = [f"missing key: {k}" for k in self.missing]
-        out += [f"unexpected key: {k}" for k in self.unexpected]
+    def lines(self) -> list[Msg]:
+        out = [Msg("msg.checkpoint.missing_key_k", k=k) for k in self.missing]
+        out += [Msg("msg.checkpoint.unexpected_key_k", k=k) for k in self.unexpected]
         out += [
-            f"shape mismatch: {k}: the file has {a}, the model has {b}"
-            for k, a, b in self.mismatched
+            Msg("msg.checkpoint.shape_mismatch_k", k=k, a=a, b=b) for k, a, b in self.mismatched
         ]
         return out
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from playground.ui import state
 from playground.ui.frame import CHAPTERS, DEFAULT_SEED, Settings, page, settings, sidebar_controls
-from playground.ui.i18n import current_lang, ntr, tr
+from playground.ui.i18n import current_lang, localized, ntr, tr
 from playground.ui.streamlit_internals import session_id
 from playground.ui.widgets import bound, lazy_tabs, oom_text, shared_dataset, show_code, show_error
 
@@ -20,6 +20,7 @@ __all__ = [
     "bound",
     "current_lang",
     "lazy_tabs",
+    "localized",
     "ntr",
     "oom_text",
     "page",

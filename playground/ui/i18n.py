@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.core.i18n import LANGUAGES, nt, t
+from playground.core.i18n import LANGUAGES, in_language, nt, t
 
-__all__ = ["current_lang", "ntr", "tr"]
+__all__ = ["current_lang", "localized", "ntr", "tr"]
 
 _LANG_CODES = {label: code for code, label in LANGUAGES.items()}
 
@@ -24,3 +24,8 @@ def tr(key: str, /, **values: object) -> str:
 def ntr(key: str, n: int, /, **values: object) -> str:
     """The plural form of ``key`` for ``n``, in the page's language."""
     return nt(key, n, current_lang(), **values)
+
+
+def localized(value: object) -> str:
+    """An engine message (``Msg``) or refusal in the page's language; other text as it is."""
+    return str(in_language(value, current_lang()))

@@ -1,4 +1,4 @@
-"""AppTest: the Tensors and Broadcasting pages react to their widgets, and survive hostile input."""
+"""AppTest: the Broadcasting page reacts to its widgets, survives hostile input, speaks both languages."""
 
 from __future__ import annotations
 
@@ -31,3 +31,10 @@ def test_cat_tab_reports_the_tutorial_shape_and_mismatches():
     interact(at, "text_input", "cat_shapes", "(3, 4), (2, 2)")
     body = texts(at)
     assert "dimension 0" in body and "PyTorch says" in body
+
+
+def test_a_clash_is_explained_in_chinese():
+    at = open_page("pages/broadcasting.py", lang="zh")
+    interact(at, "text_input", "b_shapes", "(3, 2), (4, 2)")
+    body = texts(at)
+    assert "第 -2 维（从右往左数）的大小分别是 3 和 4" in body and "cannot be broadcast" not in body

@@ -448,6 +448,7 @@ def audit_hook():
     return _AUDIT
 
 
+@pytest.mark.slow  # over 2 s: left out of the fast loop
 @settings(max_examples=5000, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 @given(text=_expressions())
 def test_fuzzed_expressions_never_escape(audit_hook, text):

@@ -452,6 +452,7 @@ def test_download_reports_progress_from_the_files_on_disk(tmp_path, monkeypatch)
     assert seen == sorted(seen) and 0 < seen[1] < 1
 
 
+@pytest.mark.slow  # over 2 s: left out of the fast loop
 def test_num_workers_give_the_same_batch(offline_test):
     plain = ld.first_batch(offline_test, ld.LoaderSettings(batch_size=16, seed=4))
     workers = ld.first_batch(offline_test, ld.LoaderSettings(batch_size=16, seed=4, num_workers=1))

@@ -9,7 +9,7 @@ import pytest
 
 from tests.e2e.test_browser import CHROMIUM
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_five_sessions_for_twenty_seconds_without_errors():

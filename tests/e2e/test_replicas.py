@@ -25,7 +25,7 @@ from tests.e2e.test_browser import (
 sys.path.insert(0, str(ROOT / "deploy"))
 from render_nginx import render
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 

@@ -1,4 +1,4 @@
-"""AppTest: the Tensors and Broadcasting pages react to their widgets, and survive hostile input."""
+"""AppTest: the Model layers page reacts to its widgets, survives hostile input, speaks both languages."""
 
 from __future__ import annotations
 
@@ -48,3 +48,17 @@ def test_layers_page_refuses_a_billion_parameters():
 def test_layers_inside_tab_shows_softmax_prediction():
     at = open_page("pages/layers.py", m_tab="Inside each layer")
     assert "the probabilities sum to 1.000000" in texts(at)
+
+
+def test_the_fix_speaks_chinese():
+    from playground import layers as md
+
+    bad = [
+        md.LayerSpec.of("Flatten"),
+        md.LayerSpec.of("Linear", 784, 10),
+        md.LayerSpec.of("Linear", 20, 5),
+    ]
+    at = open_page("pages/layers.py", lang="zh", model_specs=bad, model_input=(1, 28, 28))
+    body = texts(at)
+    assert "这里 Linear 需要 in_features=10，而构建器中是 20。" in body
+    assert "the builder has" not in body

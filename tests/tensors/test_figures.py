@@ -1,4 +1,4 @@
-"""Figures carry the real values: traces hold the tensors, outlines sit on the right cells."""
+"""The tensor figures hold the real values and outline what they say they outline."""
 
 from __future__ import annotations
 

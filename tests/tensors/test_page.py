@@ -1,4 +1,4 @@
-"""AppTest: the Tensors and Broadcasting pages react to their widgets, and survive hostile input."""
+"""AppTest: the Tensors page reacts to its widgets, survives hostile input, speaks both languages."""
 
 from __future__ import annotations
 
@@ -39,3 +39,11 @@ def test_views_tab_explains_view_on_a_non_contiguous_tensor():
     interact(at, "selectbox", "t_view", "t.T.view(-1)")
     body = texts(at)
     assert "view size is not compatible" in body and ".contiguous()" in body
+
+
+def test_a_refusal_speaks_chinese():
+    at = open_page("pages/tensors.py", lang="zh")
+    interact(at, "selectbox", "t_creator", "zeros")
+    interact(at, "text_input", "t_shape", "(-1, 2)")
+    body = texts(at)
+    assert "(-1, 2) 有负的大小；大小必须是 0 或更大。" in body and "negative size" not in body

@@ -1,4 +1,4 @@
-"""AppTest: the Tensors and Broadcasting pages react to their widgets, and survive hostile input."""
+"""AppTest: the Training page reacts to its widgets, survives hostile input, speaks both languages."""
 
 from __future__ import annotations
 

@@ -48,7 +48,7 @@ def test_a_non_finite_loss_stops_before_backward():
     opt = torch.optim.SGD(model.parameters(), lr=1.0)
     x = torch.tensor([[float("inf"), 1.0]])
     _, loss = trn.train_step(
-        model, nn.MSELoss(), opt, x, torch.zeros(1, 1), proceed=lambda l: bool(l.isfinite())
+        model, nn.MSELoss(), opt, x, torch.zeros(1, 1), proceed=lambda loss: bool(loss.isfinite())
     )
     assert not loss.isfinite()
     assert all(torch.equal(p, b) for p, b in zip(model.parameters(), before, strict=True))

@@ -80,6 +80,7 @@ def test_transfer_beats_scratch_on_related_classes(report):
     assert acc[tl.FEATURE_EXTRACTOR] > 0.35
 
 
+@pytest.mark.slow  # over 2 s: left out of the fast loop
 def test_the_script_reproduces_the_page(report):
     code = tl.transfer_code(CFG, TUTORIAL, "offline", 3, 1000)
     out = io.StringIO()
