@@ -6,9 +6,15 @@ moves another student's random numbers.
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Iterator
+
 import torch
 
-__all__ = ["generator"]
+__all__ = ["generator", "seeded"]
+
+_LOCK = threading.Lock()  # seeding the global RNG must not interleave between sessions
 
 
 def generator(seed: int, device: torch.device | str = "cpu") -> torch.Generator:
@@ -17,3 +23,12 @@ def generator(seed: int, device: torch.device | str = "cpu") -> torch.Generator:
     if device.type == "cpu":
         return torch.Generator().manual_seed(seed)
     return torch.Generator(device=device).manual_seed(seed)
+
+
+@contextlib.contextmanager
+def seeded(seed: int) -> Iterator[None]:
+    """``torch.manual_seed(seed)`` for code that draws from the global RNG (``nn.Linear``'s
+    init, ``torch.randn(())`` as the tutorials write it), without disturbing anyone else's."""
+    with _LOCK, torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        yield

@@ -10,7 +10,6 @@ shapes do not fit, is refused with a concrete fix before any memory is allocated
 from __future__ import annotations
 
 import ast
-import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from torch import nn
 from playground.core.config import limits
 from playground.core.errors import ModelError, PlaygroundError
 from playground.core.i18n import Msg
+from playground.core.rng import seeded
 from playground.layers.fixes import suggest_fix
 
 # kind -> (argument names in order, defaults for the trailing ones)
@@ -228,9 +228,6 @@ def _sequential(specs: Sequence[LayerSpec]) -> nn.Sequential:
     )
 
 
-_build_lock = threading.Lock()  # seeding the global RNG must not interleave between sessions
-
-
 def build_model(
     specs: Sequence[LayerSpec], *, seed: int = 0, device: str | torch.device = "cpu"
 ) -> nn.Sequential:
@@ -238,8 +235,7 @@ def build_model(
 
     Call :func:`check_model` first: it sizes the model on ``meta``.
     """
-    with _build_lock, torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+    with seeded(seed):
         model = _sequential(specs)
     return model.to(device)
 
