@@ -16,6 +16,7 @@ PAGES = [
     "pages/layers.py",
     "pages/training.py",
     "pages/save_load.py",
+    "pages/examples.py",
 ]
 
 

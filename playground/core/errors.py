@@ -13,6 +13,7 @@ from playground.core.i18n import in_language, t
 __all__ = [
     "CheckpointError",
     "DatasetError",
+    "ExampleError",
     "ExpressionError",
     "ModelError",
     "NotDifferentiableError",
@@ -90,3 +91,7 @@ class DatasetError(PlaygroundError):
 
 class TrainingError(PlaygroundError):
     """A training setup that cannot run, or a run that stopped (a non-finite loss)."""
+
+
+class ExampleError(PlaygroundError):
+    """Settings the "Learning PyTorch with Examples" page refuses."""

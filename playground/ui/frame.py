@@ -35,6 +35,7 @@ CHAPTERS = [
     ("pages/layers.py", "layers", "nav.layers", ":material/layers:"),
     ("pages/training.py", "training", "nav.training", ":material/trending_down:"),
     ("pages/save_load.py", "save_load", "nav.save_load", ":material/save:"),
+    ("pages/examples.py", "examples", "nav.examples", ":material/functions:"),
 ]
 
 

@@ -30,8 +30,28 @@ def bound(widget: Callable[..., T], /, *args: Any, key: str, **kwargs: Any) -> T
     """``widget(*args, key=key, ...)`` with its value in the URL, so a shared link restores it.
 
     ``widget`` is any Streamlit input, on ``st`` or on a column (``cols[0].selectbox``).
+    A selectbox with a ``format_func`` keeps the *option* in the URL (``ex_level=autograd``),
+    not its translated label, so one link opens the same page in either language.
     """
-    return widget(*args, key=key, bind="query-params", **kwargs)
+    if "format_func" not in kwargs:
+        return widget(*args, key=key, bind="query-params", **kwargs)
+    label, options, *rest = args
+    options = list(options)
+    default = options[rest[0] if rest else kwargs.get("index", 0)]
+    by_text = {str(o): o for o in options}
+    raw = st.query_params.get(key)
+    if key not in st.session_state and raw is not None:
+        if raw in by_text:
+            st.session_state[key] = by_text[raw]
+            rest, kwargs = [], {k: v for k, v in kwargs.items() if k != "index"}
+        else:  # a stale or hostile link: the default, and the URL says so
+            st.query_params.pop(key, None)
+    value = widget(label, options, *rest, key=key, **kwargs)
+    if value == default:
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = str(value)
+    return value
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)

@@ -36,7 +36,17 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SHOTS = ROOT / "docs" / "screenshots"
-PAGES = ["", "tensors", "broadcasting", "autograd", "data", "layers", "training", "save_load"]
+PAGES = [
+    "",
+    "tensors",
+    "broadcasting",
+    "autograd",
+    "data",
+    "layers",
+    "training",
+    "save_load",
+    "examples",
+]
 
 
 def free_port() -> int:
@@ -178,7 +188,7 @@ def test_new_seed_button_draws_a_new_seed_into_the_url(browser, server):
         page.close()
 
 
-@pytest.mark.parametrize("path", ["tensors", "broadcasting", "autograd", "data"])
+@pytest.mark.parametrize("path", ["tensors", "broadcasting", "autograd", "data", "examples"])
 def test_every_tab_renders_without_errors(browser, server, path):
     """Tabs run lazily, so each one is opened: its charts draw and no exception box appears."""
     with fresh_page(browser, 1000) as page:
@@ -280,6 +290,27 @@ def test_training_compare_transfer_and_confusion_click(browser, server):
         assert exception_boxes(page) == []
         heatmap.scroll_into_view_if_needed()
         page.screenshot(path=str(SHOTS / "training-results.png"), full_page=True)
+
+
+def test_examples_run_a_level_and_compare_levels_one_to_three(browser, server):
+    """Run level 3 live, then the side-by-side run of levels 1-3, as a learner clicks them."""
+    with fresh_page(browser, 1500) as page:
+        page.goto(
+            f"{server}/examples?ex_level=autograd&ex_dtype=float64&ex_tab=Levels+1%E2%80%933+agree"
+        )
+        wait_until_rendered(page)
+        page.get_by_role("button", name="Run", exact=True).click()
+        page.get_by_text("Result: y = ", exact=False).first.wait_for(timeout=60_000)
+        page.get_by_role("button", name="Run levels 1–3 side by side").click()
+        page.get_by_text("largest relative difference").wait_for(timeout=60_000)
+        wait_until_rendered(page)
+        assert exception_boxes(page) == []
+        assert page.locator(".js-plotly-plot").count() >= 3  # loss, fit, the three curves
+        assert page.get_by_text("loss.backward() computes every gradient", exact=False).count()
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "examples-run.png"), full_page=True)
+        page.get_by_text("largest relative difference").scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / "examples-agree.png"))
 
 
 def test_a_session_that_leaves_mid_training_frees_its_slot_and_memory(browser):

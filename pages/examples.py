@@ -1,0 +1,204 @@
+"""Chapter 8: Learning PyTorch with Examples. One problem at eight levels, each beside the last."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import pandas as pd
+import streamlit as st
+
+from playground import examples as ex
+from playground.core.errors import ExampleError
+from playground.server.slots import SLOTS
+from playground.ui import bound, lazy_tabs, page, show_code, show_error, tr
+
+cfg = page()
+st.title(tr("nav.examples"))
+st.write(tr("ex.intro"))
+state = st.session_state
+SESSION = state.setdefault("train_session", uuid.uuid4().hex)  # one queue place per session
+runs: dict[tuple[str, int], ex.ExampleRun] = state.setdefault("ex_runs", {})
+KEYS = [lv.key for lv in ex.LEVELS["sin"]]  # the URL carries the level's name
+LABELS = {k: tr(f"ex.level.{key}") for k, key in enumerate(KEYS)}
+
+
+def _move(delta: int) -> None:
+    k = KEYS.index(state.get("ex_level", KEYS[0])) + delta
+    state["ex_level"] = KEYS[min(max(k, 0), len(KEYS) - 1)]
+
+
+c = st.columns([2, 3, 1, 1], vertical_alignment="bottom")
+fmt_problem = {"format_func": {p: tr(f"ex.problem.{p}") for p in ex.PROBLEMS}.__getitem__}
+problem = bound(c[0].selectbox, tr("ex.problem"), ex.PROBLEMS, key="ex_problem", **fmt_problem)
+fmt_level = {
+    "format_func": {key: f"{k + 1}. {LABELS[k]}" for k, key in enumerate(KEYS)}.__getitem__
+}
+index = KEYS.index(bound(c[1].selectbox, tr("ex.level"), KEYS, key="ex_level", **fmt_level))
+c[2].button(
+    tr("ex.prev"), on_click=_move, args=(-1,), disabled=index == 0, icon=":material/arrow_back:"
+)
+c[3].button(tr("ex.next"), on_click=_move, args=(1,), disabled=index == len(LABELS) - 1, icon=":material/arrow_forward:")  # fmt: skip
+level = ex.LEVELS[problem][index]
+cap = ex.MAX_RELU_ITERATIONS if problem == "relu" else ex.MAX_ITERATIONS
+c = st.columns(3)
+lr = bound(
+    c[0].number_input, "learning_rate", 1e-10, 1.0, level.lr, format="%g",
+    key=f"ex_lr_{problem}_{index}", help=tr("ex.lr_help"),
+)  # fmt: skip
+iterations = bound(
+    c[1].number_input, tr("ex.iterations"), 1, cap, level.iterations, 100,
+    key=f"ex_it_{problem}_{index}",
+)  # fmt: skip
+dtype = bound(c[2].selectbox, "dtype", ex.DTYPES, key="ex_dtype", help=tr("ex.dtype_help"))
+device = "cpu" if index == 0 else str(cfg.device)
+config = ex.ExampleConfig(problem, index, float(lr), int(iterations), cfg.seed, dtype, device)
+st.info(tr(f"ex.why.{problem}.{level.key}"), icon=":material/lightbulb:")
+if index == 0 and cfg.device.type != "cpu":
+    st.caption(tr("ex.numpy_cpu"))
+if level.key == "dynamic":
+    st.page_link("pages/autograd.py", label=tr("ex.dynamic_link"), icon=":material/account_tree:",
+                 query_params={"ag_tab": tr("ag.tab.concepts")})  # fmt: skip
+
+
+def _set(running: bool) -> None:
+    state["ex_running"] = running
+    if running:
+        runs.pop((problem, index), None)
+
+
+b = st.columns([1, 1, 4])
+b[0].button(tr("ex.run"), on_click=_set, args=(True,), type="primary", icon=":material/play_arrow:")
+b[1].button(tr("ex.stop"), on_click=_set, args=(False,), icon=":material/stop:")
+status, charts, log_box = st.empty(), st.empty(), st.empty()
+
+
+def draw(run: ex.ExampleRun) -> None:
+    t, n = len(run.losses), run.cfg.iterations
+    rate = t / max(run.seconds, 1e-9)
+    key = "ex.progress_done" if run.done else "ex.progress"
+    status.progress(min(run.progress, 1.0), tr(key, t=t, n=n, rate=rate))
+    state["ex_draws"] = state.get("ex_draws", 0) + 1  # each redraw is a new element
+    with charts.container():
+        left, right = st.columns(2)
+        mine = [
+            (f"{k + 1}. {LABELS[k]}", r.losses)
+            for (p, k), r in sorted(runs.items())
+            if p == problem
+        ]
+        axes = {"x_title": tr("ex.chart.iteration"), "y_title": tr("ex.chart.loss")}
+        left.plotly_chart(ex.make_loss_figure(mine, **axes), key=f"ex_loss_{state['ex_draws']}")
+        if problem == "sin":
+            fig = ex.make_fit_figure(ex.sin_targets(), ex.fitted_curve(run),
+                                     target_name="sin(x)", fit_name=tr("ex.chart.fit"))  # fmt: skip
+        else:
+            fig = ex.make_scatter_figure(*run.level.prediction(), x_title=tr("ex.chart.target"),
+                                         y_title=tr("ex.chart.prediction"))  # fmt: skip
+        right.plotly_chart(fig, key=f"ex_fit_{state['ex_draws']}")
+    log_box.code("\n".join(run.log()[-12:]) or "…", "text")
+
+
+def run_now() -> None:
+    run = runs.get((problem, index)) or runs.setdefault((problem, index), ex.ExampleRun(config))
+    while not run.done and state.get("ex_running"):
+        run.advance(max_seconds=0.4)  # Stop lands within ~0.4 s of a click
+        draw(run)
+
+
+if state.get("ex_running"):
+    if place := SLOTS.try_acquire(SESSION):
+        st.info(tr("train.queue", place=place), icon=":material/hourglass_top:")
+        time.sleep(1.0)
+        st.rerun()
+    try:
+        run_now()
+    except ExampleError as err:
+        show_error(err)
+    finally:
+        SLOTS.release(SESSION)
+    state["ex_running"] = False
+if (current := runs.get((problem, index))) is not None:
+    draw(current)
+    if current.diverged is not None:
+        show_error(current.diverged)
+    elif current.cfg != config:
+        st.caption(tr("ex.changed"))
+code = ex.example_code(config)
+show_code(code)
+
+
+def diff_section() -> None:
+    if index == 0:
+        st.caption(tr("ex.diff_first"))
+        return
+    before = ex.example_code(ex.ExampleConfig(problem, index - 1, config.lr, config.iterations, cfg.seed, dtype, device))  # fmt: skip
+    st.caption(tr("ex.diff_caption", before=LABELS[index - 1], after=LABELS[index]))
+    st.code(ex.diff_code(before, code), language="diff")
+
+
+def agree_section() -> None:
+    st.write(tr("ex.agree_intro"))
+    if problem != "sin":
+        st.caption(tr("ex.agree_relu"))
+        return
+    if st.button(tr("ex.agree_run"), icon=":material/compare_arrows:"):
+        with st.spinner(tr("ex.working")):
+            state["ex_agree"] = (config, ex.agreement(config))
+    if (kept := state.get("ex_agree")) and kept[0] == config:
+        a = kept[1]
+        c = st.columns(3)
+        c[0].metric(tr("ex.agree_steps"), f"{a.steps:,}")
+        c[1].metric(tr("ex.agree_abs"), f"{a.max_abs:.3g}")
+        c[2].metric(tr("ex.agree_rel"), f"{a.max_rel:.3g}")
+        curves = [(f"{k + 1}. {LABELS[k]}", a.losses[k]) for k in range(3)]
+        axes = {"x_title": tr("ex.chart.iteration"), "y_title": tr("ex.chart.loss")}
+        st.plotly_chart(ex.make_loss_figure(curves, **axes), key="ex_agree")
+        st.caption(tr("ex.agree_note", dtype=dtype))
+    st.write(tr("ex.grad_intro"))
+    cols = {k: tr(f"ex.col.{k}") for k in ("parameter", "hand", "autograd", "difference")}
+    sci = {cols["difference"]: st.column_config.NumberColumn(format="%.2e")}
+    st.dataframe(
+        pd.DataFrame(ex.gradient_rows(config)).rename(columns=cols),
+        hide_index=True,
+        column_config=sci,
+    )
+
+
+def gradcheck_section() -> None:
+    check = ex.check_function(problem, seed=cfg.seed)
+    st.write(tr("ex.gc_intro", name=check.name, n=check.points))
+    key = "ex.gc_pass" if check.passed else "ex.gc_fail"
+    (st.success if check.passed else st.error)(tr(key, name=check.name, err=check.max_error))
+
+
+def timing_section() -> None:
+    st.write(tr("ex.time_intro"))
+    if st.button(tr("ex.time_run"), icon=":material/timer:"):
+        with st.spinner(tr("ex.working")):
+            state["ex_times"] = (problem, str(cfg.device), ex.time_levels(problem, str(cfg.device)))
+    if (kept := state.get("ex_times")) and kept[:2] == (problem, str(cfg.device)):
+        rows = kept[2]
+        base = rows[0][2]
+        table = pd.DataFrame(
+            [(f"{k + 1}. {LABELS[k]}", d, round(ms, 4), round(base / ms, 2)) for k, (_, d, ms) in enumerate(rows)],
+            columns=[tr("ex.col.level"), tr("ex.col.device"), tr("ex.col.ms"), tr("ex.col.vs_numpy")],
+        )  # fmt: skip
+        st.dataframe(table, hide_index=True)
+    st.caption(tr("ex.time_note"))
+
+
+def numpy_section() -> None:
+    facts = ex.numpy_next_to_torch()
+    st.write(tr("ex.np_dtypes", numpy=facts["numpy_default"], torch=facts["torch_default"]))
+    st.write(tr("ex.np_shares", shared=facts["from_numpy_sees_change"], copied=facts["tensor_sees_change"]))  # fmt: skip
+    st.write(tr("ex.np_grad"))
+    st.code(str(facts["numpy_on_grad"]), language="text")
+    st.write(tr("ex.np_cuda") if "numpy_on_cuda" in facts else tr("ex.np_cuda_none"))
+    if "numpy_on_cuda" in facts:
+        st.code(str(facts["numpy_on_cuda"]), language="text")
+    cols = {k: tr(f"ex.col.{k}") for k in ("numpy", "torch", "difference")}
+    st.dataframe(pd.DataFrame(facts["operations"]).rename(columns=cols), hide_index=True)
+
+
+sections = [diff_section, agree_section, gradcheck_section, timing_section, numpy_section]
+lazy_tabs("ex_tab", [(f"ex.tab.{f.__name__.removesuffix('_section')}", f) for f in sections])
