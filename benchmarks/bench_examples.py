@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from playground import examples as ex  # noqa: E402
-from playground.core.device import configure_threads  # noqa: E402
+from playground import examples as ex
+from playground.core.device import configure_threads
 
 
 def main() -> None:

@@ -61,14 +61,19 @@ if level.key == "dynamic":
                  query_params={"ag_tab": tr("ag.tab.concepts")})  # fmt: skip
 
 
+def _resumable(run: ex.ExampleRun | None) -> bool:
+    return run is not None and not run.done and run.cfg == config
+
+
 def _set(running: bool) -> None:
     state["ex_running"] = running
-    if running:
-        runs.pop((problem, index), None)
+    if running and not _resumable(runs.get((problem, index))):
+        runs.pop((problem, index), None)  # a fresh run; a stopped one with these settings goes on
 
 
 b = st.columns([1, 1, 4])
-b[0].button(tr("ex.run"), on_click=_set, args=(True,), type="primary", icon=":material/play_arrow:")
+label = tr("ex.resume") if _resumable(runs.get((problem, index))) else tr("ex.run")
+b[0].button(label, on_click=_set, args=(True,), type="primary", icon=":material/play_arrow:")
 b[1].button(tr("ex.stop"), on_click=_set, args=(False,), icon=":material/stop:")
 status, charts, log_box = st.empty(), st.empty(), st.empty()
 
@@ -76,7 +81,13 @@ status, charts, log_box = st.empty(), st.empty(), st.empty()
 def draw(run: ex.ExampleRun) -> None:
     t, n = len(run.losses), run.cfg.iterations
     rate = t / max(run.seconds, 1e-9)
-    key = "ex.progress_done" if run.done else "ex.progress"
+    key = (
+        "ex.progress_done"
+        if run.done
+        else "ex.progress"
+        if state.get("ex_running")
+        else "ex.progress_stopped"
+    )
     status.progress(min(run.progress, 1.0), tr(key, t=t, n=n, rate=rate))
     state["ex_draws"] = state.get("ex_draws", 0) + 1  # each redraw is a new element
     with charts.container():

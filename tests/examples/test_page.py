@@ -80,3 +80,16 @@ def test_the_numpy_tab_reports_measured_facts_in_chinese():
     body = texts(at)
     assert "NumPy 是 float64，PyTorch 是 float32" in body
     assert "Can't call numpy() on Tensor that requires grad" in body
+
+
+def test_a_stopped_run_says_so_and_resumes_where_it_stopped():
+    from playground import examples as ex
+
+    at = open_page("pages/examples.py", ex_level="dynamic")
+    run = ex.ExampleRun(ex.default_config("sin", 7))
+    run.advance(max_steps=500)
+    at.session_state["ex_runs"] = {("sin", 7): run}
+    at.run()
+    bars = [e.proto.text for e in at.get("progress")]
+    assert any(t.startswith("stopped at step 500 of 30,000") for t in bars), bars
+    assert at.button[2].label == "Resume"
