@@ -218,12 +218,12 @@ class GraphStepper:
 
     def _eager(self, idx: torch.Tensor) -> float:
         owned = self.graph is not None
-        if owned:  # the graph owns .grad: zero it in place, keep it
-            self.optimizer.zero_grad(set_to_none=False)
         box: list[float] = []
         current = torch.cuda.current_stream(self.x.device)
         self.stream.wait_stream(current)
         with torch.cuda.stream(self.stream):
+            if owned:  # the graph owns .grad: zero it in place, keep it
+                self.optimizer.zero_grad(set_to_none=False)
             train_step(
                 self.model, self.loss_fn, self.optimizer, self.x[idx], self.y[idx],
                 proceed=_finite_loss(box), zero_grad=not owned,
