@@ -86,7 +86,7 @@ def student_actions(base: str, rng: random.Random):
                 p, rng.choice(["tensors", "broadcasting", "autograd", "data", "layers"])
             ),
         ),
-        ("tensors: index", lambda p: goto(p, "tensors?t_tab=Index+%26+slice")),
+        ("tensors: index", lambda p: goto(p, "tensors?t_tab=index")),
         ("broadcast: shapes", lambda p: goto(p, "broadcasting")),
         ("autograd: graph", lambda p: goto(p, "autograd")),
         ("data: browse", lambda p: goto(p, f"data?seed={rng.randrange(1000)}")),
@@ -160,16 +160,16 @@ async def student(
 # What a ws student does: (kind, page, query string). Each is a real script run on the server.
 WS_STEPS = [
     ("open home", "", ""),
-    ("tensors: index", "tensors", "t_tab=Index+%26+slice&t_index=[:, 1]"),
-    ("tensors: views", "tensors", "t_tab=Views+%26+reshaping"),
+    ("tensors: index", "tensors", "t_tab=index&t_index=[:, 1]"),
+    ("tensors: views", "tensors", "t_tab=views"),
     ("broadcast: shapes", "broadcasting", "b_shapes=(2,3,1),(3,4)"),
     ("broadcast: cat", "broadcasting", "b_tab=cat"),
     ("autograd: graph", "autograd", ""),
-    ("autograd: descent", "autograd", "ag_tab=Gradient+descent+by+hand&ag_lr=0.3"),
+    ("autograd: descent", "autograd", "ag_tab=descent&ag_lr=0.3"),
     ("data: browse", "data", ""),
-    ("data: loader", "data", "d_tab=DataLoader"),
+    ("data: loader", "data", "d_tab=loader"),
     ("layers: trace", "layers", ""),
-    ("layers: inside", "layers", "m_tab=Inside+each+layer"),
+    ("layers: inside", "layers", "m_tab=inside"),
     ("save: state_dict", "save_load", ""),
 ]
 

@@ -58,7 +58,7 @@ if index == 0 and cfg.device.type != "cpu":
     st.caption(tr("ex.numpy_cpu"))
 if level.key == "dynamic":
     st.page_link("pages/autograd.py", label=tr("ex.dynamic_link"), icon=":material/account_tree:",
-                 query_params={"ag_tab": tr("ag.tab.concepts")})  # fmt: skip
+                 query_params={"ag_tab": "concepts"})  # fmt: skip
 
 
 def _resumable(run: ex.ExampleRun | None) -> bool:

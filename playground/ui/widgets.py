@@ -61,11 +61,31 @@ def shared_dataset(name: str, train: bool = True) -> ImageDataset:
 
 
 def lazy_tabs(key: str, sections: Sequence[tuple[str, Callable[[], None]]]) -> None:
-    """Tabs whose sections run only while open; the address bar remembers the open one."""
-    tabs = bound(st.tabs, [tr(title) for title, _ in sections], key=key)
-    for tab, (_, section) in zip(tabs, sections, strict=True):
+    """Tabs whose sections run only while open; the address bar remembers the open one.
+
+    The URL holds the tab's name, the last part of its title key (``?ag_tab=descent``), not
+    its translated label, so a link and a language switch both keep the open tab.
+    """
+    slugs = [title.rsplit(".", 1)[-1] for title, _ in sections]
+    labels = [tr(title) for title, _ in sections]
+    opened = f"{key}__open"  # this session's open tab, by name, across languages
+    preset = st.session_state.pop(key, None)  # a label set in the state opens that tab once
+    if preset in labels:
+        slug = slugs[labels.index(preset)]
+        st.session_state.pop(f"{key}__{current_lang()}", None)
+    else:
+        slug = st.session_state.get(opened) or st.query_params.get(key)
+    default = labels[slugs.index(slug)] if slug in slugs else labels[0]
+    # One widget per language: a switch starts the new one on the tab that was open.
+    tabs = st.tabs(labels, key=f"{key}__{current_lang()}", default=default, on_change="rerun")
+    for tab, name, (_, section) in zip(tabs, slugs, sections, strict=True):
         with tab:
             if tab.open:
+                st.session_state[opened] = name
+                if name == slugs[0]:
+                    st.query_params.pop(key, None)
+                else:
+                    st.query_params[key] = name
                 section()
 
 
