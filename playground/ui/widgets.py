@@ -70,6 +70,7 @@ def lazy_tabs(key: str, sections: Sequence[tuple[str, Callable[[], None]]]) -> N
     labels = [tr(title) for title, _ in sections]
     opened = f"{key}__open"  # this session's open tab, by name, across languages
     preset = st.session_state.pop(key, None)  # a label set in the state opens that tab once
+    slug: str | None
     if preset in labels:
         slug = slugs[labels.index(preset)]
         st.session_state.pop(f"{key}__{current_lang()}", None)
