@@ -54,7 +54,9 @@ def broadcast_section() -> None:
     st.plotly_chart(make_broadcast_figure(ex), key="bc_fig")
     if ex.result and len(shapes) >= 1 and sum(shapes[0]) <= 64:
         st.caption(tr("bc.expand"))
-        small = torch.arange(float(max(1, torch.Size(shapes[0]).numel()))).reshape(ex.padded[0])
+        small = torch.arange(float(torch.Size(shapes[0]).numel())).reshape(
+            ex.padded[0]
+        )  # may be empty
         factors = tuple(r // s if s else 1 for r, s in zip(ex.result, ex.padded[0], strict=True))
         for op, t in (
             (f"t0.expand{ex.result}", small.expand(ex.result)),

@@ -28,6 +28,13 @@ else:
     specs, shape = shared.built_model()
     model = md.build_model(specs, seed=cfg.seed)
     st.caption(tr("save.fresh"))
+# One rule for a model that does not fit its input: the Layers page's message and fix, here too.
+check = md.check_model(specs, tuple(shape)) if trainer is None else None
+if check is not None and not check.ok:
+    st.warning(tr("layers.mismatch", layer=check.failed_at + 1, error=localized(check.error)), icon=":material/error:")  # fmt: skip
+    st.info(localized(check.fix), icon=":material/build:")
+    st.page_link("pages/layers.py", label=tr("nav.layers"), icon=":material/layers:")
+fits = check is None or check.ok
 
 
 def explorer_section() -> None:
@@ -65,6 +72,8 @@ def save_section() -> None:
             icon=":material/info:",
         )
         return
+    if not fits:
+        st.caption(tr("save.misfit_save"))
     if st.button(tr("save.prepare"), icon=":material/save:"):
         data = ck.save_bytes(fmt, model, trainer, tuple(shape))
         label = tr("save.download", mb=len(data) / 2**20)
@@ -131,6 +140,9 @@ def modes_section() -> None:
 
 
 def inference_section() -> None:
+    if not fits and "loaded_model" not in state:
+        st.info(tr("save.misfit_run"), icon=":material/block:")
+        return
     net = state.get("loaded_model") or model
     net.eval()
     ds = shared_dataset("offline", False) if tuple(shape) == (1, 28, 28) else None

@@ -91,7 +91,7 @@ def new_trainer(c: trn.TrainConfig) -> trn.Trainer:
     """Every run of this page starts here: registered, so the janitor frees it if we leave."""
     t = trn.Trainer(
         specs, shape_of(dataset), *datasets(), c, device=cfg.device, subset=subset,
-        data_parallel=state.get("tr_dp", False),
+        data_parallel=state.get("tr_dp", False), dataset=dataset,
     )  # fmt: skip
     shared.track(t)
     return t
@@ -127,7 +127,7 @@ def _set(training: bool, reset: bool = False) -> None:
 
 b = st.columns([1, 1, 1, 3])
 trainer = shared.trainer()
-label = tr("train.resume") if trainer and not trainer.done else tr("train.train")
+label = tr("train.train" if trainer is None else "train.again" if trainer.done else "train.resume")
 b[0].button(label, on_click=_set, args=(True,), type="primary", icon=":material/play_arrow:")
 b[1].button(tr("train.stop"), on_click=_set, args=(False,), icon=":material/stop:")
 b[2].button(tr("train.reset"), on_click=_set, args=(False, True), icon=":material/restart_alt:")
@@ -141,7 +141,9 @@ progress, chart, log_box = st.empty(), st.empty(), st.empty()
 def draw(t: trn.Trainer) -> None:
     rate, left = trn.speed(t)
     epoch = min(t.epoch + 1, t.cfg.epochs)
-    progress.progress(t.progress, tr("train.progress", rate=rate, left=left, epoch=epoch))
+    running = "train.progress" if state.get("training") else "train.progress_stopped"
+    key = "train.progress_done" if t.done else running
+    progress.progress(t.progress, tr(key, rate=rate, left=left, epoch=epoch))
     state["draws"] = state.get("draws", 0) + 1  # each redraw is a new element
     chart.plotly_chart(curves_fig(t.history, t.n), key=f"tr_curves_{state['draws']}")
     log_box.code("\n".join(t.history.log[-14:]) or "…", "text")
@@ -149,7 +151,7 @@ def draw(t: trn.Trainer) -> None:
 
 def train_now() -> None:
     t = shared.trainer()
-    if t is None or t.done and t.cfg != config:
+    if t is None or t.done:  # "Train again": a fresh run with the current settings
         t = shared.set_trainer(new_trainer(config))
     while not t.done and state.get("training"):
         t.run(max_seconds=0.75)  # Stop lands within ~0.75 s of a click
@@ -161,7 +163,8 @@ def train_now() -> None:
 if state.get("training"):
     in_slot(train_now, wait=True)
     state["training"] = False
-    trainer = shared.trainer()
+    if (trainer := shared.trainer()) is not None and trainer.done:
+        st.rerun()  # the buttons above were drawn before the run: now they say "Train again"
 if trainer is not None:
     draw(trainer)
     st.caption(tr("train.pipeline", name=trainer.pipeline))

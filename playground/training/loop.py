@@ -22,7 +22,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from playground.core.errors import TrainingError
+from playground.core.errors import DatasetError, TrainingError
 from playground.core.rng import generator
 from playground.data.datasets import ImageDataset
 from playground.layers.models import LayerSpec, build_model, check_model
@@ -65,8 +65,10 @@ class Trainer:
         model: nn.Module | None = None,
         captured: bool | None = None,
         data_parallel: bool = False,
+        dataset: str | None = None,
     ) -> None:
         n = min(len(train), subset or len(train))
+        self.dataset = dataset  # its name, so a checkpoint can be resumed on the same data
         if cfg.epochs * n > max_train_samples():
             raise TrainingError(
                 "err.training.epochs_epochs_n", epochs=cfg.epochs, n=n,
@@ -76,7 +78,8 @@ class Trainer:
             raise TrainingError("err.training.learning_rate_batch")
         check = check_model(specs, input_shape)
         if not check.ok:
-            raise TrainingError("err.training.model_does_fit", error=check.error, fix=check.fix)
+            error = check.error if str(check.error).endswith((".", "。")) else f"{check.error}."
+            raise TrainingError("err.training.model_does_fit", error=error, fix=check.fix)
         self.cfg, self.device = cfg, torch.device(device)
         self.specs, self.input_shape = list(specs), tuple(input_shape)
         self.classes = train.classes
@@ -179,6 +182,8 @@ class Trainer:
             "history": asdict(self.history),
             "seconds": self.seconds,
             "subset": self.n,
+            "dataset": self.dataset,
+            "classes": list(self.classes),
         }
         return checkpoint_bytes(
             self.model, self.optimizer, epoch=self.epoch, loss=last, extra=extra
@@ -319,15 +324,17 @@ def resume(
 ) -> Trainer:
     """A Trainer that continues a saved run; ``datasets(name, train)`` supplies the data."""
     specs, shape, cfg = specs_from_checkpoint(ckpt)
-    name = "offline" if shape == (1, 28, 28) else "CIFAR10"
-    t = Trainer(
-        specs,
-        shape,
-        datasets(name, True),
-        datasets(name, False),
-        cfg,
-        device=device,
-        subset=ckpt.get("subset"),
-    )
+    # Checkpoints from before the dataset's name was saved: the shape's usual dataset.
+    name = ckpt.get("dataset") or ("offline" if shape == (1, 28, 28) else "CIFAR10")
+    try:
+        train, test = datasets(name, True), datasets(name, False)
+    except (DatasetError, KeyError):
+        raise TrainingError("err.training.resume_missing", name=name) from None
+    subset = int(ckpt.get("subset") or len(train))
+    classes = ckpt.get("classes")
+    fits = tuple(train.images.shape[1:]) == tuple(shape) and subset <= len(train)
+    if not fits or classes is not None and tuple(classes) != tuple(train.classes):
+        raise TrainingError("err.training.resume_differs", name=name, subset=subset, n=len(train))
+    t = Trainer(specs, shape, train, test, cfg, device=device, subset=subset, dataset=name)
     t.restore(ckpt)
     return t

@@ -38,3 +38,18 @@ def test_a_clash_is_explained_in_chinese():
     interact(at, "text_input", "b_shapes", "(3, 2), (4, 2)")
     body = texts(at)
     assert "第 -2 维（从右往左数）的大小分别是 3 和 4" in body and "cannot be broadcast" not in body
+
+
+@pytest.mark.parametrize(
+    "shapes", ["(0, 3), (1, 3)", "(2, 0), (1,)", "(0,), (0,)", "(3, 0, 2), (1, 2)"]
+)
+def test_size_zero_shapes_broadcast_without_an_error_box(shapes):
+    import ast
+
+    import torch
+
+    at = open_page("pages/broadcasting.py")
+    interact(at, "text_input", "b_shapes", shapes)
+    parsed = ast.literal_eval(f"[{shapes}]")
+    want = tuple(torch.broadcast_shapes(*parsed))
+    assert f"Result shape: {want}" in texts(at)

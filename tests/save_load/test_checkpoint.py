@@ -371,3 +371,40 @@ def test_onnx_missing_is_explained(monkeypatch):
     monkeypatch.setattr(ck, "onnx_available", lambda: False)
     with pytest.raises(CheckpointError, match=r'pip install -e "\.\[onnx\]"'):
         ck.save_bytes("onnx", md.build_model(md.PRESETS["tutorial"]))
+
+
+def test_resume_uses_the_saved_dataset_and_refuses_one_that_differs():
+    from playground.core.errors import DatasetError, TrainingError
+    from playground.data.datasets import ImageDataset
+
+    small, test = make_offline_dataset(0), make_offline_dataset(0, train=False)
+    big = ImageDataset(
+        torch.cat([small.images, small.images[:2000]]),
+        torch.cat([small.targets, small.targets[:2000]]),
+        small.classes,
+    )  # 12,000 samples, like FashionMNIST's subset a class trains on
+    run = trn.Trainer(md.PRESETS["tutorial"], (1, 28, 28), big, test, trn.TrainConfig(epochs=1),
+                      subset=12_000, dataset="FashionMNIST")  # fmt: skip
+    run.run(max_batches=3)
+    obj = ck.read_checkpoint(run.checkpoint(), "run.ckpt")
+    assert obj["dataset"] == "FashionMNIST" and obj["subset"] == 12_000
+    asked = []
+
+    def datasets(name, train):
+        asked.append(name)
+        return small if train else test  # this server's copy has only 10,000 samples
+
+    with pytest.raises(TrainingError) as err:
+        trn.resume(obj, datasets)
+    assert asked[0] == "FashionMNIST" and err.value.key == "err.training.resume_differs"
+    assert "12,000 samples of FashionMNIST" in str(err.value)
+
+    def missing(name, train):
+        raise DatasetError("err.data.unknown_dataset_name", name=name)
+
+    with pytest.raises(TrainingError) as err:
+        trn.resume(obj, missing)
+    assert err.value.key == "err.training.resume_missing"
+    resumed = trn.resume(obj, lambda name, tr: big if tr else test)
+    assert resumed.dataset == "FashionMNIST" and resumed.batch == 3 and resumed.n == 12_000
+    resumed.run(max_batches=2)  # the restored order indexes all 12,000 samples

@@ -14,3 +14,24 @@ def test_save_load_page_explores_state_dict_and_modes():
     assert list(at.dataframe[0].value["differ"]) == [True, False, False]
     at = open_page("pages/save_load.py", s_tab="Inference")
     assert not at.exception and "Predicted:" in texts(at)
+
+
+def test_a_model_that_does_not_fit_is_explained_and_never_run():
+    from playground import layers as md
+
+    bad = [
+        md.LayerSpec.of("Flatten"),
+        md.LayerSpec.of("Linear", 784, 100),
+        md.LayerSpec.of("Linear", 20, 5),
+    ]
+    for tab, lang, said in (
+        ("Inference", "en", "nothing here runs it"),
+        ("推理", "zh", "这里不会运行它"),
+    ):
+        at = open_page(
+            "pages/save_load.py", lang=lang, s_tab=tab, model_specs=bad, model_input=(1, 28, 28)
+        )
+        assert not at.exception, [e.value for e in at.exception]
+        body = texts(at)
+        assert said in body and "in_features=100" in body
+        assert "Predicted:" not in body

@@ -225,3 +225,20 @@ def test_training_converts_only_the_samples_it_uses(offline):
 def test_data_parallel_is_a_cuda_choice_only(offline):
     t = trn.Trainer(TUTORIAL, (1, 28, 28), *offline, trn.TrainConfig(), data_parallel=True)
     assert not t.data_parallel and t.net is t.model and t.pipeline == trn.DEVICE_TENSOR
+
+
+def test_a_model_that_does_not_fit_is_refused_with_one_period(offline):
+    from playground.core.errors import TrainingError
+
+    bad = [
+        md.LayerSpec.of("Flatten"),
+        md.LayerSpec.of("Linear", 784, 10),
+        md.LayerSpec.of("Linear", 20, 5),
+    ]
+    with pytest.raises(TrainingError) as err:
+        trn.Trainer(bad, (1, 28, 28), *offline, trn.TrainConfig())
+    text = str(err.value)
+    assert (
+        ".." not in text and "in_features=10" in text and text.startswith("The model does not fit")
+    )
+    assert "。." not in err.value.message("zh")

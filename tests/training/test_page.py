@@ -47,3 +47,15 @@ def test_training_compare_and_transfer_tabs_render_with_their_code():
         "[:300]" in code
         and "source, by_classes(training_data, 0), by_classes(test_data, 0), 1" in code
     )
+
+
+def test_the_status_tells_the_truth_after_a_run_and_after_stop():
+    at = open_page("pages/training.py", tr_subset=500, tr_epochs=1)
+    next(b for b in at.button if b.label == "Train").click().run()
+    assert [e.proto.text for e in at.get("progress")][0].startswith("done · ")
+    assert at.button[0].label == "Train again"
+    trainer = at.session_state["trainer"]
+    trainer.cfg = trainer.cfg.__class__(**{**trainer.cfg.__dict__, "epochs": 3})  # a longer run
+    at.run()
+    bars = [e.proto.text for e in at.get("progress")]
+    assert bars[0].startswith("stopped at epoch 2") and at.button[0].label == "Resume"
