@@ -29,17 +29,19 @@ def _load_preset() -> None:
 @st.fragment
 def graph_section() -> None:
     c = st.columns([2, 1])
-    preset = c[0].selectbox(
+    preset = bound(
+        c[0].selectbox,
         tr("ag.preset"),
         list(ag.PRESETS),
         format_func={k: tr(f"ag.preset.{k}") for k in ag.PRESETS}.__getitem__,
         key="ag_preset",
         on_change=_load_preset,
     )
-    run_backward = c[1].toggle(tr("ag.backward"), value=True, key="ag_backward")
-    st.session_state.setdefault("ag_program", ag.PRESETS[preset])
-    program = st.text_area(
-        tr("ag.program"), key="ag_program", height=200, help=tr("ag.program_help")
+    run_backward = bound(c[1].toggle, tr("ag.backward"), value=True, key="ag_backward")
+    if "ag_program" not in st.query_params:  # a shared link carries its own program
+        st.session_state.setdefault("ag_program", ag.PRESETS[preset])
+    program = bound(
+        st.text_area, tr("ag.program"), key="ag_program", height=200, help=tr("ag.program_help")
     )
     try:
         statements = ag.parse_program(program)
@@ -154,7 +156,7 @@ def jacobian_section() -> None:
     show_code(cc.vjp_code(seed))
 
     concept("ag.dynamic", "ag.dynamic_text")
-    scales = (1.0, st.select_slider(tr("ag.scale"), cc.SCALES, value=100.0, key="ag_scale"))
+    scales = (1.0, bound(st.select_slider, tr("ag.scale"), cc.SCALES, value=100.0, key="ag_scale"))
     cols = st.columns(2)
     for k, (col, scale) in enumerate(zip(cols, scales, strict=True)):
         x, y, n = cc.dynamic_program(seed, scale)

@@ -34,7 +34,7 @@ def choose_dataset() -> tuple[str, ImageDataset | None]:
     name = bound(
         c[0].selectbox, tr("data.dataset"), options, format_func=labels.__getitem__, key="d_name"
     )
-    train = c[1].toggle(tr("data.split_train"), value=True, key="d_train")
+    train = bound(c[1].toggle, tr("data.split_train"), value=True, key="d_train")
     if name == UPLOAD:
         return name, st.session_state["d_uploaded"]
     st.caption(tr(f"data.desc.{name}"))
@@ -83,7 +83,7 @@ def browse_section() -> None:
         st.caption(tr("data.pixels"))
         centres, hist = ld.pixel_histogram(ds.images)
         st.plotly_chart(make_bar_figure(centres, hist, height=220), key="d_pixels")
-    i = st.number_input(tr("data.inspect"), 0, len(ds) - 1, idx[0], key="d_index")
+    i = bound(st.number_input, tr("data.inspect"), 0, len(ds) - 1, idx[0], key="d_index")
     facts = ld.sample_facts(ds, i)
     st.caption(tr("data.sample_facts", **facts))
     st.plotly_chart(make_tensor_figure(ds[i][0].float().mean(0)), key="d_one")
@@ -101,12 +101,12 @@ def transforms_section() -> None:
         col.caption(tr(key))
         x, y = ld.pixel_histogram(values)
         col.plotly_chart(make_bar_figure(x, y, height=200), key=f"d_h_{key}")
-    if st.toggle(tr("data.normalize"), key="d_norm"):
+    if bound(st.toggle, tr("data.normalize"), key="d_norm"):
         st.info(tr("data.normalized", **ld.normalize_report(ds)))
     label = int(ds.targets[idx[0]])
     st.write(tr("data.onehot", label=label))
     st.code(str(ld.one_hot(label, len(ds.classes))), "text")
-    aug = st.selectbox(tr("data.augment"), list(ld.AUGMENTATIONS), key="d_aug")
+    aug = bound(st.selectbox, tr("data.augment"), list(ld.AUGMENTATIONS), key="d_aug")
     after = ld.augment(raw, aug, cfg.seed)
     both = torch.cat([raw, after])
     st.plotly_chart(make_grid_figure(both, cols=6, height=300), key="d_aug_fig")
@@ -119,15 +119,20 @@ def loader_section() -> None:
     c = st.columns(3)
     sizes = [1, 4, 8, 16, 32, 64, 128, 256]
     cfg_loader = ld.LoaderSettings(
-        batch_size=c[0].select_slider(tr("data.batch_size"), sizes, 64, key="d_bs"),
-        shuffle=c[1].toggle("shuffle", True, key="d_shuffle_on"),
-        drop_last=c[1].toggle("drop_last", False, key="d_drop"),
+        batch_size=bound(c[0].select_slider, tr("data.batch_size"), sizes, 64, key="d_bs"),
+        shuffle=bound(c[1].toggle, "shuffle", True, key="d_shuffle_on"),
+        drop_last=bound(c[1].toggle, "drop_last", False, key="d_drop"),
         seed=cfg.seed,
-        num_workers=c[0].select_slider(
-            "num_workers", [0, 1, 2], 0, key="d_workers", help=tr("data.workers_help")
+        num_workers=bound(
+            c[0].select_slider,
+            "num_workers",
+            [0, 1, 2],
+            0,
+            key="d_workers",
+            help=tr("data.workers_help"),
         ),
-        pin_memory=c[2].toggle("pin_memory", False, key="d_pin", disabled=not CUDA),
-        custom_collate=c[2].toggle(tr("data.custom_collate"), False, key="d_collate"),
+        pin_memory=bound(c[2].toggle, "pin_memory", False, key="d_pin", disabled=not CUDA),
+        custom_collate=bound(c[2].toggle, tr("data.custom_collate"), False, key="d_collate"),
     )
     b = ld.first_batch(ds, cfg_loader)
     shapes = {

@@ -53,8 +53,8 @@ def setup() -> tuple[trn.TrainConfig, str, int | None, list[md.LayerSpec]]:
         c[1].number_input, tr("train.subset"), 0, 60_000, 10_000, 1_000, key="tr_subset",
         help=tr("train.subset_help"),
     )  # fmt: skip
-    use_builder = shared.has_built_model() and c[2].toggle(
-        tr("train.use_builder"), True, key="tr_builder"
+    use_builder = shared.has_built_model() and bound(
+        c[2].toggle, tr("train.use_builder"), True, key="tr_builder"
     )
     fmt = {"format_func": {k: tr(f"layers.preset.{k}") for k in md.PRESETS}.__getitem__}
     preset = bound(c[3].selectbox, tr("layers.preset"), list(md.PRESETS), key="tr_preset", **fmt)

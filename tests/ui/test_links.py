@@ -1,0 +1,56 @@
+"""A teacher's link: every bound control of a page comes back from the URL, in either language."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from playground.core.i18n import LANGUAGES
+from tests.conftest import ROOT
+
+# page -> (URL values, the widget kind and the value each control must show)
+LINKS = {
+    "pages/data.py": (
+        {"d_tab": "loader", "d_bs": "16", "d_shuffle_on": "false", "d_drop": "true", "d_collate": "true"},
+        [("select_slider", "d_bs", 16), ("toggle", "d_shuffle_on", False), ("toggle", "d_drop", True),
+         ("toggle", "d_collate", True)],
+    ),
+    "pages/autograd.py": (
+        {"ag_program": "x = torch.ones(3, requires_grad=True)\ny = (x * 3).sum()", "ag_backward": "false"},
+        [("text_area", "ag_program", "x = torch.ones(3, requires_grad=True)\ny = (x * 3).sum()"),
+         ("toggle", "ag_backward", False)],
+    ),
+    "pages/training.py": (
+        {"tr_opt": "Adam", "tr_lr": "0.01", "tr_bs": "128", "tr_epochs": "2", "tr_loss": "NLLLoss",
+         "tr_wd": "0.001"},
+        [("selectbox", "tr_opt", "Adam"), ("select_slider", "tr_lr", 0.01), ("select_slider", "tr_bs", 128),
+         ("number_input", "tr_epochs", 2), ("selectbox", "tr_loss", "NLLLoss"), ("number_input", "tr_wd", 0.001)],
+    ),
+    "pages/examples.py": (
+        {"ex_problem": "relu", "ex_level": "optim", "ex_dtype": "float64", "ex_lr_relu_5": "0.0003",
+         "ex_it_relu_5": "300"},
+        [("selectbox", "ex_problem", "relu"), ("selectbox", "ex_level", "optim"), ("selectbox", "ex_dtype", "float64"),
+         ("number_input", "ex_lr_relu_5", 0.0003), ("number_input", "ex_it_relu_5", 300)],
+    ),
+    "pages/tensors.py": (
+        {"t_creator": "arange", "t_dtype": "float64", "t_shape": "(2, 5)", "t_grad": "true"},
+        [("selectbox", "t_creator", "arange"), ("selectbox", "t_dtype", "float64"),
+         ("text_input", "t_shape", "(2, 5)"), ("checkbox", "t_grad", True)],
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("page", list(LINKS))
+def test_every_bound_control_comes_back_from_the_link(page, lang):
+    query, expected = LINKS[page]
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["language"] = LANGUAGES[lang]
+    at.session_state["device"] = "cpu"
+    at.query_params.update(query)
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    for kind, key, value in expected:
+        assert getattr(at, kind)(key=key).value == value, (kind, key)
