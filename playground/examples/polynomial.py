@@ -50,6 +50,12 @@ def grad_of(t: torch.Tensor) -> torch.Tensor:
     return t.grad
 
 
+def cubic_result(coefficients: list[float]) -> str:
+    """The line the scripts end with, in the tutorial's form."""
+    a, b, c, d = coefficients
+    return f"Result: y = {a} + {b} x + {c} x^2 + {d} x^3"
+
+
 def _dtype(cfg: ExampleConfig) -> torch.dtype:
     return torch.float64 if cfg.dtype == "float64" else torch.float32
 
@@ -87,8 +93,7 @@ class NumpyLevel:
         return [self.a, self.b, self.c, self.d]
 
     def result(self) -> str:
-        a, b, c, d = self.coefficients()
-        return f"Result: y = {a} + {b} x + {c} x^2 + {d} x^3"
+        return cubic_result(self.coefficients())
 
 
 class TensorLevel:
@@ -123,8 +128,7 @@ class TensorLevel:
         return [t.item() for t in (self.a, self.b, self.c, self.d)]
 
     def result(self) -> str:
-        a, b, c, d = self.coefficients()
-        return f"Result: y = {a} + {b} x + {c} x^2 + {d} x^3"
+        return cubic_result(self.coefficients())
 
 
 class AutogradLevel(TensorLevel):
@@ -237,8 +241,7 @@ class NnLevel:
         return [linear.bias.item(), *(linear.weight[:, k].item() for k in range(3))]
 
     def result(self) -> str:
-        a, b, c, d = self.coefficients()
-        return f"Result: y = {a} + {b} x + {c} x^2 + {d} x^3"
+        return cubic_result(self.coefficients())
 
 
 class OptimLevel(NnLevel):
