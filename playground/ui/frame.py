@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+import urllib.parse
 from dataclasses import dataclass
 
 import streamlit as st
@@ -74,7 +75,18 @@ def sidebar_controls() -> Settings:
             "", on_click=_new_seed, icon=":material/casino:", help=tr("sidebar.new_seed")
         )
         st.caption(tr("sidebar.share"))
+        link_controls()
     return settings()
+
+
+def link_controls() -> None:
+    """A "Copy link" popover: this page with every changed setting, for a class."""
+    with st.popover(tr("sidebar.copy_link"), icon=":material/link:", width="stretch"):
+        st.caption(tr("sidebar.copy_link_help"))
+        query = urllib.parse.urlencode(st.query_params.to_dict())
+        st.code(
+            f"{st.context.url or ''}{'?' + query if query else ''}", language=None, wrap_lines=True
+        )
 
 
 def page() -> Settings:

@@ -54,3 +54,15 @@ def test_every_bound_control_comes_back_from_the_link(page, lang):
     assert not at.exception, [e.value for e in at.exception]
     for kind, key, value in expected:
         assert getattr(at, kind)(key=key).value == value, (kind, key)
+
+
+def test_copy_link_holds_the_page_and_every_changed_setting():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["device"] = "cpu"
+    at.query_params.update({"seed": "7", "tr_opt": "Adam", "tr_epochs": "2", "tr_tab": "compare"})
+    at.run()
+    at.switch_page("pages/training.py")
+    at.run()
+    assert not at.exception
+    link = at.sidebar.code[0].value
+    assert all(part in link for part in ("seed=7", "tr_opt=Adam", "tr_epochs=2", "tr_tab=compare"))
