@@ -26,7 +26,6 @@ from playground.training.figures import selected_cell
 from playground.ui import (
     bound,
     lazy_tabs,
-    oom_text,
     page,
     shared_dataset,
     show_code,
@@ -112,7 +111,8 @@ def in_slot(work: Callable[[], None], *, wait: bool = False) -> None:
         work()
     except torch.cuda.OutOfMemoryError:
         shared.clear_trainer()  # drop the run so its GPU memory comes back
-        st.error(oom_text(), icon=":material/memory:")
+        torch.cuda.empty_cache()
+        st.error(tr("train.oom"), icon=":material/memory:")
     except ValueError as err:  # a PlaygroundError, or PyTorch refusing a loaded state_dict
         show_error(err)
     finally:

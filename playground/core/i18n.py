@@ -73,9 +73,9 @@ def t(key: str, lang: str = "en", /, **values: object) -> str:
 def nt(key: str, n: int, lang: str = "en", /, **values: object) -> str:
     """``ngettext``: the plural form of ``key`` for the count ``n``, formatted with ``n``."""
     cat = _lookup(lang)
-    forms = cat.plurals.get(key) or catalog("en").plurals[key]
     if key not in cat.plurals:
         cat = catalog("en")
+    forms = cat.plurals[key]
     return forms[min(cat.plural(n), len(forms) - 1)].format(n=n, **values)
 
 

@@ -23,8 +23,8 @@ __all__ = [
     "N_POINTS",
     "DynamicNet",
     "LegendrePolynomial3",
+    "SIN_LEVELS",
     "Polynomial3",
-    "make_sin_level",
     "sin_data",
     "start_values",
 ]
@@ -368,8 +368,3 @@ SIN_LEVELS = (
     ModuleLevel,
     DynamicLevel,
 )
-
-
-def make_sin_level(cfg: ExampleConfig):  # -> one of SIN_LEVELS
-    """The level object whose ``step()`` is one iteration of that level's script."""
-    return SIN_LEVELS[cfg.index](cfg)

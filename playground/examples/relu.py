@@ -18,7 +18,7 @@ from playground.core.rng import seeded
 from playground.examples.levels import ExampleConfig
 from playground.examples.polynomial import grad_of
 
-__all__ = ["D_IN", "D_OUT", "H", "N", "MyReLU", "make_relu_level"]
+__all__ = ["D_IN", "D_OUT", "H", "N", "RELU_LEVELS", "MyReLU"]
 
 N, D_IN, H, D_OUT = 64, 1000, 100, 10
 
@@ -260,7 +260,3 @@ RELU_LEVELS = (
     ModuleLevel,
     DynamicLevel,
 )
-
-
-def make_relu_level(cfg: ExampleConfig):  # -> one of RELU_LEVELS
-    return RELU_LEVELS[cfg.index](cfg)

@@ -13,8 +13,8 @@ import torch
 from playground.core.device import synchronize
 from playground.core.errors import ExampleError
 from playground.examples.levels import DTYPES, LEVELS, MAX_ITERATIONS, ExampleConfig
-from playground.examples.polynomial import make_sin_level, sin_data
-from playground.examples.relu import make_relu_level
+from playground.examples.polynomial import SIN_LEVELS, sin_data
+from playground.examples.relu import RELU_LEVELS
 
 __all__ = [
     "MAX_RELU_ITERATIONS",
@@ -43,7 +43,8 @@ def check_config(cfg: ExampleConfig) -> None:
 
 
 def _make(cfg: ExampleConfig) -> Any:
-    return (make_sin_level if cfg.problem == "sin" else make_relu_level)(cfg)
+    """The level object whose ``step()`` is one iteration of that level's script."""
+    return {"sin": SIN_LEVELS, "relu": RELU_LEVELS}[cfg.problem][cfg.index](cfg)
 
 
 @dataclass

@@ -34,6 +34,20 @@ c = torch.randn(()).to(device, dtype)$grad
 d = torch.randn(()).to(device, dtype)$grad
 """
 
+_UPDATE_ABCD = """\
+    with torch.no_grad():
+        a -= learning_rate * a.grad
+        b -= learning_rate * b.grad
+        c -= learning_rate * c.grad
+        d -= learning_rate * d.grad
+
+        # Drop the gradients after updating weights
+        a.grad = None
+        b.grad = None
+        c.grad = None
+        d.grad = None
+"""
+
 _RESULT_ABCD = 'print(f"Result: y = {a.item()} + {b.item()} x + {c.item()} x^2 + {d.item()} x^3")\n'
 
 SIN = {}
@@ -129,18 +143,9 @@ for t in range($iterations):
     loss.backward()
 
     # Update weights by hand; no_grad() keeps the update out of the graph
-    with torch.no_grad():
-        a -= learning_rate * a.grad
-        b -= learning_rate * b.grad
-        c -= learning_rate * c.grad
-        d -= learning_rate * d.grad
-
-        # Drop the gradients after updating weights
-        a.grad = None
-        b.grad = None
-        c.grad = None
-        d.grad = None
-
+"""
+    + _UPDATE_ABCD
+    + """
 """
     + _RESULT_ABCD
 )
@@ -198,18 +203,9 @@ for t in range($iterations):
     loss.backward()
 
     # Update weights using gradient descent
-    with torch.no_grad():
-        a -= learning_rate * a.grad
-        b -= learning_rate * b.grad
-        c -= learning_rate * c.grad
-        d -= learning_rate * d.grad
-
-        # Drop the gradients after updating weights
-        a.grad = None
-        b.grad = None
-        c.grad = None
-        d.grad = None
-
+"""
+    + _UPDATE_ABCD
+    + """
 print(f"Result: y = {a.item()} + {b.item()} * P3({c.item()} + {d.item()} x)")
 """
 )

@@ -6,14 +6,13 @@ run's next :func:`~playground.training.step.train_step`, with every number kept.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
 import torch
 
 from playground.training.loop import Trainer, predictions
-from playground.training.step import train_step
+from playground.training.step import finite_loss, train_step
 
 
 def confusion_matrix(actual: torch.Tensor, predicted: torch.Tensor, n_classes: int) -> torch.Tensor:
@@ -57,10 +56,6 @@ def slow_step(trainer: Trainer, n_show: int = 4) -> SlowStep:
     changes: dict[str, float] = {}
     value: list[float] = []
 
-    def proceed(loss: torch.Tensor) -> bool:
-        value.append(loss.item())
-        return math.isfinite(value[-1])
-
     def keep_grads() -> None:
         grads.update(
             {n: p.grad.detach().clone() for n, p in model.named_parameters() if p.grad is not None}
@@ -73,7 +68,7 @@ def slow_step(trainer: Trainer, n_show: int = 4) -> SlowStep:
 
     pred, _ = train_step(
         trainer.net, trainer.loss_fn, trainer.optimizer, trainer.x[idx], trainer.y[idx],
-        proceed=proceed, after_backward=keep_grads, after_step=keep_changes,
+        proceed=finite_loss(value), after_backward=keep_grads, after_step=keep_changes,
     )  # fmt: skip
     after = {n: p.grad is None or not p.grad.any().item() for n, p in model.named_parameters()}
     y = trainer.y[idx]

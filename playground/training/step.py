@@ -33,6 +33,7 @@ __all__ = [
     "LossFn",
     "Stepper",
     "capture_step",
+    "finite_loss",
     "train_step",
 ]
 
@@ -98,7 +99,9 @@ class Stepper(Protocol):
         ...
 
 
-def _finite_loss(box: list[float]) -> Callable[[torch.Tensor], bool]:
+def finite_loss(box: list[float]) -> Callable[[torch.Tensor], bool]:
+    """A ``proceed`` hook for :func:`train_step`: keeps the loss in ``box``, stops if not finite."""
+
     def proceed(loss: torch.Tensor) -> bool:
         box.append(loss.item())
         return math.isfinite(box[-1])
@@ -119,7 +122,7 @@ class EagerStepper:
 
     def step(self, idx: torch.Tensor) -> float:
         box: list[float] = []
-        proceed = _finite_loss(box)
+        proceed = finite_loss(box)
         train_step(
             self.net, self.loss_fn, self.optimizer, self.x[idx], self.y[idx], proceed=proceed
         )
@@ -226,7 +229,7 @@ class GraphStepper:
                 self.optimizer.zero_grad(set_to_none=False)
             train_step(
                 self.model, self.loss_fn, self.optimizer, self.x[idx], self.y[idx],
-                proceed=_finite_loss(box), zero_grad=not owned,
+                proceed=finite_loss(box), zero_grad=not owned,
             )  # fmt: skip
         current.wait_stream(self.stream)
         self._warm += 1

@@ -11,7 +11,7 @@ from playground.ui import state
 from playground.ui.frame import CHAPTERS, DEFAULT_SEED, Settings, page, settings, sidebar_controls
 from playground.ui.i18n import current_lang, localized, ntr, tr
 from playground.ui.streamlit_internals import session_id
-from playground.ui.widgets import bound, lazy_tabs, oom_text, shared_dataset, show_code, show_error
+from playground.ui.widgets import bound, lazy_tabs, shared_dataset, show_code, show_error
 
 __all__ = [
     "CHAPTERS",
@@ -22,7 +22,6 @@ __all__ = [
     "lazy_tabs",
     "localized",
     "ntr",
-    "oom_text",
     "page",
     "session_id",
     "settings",

@@ -6,7 +6,6 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import streamlit as st
-import torch
 
 from playground.core.errors import PlaygroundError
 from playground.data.datasets import ImageDataset
@@ -17,7 +16,6 @@ __all__ = [
     "bound",
     "error_text",
     "lazy_tabs",
-    "oom_text",
     "shared_dataset",
     "show_code",
     "show_error",
@@ -110,9 +108,3 @@ def show_error(err: BaseException) -> None:
     if torch_message and torch_message.strip() != text:
         with st.expander(tr("error.torch")):
             st.code(torch_message, language="text")
-
-
-def oom_text() -> str:
-    """What a learner reads when the device ran out of memory."""
-    torch.cuda.empty_cache()
-    return tr("train.oom")
