@@ -8,7 +8,9 @@ import torch
 
 from playground import broadcasting as shp
 from playground.broadcasting.figures import make_broadcast_figure, make_join_figure
-from playground.core.errors import ExpressionError
+from playground.core.errors import PlaygroundError
+from playground.core.i18n import Code
+from playground.core.shapes import short
 from playground.ui import bound, lazy_tabs, localized, page, show_code, show_error, tr
 
 cfg = page()
@@ -20,7 +22,7 @@ def read_shapes(label: str, default: str, key: str) -> list[tuple[int, ...]] | N
     text = bound(st.text_input, label, default, key=key)
     try:
         return shp.parse_shapes(text)
-    except ExpressionError as err:
+    except PlaygroundError as err:
         show_error(err)
         return None
 
@@ -51,29 +53,23 @@ def broadcast_section() -> None:
             st.caption(tr("cat.torch_says", message=str(err).splitlines()[0]))
     else:
         st.success(tr("bc.result", shape=ex.result), icon=":material/check_circle:")
-    st.plotly_chart(make_broadcast_figure(ex), key="bc_fig")
-    if ex.result and len(shapes) >= 1 and sum(shapes[0]) <= 64:
+    st.plotly_chart(make_broadcast_figure(ex, lang=cfg.lang), key="bc_fig")
+    if ex.result is not None:
         st.caption(tr("bc.expand"))
-        small = torch.arange(float(torch.Size(shapes[0]).numel())).reshape(
-            ex.padded[0]
-        )  # may be empty
-        factors = tuple(r // s if s else 1 for r, s in zip(ex.result, ex.padded[0], strict=True))
-        for op, t in (
-            (f"t0.expand{ex.result}", small.expand(ex.result)),
-            (f"t0.repeat{factors}", small.repeat(factors)),
-        ):
-            shares = t.untyped_storage().data_ptr() == small.untyped_storage().data_ptr()
-            nbytes = t.untyped_storage().nbytes()
+        rows, refused = shp.expand_and_repeat(ex.padded[0], ex.result)
+        for r in rows:
             st.write(
                 tr(
                     "bc.expand_row",
-                    op=f"`{op}`",
-                    shape=tuple(t.shape),
-                    stride=t.stride(),
-                    bytes=nbytes,
-                    shares=shares,
+                    op=Code(r.op),
+                    shape=r.shape,
+                    stride=r.stride,
+                    bytes=f"{r.nbytes:,}",
+                    shares=r.shares,
                 )
             )
+        if refused:
+            show_error(refused)
     show_code(shp.broadcast_code(shapes))
 
 
@@ -101,13 +97,14 @@ def join_section(op: str) -> None:
             st.caption(tr("cat.torch_says", message=str(err).splitlines()[0]))
         return
     st.success(tr("cat.result", op=op, dim=dim, shape=ex.result), icon=":material/check_circle:")
-    source = torch.cat if op == "cat" else torch.stack
-    st.plotly_chart(
-        make_join_figure(source([torch.full(s, k) for k, s in enumerate(shapes)], dim=dim)),
-        key=f"{op}_fig",
-    )
-    if op == "stack":
-        stacked = shp.real_join("stack", shapes, dim)
+    try:
+        sources = shp.join_sources(ex)
+        stacked = shp.checked_join(ex, shapes, dim) if op == "stack" else None
+    except PlaygroundError as err:
+        show_error(err)
+        return
+    st.plotly_chart(make_join_figure(sources, lang=cfg.lang), key=f"{op}_fig")
+    if stacked is not None:
         same = torch.equal(
             stacked, torch.cat([t.unsqueeze(dim) for t in shp.join_inputs(shapes)], dim=dim)
         )
@@ -139,8 +136,8 @@ def split_section() -> None:
     try:
         shape = shp.parse_shapes(shape_text)[0]
         if not shape:
-            raise ExpressionError("split needs at least one dimension.")
-    except ExpressionError as err:
+            raise PlaygroundError("err.split.needs_dim")
+    except PlaygroundError as err:
         show_error(err)
         return
     dim = bound(c[1].select_slider, tr("cat.dim"), list(range(len(shape))), key="sp_dim")
@@ -160,17 +157,15 @@ def split_section() -> None:
         min(3, max(shape[dim], 1)),
         key="sp_chunks",
     )
-    t = torch.arange(float(torch.Size(shape).numel())).reshape(shape)
-    pieces, parts = torch.split(t, int(size), dim=dim), torch.chunk(t, int(chunks), dim=dim)
-    st.write(tr("split.pieces", size=size, dim=dim, shapes=[tuple(p.shape) for p in pieces]))
-    st.write(tr("split.parts", chunks=chunks, dim=dim, shapes=[tuple(p.shape) for p in parts]))
-    st.plotly_chart(
-        make_join_figure(
-            torch.cat([torch.full(p.shape, k) for k, p in enumerate(pieces)], dim=dim)
-        ),
-        key="sp_fig",
-    )
-    st.write(tr("split.inverse", dim=dim, same=torch.equal(torch.cat(pieces, dim=dim), t)))
+    try:
+        r = shp.split_tensor(shape, size=int(size), chunks=int(chunks), dim=dim)
+    except PlaygroundError as err:
+        show_error(err)
+        return
+    st.write(tr("split.pieces", size=size, dim=dim, shapes=short(list(r.pieces))))
+    st.write(tr("split.parts", chunks=chunks, dim=dim, shapes=short(list(r.parts))))
+    st.plotly_chart(make_join_figure(r.sources, lang=cfg.lang), key="sp_fig")
+    st.write(tr("split.inverse", dim=dim, same=r.inverse))
     show_code(shp.split_code(shape, split_size=int(size), chunks=int(chunks), dim=dim))
 
 

@@ -8,7 +8,7 @@ import torch
 
 from playground import tensors as tns
 from playground.core.device import available_devices
-from playground.core.errors import ExpressionError
+from playground.core.errors import PlaygroundError
 from playground.plots.heatmap import make_tensor_figure
 from playground.tensors.figures import make_blocks_figure, make_matmul_figure, make_storage_figure
 from playground.ui import bound, lazy_tabs, page, show_code, show_error, tr
@@ -28,7 +28,7 @@ def show_tensor(t: torch.Tensor, key: str) -> None:
             else 0
         )
         view = view[i] if t.shape[dim] else view
-    st.plotly_chart(make_tensor_figure(view), key=f"{key}_fig")
+    st.plotly_chart(make_tensor_figure(view, lang=cfg.lang), key=f"{key}_fig")
     if t.dim() >= 3 and t.numel():
         st.caption(tr("create.blocks"))
         st.plotly_chart(make_blocks_figure(t.reshape(t.shape[0], t.shape[1], -1)), key=f"{key}_3d")
@@ -79,7 +79,7 @@ def create_section() -> None:
         st.caption(tr("create.empty_note"))
     try:
         t = tns.create(spec, device=cfg.device, seed=cfg.seed)
-    except ExpressionError as err:
+    except PlaygroundError as err:
         show_error(err)
         return
     left, right = st.columns([3, 1])
@@ -106,16 +106,18 @@ def index_section() -> None:
     try:
         t = tns.create(tns.TensorSpec("tensor", data), device=cfg.device)
         r = tns.index_tensor(t, index, value=value)
-    except ExpressionError as err:
+    except PlaygroundError as err:
         show_error(err)
         return
     cols = st.columns(3)
     cols[0].caption(tr("index.selected"))
-    cols[0].plotly_chart(make_tensor_figure(t, selected=r.selected), key="idx_t")
+    cols[0].plotly_chart(make_tensor_figure(t, selected=r.selected, lang=cfg.lang), key="idx_t")
     cols[1].caption(tr("index.result", index=index, shape=tuple(r.result.shape)))
-    cols[1].plotly_chart(make_tensor_figure(r.result), key="idx_r")
+    cols[1].plotly_chart(make_tensor_figure(r.result, lang=cfg.lang), key="idx_r")
     cols[2].caption(tr("index.assigned", index=index, value=value))
-    cols[2].plotly_chart(make_tensor_figure(r.assigned, selected=r.selected), key="idx_a")
+    cols[2].plotly_chart(
+        make_tensor_figure(r.assigned, selected=r.selected, lang=cfg.lang), key="idx_a"
+    )
     show_code(tns.index_code(data, index, value))
 
 
@@ -142,7 +144,7 @@ def views_section() -> None:
     op = bound(c[1].selectbox, tr("views.op"), VIEW_OPS, key="t_view", accept_new_options=True)
     try:
         t = tns.create(tns.TensorSpec("arange", shape=shape), device="cpu")
-    except ExpressionError as err:
+    except PlaygroundError as err:
         show_error(err)
         return
     v = tns.view_result(t, op)
@@ -159,10 +161,10 @@ def views_section() -> None:
     if "-1" in op:
         st.caption(tr("views.minus_one", value=tuple(v.result.shape)))
     if v.shares_storage:
-        st.plotly_chart(make_storage_figure(t, v.storage_offsets), key="views_fig")
+        st.plotly_chart(make_storage_figure(t, v.storage_offsets, lang=cfg.lang), key="views_fig")
     else:
         st.info(tr("views.copy"))
-        st.plotly_chart(make_tensor_figure(v.result), key="views_copy")
+        st.plotly_chart(make_tensor_figure(v.result, lang=cfg.lang), key="views_copy")
     show_code(tns.view_code(shape, op))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from streamlit.testing.v1 import AppTest
 
 from playground.core.i18n import LANGUAGES
@@ -51,8 +53,12 @@ def texts(at: AppTest) -> str:
         )
         for e in getattr(at, kind)
     ]
-    parts += [c.value for c in at.code]
-    return "\n".join(str(p) for p in parts)
+    # Markdown shows "\(" as "(": compare what a learner reads, not the escapes.
+    shown = [_MARKDOWN_ESCAPE.sub(r"\1", str(p)) for p in parts]
+    return "\n".join(shown + [str(c.value) for c in at.code])
+
+
+_MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 def interact(at, kind: str, key: str, value: object):

@@ -24,7 +24,8 @@ from typing import Any
 import torch
 from torch.overrides import TorchFunctionMode
 
-from playground.core.errors import ExpressionError, ProgramError
+from playground.core.budget import Tally
+from playground.core.errors import PlaygroundError, ProgramError
 from playground.core.expr import evaluate
 from playground.core.rng import generator
 
@@ -164,6 +165,7 @@ def run_program(
     """
     values: dict[str, Any] = {}
     recorder = _Recorder()
+    tally = Tally(scale=3)  # the whole program, forward and backward (about 2x forward)
     with recorder if record else contextlib.nullcontext():
         for st in statements:
             try:
@@ -173,8 +175,9 @@ def run_program(
                     device=device,
                     generator=generator,
                     shapes_checked=shapes_checked,
+                    tally=tally,
                 )
-            except ExpressionError as err:
+            except PlaygroundError as err:
                 raise ProgramError.at(st.line, err) from None
             if overrides and st.name in overrides:
                 value = overrides[st.name]

@@ -13,8 +13,6 @@ from playground.broadcasting.figures import (
     make_join_figure,
 )
 from playground.broadcasting.rules import (
-    MAX_DIMS,
-    MAX_SHAPES,
     BroadcastExplanation,
     BroadcastStep,
     JoinExplanation,
@@ -22,26 +20,42 @@ from playground.broadcasting.rules import (
     explain_cat,
     explain_stack,
     join_inputs,
-    parse_shapes,
     real_join,
 )
+from playground.broadcasting.views import (
+    MAX_PIECES,
+    SplitResult,
+    Stretch,
+    checked_join,
+    expand_and_repeat,
+    join_sources,
+    split_tensor,
+)
+from playground.core.shapes import MAX_DIMS, MAX_SHAPES, parse_shapes
 
 __all__ = [
     "BroadcastExplanation",
     "BroadcastStep",
     "JoinExplanation",
     "MAX_DIMS",
+    "MAX_PIECES",
     "MAX_SHAPES",
+    "SplitResult",
+    "Stretch",
     "broadcast_code",
     "cat_code",
+    "checked_join",
+    "expand_and_repeat",
     "explain_broadcast",
     "explain_cat",
     "explain_stack",
     "join_inputs",
+    "join_sources",
     "make_broadcast_figure",
     "make_join_figure",
     "parse_shapes",
     "real_join",
     "split_code",
+    "split_tensor",
     "stack_code",
 ]

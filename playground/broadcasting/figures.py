@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
 import torch
 
 from playground.broadcasting.rules import BroadcastExplanation
-from playground.plots.heatmap import _as_2d, _figure, _heatmap, _row
+from playground.core.config import limits
+from playground.core.i18n import t as translate
+from playground.plots.heatmap import _as_2d, _figure, _heatmap, _row, summary_note
 from playground.plots.style import PALETTE
 
 
@@ -17,10 +20,20 @@ def _grid(shape: Sequence[int]) -> tuple[int, int]:
     return (1, shape[-1]) if len(shape) == 1 else (shape[-2], shape[-1])
 
 
-def make_broadcast_figure(ex: BroadcastExplanation) -> go.Figure:
-    """Each operand's last two dims stretched to the result grid: real cells dark, stretched copies pale."""
+def make_broadcast_figure(ex: BroadcastExplanation, *, lang: str = "en") -> go.Figure:
+    """Each operand's last two dims stretched to the result grid: real cells dark, stretched copies pale.
+
+    A grid over the drawing cap is drawn as its top-left corner, which says so.
+    """
     target = ex.result or tuple(max(s) for s in zip(*ex.padded, strict=True))
-    rows, cols = _grid(target)
+    full_rows, full_cols = _grid(target)
+    side = math.isqrt(limits().max_draw_cells)
+    rows, cols = min(full_rows, side), min(full_cols, side)
+    note = ""
+    if (rows, cols) != (full_rows, full_cols):
+        note = translate(
+            "plot.grid_corner", lang, rows=rows, cols=cols, grid=f"{full_rows:,} × {full_cols:,}"
+        )
     n = len(ex.shapes) + (1 if ex.result else 0)
     titles = [f"operand {k}: {tuple(s)}" for k, s in enumerate(ex.shapes)]
     if ex.result:
@@ -57,10 +70,12 @@ def make_broadcast_figure(ex: BroadcastExplanation) -> go.Figure:
                 hovertemplate=None,
             )
         )
-    return _figure(traces, domains=_row(n), titles=titles, height=min(160 + 36 * rows, 440))
+    return _figure(
+        traces, domains=_row(n), titles=titles, height=min(160 + 36 * rows, 440), note=note
+    )
 
 
-def make_join_figure(source: torch.Tensor, *, title: str = "") -> go.Figure:
+def make_join_figure(source: torch.Tensor, *, title: str = "", lang: str = "en") -> go.Figure:
     """The joined result, each cell coloured by which input tensor it came from.
 
     ``source`` holds the input index of every element; 3-D results are drawn as
@@ -100,4 +115,5 @@ def make_join_figure(source: torch.Tensor, *, title: str = "") -> go.Figure:
         titles=titles,
         title=title,
         height=min(160 + 36 * _as_2d(panels[0]).shape[0], 460),
+        note=summary_note(panels[0], lang=lang),
     )

@@ -11,58 +11,8 @@ from dataclasses import dataclass
 
 import torch
 
-from playground.core.config import limits
-from playground.core.errors import ExpressionError
-from playground.core.expr import evaluate
 from playground.core.i18n import Msg
-
-Shape = tuple[int, ...]
-MAX_SHAPES = 6
-MAX_DIMS = 8
-
-
-def parse_shapes(text: str) -> list[Shape]:
-    """``"(3, 1), (1, 4)"`` → ``[(3, 1), (1, 4)]``, through the safe evaluator."""
-    value = evaluate(text, {})
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = ((value,),)
-    elif isinstance(value, tuple | list) and all(isinstance(v, int) for v in value):
-        value = (value,)  # a single shape such as "(2, 3)"
-    if not isinstance(value, tuple | list) or not value:
-        raise ExpressionError("err.broadcasting.type_shapes_tuples")
-    shapes = [_as_shape(v) for v in value]
-    if len(shapes) > MAX_SHAPES:
-        raise ExpressionError("err.broadcasting.most_max_shapes", max_shapes=MAX_SHAPES)
-    return shapes
-
-
-def _as_shape(value: object) -> Shape:
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = (value,)
-    if not isinstance(value, tuple | list) or not all(
-        isinstance(v, int) and not isinstance(v, bool) for v in value
-    ):
-        raise ExpressionError("err.broadcasting.value_r_shape", value=value)
-    if len(value) > MAX_DIMS:
-        raise ExpressionError(
-            "err.broadcasting.value_value_dimensions",
-            value=tuple(value),
-            value2=len(value),
-            max_dims=MAX_DIMS,
-        )
-    if any(v < 0 for v in value):
-        raise ExpressionError("err.broadcasting.value_negative_size", value=tuple(value))
-    numel = 1
-    for v in value:
-        numel *= v
-    if numel > limits().max_elements:
-        raise ExpressionError(
-            "err.broadcasting.value_numel_elements",
-            value=tuple(value),
-            numel=numel,
-            max_elements=limits().max_elements,
-        )
-    return tuple(value)
+from playground.core.shapes import Shape
 
 
 @dataclass(frozen=True)

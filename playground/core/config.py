@@ -34,18 +34,15 @@ class Limits:
     """What one request may cost on a shared server."""
 
     max_elements: int
-    max_matmul_flops: int
+    max_flops: int
     max_expr_chars: int
     max_expr_nodes: int
     torch_threads: int
     upload_mb: int
     data_dir: Path
     max_params: int = 20_000_000
-
-    @property
-    def max_bytes(self) -> int:
-        # float64 is the widest dtype a page offers.
-        return self.max_elements * 8
+    max_bytes: int = 256 * 2**20
+    max_draw_cells: int = 64 * 64
 
 
 def limits() -> Limits:
@@ -53,11 +50,13 @@ def limits() -> Limits:
     data_dir = os.environ.get("PLAYGROUND_DATA_DIR") or "~/.cache/pytorch-playground"
     return Limits(
         max_elements=env_int("PLAYGROUND_MAX_ELEMENTS", 16 * 1024 * 1024),
-        max_matmul_flops=env_int("PLAYGROUND_MAX_MATMUL_FLOPS", 4 * 10**9),
+        max_flops=env_int("PLAYGROUND_MAX_FLOPS", 4 * 10**9),
         max_expr_chars=env_int("PLAYGROUND_MAX_EXPR_CHARS", 600),
         max_expr_nodes=env_int("PLAYGROUND_MAX_EXPR_NODES", 300),
         torch_threads=env_int("PLAYGROUND_TORCH_THREADS", _default_threads()),
         upload_mb=env_int("PLAYGROUND_MAX_UPLOAD_MB", 20),
         data_dir=Path(data_dir).expanduser(),
         max_params=env_int("PLAYGROUND_MAX_PARAMS", 20_000_000),
+        max_bytes=env_int("PLAYGROUND_MAX_MB", 256) * 2**20,
+        max_draw_cells=env_int("PLAYGROUND_MAX_DRAW_CELLS", 64 * 64, minimum=16),
     )

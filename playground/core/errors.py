@@ -8,9 +8,10 @@ placeholders; the page translates it once, in ``playground.ui.show_error``.
 
 from __future__ import annotations
 
-from playground.core.i18n import in_language, t
+from playground.core.i18n import in_language, md, t
 
 __all__ = [
+    "BudgetError",
     "CheckpointError",
     "DatasetError",
     "ExampleError",
@@ -35,12 +36,22 @@ class PlaygroundError(ValueError):
         super().__init__(key)
         self.key, self.params, self.torch_message = key, params, torch_message
 
-    def message(self, lang: str = "en") -> str:
-        """The message in ``lang``; parameters that are messages themselves are translated too."""
+    def message(self, lang: str = "en", *, markdown: bool = False) -> str:
+        """The message in ``lang``; parameters that are messages themselves are translated too.
+
+        ``markdown=True`` is for ``st.error`` and captions: every parameter (a file
+        name, typed code, a URL value) is shown literally, never as a link or markup.
+        """
+        if markdown:
+            return md(self.key, lang, **self.params)
         return t(self.key, lang, **{k: in_language(v, lang) for k, v in self.params.items()})
 
     def __str__(self) -> str:
         return self.message("en")
+
+
+class BudgetError(PlaygroundError):
+    """Work refused before it started: over the elements, bytes or FLOPs budget."""
 
 
 class ExpressionError(PlaygroundError):
@@ -61,8 +72,9 @@ class ProgramError(ExpressionError):
         """``err`` as raised by the statement on ``line``."""
         return cls(line, err.key, torch_message=err.torch_message, **err.params)
 
-    def message(self, lang: str = "en") -> str:
-        return t("err.at_line", lang, line=self.line, message=super().message(lang))
+    def message(self, lang: str = "en", *, markdown: bool = False) -> str:
+        inner = super().message(lang, markdown=markdown)
+        return (md if markdown else t)("err.at_line", lang, line=self.line, message=inner)
 
 
 class NotDifferentiableError(ExpressionError):

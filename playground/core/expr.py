@@ -15,6 +15,7 @@ whitelist. It never calls ``eval``, ``exec`` or ``compile`` on user text:
 from __future__ import annotations
 
 import ast
+import dataclasses
 import operator
 import warnings
 from collections.abc import Callable, Mapping
@@ -23,8 +24,9 @@ from typing import Any
 
 import torch
 
+from playground.core.budget import Cost, Tally, measure, numel
 from playground.core.config import limits
-from playground.core.errors import ExpressionError
+from playground.core.errors import ExpressionError, PlaygroundError
 from playground.core.expr_checks import (
     _as_expression_error,
     _bounded_number,
@@ -34,18 +36,17 @@ from playground.core.expr_checks import (
     _count_elements,
     _namespace_attribute,
     _require_data,
-    _to_meta,
 )
 from playground.core.expr_table import (
     _BINOPS,
     _COMPARE,
     _FACTORIES,
-    _MATMULS,
     _RANDOM,
     _REFUSED_NODES,
     _RESULT_FIELDS,
     _SYMBOLS,
     _UNARY,
+    _UNINITIALISED,
     MAX_DEPTH,
     TENSOR_ATTRIBUTES,
     TENSOR_METHODS,
@@ -63,6 +64,7 @@ def evaluate(
     generator: torch.Generator | None = None,
     max_elements: int | None = None,
     shapes_checked: bool = False,
+    tally: Tally | None = None,
 ) -> object:
     """Evaluate tensor code such as ``torch.ones(2, 3) @ w`` without ``eval``.
 
@@ -74,6 +76,7 @@ def evaluate(
     ``shapes_checked=True`` skips the ``meta`` dry run, for re-running text that
     already passed it with inputs of the same shapes (a numerical gradient check
     changes values only). Every real result is still counted against the budget.
+    ``tally`` adds this expression's cost to a running total (a whole program).
     """
     lim = limits()
     if not isinstance(text, str):
@@ -102,12 +105,13 @@ def evaluate(
         raise ExpressionError(
             "err.expr.expression_n_nodes", n_nodes=n_nodes, max_expr_nodes=lim.max_expr_nodes
         )
+    if max_elements:
+        lim = dataclasses.replace(lim, max_elements=max_elements)
     walker = _Evaluator(
         dict(names or {}),
         device=torch.device(device) if device is not None else None,
         generator=generator,
-        max_elements=max_elements or lim.max_elements,
-        max_flops=lim.max_matmul_flops,
+        tally=tally or Tally(lim=lim),
     )
     walker.dry_run = not shapes_checked
     result = walker.visit(tree.body, 0)
@@ -123,8 +127,7 @@ class _Evaluator:
         *,
         device: torch.device | None,
         generator: torch.Generator | None,
-        max_elements: int,
-        max_flops: int,
+        tally: Tally,
     ) -> None:
         for key, value in names.items():
             if (
@@ -136,9 +139,8 @@ class _Evaluator:
         self.names = names
         self.device = device
         self.generator = generator
-        self.max_elements = max_elements
-        self.max_flops = max_flops
-        self.allocated = 0  # elements produced so far, across all steps
+        self.tally = tally
+        self.max_elements = tally.lim.max_elements
         self.dry_run = True
 
     # -- dispatch ---------------------------------------------------------
@@ -311,36 +313,46 @@ class _Evaluator:
         label: str | None = None,
         factory: bool = False,
     ) -> Any:
-        """Run ``fn`` on meta tensors first; refuse an oversized result; then run it for real."""
+        """Size ``fn`` on meta tensors first (FLOPs and bytes of every op); then run it for real."""
         label = label or name
-        if not self.dry_run and not factory:  # factories are always sized on meta first
-            return self._counted(_call_torch(lambda: fn(*args, **kwargs), label), label)
-        meta_kwargs = {k: _to_meta(v) for k, v in kwargs.items() if k != "generator"}
+        if self.dry_run or factory:  # factories are always sized on meta first
+            self._dry_run(fn, args, kwargs, name, label, factory=factory)
+        result = self._counted(_call_torch(lambda: fn(*args, **kwargs), label), label)
+        if name in _UNINITIALISED and isinstance(result, torch.Tensor):
+            fill_uninitialised(result)
+        return result
+
+    def _dry_run(
+        self,
+        fn: Callable[..., Any],
+        args: list[Any],
+        kwargs: dict[str, Any],
+        name: str,
+        label: str,
+        *,
+        factory: bool,
+    ) -> None:
+        meta_kwargs = {k: v for k, v in kwargs.items() if k != "generator"}
         if factory:
             meta_kwargs["device"] = "meta"
         try:
-            meta_out = fn(*[_to_meta(a) for a in args], **meta_kwargs)
+            cost = measure(fn, *args, **meta_kwargs).cost
+        except PlaygroundError:
+            raise
         except Exception as err:
             if factory:  # never allocate a tensor whose size was not checked first
                 raise _as_expression_error(err, label) from None
-            # Data-dependent ops (masks, item) have no meta kernel; their inputs
-            # were checked and none of the whitelisted ones outgrows its input.
-            meta_out = None
-        if meta_out is not None:
-            self._check_size(meta_out, label)
-            if name in _MATMULS:
-                self._check_flops(args, meta_out, label)
-        return self._counted(_call_torch(lambda: fn(*args, **kwargs), label), label)
+            # No meta kernel (the size depends on the values), or a shape error that
+            # the real call words better: bound the result by its inputs, then run it.
+            cost = _data_dependent_bound(name, args, kwargs)
+        self._check_size(cost.elements, label)
+        self.tally.spend(cost, what=label)
 
     def _counted(self, result: Any, label: str) -> Any:
-        self._check_size(result, label)
-        self.allocated += _count_elements(result)
-        if self.allocated > 4 * self.max_elements:
-            raise ExpressionError("err.expr.expression_creates_more", value=4 * self.max_elements)
+        self._check_size(_count_elements(result), label)
         return result
 
-    def _check_size(self, value: Any, label: str) -> None:
-        total = _count_elements(value)
+    def _check_size(self, total: int, label: str) -> None:
         if total > self.max_elements:
             raise ExpressionError(
                 "err.expr.label_would_create",
@@ -349,12 +361,38 @@ class _Evaluator:
                 max_elements=self.max_elements,
             )
 
-    def _check_flops(self, args: list[Any], out: Any, label: str) -> None:
-        if not (args and isinstance(args[0], torch.Tensor) and isinstance(out, torch.Tensor)):
-            return
-        inner = args[0].shape[-1] if args[0].dim() else 1
-        flops = 2 * max(out.numel(), 1) * inner
-        if flops > self.max_flops:
-            raise ExpressionError(
-                "err.expr.label_would_take", label=label, flops=flops, max_flops=self.max_flops
-            )
+
+def _data_dependent_bound(name: str, args: list[Any], kwargs: dict[str, Any]) -> Cost:
+    """An upper bound on a value-dependent op: every element selected, in every dimension."""
+    tensors = [a for a in [*args, *kwargs.values()] if isinstance(a, torch.Tensor)]
+    if not tensors:
+        return Cost()
+    try:
+        shape = torch.broadcast_shapes(*(t.shape for t in tensors))
+    except RuntimeError:
+        shape = max((t.shape for t in tensors), key=numel)
+    n = numel(shape)
+    if name == "one_hot":
+        classes = kwargs.get("num_classes", args[1] if len(args) > 1 else -1)
+        if not isinstance(classes, int) or classes < 0:
+            first = tensors[0]
+            classes = int(first.max()) + 1 if first.numel() and not first.is_floating_point() else 1
+        elements = n * max(classes, 1)
+    else:
+        elements = n * max(len(shape), 1)
+    return Cost(elements, elements * 8, elements)
+
+
+def fill_uninitialised(t: torch.Tensor) -> None:
+    """What ``torch.utils.deterministic.fill_uninitialized_memory`` does: NaN, or the largest int.
+
+    Otherwise ``torch.empty`` would show the bytes of whatever was freed last, on a
+    server that other learners share.
+    """
+    with torch.no_grad():
+        if t.is_floating_point() or t.is_complex():
+            t.fill_(float("nan"))
+        elif t.dtype == torch.bool:
+            t.fill_(True)
+        else:
+            t.fill_(torch.iinfo(t.dtype).max)

@@ -13,7 +13,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F  # noqa: N812 - the tutorial's own alias
 
-from playground.core.errors import ExpressionError
+from playground.core.errors import ExpressionError, PlaygroundError
 from playground.core.expr_table import (
     _CONSTANTS,
     _SAFE_SCALARS,
@@ -75,15 +75,6 @@ def _require_data(value: Any) -> None:
         raise ExpressionError("err.expr.functions_cannot_passed")
 
 
-def _to_meta(value: Any) -> Any:
-    if isinstance(value, torch.Tensor):
-        return torch.empty_strided(value.shape, value.stride(), dtype=value.dtype, device="meta")
-    if isinstance(value, list | tuple) and not isinstance(value, torch.Size):
-        converted = [_to_meta(v) for v in value]
-        return converted if isinstance(value, list) else tuple(converted)
-    return value
-
-
 def _count_elements(value: Any) -> int:
     if isinstance(value, torch.Tensor):
         return value.numel()
@@ -98,7 +89,7 @@ def _call_torch(thunk: Callable[[], Any], label: str) -> Any:
     """Run real work, turning any failure into an ExpressionError with PyTorch's text."""
     try:
         return thunk()
-    except ExpressionError:
+    except PlaygroundError:
         raise
     except torch.cuda.OutOfMemoryError:
         raise ExpressionError("err.expr.label_device_ran", label=label) from None
@@ -110,8 +101,8 @@ def _call_torch(thunk: Callable[[], Any], label: str) -> Any:
         raise _as_expression_error(err, label) from None
 
 
-def _as_expression_error(err: Exception, label: str) -> ExpressionError:
-    if isinstance(err, ExpressionError):
+def _as_expression_error(err: Exception, label: str) -> PlaygroundError:
+    if isinstance(err, PlaygroundError):
         return err
     message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
     return ExpressionError(

@@ -53,7 +53,7 @@ _FACTORIES = frozenset(
     "tensor as_tensor zeros ones rand randn randint randperm arange linspace empty full eye".split()
 )
 _RANDOM = frozenset("rand randn randint randperm".split())
-_MATMULS = frozenset("matmul mm bmm mv dot outer __matmul__".split())
+_UNINITIALISED = frozenset({"empty", "empty_like"})
 _RESULT_FIELDS = frozenset({"values", "indices"})
 
 _BINOPS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {

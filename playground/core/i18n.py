@@ -18,7 +18,19 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-__all__ = ["LANGUAGES", "LOCALES", "LOCALE_DIR", "Catalog", "Msg", "catalog", "nt", "t"]
+__all__ = [
+    "LANGUAGES",
+    "LOCALES",
+    "LOCALE_DIR",
+    "Catalog",
+    "Code",
+    "Msg",
+    "catalog",
+    "escape_markdown",
+    "md",
+    "nt",
+    "t",
+]
 
 LANGUAGES: dict[str, str] = {"en": "English", "zh": "简体中文"}
 LOCALES: dict[str, str] = {"en": "en", "zh": "zh_Hans"}  # language code -> catalog folder
@@ -70,6 +82,57 @@ def t(key: str, lang: str = "en", /, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+class Code(str):
+    """Text to show as inline code in Markdown: a name, a shape or an expression."""
+
+
+# Every ASCII punctuation mark CommonMark lets a backslash escape, so untrusted text
+# can never open a link, an image, emphasis, HTML, LaTeX ($) or a Streamlit
+# directive (:red[...], :material/...:).
+_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~$:=^&'\"%@;,?/")
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` that Markdown shows literally: punctuation escaped, line breaks as spaces."""
+    text = " ".join(text.splitlines())
+    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in text)
+
+
+def _code_span(text: str) -> str:
+    return "`" + " ".join(str(text).splitlines()).replace("`", "ˋ") + "`"
+
+
+class _Rendered(str):
+    """Markdown that :func:`md` already made safe (a nested message)."""
+
+
+def md(key: str, lang: str = "en", /, **values: object) -> str:
+    """:func:`t` for text rendered as Markdown: every ``str`` value is shown literally.
+
+    Values inside a backtick span of the template keep their text but cannot close
+    the span; :class:`Code` values become code spans; messages are rendered the same way.
+    """
+    text = _lookup(lang).messages.get(key) or catalog("en").messages[key]
+    return _Rendered(text.format(**_safe_values(text, lang, values)) if values else text)
+
+
+def _safe_values(template: str, lang: str, values: dict[str, object]) -> dict[str, object]:
+    safe: dict[str, object] = {}
+    for name, value in values.items():
+        value = in_language(value, lang, markdown=True)
+        if isinstance(value, Code):
+            safe[name] = _code_span(value)
+        elif isinstance(value, _Rendered):
+            safe[name] = str(value)
+        elif isinstance(value, str):
+            at = template.find("{" + name)
+            in_code = at >= 0 and template[:at].count("`") % 2 == 1
+            safe[name] = value.replace("`", "ˋ") if in_code else escape_markdown(value)
+        else:
+            safe[name] = value
+    return safe
+
+
 def nt(key: str, n: int, lang: str = "en", /, **values: object) -> str:
     """``ngettext``: the plural form of ``key`` for the count ``n``, formatted with ``n``."""
     cat = _lookup(lang)
@@ -94,7 +157,10 @@ class Msg(str):
         msg.key, msg.params = key, params
         return msg
 
-    def text(self, lang: str = "en") -> str:
+    def text(self, lang: str = "en", *, markdown: bool = False) -> str:
+        """The message in ``lang``; ``markdown=True`` shows every parameter literally."""
+        if markdown:
+            return md(self.key, lang, **self.params)
         return _render(self.key, lang, self.params)
 
     def __reduce__(self) -> tuple[object, ...]:  # pickles (st.session_state) keep the key
@@ -105,13 +171,13 @@ def _rebuild(key: str, params: dict[str, object]) -> Msg:
     return Msg(key, **params)
 
 
-def in_language(value: object, lang: str) -> object:
+def in_language(value: object, lang: str, *, markdown: bool = False) -> object:
     """``value`` in ``lang`` when it is a translatable message, else itself."""
     if isinstance(value, Msg):
-        return value.text(lang)
+        return value.text(lang, markdown=markdown)
     message = getattr(value, "message", None)  # a PlaygroundError (errors.py imports this module)
     if isinstance(value, Exception) and callable(message):
-        return message(lang)
+        return message(lang, markdown=markdown)
     return value
 
 

@@ -8,18 +8,69 @@ which cost 50-90 ms per figure with Plotly 7; see benchmarks/bench_figures.py.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
 import plotly.graph_objects as go
 import torch
 
+from playground.core.config import limits
+from playground.core.i18n import t as translate
 from playground.plots.style import HIGHLIGHT, MAX_CELLS_WITH_TEXT, SCALE
 
 
+def _drawn_grid(t: torch.Tensor) -> tuple[int, int, int, int]:
+    """(rows, cols) of ``t`` as a 2-D grid and the (rows, cols) corner that gets drawn."""
+    rows = 1 if t.dim() <= 1 else math.prod(t.shape[:-1])
+    cols = t.shape[-1] if t.dim() else 1
+    cap = limits().max_draw_cells
+    if rows * cols <= cap:
+        return rows, cols, rows, cols
+    side = math.isqrt(cap)
+    keep_rows = min(rows, side)
+    return rows, cols, keep_rows, min(cols, cap // keep_rows)
+
+
 def _as_2d(t: torch.Tensor) -> torch.Tensor:
-    t = t.detach().to("cpu", torch.float64)
-    return t.reshape(1, -1) if t.dim() <= 1 else t.reshape(-1, t.shape[-1])
+    """``t`` as a 2-D float64 grid on the CPU (leading dims flattened), at most the drawing cap.
+
+    A big tensor gives its top-left corner, picked by indexing before any copy,
+    so a (4096, 4096) tensor costs a 64 x 64 copy, not a 16M-cell figure.
+    """
+    t = t.detach()
+    rows, cols, keep_rows, keep_cols = _drawn_grid(t)
+    if t.dim() <= 1:
+        return t.reshape(1, -1)[:, :keep_cols].to("cpu", torch.float64)
+    if (keep_rows, keep_cols) == (rows, cols):
+        return t.reshape(rows, cols).to("cpu", torch.float64)
+    flat = torch.arange(keep_rows, device=t.device)
+    index = []
+    for size in reversed(t.shape[:-1]):  # row number -> index into each leading dim
+        index.append(flat % size)
+        flat = flat // size
+    return t[..., :keep_cols][tuple(reversed(index))].to("cpu", torch.float64)
+
+
+def summary_note(t: torch.Tensor, *, lang: str = "en") -> str:
+    """Empty for a tensor drawn whole; else which corner is drawn, with the full shape and stats."""
+    rows, cols, keep_rows, keep_cols = _drawn_grid(t)
+    if (keep_rows, keep_cols) == (rows, cols):
+        return ""
+    t = t.detach()
+    if t.is_complex():
+        t = t.abs()
+    return translate(
+        "plot.summary",
+        lang,
+        rows=keep_rows,
+        cols=keep_cols,
+        shape=tuple(t.shape),
+        grid=f"{rows:,} × {cols:,}",
+        min=f"{float(t.min()):.4g}",
+        max=f"{float(t.max()):.4g}",
+        mean=f"{float(t.mean() if t.is_floating_point() else t.sum() / t.numel()):.4g}",
+    )
 
 
 def _heatmap(z: torch.Tensor, panel: int = 1, *, text: bool = True, **kw: object) -> dict:
@@ -75,8 +126,12 @@ def _figure(
     title: str = "",
     height: int | None = None,
     shapes: Sequence[dict] = (),
+    note: str = "",
 ) -> go.Figure:
-    """One figure from trace dicts and a panel per (x domain, y domain), matrix-style axes."""
+    """One figure from trace dicts and a panel per (x domain, y domain), matrix-style axes.
+
+    ``note`` (from :func:`summary_note`) is written under the panels.
+    """
     layout: dict = {
         "height": height,
         "plot_bgcolor": "white",
@@ -110,7 +165,22 @@ def _figure(
     top = 40 if title else 10
     if layout["annotations"]:
         top += 55
-    layout["margin"] = {"l": 10, "r": 10, "t": top, "b": 10}
+    layout["margin"] = {"l": 10, "r": 10, "t": top, "b": 40 if note else 10}
+    if note:
+        layout["annotations"].append(
+            {
+                "text": note,
+                "x": 0,
+                "y": 0,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "left",
+                "yanchor": "top",
+                "yshift": -8,
+                "showarrow": False,
+                "font": {"size": 12, "color": "#555"},
+            }
+        )
     if title:
         layout["title"] = {"text": title}
     return go.Figure({"data": traces, "layout": layout})
@@ -122,11 +192,23 @@ def _row(n: int, gap: float = 0.05) -> list[tuple[tuple[float, float], tuple[flo
 
 
 def make_tensor_figure(
-    t: torch.Tensor, *, selected: torch.Tensor | None = None, title: str = ""
+    t: torch.Tensor,
+    *,
+    selected: torch.Tensor | None = None,
+    title: str = "",
+    lang: str = "en",
 ) -> go.Figure:
-    """A 0-, 1- or 2-D tensor as a heatmap with its values; ``selected`` cells are outlined."""
+    """A tensor as a heatmap with its values; ``selected`` cells are outlined.
+
+    Leading dims are flattened into rows; a tensor over the drawing cap shows its
+    top-left corner and says so, with its full shape, min, max and mean.
+    """
     z = _as_2d(t)
-    shapes = _boxes(selected.detach().to("cpu").reshape(z.shape)) if selected is not None else []
+    shapes = _boxes(_as_2d(selected)) if selected is not None else []
     return _figure(
-        [_heatmap(z)], title=title, height=min(120 + 40 * z.shape[0], 520), shapes=shapes
+        [_heatmap(z)],
+        title=title,
+        height=min(120 + 40 * z.shape[0], 520),
+        shapes=shapes,
+        note=summary_note(t, lang=lang),
     )

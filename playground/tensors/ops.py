@@ -14,10 +14,11 @@ import torch
 
 from playground.core.config import limits
 from playground.core.device import synchronize, time_call
-from playground.core.errors import ExpressionError
-from playground.core.expr import evaluate
+from playground.core.errors import ExpressionError, PlaygroundError
+from playground.core.expr import evaluate, fill_uninitialised
 from playground.core.expr_table import DTYPES
 from playground.core.rng import generator
+from playground.core.shapes import parse_shape
 
 CREATORS = (
     "tensor",
@@ -34,6 +35,7 @@ CREATORS = (
     "ones_like",
     "rand_like",
 )
+MAX_TENSOR_DIMS = 16
 DTYPE_NAMES = ("float32", "float64", "float16", "bfloat16", "int64", "int32", "uint8", "bool")
 
 
@@ -50,25 +52,8 @@ class TensorSpec:
     like_dtype: str = "int64"  # the dtype of the source tensor for *_like
 
 
-def _shape(text: str) -> tuple[int, ...]:
-    value = evaluate(text, {})
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = (value,)
-    if not isinstance(value, tuple | list) or not all(
-        isinstance(v, int) and not isinstance(v, bool) for v in value
-    ):
-        raise ExpressionError("err.tensors.type_shape_tuple")
-    if any(v < 0 for v in value):
-        raise ExpressionError("err.tensors.value_negative_size", value=tuple(value))
-    numel = int(np.prod(value, dtype=np.float64)) if value else 1
-    if numel > limits().max_elements:
-        raise ExpressionError(
-            "err.tensors.value_would_have",
-            value=tuple(value),
-            numel=numel,
-            max_elements=limits().max_elements,
-        )
-    return tuple(value)
+def _shape(text: str, dtype: torch.dtype = torch.float32) -> tuple[int, ...]:
+    return parse_shape(text, max_dims=MAX_TENSOR_DIMS, dtype=dtype)
 
 
 def create(spec: TensorSpec, *, device: torch.device | str = "cpu", seed: int = 0) -> torch.Tensor:
@@ -92,7 +77,7 @@ def create(spec: TensorSpec, *, device: torch.device | str = "cpu", seed: int = 
                 dtype=str(dtype).split(".")[1],
             )
             return torch.from_numpy(array).to(device).requires_grad_(spec.requires_grad)
-        shape = _shape(spec.shape)
+        shape = _shape(spec.shape, dtype)
         if c in ("ones_like", "rand_like"):
             source = torch.zeros(shape, dtype=DTYPES[spec.like_dtype], device=device)
             fn = torch.ones_like if c == "ones_like" else torch.rand_like
@@ -114,11 +99,14 @@ def create(spec: TensorSpec, *, device: torch.device | str = "cpu", seed: int = 
         if c == "eye":
             rows, cols = (shape + shape)[:2] if len(shape) < 2 else shape[-2:]
             return torch.eye(rows, cols, device=device, **kw)
-        return getattr(torch, c)(shape, device=device, **kw)  # zeros, ones, empty
+        out = getattr(torch, c)(shape, device=device, **kw)  # zeros, ones, empty
+        if c == "empty":  # never show another session's freed bytes
+            fill_uninitialised(out)
+        return out
 
     try:
         return build()
-    except ExpressionError:
+    except PlaygroundError:
         raise
     except Exception as err:
         raise ExpressionError(
@@ -195,21 +183,22 @@ class ViewResult:
     result: torch.Tensor | None
     shares_storage: bool
     storage_offsets: torch.Tensor | None  # for each result element, its index in t's storage
-    error: ExpressionError | None
+    error: PlaygroundError | None
 
 
 def view_result(t: torch.Tensor, op: str) -> ViewResult:
     """Run e.g. ``t.T.view(-1)`` and say where each element sits in ``t``'s storage."""
     try:
         out = evaluate(op, {"t": t})
-    except ExpressionError as err:
+    except PlaygroundError as err:
         return ViewResult(None, False, None, err)
     if not isinstance(out, torch.Tensor):
         return ViewResult(None, False, None, ExpressionError("err.tensors.operation_did_give"))
     shares = out.untyped_storage().data_ptr() == t.untyped_storage().data_ptr()
     offsets = None
     if shares:
-        storage = torch.arange(t.untyped_storage().nbytes() // t.element_size())
+        slots = t.untyped_storage().nbytes() // t.element_size()
+        storage = torch.arange(slots, dtype=torch.int32 if slots < 2**31 else torch.int64)
         offsets = storage.as_strided(out.shape, out.stride(), out.storage_offset())
     return ViewResult(out, shares, offsets, None)
 

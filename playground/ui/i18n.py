@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.core.i18n import LANGUAGES, in_language, nt, t
+from playground.core.i18n import LANGUAGES, in_language, md, nt
 
 __all__ = ["current_lang", "localized", "ntr", "tr"]
 
@@ -17,8 +17,8 @@ def current_lang() -> str:
 
 
 def tr(key: str, /, **values: object) -> str:
-    """``key`` in the page's language."""
-    return t(key, current_lang(), **values)
+    """``key`` in the page's language, as Markdown: text values are shown literally."""
+    return md(key, current_lang(), **values)
 
 
 def ntr(key: str, n: int, /, **values: object) -> str:
@@ -27,5 +27,5 @@ def ntr(key: str, n: int, /, **values: object) -> str:
 
 
 def localized(value: object) -> str:
-    """An engine message (``Msg``) or refusal in the page's language; other text as it is."""
-    return str(in_language(value, current_lang()))
+    """An engine message (``Msg``) or refusal in the page's language, safe as Markdown."""
+    return str(in_language(value, current_lang(), markdown=True))

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from playground.core.errors import PlaygroundError
+from playground.core.i18n import escape_markdown
 from playground.data.datasets import ImageDataset
 from playground.data.torchvision_raw import load_dataset
 from playground.ui.i18n import current_lang, tr
@@ -96,8 +97,10 @@ def show_code(code: str) -> None:
 
 
 def error_text(err: BaseException, lang: str) -> str:
-    """A refusal in ``lang``; PyTorch's own errors (not ours) keep their text."""
-    return err.message(lang) if isinstance(err, PlaygroundError) else str(err)
+    """A refusal in ``lang``, safe as Markdown; PyTorch's own errors are shown literally."""
+    if isinstance(err, PlaygroundError):
+        return err.message(lang, markdown=True)
+    return escape_markdown(str(err))
 
 
 def show_error(err: BaseException) -> None:

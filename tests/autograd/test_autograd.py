@@ -10,7 +10,11 @@ import torch
 from playground import autograd as ag
 from playground import autograd as cc
 from playground.autograd.figures import make_descent_figure, make_graph_figure
-from playground.core.errors import ExpressionError, NotDifferentiableError, ProgramError
+from playground.core.errors import (
+    NotDifferentiableError,
+    PlaygroundError,
+    ProgramError,
+)
 from tests.snippets import run_snippet
 
 SEED = 7
@@ -223,7 +227,7 @@ def test_non_scalar_snippet_passes_v():
     ],
 )
 def test_bad_programs_get_clear_messages(src, needle):
-    with pytest.raises(ExpressionError) as info:
+    with pytest.raises(PlaygroundError) as info:
         comp = ag.run_program(ag.parse_program(src))
         ag.extract_graph(comp)
     assert needle in str(info.value)

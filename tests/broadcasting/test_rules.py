@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from playground import broadcasting as shp
-from playground.core.errors import ExpressionError
+from playground.core.errors import PlaygroundError
 from tests.snippets import run_snippet
 
 small_shape = st.lists(st.integers(0, 4), min_size=0, max_size=4).map(tuple)
@@ -86,7 +86,7 @@ def test_errors_name_the_dimension_and_sizes():
     ],
 )
 def test_hostile_shapes_get_a_clear_message(text, fragment):
-    with pytest.raises(ExpressionError, match=fragment):
+    with pytest.raises(PlaygroundError, match=fragment):
         shp.parse_shapes(text)
 
 

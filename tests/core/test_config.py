@@ -17,9 +17,10 @@ def test_env_int_parses_and_guards(monkeypatch):
 
 def test_limits_follow_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("PLAYGROUND_MAX_ELEMENTS", "1234")
+    monkeypatch.setenv("PLAYGROUND_MAX_MB", "3")
     monkeypatch.setenv("PLAYGROUND_DATA_DIR", str(tmp_path))
     lim = limits()
-    assert lim.max_elements == 1234 and lim.max_bytes == 1234 * 8 and lim.data_dir == tmp_path
+    assert lim.max_elements == 1234 and lim.max_bytes == 3 * 2**20 and lim.data_dir == tmp_path
 
 
 def test_dataset_status_sees_torchvision_files(tmp_path):

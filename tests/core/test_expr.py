@@ -11,7 +11,7 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from playground.core.errors import ExpressionError
+from playground.core.errors import ExpressionError, PlaygroundError
 from playground.core.expr import evaluate
 
 CANARY = Path(os.environ.get("TMPDIR", "/tmp")) / f"playground-canary-{os.getpid()}"
@@ -117,14 +117,14 @@ def test_requires_grad_builds_a_real_graph():
     ],
 )
 def test_oversized_results_are_refused_before_allocation(names, text):
-    with pytest.raises(ExpressionError, match="limit"):
+    with pytest.raises(PlaygroundError, match="limit"):
         evaluate(text, names)
 
 
 def test_element_limit_is_configurable(monkeypatch, names):
     assert evaluate("torch.zeros(100, 100)", {}).numel() == 10_000
     monkeypatch.setenv("PLAYGROUND_MAX_ELEMENTS", "1000")
-    with pytest.raises(ExpressionError, match="1,000"):
+    with pytest.raises(PlaygroundError, match="1,000"):
         evaluate("torch.zeros(100, 100)", {})
 
 
@@ -152,21 +152,21 @@ def test_element_limit_is_configurable(monkeypatch, names):
     ],
 )
 def test_failures_explain_themselves(names, text, fragment):
-    with pytest.raises(ExpressionError) as err:
+    with pytest.raises(PlaygroundError) as err:
         evaluate(text, {**names, "a": 1, "c": 3})
     assert fragment in str(err.value)
 
 
 def test_torch_errors_keep_pytorchs_message(names):
-    with pytest.raises(ExpressionError) as err:
+    with pytest.raises(PlaygroundError) as err:
         evaluate("t @ t", names)
     assert err.value.torch_message and "cannot be multiplied" in err.value.torch_message
 
 
 def test_modules_and_functions_are_never_accepted_as_names():
-    with pytest.raises(ExpressionError):
+    with pytest.raises(PlaygroundError):
         evaluate("m", {"m": os})
-    with pytest.raises(ExpressionError):
+    with pytest.raises(PlaygroundError):
         evaluate("f", {"f": print})
 
 
@@ -287,7 +287,7 @@ def _payload_names() -> dict[str, object]:
 def test_sandbox_escape_payloads_are_refused(payload, tmp_path):
     canary = tmp_path / "canary"
     text = payload.replace("CANARY", str(canary))
-    with pytest.raises(ExpressionError):
+    with pytest.raises(PlaygroundError):
         evaluate(text, _payload_names())
     assert not canary.exists()
 
@@ -466,13 +466,12 @@ def test_fuzzed_expressions_never_escape(audit_hook, text):
 
 
 def test_shapes_checked_rerun_still_sizes_factories_and_counts_results():
-    from playground.core.errors import ExpressionError
     from playground.core.expr import evaluate
 
-    with pytest.raises(ExpressionError, match="Nothing was allocated"):
+    with pytest.raises(PlaygroundError, match="Nothing was allocated"):
         evaluate("torch.ones(100000, 100000)", shapes_checked=True)
     x = torch.ones(3000, 3000)
-    with pytest.raises(ExpressionError, match="limit"):
+    with pytest.raises(PlaygroundError, match="limit"):
         evaluate("x.repeat(3, 3)", {"x": x}, shapes_checked=True, max_elements=10_000_000)
     assert torch.equal(
         evaluate("x * 2 + 1", {"x": torch.ones(2)}, shapes_checked=True), torch.full((2,), 3.0)

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from playground import tensors as tns
-from playground.core.errors import ExpressionError
+from playground.core.errors import PlaygroundError
 from tests.snippets import run_snippet
 
 SPECS = [
@@ -64,7 +64,7 @@ def test_creation_values_are_real():
     ],
 )
 def test_hostile_creation_gets_a_clear_message(spec, fragment):
-    with pytest.raises(ExpressionError) as err:
+    with pytest.raises(PlaygroundError) as err:
         tns.create(spec)
     assert fragment in str(err.value) + (err.value.torch_message or "")
 
@@ -103,7 +103,7 @@ def test_index_selects_exactly_the_cells_torch_selects(index):
 
 
 def test_index_refuses_text_without_brackets():
-    with pytest.raises(ExpressionError, match="brackets"):
+    with pytest.raises(PlaygroundError, match="brackets"):
         tns.index_tensor(torch.ones(2, 2), ":, 1")
 
 
@@ -176,7 +176,7 @@ def test_numpy_bridge_shares_memory_until_a_copy():
 def test_matmul_timing_has_a_memory_cap():
     compute, copy = tns.time_matmul(64, "cpu", repeat=2)
     assert compute > 0 and copy is None
-    with pytest.raises(ExpressionError, match="limit"):
+    with pytest.raises(PlaygroundError, match="limit"):
         tns.time_matmul(100_000, "cpu")
 
 

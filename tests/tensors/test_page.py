@@ -46,4 +46,4 @@ def test_a_refusal_speaks_chinese():
     interact(at, "selectbox", "t_creator", "zeros")
     interact(at, "text_input", "t_shape", "(-1, 2)")
     body = texts(at)
-    assert "(-1, 2) 有负的大小；大小必须是 0 或更大。" in body and "negative size" not in body
+    assert "(-1, 2) 含有负的尺寸；尺寸必须是 0 或更大。" in body and "negative size" not in body
