@@ -8,7 +8,7 @@ import streamlit as st
 from playground import autograd as ag
 from playground import autograd as cc
 from playground.autograd.figures import make_descent_figure, make_graph_figure, summarize
-from playground.core.errors import ExpressionError
+from playground.core.errors import PlaygroundError
 from playground.plots.heatmap import make_tensor_figure
 from playground.ui import bound, lazy_tabs, page, show_code, show_error, tr
 
@@ -50,7 +50,7 @@ def graph_section() -> None:
         )
         graph = ag.extract_graph(comp)
         result = ag.backward(comp, graph) if run_backward else None
-    except ExpressionError as err:
+    except PlaygroundError as err:
         show_error(err)
         return
     st.plotly_chart(make_graph_figure(graph, result.node_grads if result else None), key="ag_g")
@@ -85,7 +85,7 @@ def grads_and_check(program: str, statements: list, result: ag.BackwardResult) -
             st.session_state["ag_checked"] = key
         try:
             check = gradient_check(program, cfg.seed)
-        except ExpressionError as err:
+        except PlaygroundError as err:
             show_error(err)
             return
         st.metric(tr("ag.check_metric"), f"{check.max_abs_diff:.2e}")

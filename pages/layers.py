@@ -7,7 +7,7 @@ import streamlit as st
 import torch
 
 from playground import layers as md
-from playground.core.errors import ModelError
+from playground.core.errors import PlaygroundError
 from playground.data.datasets import OFFLINE_CLASSES
 from playground.layers import figures as mf
 from playground.ui import lazy_tabs, localized, page, shared_dataset, show_code, show_error, tr
@@ -64,7 +64,7 @@ def builder() -> list[md.LayerSpec] | None:
             md.parse_args(r.layer, "" if pd.isna(r.arguments) else str(r.arguments))
             for r in rows.itertuples()
         ]
-    except ModelError as err:
+    except PlaygroundError as err:
         show_error(err)
         return None
 
@@ -84,7 +84,7 @@ shape = shared.built_model()[1]
 if specs:
     try:
         check = md.check_model(specs, shape, batch=3)
-    except ModelError as err:
+    except PlaygroundError as err:
         show_error(err)
         st.stop()
     shared.set_built_model(specs)

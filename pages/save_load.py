@@ -5,12 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 import torch
-from PIL import Image, UnidentifiedImageError
 
 from playground import layers as md
 from playground import save_load as ck
 from playground import training as trn
-from playground.core.errors import CheckpointError, UnsafeCheckpointError
+from playground.core.errors import CheckpointError, PlaygroundError, UnsafeCheckpointError
 from playground.layers.figures import probabilities
 from playground.plots.images import make_bar_figure, make_grid_figure
 from playground.ui import lazy_tabs, localized, page, shared_dataset, show_code, show_error, tr
@@ -26,10 +25,15 @@ if trainer is not None:
     st.caption(tr("save.from_training", label=trainer.cfg.label(), epoch=trainer.epoch))
 else:
     specs, shape = shared.built_model()
-    model = md.build_model(specs, seed=cfg.seed)
     st.caption(tr("save.fresh"))
 # One rule for a model that does not fit its input: the Layers page's message and fix, here too.
-check = md.check_model(specs, tuple(shape)) if trainer is None else None
+try:
+    check = md.check_model(specs, tuple(shape)) if trainer is None else None
+except PlaygroundError as err:  # over the budget: nothing is built
+    show_error(err)
+    st.stop()
+if trainer is None:
+    model = md.build_model(specs, seed=cfg.seed)
 if check is not None and not check.ok:
     st.warning(tr("layers.mismatch", layer=check.failed_at + 1, error=localized(check.error)), icon=":material/error:")  # fmt: skip
     st.info(localized(check.fix), icon=":material/build:")
@@ -151,8 +155,8 @@ def inference_section() -> None:
     if upload is not None:
         try:
             x = ck.image_to_input(upload.getvalue(), shape)
-        except (UnidentifiedImageError, ValueError, OSError, Image.DecompressionBombError) as err:
-            show_error(ValueError(tr("save.bad_image", error=err)))
+        except PlaygroundError as err:
+            show_error(err)
             return
         st.caption(tr("save.resized", shape=tuple(shape)))
     elif ds is not None:

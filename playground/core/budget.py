@@ -166,9 +166,9 @@ class _CostMode(TorchDispatchMode):
             self.flops += int(formula(*args, **kwargs, out_val=out))
         else:
             self.flops += sum(t.numel() for t in outs)
-        if not func.is_view:
+        if not func.is_view:  # a view allocates nothing
             self.bytes += sum(t.numel() * t.element_size() for t in outs)
-        self.largest = max([self.largest, *(t.numel() for t in outs)])
+            self.largest = max([self.largest, *(t.numel() for t in outs)])
         return out
 
     def _refuse_writes(self, func: Any, args: tuple, kwargs: dict) -> None:

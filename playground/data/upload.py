@@ -10,16 +10,17 @@ from __future__ import annotations
 import csv
 import io
 import stat
-import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 import torch
-from PIL import Image, UnidentifiedImageError
 
 from playground.core import config as settings
 from playground.core.errors import UploadError
+from playground.core.images import decode_image, image_size
+from playground.core.shapes import short
 from playground.data.datasets import ImageDataset
 
 __all__ = [
@@ -29,9 +30,10 @@ __all__ = [
     "read_image_zip",
 ]
 
-# Pillow's own guard, lowered for a shared server; its warning becomes an error.
-Image.MAX_IMAGE_PIXELS = 16_000_000
-warnings.simplefilter("error", Image.DecompressionBombWarning)
+# What reading a member can raise besides our own refusals: a damaged zip, an
+# unsupported method (Deflate64, AES) that slipped past the header check, bad data.
+_ZIP_ERRORS = (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError, zlib.error)
+MAX_CLASSES = 1000
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class UploadLimits:
     max_ratio: float = 100.0  # uncompressed / compressed, per member
     max_pixels: int = 4_000_000  # per image, checked from its header before decoding
     max_images: int = 5_000
+    max_total_pixels: int = 64_000_000  # all distinct images together, from their headers
     image_size: int = 28  # every image becomes size × size
 
 
@@ -81,6 +84,11 @@ def _check_archive(zf: zipfile.ZipFile, lim: UploadLimits) -> dict[str, zipfile.
             raise UploadError("err.upload.refused_member_filename2", filename=info.filename)
         if info.is_dir():
             continue
+        if info.flag_bits & 0x1 or info.compress_type not in (
+            zipfile.ZIP_STORED,
+            zipfile.ZIP_DEFLATED,
+        ):
+            raise UploadError("err.upload.member_method", name=info.filename)
         total += info.file_size
         if total > lim.max_total_bytes:
             raise UploadError("err.upload.zip_unpacks_more", value=lim.max_total_bytes // 2**20)
@@ -104,45 +112,53 @@ def _check_archive(zf: zipfile.ZipFile, lim: UploadLimits) -> dict[str, zipfile.
 
 
 def _read(zf: zipfile.ZipFile, info: zipfile.ZipInfo, lim: UploadLimits) -> bytes:
-    with zf.open(info) as f:  # read at most one byte more than declared: lying headers fail
-        data = f.read(min(info.file_size, lim.max_member_bytes) + 1)
+    try:
+        with zf.open(info) as f:  # read at most one byte more than declared: lying headers fail
+            data = f.read(min(info.file_size, lim.max_member_bytes) + 1)
+    except _ZIP_ERRORS as err:
+        raise UploadError(
+            "err.upload.line_line_file", line="-", file=info.filename, err=type(err).__name__
+        ) from None
     if len(data) > info.file_size:
         raise UploadError("err.upload.filename_r_larger", filename=info.filename)
     return data
 
 
+def _read_text(zf: zipfile.ZipFile, info: zipfile.ZipInfo, lim: UploadLimits) -> str:
+    try:
+        return _read(zf, info, lim).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UploadError("err.upload.text_encoding", name=info.filename) from None
+
+
+def _pixels(data: bytes, name: str, line: int) -> int:
+    try:
+        w, h = image_size(data)
+    except UploadError as err:
+        raise UploadError("err.upload.at_line", line=line, name=name, reason=err) from None
+    return w * h
+
+
 def _decode(data: bytes, name: str, line: int, lim: UploadLimits) -> torch.Tensor:
     try:
-        with Image.open(io.BytesIO(data)) as img:
-            w, h = img.size
-            if w * h > lim.max_pixels:
-                raise UploadError(
-                    "err.upload.line_line_name4",
-                    line=line,
-                    name=name,
-                    w=w,
-                    h=h,
-                    max_pixels=lim.max_pixels,
-                )
-            img = img.convert("L").resize(
-                (lim.image_size, lim.image_size), Image.Resampling.BILINEAR
-            )
-            return torch.frombuffer(bytearray(img.tobytes()), dtype=torch.uint8).reshape(
-                1, lim.image_size, lim.image_size
-            )
-    except UploadError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
-        raise UploadError("err.upload.line_line_name", line=line, name=name, err=err) from None
-    except UnidentifiedImageError:
-        raise UploadError("err.upload.line_line_name2", line=line, name=name) from None
-    except (OSError, ValueError, SyntaxError) as err:
-        raise UploadError("err.upload.line_line_name3", line=line, name=name, err=err) from None
+        img = decode_image(
+            data, mode="L", size=(lim.image_size, lim.image_size), max_pixels=lim.max_pixels
+        )
+    except UploadError as err:
+        raise UploadError("err.upload.at_line", line=line, name=name, reason=err) from None
+    return torch.frombuffer(bytearray(img.tobytes()), dtype=torch.uint8).reshape(
+        1, lim.image_size, lim.image_size
+    )
 
 
 def _parse_csv(text: str) -> list[tuple[int, str, str]]:
     rows = []
-    for line, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+    reader = csv.reader(io.StringIO(text))
+    try:
+        numbered = list(enumerate(reader, start=1))
+    except csv.Error:
+        raise UploadError("err.upload.csv_invalid", line=reader.line_num) from None
+    for line, row in numbered:
         if not row or not "".join(row).strip():
             continue
         if len(row) != 2:
@@ -178,11 +194,7 @@ def read_image_zip(data: bytes, *, limits: UploadLimits | None = None) -> ImageD
         csvs = [n for n in members if n.lower().endswith(".csv")]
         if len(csvs) != 1:
             raise UploadError("err.upload.zip_hold_exactly", csvs=len(csvs))
-        try:
-            text = _read(zf, members[csvs[0]], lim).decode("utf-8-sig")
-        except (UnicodeDecodeError, zipfile.BadZipFile, OSError) as err:
-            raise UploadError("err.upload.csv_could_read", err=err) from None
-        rows = _parse_csv(text)
+        rows = _parse_csv(_read_text(zf, members[csvs[0]], lim))
         if len(rows) > lim.max_images:
             raise UploadError(
                 "err.upload.csv_lists_rows", rows=len(rows), max_images=lim.max_images
@@ -195,16 +207,20 @@ def read_image_zip(data: bytes, *, limits: UploadLimits | None = None) -> ImageD
             more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
             raise UploadError("err.upload.csv_names_files", listed=listed, more=more)
         classes = _classes(zf, members, prefix, rows, lim)
-        images, targets = [], []
+        index = {name: k for k, name in enumerate(classes)}
+        decoded: dict[str, torch.Tensor] = {}  # each distinct member is decoded once
+        images, targets, pixels = [], [], 0
         for line, file, label in rows:
-            try:
+            if file not in decoded:
                 blob = _read(zf, members[prefix + file], lim)
-            except (zipfile.BadZipFile, OSError, EOFError) as err:
-                raise UploadError(
-                    "err.upload.line_line_file", line=line, file=file, err=err
-                ) from None
-            images.append(_decode(blob, file, line, lim))
-            targets.append(classes.index(label) if label in classes else int(label))
+                pixels += _pixels(blob, file, line)
+                if pixels > lim.max_total_pixels:
+                    raise UploadError(
+                        "err.upload.total_pixels", max_pixels=f"{lim.max_total_pixels:,}"
+                    )
+                decoded[file] = _decode(blob, file, line, lim)
+            images.append(decoded[file])
+            targets.append(index[label] if label in index else int(label))
     return ImageDataset(torch.stack(images), torch.tensor(targets), tuple(classes))
 
 
@@ -218,27 +234,35 @@ def _classes(
     labels = [label for _, _, label in rows]
     listing = prefix + "classes.txt"
     if listing in members:
-        names = [n.strip() for n in _read(zf, members[listing], lim).decode().splitlines()]
+        names = [n.strip() for n in _read_text(zf, members[listing], lim).splitlines()]
         names = [n for n in names if n]
+        if len(names) > MAX_CLASSES:
+            raise UploadError("err.upload.too_many_classes", n=len(names), max_classes=MAX_CLASSES)
+        known = set(names)
         unknown = [
             (line, label)
             for line, _, label in rows
-            if label not in names and not (label.isdigit() and int(label) < len(names))
+            if label not in known and not (_is_int(label) and int(label) < len(names))
         ]
         if unknown:
-            listed = ", ".join(f"line {line}: {label!r}" for line, label in unknown[:10])
+            listed = ", ".join(f"line {line}: {short(label)}" for line, label in unknown[:10])
             raise UploadError("err.upload.unknown_labels_classes", listed=listed)
         return names
     bad = [(line, label) for line, _, label in rows if not label or len(label) > 40]
     if bad:
-        listed = ", ".join(f"line {line}: {label!r}" for line, label in bad[:10])
+        listed = ", ".join(f"line {line}: {short(label)}" for line, label in bad[:10])
         raise UploadError("err.upload.unknown_labels_empty", listed=listed)
-    if all(label.isdigit() for label in labels):
+    if all(_is_int(label) for label in labels):
         top = max(int(label) for label in labels)
         if top >= 1000:
             raise UploadError("err.upload.label_top_too", top=top)
         return [str(k) for k in range(top + 1)]
     return sorted(set(labels))
+
+
+def _is_int(label: str) -> bool:
+    """ASCII digits only: ``"²".isdigit()`` is True, but ``int("²")`` fails."""
+    return label.isascii() and label.isdigit()
 
 
 CUSTOM_DATASET_CODE = """import os

@@ -18,6 +18,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from playground.core.budget import Cost, check, measure
 from playground.core.config import limits
 from playground.core.errors import ModelError, PlaygroundError
 from playground.core.i18n import Msg
@@ -258,10 +259,25 @@ class ModelCheck:
     fix: str | None = None
     output_shape: tuple[int, ...] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    per_sample: Cost = Cost()  # one sample's forward pass: activation bytes and FLOPs
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    def trace_cost(self, samples: int) -> Cost:
+        """Keeping every layer's output for ``samples`` inputs, plus the float32 weights."""
+        one = self.per_sample
+        return Cost(
+            one.elements * samples, one.bytes * samples + 4 * self.params, one.flops * samples
+        )
+
+    def step_cost(self, batch: int, *, optimizer_states: int = 2) -> Cost:
+        """One training step: forward and backward (about 3x the forward FLOPs, 2x the
+        activations), the weights, their ``.grad`` and the optimizer's state per weight."""
+        weights = 4 * self.params * (2 + optimizer_states)
+        one = self.per_sample
+        return Cost(one.elements * batch, 2 * one.bytes * batch + weights, 3 * one.flops * batch)
 
 
 def _macs(layer: nn.Module, x: torch.Tensor, y: torch.Tensor) -> int:
@@ -299,7 +315,11 @@ def check_model(
     batch: int = 1,
     max_params: int | None = None,
 ) -> ModelCheck:
-    """Build on ``meta`` and trace a ``(batch, *input_shape)`` input: sizes, params and the first misfit."""
+    """Build on ``meta`` and trace a ``(batch, *input_shape)`` input: sizes, params and the first misfit.
+
+    Raises :class:`BudgetError` when keeping every layer's output for ``batch``
+    samples would not fit the server's budget.
+    """
     if not specs:
         raise ModelError("err.layers.model_no_layers")
     if len(specs) > 64:
@@ -329,7 +349,10 @@ def check_model(
             return ModelCheck(rows, params, message, i, suggest_fix(specs[i], tuple(x.shape)))
         rows.append(_row(name, layer, x, y))
         x = y
-    return ModelCheck(rows, params, output_shape=tuple(x.shape))
+    one = measure(model, torch.empty((1, *input_shape), device="meta")).cost
+    result = ModelCheck(rows, params, output_shape=tuple(x.shape), per_sample=one)
+    check(result.trace_cost(batch), what=f"model(x), x.shape = {(batch, *input_shape)}")
+    return result
 
 
 def parameter_table(model: nn.Module) -> list[dict[str, Any]]:

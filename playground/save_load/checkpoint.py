@@ -21,6 +21,8 @@ from torch import nn
 from playground.core import config as settings
 from playground.core.errors import CheckpointError, UnsafeCheckpointError
 from playground.core.i18n import Msg
+from playground.core.shapes import short
+from playground.save_load.scan import check_tensors, scan_pth
 
 SUFFIXES = (".pth", ".pt", ".ckpt", ".safetensors")
 
@@ -89,6 +91,7 @@ def read_checkpoint(data: bytes, filename: str) -> Any:
         raise CheckpointError("err.checkpoint.file_empty_bytes")
     if name.endswith(".safetensors"):
         return _read_safetensors(bytes(data))
+    scan_pth(bytes(data), limit=limit)  # zip records and pickle globals, before any unpickling
     try:
         return torch.load(io.BytesIO(data), weights_only=True, map_location="cpu")
     except pickle.UnpicklingError as err:
@@ -126,7 +129,8 @@ def state_dict_of(obj: Any) -> dict[str, torch.Tensor]:
         raise CheckpointError("err.checkpoint.file_holds_name", type_name=type(obj).__name__)
     bad = [k for k, v in obj.items() if not isinstance(k, str) or not isinstance(v, torch.Tensor)]
     if bad:
-        raise CheckpointError("err.checkpoint.state_dict_these", value=bad[:5])
+        raise CheckpointError("err.checkpoint.state_dict_these", value=short(bad[:5]))
+    check_tensors(obj)
     return dict(obj)
 
 

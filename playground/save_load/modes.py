@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 import torch
@@ -10,6 +9,7 @@ from torch import nn
 
 from playground.core import config as settings
 from playground.core.errors import UploadError
+from playground.core.images import decode_image
 from playground.save_load.checkpoint import read_state_dict, weights_bytes
 
 
@@ -61,19 +61,11 @@ def image_to_input(
     data: bytes, shape: tuple[int, ...], max_pixels: int = 4_000_000
 ) -> torch.Tensor:
     """An uploaded image as the model's input ``(1, C, H, W)`` in [0, 1]: grey or RGB, resized."""
-    from PIL import Image
-
-    import playground.data.upload  # noqa: F401 - sets Pillow's decompression-bomb guard
-
     if len(data) > settings.limits().upload_mb * 2**20:
-        raise UploadError("err.upload.image_over_upload")
-    with Image.open(io.BytesIO(data)) as img:
-        w, h = img.size
-        if w * h > max_pixels:
-            raise UploadError("err.upload.w_h_pixels", w=w, h=h, max_pixels=max_pixels)
-        c, height, width = shape
-        img = img.convert("L" if c == 1 else "RGB").resize(
-            (width, height), Image.Resampling.BILINEAR
-        )
-        t = torch.frombuffer(bytearray(img.tobytes()), dtype=torch.uint8)
+        raise UploadError("err.upload.image_over_upload", mb=settings.limits().upload_mb)
+    c, height, width = shape
+    img = decode_image(
+        data, mode="L" if c == 1 else "RGB", size=(width, height), max_pixels=max_pixels
+    )
+    t = torch.frombuffer(bytearray(img.tobytes()), dtype=torch.uint8)
     return t.reshape(height, width, c).permute(2, 0, 1).unsqueeze(0).float().mul(1 / 255)

@@ -22,6 +22,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from playground.core.budget import check as budget_check
 from playground.core.errors import DatasetError, TrainingError
 from playground.core.rng import generator
 from playground.data.datasets import ImageDataset
@@ -80,6 +81,10 @@ class Trainer:
         if not check.ok:
             error = check.error if str(check.error).endswith((".", "。")) else f"{check.error}."
             raise TrainingError("err.training.model_does_fit", error=error, fix=check.fix)
+        budget_check(
+            check.step_cost(cfg.batch_size),
+            what=f"loss.backward(), optimizer.step() (batch_size={cfg.batch_size})",
+        )
         self.cfg, self.device = cfg, torch.device(device)
         self.specs, self.input_shape = list(specs), tuple(input_shape)
         self.classes = train.classes
