@@ -24,7 +24,7 @@ from typing import Any
 
 import torch
 
-from playground.core.budget import Cost, Tally, measure, numel
+from playground.core.budget import Cost, Tally, check, measure, numel
 from playground.core.config import limits
 from playground.core.errors import ExpressionError, PlaygroundError
 from playground.core.expr_checks import (
@@ -140,7 +140,6 @@ class _Evaluator:
         self.device = device
         self.generator = generator
         self.tally = tally
-        self.max_elements = tally.lim.max_elements
         self.dry_run = True
 
     # -- dispatch ---------------------------------------------------------
@@ -345,21 +344,12 @@ class _Evaluator:
             # No meta kernel (the size depends on the values), or a shape error that
             # the real call words better: bound the result by its inputs, then run it.
             cost = _data_dependent_bound(name, args, kwargs)
-        self._check_size(cost.elements, label)
         self.tally.spend(cost, what=label)
 
     def _counted(self, result: Any, label: str) -> Any:
-        self._check_size(_count_elements(result), label)
+        """A real result is checked too: views (``expand``) and value-dependent sizes."""
+        check(Cost(elements=_count_elements(result)), what=label, lim=self.tally.lim)
         return result
-
-    def _check_size(self, total: int, label: str) -> None:
-        if total > self.max_elements:
-            raise ExpressionError(
-                "err.expr.label_would_create",
-                label=label,
-                total=total,
-                max_elements=self.max_elements,
-            )
 
 
 def _data_dependent_bound(name: str, args: list[Any], kwargs: dict[str, Any]) -> Cost:

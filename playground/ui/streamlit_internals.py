@@ -1,6 +1,6 @@
 """Every use of Streamlit's private API, in one place, each with the reason.
 
-Streamlit 1.67 has no public API for these three needs. ``tests/ui/test_internals.py``
+Streamlit 1.67 has no public API for these four needs. ``tests/ui/test_internals.py``
 fails loudly if one of them moves in a new Streamlit release.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-__all__ = ["active_session_check", "leave_legacy_pages_mode", "session_id"]
+__all__ = ["active_session_check", "forget_link_value", "leave_legacy_pages_mode", "session_id"]
 
 
 def session_id() -> str:
@@ -49,3 +49,17 @@ def leave_legacy_pages_mode() -> bool:
         PagesManager.uses_pages_directory = False
         return True
     return False
+
+
+def forget_link_value(key: str) -> None:
+    """Stop Streamlit from seeding widget ``key`` from the URL the session opened with.
+
+    Why: ``bind="query-params"`` seeds a widget from the *initial* URL, even after
+    ``st.query_params.pop``, and ``?epochs=-inf`` makes its ``int()`` raise inside
+    Streamlit (the page's error box). No public API drops a bad value first.
+    """
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        ctx.session_state._state.query_params._initial_query_params.pop(key, None)

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import streamlit as st
 
 from playground.core.errors import PlaygroundError
-from playground.core.i18n import escape_markdown
+from playground.core.i18n import Code, escape_markdown
 from playground.data.datasets import ImageDataset
 from playground.data.torchvision_raw import load_dataset
 from playground.ui.i18n import current_lang, tr
+from playground.ui.streamlit_internals import forget_link_value
 
 __all__ = [
+    "BOUND_KEYS",
     "bound",
     "error_text",
     "lazy_tabs",
@@ -23,6 +26,9 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+# Every URL-bound key seen in this process and its widget (or a tab group's slugs):
+# names only, never values, so the fuzz tests can find every parameter of a page.
+BOUND_KEYS: dict[str, str | tuple[str, ...]] = {}
 
 
 def bound(widget: Callable[..., T], /, *args: Any, key: str, **kwargs: Any) -> T:
@@ -32,6 +38,10 @@ def bound(widget: Callable[..., T], /, *args: Any, key: str, **kwargs: Any) -> T
     A selectbox with a ``format_func`` keeps the *option* in the URL (``ex_level=autograd``),
     not its translated label, so one link opens the same page in either language.
     """
+    name = getattr(widget, "__name__", "widget")
+    BOUND_KEYS[key] = name
+    if name in _NUMERIC and key not in st.session_state:
+        _drop_non_finite(key)
     if "format_func" not in kwargs:
         return widget(*args, key=key, bind="query-params", **kwargs)
     label, options, *rest = args
@@ -44,13 +54,35 @@ def bound(widget: Callable[..., T], /, *args: Any, key: str, **kwargs: Any) -> T
             st.session_state[key] = by_text[raw]
             rest, kwargs = [], {k: v for k, v in kwargs.items() if k != "index"}
         else:  # a stale or hostile link: the default, and the URL says so
-            st.query_params.pop(key, None)
+            _ignore(key)
     value = widget(label, options, *rest, key=key, **kwargs)
     if value == default:
         st.query_params.pop(key, None)
     else:
         st.query_params[key] = str(value)
     return value
+
+
+_NUMERIC = frozenset({"number_input", "slider"})
+
+
+def _drop_non_finite(key: str) -> None:
+    """Streamlit turns ``?epochs=-inf`` into ``int(-inf)`` and raises: drop such values first."""
+    raw = st.query_params.get(key)
+    if raw is None:
+        return
+    try:
+        finite = math.isfinite(float(raw))
+    except ValueError:
+        return  # not a number at all: Streamlit ignores it
+    if not finite:
+        forget_link_value(key)
+        _ignore(key)
+
+
+def _ignore(key: str) -> None:
+    st.query_params.pop(key, None)
+    st.toast(tr("link.ignored", key=Code(key)), icon=":material/link_off:")
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -66,6 +98,7 @@ def lazy_tabs(key: str, sections: Sequence[tuple[str, Callable[[], None]]]) -> N
     its translated label, so a link and a language switch both keep the open tab.
     """
     slugs = [title.rsplit(".", 1)[-1] for title, _ in sections]
+    BOUND_KEYS[key] = tuple(slugs)
     labels = [tr(title) for title, _ in sections]
     opened = f"{key}__open"  # this session's open tab, by name, across languages
     preset = st.session_state.pop(key, None)  # a label set in the state opens that tab once

@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 import inspect
 
+import pytest
+
 from playground.ui import streamlit_internals as internals
 from tests.conftest import ROOT
 
@@ -50,3 +52,20 @@ def test_no_other_module_touches_streamlit_internals():
             ):
                 users.append(path.name)
     assert set(users) == {"streamlit_internals.py"}
+
+
+@pytest.mark.parametrize("value", ["-inf", "inf", "nan", "1e999"])
+def test_a_non_finite_link_value_opens_the_default_with_a_message(value):
+    """Streamlit seeds from the initial URL and would raise in int(); forget_link_value stops it."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["device"] = "cpu"
+    at.query_params["tr_epochs"] = value
+    at.run()
+    at.switch_page("pages/training.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.number_input(key="tr_epochs").value == 5
+    assert "tr_epochs" not in at.query_params
+    assert any("`tr_epochs`" in t.value for t in at.toast)
