@@ -6,11 +6,17 @@ again; the others behave like students: open chapters, switch tabs, type shapes
 and programs, browse data, rebuild models. Traffic goes to loopback only, and
 the run stops by itself after ``--seconds``.
 
+With ``--attackers N``, N more sessions open the worst links (tensors of 16M
+cells, broadcasting and split bombs, typed code over the FLOP budget) in a loop,
+and one of them uploads hostile files (a checkpoint whose record inflates to 1 GiB,
+a pickle gadget, a Deflate64 dataset zip, an EPS named .png) through the real
+file uploaders. Their latencies are reported apart; the students' p95 is the target.
+
 Prints: errors (exception boxes, disconnections, failed requests), p50/p95
 latency per kind of interaction, peak server RSS, and the RSS each extra idle
 session costs.
 
-Run: python benchmarks/load_test.py [--sessions 30] [--seconds 120] [--trainers 2]
+Run: python benchmarks/load_test.py [--sessions 30] [--seconds 120] [--trainers 2] [--attackers 5]
 """
 
 from __future__ import annotations
@@ -174,6 +180,89 @@ WS_STEPS = [
 ]
 
 
+# The worst links a stranger can hand a class: each must answer with a message, fast.
+ATTACK_STEPS = [
+    ("attack: zeros 4096^2", "tensors", "t_creator=zeros&t_shape=(4096,4096)"),
+    ("attack: t.T of 4096^2", "tensors", "t_tab=views&t_vshape=(4096,4096)&t_view=t.T"),
+    ("attack: broadcast bomb", "broadcasting", "b_shapes=(1,16777216),(16777216,1)"),
+    ("attack: repeat bomb", "broadcasting", "b_shapes=(1,1),(1,1,8192),(1,8192,1)"),
+    ("attack: split 2048^2", "broadcasting", "b_tab=split&sp_shape=(2048,2048)&sp_size=1"),
+    (
+        "attack: cat bomb",
+        "broadcasting",
+        "b_tab=cat&cat_shapes=(4096,4096),(4096,4096),(4096,4096)",
+    ),
+    (
+        "attack: F.linear",
+        "autograd",
+        "ag_preset=custom&ag_program=a%20%3D%20torch.ones(4096%2C%204096)%0Ay%20%3D%20F.linear(a%2C%20a).sum()",
+    ),
+    ("attack: markup", "tensors", "t_tab=index&t_index=[click](https://evil.example)"),
+    ("attack: -inf epochs", "training", "tr_epochs=-inf&tr_bs=99999999"),
+]
+
+
+def hostile_files() -> list[tuple[str, str, bytes]]:
+    """(page path, file name, bytes) for the uploaders: built by the hostile test suite's helpers."""
+    from tests.hostile import cases_checkpoints as ckpt
+    from tests.hostile import files
+
+    stored = files.zipped(
+        files.dataset({"a.png": files.png()}, "file,label\na.png,cat\n"), method=0
+    )
+    return [
+        ("save_load?s_tab=load", "bomb.pth", ckpt._inflating_zip()),
+        (
+            "save_load?s_tab=load",
+            "gadget.pth",
+            ckpt._torch_zip(b"\x80\x02cbuiltins\nbytearray\nJ\x00\x00\x00@\x85R."),
+        ),
+        ("save_load?s_tab=inference", "eps.png", files.EPS),
+        ("data?d_tab=upload", "deflate64.zip", files.patched(stored, method=9)),
+    ]
+
+
+async def attacker_ws(port: int, stats: Stats, deadline: float, seed: int) -> None:
+    """A stranger opening the worst links in a loop, as fast as the server answers."""
+    import websockets
+
+    rng = random.Random(1000 + seed)
+    url = f"ws://127.0.0.1:{port}/_stcore/stream"
+    while time.monotonic() < deadline:
+        try:
+            async with websockets.connect(url, subprotocols=["streamlit"], max_size=None) as ws:
+                for kind, page, query in rng.sample(ATTACK_STEPS, len(ATTACK_STEPS)):
+                    if time.monotonic() >= deadline:
+                        break
+                    seconds, exceptions = await asyncio.wait_for(ws_rerun(ws, page, query), 120)
+                    stats.latency[kind].append(seconds)
+                    if exceptions:
+                        stats.errors.append(f"{kind}: {exceptions} exception element(s)")
+        except Exception as err:
+            stats.errors.append(f"attacker ws: {type(err).__name__}: {str(err)[:100]}")
+
+
+async def attacker_uploads(browser, base: str, stats: Stats, deadline: float) -> None:
+    """Hostile files through the real uploaders, in a browser, in a loop."""
+    uploads = hostile_files()
+    context, page = await new_session(browser, base, stats)
+    while time.monotonic() < deadline:
+        for path, name, data in uploads:
+            if time.monotonic() >= deadline:
+                break
+
+            async def upload(path=path, name=name, data=data) -> None:
+                await page.goto(f"{base}/{path}")
+                await settled(page)
+                files = {"name": name, "mimeType": "application/octet-stream", "buffer": data}
+                await page.locator('input[type="file"]').first.set_input_files(files)
+
+            await timed(stats, f"attack: upload {name}", page, upload)
+            if await page.locator('[data-testid="stException"]').count():
+                stats.errors.append(f"upload {name}: an exception box")
+    await context.close()
+
+
 async def ws_rerun(ws, page: str, query: str) -> tuple[float, int]:
     """Ask for a script run, as the browser does on navigation; wait for script_finished."""
     from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -265,7 +354,12 @@ def cpu_seconds(pid: int) -> float:
 
 
 async def run(
-    sessions: int, seconds: float, trainers: int, ramp: float = 0.0, clients: str = "ws"
+    sessions: int,
+    seconds: float,
+    trainers: int,
+    ramp: float = 0.0,
+    clients: str = "ws",
+    attackers: int = 0,
 ) -> Stats:
     from playwright.async_api import async_playwright
 
@@ -291,6 +385,9 @@ async def run(
                     tasks.append(ws_student(port, stats, deadline, k, delay))
                 else:
                     tasks.append(student(browser, base, stats, deadline, k, delay))
+            tasks += [attacker_ws(port, stats, deadline, k) for k in range(max(attackers - 1, 0))]
+            if attackers:
+                tasks.append(attacker_uploads(browser, base, stats, deadline))
             await asyncio.gather(*tasks)
             stats.server_cpu = (cpu_seconds(proc.pid) - cpu0) / (time.monotonic() - wall0)  # type: ignore[attr-defined]
             stats.idle_mb = await idle_session_cost(browser, base, proc.pid)  # type: ignore[attr-defined]
@@ -316,10 +413,10 @@ def report(stats: Stats, sessions: int, seconds: float) -> None:
     non_training = []
     for kind, values in sorted(stats.latency.items()):
         print(f"{kind:28s} {len(values):5d} {statistics.median(values):7.2f} {p95(values):7.2f}")
-        if not kind.startswith("train"):
+        if not kind.startswith(("train", "attack")):
             non_training += values
     if non_training:
-        print(f"non-training p95: {p95(non_training):.2f} s   (target < 2 s)")
+        print(f"students' non-training p95: {p95(non_training):.2f} s   (target < 2 s)")
     print(f"peak_server_rss_mb: {stats.peak_rss:.0f}   (target < 1500)")
     print(
         f"server CPU use: {getattr(stats, 'server_cpu', float('nan')):.2f} cores of {os.cpu_count()} "
@@ -340,8 +437,13 @@ def main() -> None:
         default="ws",
         help="students as Streamlit websocket clients (default) or as Chromium pages",
     )
+    parser.add_argument(
+        "--attackers", type=int, default=0, help="sessions sending the worst links and files"
+    )
     args = parser.parse_args()
-    stats = asyncio.run(run(args.sessions, args.seconds, args.trainers, args.ramp, args.clients))
+    stats = asyncio.run(
+        run(args.sessions, args.seconds, args.trainers, args.ramp, args.clients, args.attackers)
+    )
     report(stats, args.sessions, args.seconds)
 
 

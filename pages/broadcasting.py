@@ -91,10 +91,9 @@ def join_section(op: str) -> None:
     ex = (shp.explain_cat if op == "cat" else shp.explain_stack)(shapes, dim)
     if ex.error:
         st.error(localized(ex.error), icon=":material/error:")
-        try:
-            shp.real_join(op, shapes, dim)
-        except (RuntimeError, IndexError) as err:
-            st.caption(tr("cat.torch_says", message=str(err).splitlines()[0]))
+        message = shp.join_error(op, shapes, dim)
+        if message:
+            st.caption(tr("cat.torch_says", message=message))
         return
     st.success(tr("cat.result", op=op, dim=dim, shape=ex.result), icon=":material/check_circle:")
     try:

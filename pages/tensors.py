@@ -160,8 +160,11 @@ def views_section() -> None:
     m[3].metric(tr("views.shares"), str(v.shares_storage))
     if "-1" in op:
         st.caption(tr("views.minus_one", value=tuple(v.result.shape)))
-    if v.shares_storage:
+    if v.storage_offsets is not None:
         st.plotly_chart(make_storage_figure(t, v.storage_offsets, lang=cfg.lang), key="views_fig")
+    elif v.shares_storage:
+        st.info(tr("views.no_map", slots=f"{tns.MAX_STORAGE_MAP:,}"), icon=":material/info:")
+        st.plotly_chart(make_tensor_figure(v.result, lang=cfg.lang), key="views_copy")
     else:
         st.info(tr("views.copy"))
         st.plotly_chart(make_tensor_figure(v.result, lang=cfg.lang), key="views_copy")

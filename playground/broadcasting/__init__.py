@@ -28,6 +28,7 @@ from playground.broadcasting.views import (
     Stretch,
     checked_join,
     expand_and_repeat,
+    join_error,
     join_sources,
     split_tensor,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "explain_broadcast",
     "explain_cat",
     "explain_stack",
+    "join_error",
     "join_inputs",
     "join_sources",
     "make_broadcast_figure",

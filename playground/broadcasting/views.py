@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import torch
 
 from playground.broadcasting.rules import JoinExplanation, join_inputs
-from playground.core.budget import check, check_shape, shape_cost
+from playground.core.budget import check, check_shape, numel, shape_cost
 from playground.core.errors import BudgetError, PlaygroundError
 from playground.core.shapes import Shape, short
 
@@ -31,22 +31,28 @@ class Stretch:
 
 
 def expand_and_repeat(padded: Shape, result: Shape) -> tuple[list[Stretch], BudgetError | None]:
-    """``expand`` (a view, free) and ``repeat`` (a copy); ``repeat`` is skipped over budget."""
+    """``expand`` (a view, free) and ``repeat`` (a copy); ``repeat`` is skipped over budget.
+
+    Both run on ``meta`` tensors: strides, shapes and storage sizes are exact, and a
+    link to ``(1, 16777216), (16777216, 1)`` allocates nothing.
+    """
     check_shape(padded, what="t0")
-    small = torch.arange(float(torch.Size(padded).numel())).reshape(padded)
+    small = torch.empty(padded, device="meta")
     factors = tuple(r // s if s else 1 for r, s in zip(result, padded, strict=True))
-    rows = [_stretch(f"t0.expand{result}", small, small.expand(result))]
+    small_bytes = numel(padded) * small.element_size()
+    rows = [_stretch(f"t0.expand{result}", small.expand(result), small_bytes, shares=True)]
     try:
         check_shape(result, what=f"t0.repeat{factors}")
     except BudgetError as err:
         return rows, err
-    rows.append(_stretch(f"t0.repeat{factors}", small, small.repeat(factors)))
+    repeated = small.repeat(factors)
+    nbytes = numel(repeated.shape) * repeated.element_size()
+    rows.append(_stretch(f"t0.repeat{factors}", repeated, nbytes, shares=False))
     return rows, None
 
 
-def _stretch(op: str, small: torch.Tensor, t: torch.Tensor) -> Stretch:
-    shares = t.untyped_storage().data_ptr() == small.untyped_storage().data_ptr()
-    return Stretch(op, tuple(t.shape), t.stride(), t.untyped_storage().nbytes(), shares)
+def _stretch(op: str, t: torch.Tensor, nbytes: int, *, shares: bool) -> Stretch:
+    return Stretch(op, tuple(t.shape), t.stride(), nbytes, shares)
 
 
 def join_sources(ex: JoinExplanation) -> torch.Tensor:
@@ -63,6 +69,21 @@ def checked_join(ex: JoinExplanation, shapes: Sequence[Shape], dim: int) -> torc
     check(inputs, what=f"torch.{ex.op}")
     tensors = join_inputs(shapes)
     return (torch.cat if ex.op == "cat" else torch.stack)(tensors, dim=dim)
+
+
+def join_error(op: str, shapes: Sequence[Shape], dim: int) -> str | None:
+    """PyTorch's own message for a join that cannot work.
+
+    Small inputs run on the CPU, as a learner's would (its wording differs a little
+    from the ``meta`` kernel's); big ones on ``meta``, which allocates nothing.
+    """
+    small = sum(numel(s) for s in shapes) <= 2**20
+    tensors = [torch.zeros(s) if small else torch.empty(s, device="meta") for s in shapes]
+    try:
+        (torch.cat if op == "cat" else torch.stack)(tensors, dim=dim)
+    except (RuntimeError, IndexError) as err:
+        return str(err).splitlines()[0]
+    return None
 
 
 @dataclass(frozen=True)

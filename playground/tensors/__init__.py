@@ -19,6 +19,7 @@ from playground.tensors.figures import (
 from playground.tensors.ops import (
     CREATORS,
     DTYPE_NAMES,
+    MAX_STORAGE_MAP,
     Attributes,
     IndexResult,
     InplaceDemo,
@@ -44,6 +45,7 @@ __all__ = [
     "INPLACE_AUTOGRAD_CODE",
     "IndexResult",
     "InplaceDemo",
+    "MAX_STORAGE_MAP",
     "NUMPY_BRIDGE_CODE",
     "NumpyBridge",
     "TensorSpec",

@@ -36,6 +36,7 @@ CREATORS = (
     "rand_like",
 )
 MAX_TENSOR_DIMS = 16
+MAX_STORAGE_MAP = 2**20  # storage slots mapped cell by cell on the Views tab
 DTYPE_NAMES = ("float32", "float64", "float16", "bfloat16", "int64", "int32", "uint8", "bool")
 
 
@@ -182,7 +183,9 @@ def index_tensor(t: torch.Tensor, index: str, *, value: float | None = None) -> 
 class ViewResult:
     result: torch.Tensor | None
     shares_storage: bool
-    storage_offsets: torch.Tensor | None  # for each result element, its index in t's storage
+    # For each result element, its index in t's storage; None for storages over
+    # MAX_STORAGE_MAP slots, whose map would cost as much memory as the tensor.
+    storage_offsets: torch.Tensor | None
     error: PlaygroundError | None
 
 
@@ -196,9 +199,9 @@ def view_result(t: torch.Tensor, op: str) -> ViewResult:
         return ViewResult(None, False, None, ExpressionError("err.tensors.operation_did_give"))
     shares = out.untyped_storage().data_ptr() == t.untyped_storage().data_ptr()
     offsets = None
-    if shares:
-        slots = t.untyped_storage().nbytes() // t.element_size()
-        storage = torch.arange(slots, dtype=torch.int32 if slots < 2**31 else torch.int64)
+    slots = t.untyped_storage().nbytes() // t.element_size()
+    if shares and slots <= MAX_STORAGE_MAP:
+        storage = torch.arange(slots, dtype=torch.int32)
         offsets = storage.as_strided(out.shape, out.stride(), out.storage_offset())
     return ViewResult(out, shares, offsets, None)
 
