@@ -139,10 +139,21 @@ def _figure(
         "annotations": [],
     }
     for k, (xdom, ydom) in enumerate(domains, start=1):
-        common = {"showgrid": False, "zeroline": False, "dtick": 1}
-        layout[_name("x", k)] = {**common, "domain": xdom, "anchor": _ref("y", k), "side": "top"}
+        rows, cols = _panel_size(traces, k)
+        common = {"showgrid": False, "zeroline": False}
+        # Every index labelled on small panels; Plotly's own spacing on big ones.
+        xtick = {"dtick": 1} if cols <= _TICK_EVERY else {}
+        ytick = {"dtick": 1} if rows <= _TICK_EVERY else {}
+        layout[_name("x", k)] = {
+            **common,
+            **xtick,
+            "domain": xdom,
+            "anchor": _ref("y", k),
+            "side": "top",
+        }
         layout[_name("y", k)] = {
             **common,
+            **ytick,
             "domain": ydom,
             "anchor": _ref("x", k),
             "autorange": "reversed",
@@ -165,11 +176,11 @@ def _figure(
     top = 40 if title else 10
     if layout["annotations"]:
         top += 55
-    layout["margin"] = {"l": 10, "r": 10, "t": top, "b": 40 if note else 10}
+    layout["margin"] = {"l": 10, "r": 10, "t": top, "b": 60 if note else 10}
     if note:
         layout["annotations"].append(
             {
-                "text": note,
+                "text": _two_lines(note),
                 "x": 0,
                 "y": 0,
                 "xref": "paper",
@@ -184,6 +195,26 @@ def _figure(
     if title:
         layout["title"] = {"text": title}
     return go.Figure({"data": traces, "layout": layout})
+
+
+_TICK_EVERY = 24
+
+
+def _panel_size(traces: list[dict], panel: int) -> tuple[int, int]:
+    """(rows, cols) of the heatmap drawn in ``panel``, from its ``z``."""
+    for trace in traces:
+        if trace.get("xaxis") == _ref("x", panel) and trace.get("z"):
+            return len(trace["z"]), len(trace["z"][0])
+    return 0, 0
+
+
+def _two_lines(note: str) -> str:
+    """Break after the first sentence: Plotly annotations do not wrap by themselves."""
+    for end in ("。", ". "):
+        if end in note:
+            head, tail = note.split(end, 1)
+            return f"{head}{end.strip()}<br>{tail}"
+    return note
 
 
 def _row(n: int, gap: float = 0.05) -> list[tuple[tuple[float, float], tuple[float, float]]]:
