@@ -27,7 +27,17 @@ sys.path.insert(0, str(ROOT))
 from tests.apptest import open_page  # noqa: E402
 from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_server  # noqa: E402
 
-PAGES = ["", "tensors", "broadcasting", "autograd", "data", "layers", "training", "save_load"]
+PAGES = [
+    "",
+    "tensors",
+    "broadcasting",
+    "autograd",
+    "data",
+    "layers",
+    "training",
+    "save_load",
+    "examples",
+]
 
 
 def _chain(n_ops: int, k: int) -> str:
