@@ -256,6 +256,8 @@ async def attacker_uploads(browser, base: str, stats: Stats, deadline: float) ->
                 await settled(page)
                 files = {"name": name, "mimeType": "application/octet-stream", "buffer": data}
                 await page.locator('input[type="file"]').first.set_input_files(files)
+                # every hostile file ends in a message; leaving earlier would cancel the upload
+                await page.wait_for_selector('[data-testid="stAlert"]', timeout=60_000)
 
             await timed(stats, f"attack: upload {name}", page, upload)
             if await page.locator('[data-testid="stException"]').count():

@@ -238,6 +238,7 @@ def _classes(
         names = [n for n in names if n]
         if len(names) > MAX_CLASSES:
             raise UploadError("err.upload.too_many_classes", n=len(names), max_classes=MAX_CLASSES)
+        _refuse_markup(names)
         known = set(names)
         unknown = [
             (line, label)
@@ -252,12 +253,20 @@ def _classes(
     if bad:
         listed = ", ".join(f"line {line}: {short(label)}" for line, label in bad[:10])
         raise UploadError("err.upload.unknown_labels_empty", listed=listed)
+    _refuse_markup(labels)
     if all(_is_int(label) for label in labels):
         top = max(int(label) for label in labels)
         if top >= 1000:
             raise UploadError("err.upload.label_top_too", top=top)
         return [str(k) for k in range(top + 1)]
     return sorted(set(labels))
+
+
+def _refuse_markup(names: list[str]) -> None:
+    """Class names end up in chart labels, which render a little HTML: no tags, ever."""
+    bad = [n for n in names if "<" in n or ">" in n]
+    if bad:
+        raise UploadError("err.upload.label_markup", listed=", ".join(short(n) for n in bad[:5]))
 
 
 def _is_int(label: str) -> bool:

@@ -6,6 +6,7 @@ A grid is one PNG per figure (Pillow), not a heatmap per image, so it stays smal
 from __future__ import annotations
 
 import base64
+import html
 import io
 import math
 
@@ -65,7 +66,7 @@ def make_grid_figure(
             {
                 "x": (pad + q * (w + pad) + w / 2) * zoom,
                 "y": (pad + r * (h + pad_y) + h) * zoom,
-                "text": label,
+                "text": html.escape(label, quote=False),  # Plotly renders <a>, <b>, <br>
                 "showarrow": False,
                 "yanchor": "top",
                 "font": {"size": 11, "color": "#222"},
@@ -95,12 +96,19 @@ def make_grid_figure(
     return go.Figure({"data": [], "layout": layout})
 
 
+def _plain(value: object) -> object:
+    """A category label shown as text: Plotly would render tags in it."""
+    return html.escape(value, quote=False) if isinstance(value, str) else value
+
+
 def make_bar_figure(
     x: list, y: list, *, x_title: str = "", y_title: str = "", height: int = 280
 ) -> go.Figure:
     return go.Figure(
         {
-            "data": [{"type": "bar", "x": x, "y": y, "marker": {"color": PALETTE}}],
+            "data": [
+                {"type": "bar", "x": [_plain(v) for v in x], "y": y, "marker": {"color": PALETTE}}
+            ],
             "layout": {
                 "height": height,
                 "margin": {"l": 10, "r": 10, "t": 10, "b": 10},

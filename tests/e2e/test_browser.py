@@ -266,7 +266,7 @@ def test_uploaded_checkpoints_are_checked_in_the_browser(browser, server, tmp_pa
         page.goto(f"{server}/save_load?s_tab=load")
         wait_until_rendered(page)
         for path, expected in (
-            (evil, "not just tensors: refused"),
+            (evil, "not just tensors, so it was refused"),
             (wrong, "shape mismatch: linear1.weight"),
             (good, "Loaded 6 tensors"),
         ):

@@ -63,6 +63,10 @@ SPECS: dict[str, tuple[Callable[[], object], str | None]] = {
         _read(files.dataset(GOOD, "file,label\n[Your upload failed: click to retry](https://evil.example/login),cat\n")),
         "err.upload",
     ),
+    "HTML in a class name": (
+        _read(files.dataset(GOOD, 'file,label\na.png,<a href="https://evil.example">x</a>\nb.png,dog\n')),
+        "err.upload.label_markup",
+    ),
     "path traversal": (_read({"data/labels.csv": CSV.encode(), "../evil.png": GOOD["a.png"]}), "err.upload"),
     "not a zip": (_raw(b"PK\x03\x04 this is not a zip"), "err.upload.readable_zip_file"),
     "no CSV": (_read({"data/a.png": GOOD["a.png"]}), "err.upload"),
