@@ -11,6 +11,7 @@ import torch
 from torch.utils.data import DataLoader, Subset
 from torchvision.transforms import v2
 
+from playground.core.budget import check_shape
 from playground.core.rng import generator
 from playground.data.datasets import ImageDataset
 
@@ -55,6 +56,7 @@ AUGMENTATIONS = {
 
 def augment(images: torch.Tensor, name: str, seed: int) -> torch.Tensor:
     """Apply one v2 augmentation to each uint8 image, with its own seeded generator state."""
+    check_shape(tuple(images.shape), torch.float32, what=f"v2 {name}", copies=4)
     transform = AUGMENTATIONS[name]()
     out = []
     with torch.random.fork_rng(devices=[]):
@@ -117,6 +119,10 @@ def _collate_as_lists(batch):
 
 def first_batch(ds: ImageDataset, cfg: LoaderSettings) -> BatchInfo:
     """``next(iter(DataLoader(...)))`` on the dataset with ``to_float()`` as its transform."""
+    sample = tuple(ds.images.shape[1:])
+    check_shape(
+        (cfg.batch_size, *sample), torch.float32, what=f"DataLoader(batch_size={cfg.batch_size})"
+    )
     loader = DataLoader(
         ds.with_transform(to_float()),
         batch_size=cfg.batch_size,
