@@ -6,11 +6,11 @@ import streamlit as st
 
 from playground.core.device import configure_threads
 from playground.server.memory import freeze_startup_objects
-from playground.ui import CHAPTERS, sidebar_controls, tr
+from playground.ui import CHAPTERS, PAGE_ICON, sidebar_controls, tr
 
-st.set_page_config(
-    page_title="PyTorch Playground", page_icon=":material/local_fire_department:", layout="wide"
-)
+# A local file: a :material: icon as page_icon is fetched from fonts.gstatic.com on every
+# rerun, which fails (and logs) on a server with no internet.
+st.set_page_config(page_title="PyTorch Playground", page_icon=str(PAGE_ICON), layout="wide")
 configure_threads()
 freeze_startup_objects()
 

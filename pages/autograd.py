@@ -40,9 +40,8 @@ def graph_section() -> None:
     run_backward = bound(c[1].toggle, tr("ag.backward"), value=True, key="ag_backward")
     if "ag_program" not in st.query_params:  # a shared link carries its own program
         st.session_state.setdefault("ag_program", ag.PRESETS[preset])
-    program = bound(
-        st.text_area, tr("ag.program"), key="ag_program", height=200, help=tr("ag.program_help")
-    )
+    program = bound(st.text_area, tr("ag.program"), key="ag_program", height=200,
+                    help=tr("ag.program_help"), reset_to=ag.PRESETS[preset])  # fmt: skip
     try:
         statements = ag.parse_program(program)
         comp = ag.run_program(

@@ -201,7 +201,7 @@ def arithmetic_section() -> None:
     try:
         a.item()
     except RuntimeError as err:
-        st.code(str(err), language="text")
+        st.code(str(err), language="text", wrap_lines=True)
     show_code(
         tns.arithmetic_code(n=n, k=k, m=m, i=i, j=j, op=op, dim=dim, keepdim=keep, seed=cfg.seed)
     )

@@ -36,6 +36,7 @@ from playground.core.expr_checks import (
     _count_elements,
     _namespace_attribute,
     _require_data,
+    suggestion,
 )
 from playground.core.expr_table import (
     _BINOPS,
@@ -173,7 +174,12 @@ class _Evaluator:
             return _checked_value(self.names[name], name)
         if name in ("torch", "F"):
             return _Namespace(name)
-        known = ", ".join(sorted(self.names)) or "none yet"
+        guess = suggestion(name, [*self.names, "torch", "F"])
+        if guess:
+            raise ExpressionError("err.expr.did_you_mean", wrong=name, right=guess)
+        if not self.names:
+            raise ExpressionError("err.expr.unknown_name_only", name=name)
+        known = ", ".join(sorted(self.names))
         raise ExpressionError("err.expr.unknown_name_name", name=name, known=known)
 
     def visit_Attribute(self, node: ast.Attribute, depth: int) -> Any:  # noqa: N802
@@ -188,6 +194,9 @@ class _Evaluator:
                 return _Method(owner, attr)
             if attr in TENSOR_ATTRIBUTES:
                 return _call_torch(lambda: getattr(owner, attr), f".{attr}")
+            guess = suggestion(attr, [*TENSOR_METHODS, *TENSOR_ATTRIBUTES])
+            if guess:
+                raise ExpressionError("err.expr.did_you_mean", wrong=f".{attr}", right=f".{guess}")
             raise ExpressionError("err.expr.tensor_attribute_attr", attr=attr)
         if type(owner).__module__ == "torch.return_types" and attr in _RESULT_FIELDS:
             return getattr(owner, attr)
@@ -266,6 +275,8 @@ class _Evaluator:
         for part in parts:
             if not (part is None or isinstance(part, int) and not isinstance(part, bool)):
                 raise ExpressionError("err.expr.slice_bounds_whole")
+        if isinstance(parts[2], int) and parts[2] < 0:  # PyTorch: "step must be greater than zero"
+            raise ExpressionError("err.expr.negative_step")
         return slice(*parts)
 
     def visit_Subscript(self, node: ast.Subscript, depth: int) -> Any:  # noqa: N802

@@ -7,7 +7,8 @@ memory is allocated; PyTorch's own errors become :class:`ExpressionError` with i
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+import difflib
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import torch
@@ -38,7 +39,23 @@ def _namespace_attribute(owner: _Namespace, attr: str) -> Any:
             return _CONSTANTS[attr]
     elif attr in F_FUNCTIONS:
         return _Function("F", attr, getattr(F, attr))
+    known = [*TORCH_FUNCTIONS, *DTYPES, *_CONSTANTS] if owner.name == "torch" else F_FUNCTIONS
+    guess = suggestion(attr, known)
+    if guess:
+        raise ExpressionError(
+            "err.expr.did_you_mean", wrong=f"{owner.name}.{attr}", right=f"{owner.name}.{guess}"
+        )
     raise ExpressionError("err.expr.name_attr_available", name=owner.name, attr=attr)
+
+
+def suggestion(word: str, known: Iterable[str]) -> str | None:
+    """The closest known name to a typo (``onse`` → ``ones``), or None.
+
+    A guess differs in length by one letter at most, so ``foo`` does not become ``floor``.
+    """
+    near = [k for k in known if abs(len(k) - len(word)) <= 1]
+    close = difflib.get_close_matches(word, near, n=1, cutoff=0.75)
+    return close[0] if close else None
 
 
 def _bounded_number(value: Any) -> Any:

@@ -64,6 +64,9 @@ def create(spec: TensorSpec, *, device: torch.device | str = "cpu", seed: int = 
     gen = generator(seed)
     kw: dict[str, Any] = {"dtype": dtype, "requires_grad": spec.requires_grad}
     c = spec.creator
+    if c in ("rand", "randn", "rand_like") and not (dtype.is_floating_point or dtype.is_complex):
+        # PyTorch's own words ("check_uniform_bounds" not implemented for 'Long') teach little.
+        raise ExpressionError("err.tensors.random_needs_float", creator=c, dtype=spec.dtype)
 
     def build() -> torch.Tensor:
         if c == "tensor":

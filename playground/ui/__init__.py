@@ -8,7 +8,15 @@
 from __future__ import annotations
 
 from playground.ui import state
-from playground.ui.frame import CHAPTERS, DEFAULT_SEED, Settings, page, settings, sidebar_controls
+from playground.ui.frame import (
+    CHAPTERS,
+    DEFAULT_SEED,
+    PAGE_ICON,
+    Settings,
+    page,
+    settings,
+    sidebar_controls,
+)
 from playground.ui.i18n import current_lang, localized, ntr, tr
 from playground.ui.streamlit_internals import session_id
 from playground.ui.widgets import bound, lazy_tabs, shared_dataset, show_code, show_error
@@ -16,6 +24,7 @@ from playground.ui.widgets import bound, lazy_tabs, shared_dataset, show_code, s
 __all__ = [
     "CHAPTERS",
     "DEFAULT_SEED",
+    "PAGE_ICON",
     "Settings",
     "bound",
     "current_lang",

@@ -11,6 +11,7 @@ import threading
 import time
 import urllib.parse
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 import torch
@@ -20,8 +21,12 @@ from playground.core.i18n import LANGUAGES
 from playground.server.memory import return_freed_memory
 from playground.server.runs import RUNS
 from playground.ui.i18n import current_lang, ntr, tr
-from playground.ui.streamlit_internals import active_session_check, leave_legacy_pages_mode
-from playground.ui.widgets import bound
+from playground.ui.streamlit_internals import (
+    active_session_check,
+    forget_link_value,
+    leave_legacy_pages_mode,
+)
+from playground.ui.widgets import BOUND_KEYS, bound, reset_to_default
 
 __all__ = ["CHAPTERS", "DEFAULT_SEED", "Settings", "page", "settings", "sidebar_controls"]
 
@@ -76,6 +81,10 @@ def sidebar_controls() -> Settings:
         )
         st.caption(tr("sidebar.share"))
         link_controls()
+        st.button(
+            tr("sidebar.reset"), on_click=reset_controls, icon=":material/restart_alt:",
+            help=tr("sidebar.reset_help"), width="stretch",
+        )  # fmt: skip
     return settings()
 
 
@@ -87,6 +96,22 @@ def link_controls() -> None:
         st.code(
             f"{st.context.url or ''}{'?' + query if query else ''}", language=None, wrap_lines=True
         )
+
+
+_KEPT = frozenset({"language", "device", "seed"})
+PAGE_ICON = Path(__file__).parent / "assets" / "icon.png"
+
+
+def reset_controls() -> None:
+    """Every changed control of this page back to its default; language, device, seed and
+    the open tab stay. The URL loses those values, and Streamlit forgets the link's."""
+    for key in [k for k in st.query_params if k not in _KEPT]:
+        if isinstance(BOUND_KEYS.get(key), tuple):
+            continue  # a tab: stay where you are
+        # Streamlit refuses to delete a bound parameter: set the widget to its default
+        # instead, and a value equal to the default leaves the URL by itself.
+        forget_link_value(key)
+        reset_to_default(key)
 
 
 def page() -> Settings:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -16,30 +17,40 @@ from playground.ui.i18n import current_lang, tr
 from playground.ui.streamlit_internals import forget_link_value
 
 __all__ = [
+    "BOUND_DEFAULTS",
     "BOUND_KEYS",
     "bound",
     "error_text",
     "lazy_tabs",
+    "reset_to_default",
     "shared_dataset",
     "show_code",
     "show_error",
 ]
 
 T = TypeVar("T")
+_UNSET: Any = object()
 # Every URL-bound key seen in this process and its widget (or a tab group's slugs):
 # names only, never values, so the fuzz tests can find every parameter of a page.
 BOUND_KEYS: dict[str, str | tuple[str, ...]] = {}
+# Each bound widget's default value, as its call declared it, for "Reset to defaults".
+BOUND_DEFAULTS: dict[str, object] = {}
 
 
-def bound(widget: Callable[..., T], /, *args: Any, key: str, **kwargs: Any) -> T:
+def bound(
+    widget: Callable[..., T], /, *args: Any, key: str, reset_to: Any = _UNSET, **kwargs: Any
+) -> T:
     """``widget(*args, key=key, ...)`` with its value in the URL, so a shared link restores it.
 
     ``widget`` is any Streamlit input, on ``st`` or on a column (``cols[0].selectbox``).
     A selectbox with a ``format_func`` keeps the *option* in the URL (``ex_level=autograd``),
     not its translated label, so one link opens the same page in either language.
+    ``reset_to`` is the value "Reset to defaults" sets when the page seeds the widget
+    through the session state instead of its ``value``.
     """
     name = getattr(widget, "__name__", "widget")
     BOUND_KEYS[key] = name
+    BOUND_DEFAULTS[key] = declared_default(widget, args, kwargs) if reset_to is _UNSET else reset_to
     if name in _NUMERIC and key not in st.session_state:
         _drop_non_finite(key)
     if "format_func" not in kwargs:
@@ -64,6 +75,45 @@ def bound(widget: Callable[..., T], /, *args: Any, key: str, **kwargs: Any) -> T
 
 
 _NUMERIC = frozenset({"number_input", "slider"})
+_MISSING = object()
+
+
+def declared_default(widget: Callable[..., Any], args: tuple, kwargs: dict[str, Any]) -> object:
+    """The value ``widget(*args, **kwargs)`` starts at with no state and no link."""
+    try:
+        call = inspect.signature(widget).bind_partial(*args, **kwargs)
+    except (TypeError, ValueError):
+        return _MISSING
+    call.apply_defaults()
+    a = call.arguments
+    name = getattr(widget, "__name__", "")
+    if name in ("selectbox", "radio"):
+        options, index = list(a.get("options") or []), a.get("index", 0)
+        return options[index] if options and isinstance(index, int) else None
+    if name == "select_slider":
+        value = a.get("value")
+        return value if value is not None else (list(a.get("options") or []) or [None])[0]
+    if name in ("number_input", "slider"):
+        value = a.get("value")
+        if value in (None, "min"):
+            return (
+                a.get("min_value")
+                if a.get("min_value") is not None
+                else (0 if name == "slider" else value)
+            )
+        return value
+    if name in ("segmented_control", "pills", "multiselect"):
+        return a.get("default")
+    return a.get("value", _MISSING)
+
+
+def reset_to_default(key: str) -> bool:
+    """Set bound widget ``key`` to its declared default (in a callback); False if unknown."""
+    default = BOUND_DEFAULTS.get(key, _MISSING)
+    if default is _MISSING:
+        return False
+    st.session_state[key] = default
+    return True
 
 
 def _drop_non_finite(key: str) -> None:

@@ -476,3 +476,31 @@ def test_shapes_checked_rerun_still_sizes_factories_and_counts_results():
     assert torch.equal(
         evaluate("x * 2 + 1", {"x": torch.ones(2)}, shapes_checked=True), torch.full((2,), 3.0)
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "guess"),
+    [
+        ("torch.onse(3)", "torch.ones"),
+        ("F.rellu(t)", "F.relu"),
+        ("t.reshap(3)", ".reshape"),
+        ("t.sumx()", ".sum"),
+        ("weigth + 1", "weight"),
+    ],
+)
+def test_a_typo_gets_the_closest_name(text, guess):
+    with pytest.raises(ExpressionError, match=f"Did you mean {guess}\\?"):
+        evaluate(text, {"t": torch.ones(3), "weight": torch.ones(3)})
+
+
+@pytest.mark.parametrize("text", ["torch.foo(1)", "t.qqq()", "zzz"])
+def test_no_suggestion_for_a_name_that_is_not_close(text):
+    with pytest.raises(ExpressionError) as err:
+        evaluate(text, {"t": torch.ones(3)})
+    assert "Did you mean" not in str(err.value)
+
+
+def test_a_negative_step_points_to_flip():
+    with pytest.raises(ExpressionError, match="torch.flip"):
+        evaluate("t[::-1]", {"t": torch.arange(3)})
+    assert torch.equal(evaluate("t.flip(0)", {"t": torch.arange(3)}), torch.tensor([2, 1, 0]))

@@ -393,3 +393,29 @@ def test_an_upload_over_the_server_limit_is_refused_and_the_app_goes_on(browser,
         chooser.set_input_files(str(good))  # the same session goes on
         page.get_by_text("Loaded 6 tensors").first.wait_for(timeout=30_000)
         assert exception_boxes(page) == []
+
+
+def test_no_request_leaves_the_machine(browser, server):
+    """The page icon and every font come from the app: offline servers log no fetch errors."""
+    outside: list[str] = []
+    with fresh_page(browser) as page:
+        page.on("request", lambda r: None if r.url.startswith(server) else outside.append(r.url))
+        for path in ("", "tensors", "training"):
+            page.goto(f"{server}/{path}")
+            wait_until_rendered(page)
+    assert [u for u in outside if not u.startswith(("data:", "blob:"))] == []
+
+
+@pytest.mark.parametrize("lang", ["English", "简体中文"])
+def test_reset_to_defaults_in_a_fresh_browser(browser, server, lang, tmp_path):
+    """A teacher's link, then Reset: the controls and the URL are back to the page's defaults."""
+    label = "Reset to defaults" if lang == "English" else "恢复默认设置"
+    with fresh_page(browser) as page:
+        page.goto(f"{server}/training?language={lang}&tr_opt=Adam&tr_epochs=2&seed=7")
+        wait_until_rendered(page)
+        page.get_by_role("button", name=label).click()
+        page.wait_for_function("() => !location.search.includes('tr_opt')", timeout=30_000)
+        wait_until_rendered(page)
+        assert "tr_epochs" not in page.url and "seed=7" in page.url
+        assert exception_boxes(page) == []
+        page.screenshot(path=str(tmp_path / "reset.png"))

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from playground import tensors as tns
-from playground.core.errors import PlaygroundError
+from playground.core.errors import ExpressionError, PlaygroundError
 from tests.snippets import run_snippet
 
 SPECS = [
@@ -54,7 +54,7 @@ def test_creation_values_are_real():
         (tns.TensorSpec("zeros", shape="(2, -3)"), "negative"),
         (
             tns.TensorSpec("rand_like", shape="(2, 3)", dtype="int64", like_dtype="int64"),
-            "not implemented for 'Long'",
+            "needs a floating dtype",
         ),
         (
             tns.TensorSpec("zeros", shape="(2,)", dtype="int64", requires_grad=True),
@@ -187,3 +187,13 @@ def test_cuda_timing_includes_the_copy():
     assert compute > 0 and copy is not None and copy > 0
     t = tns.create(tns.TensorSpec("arange", shape="(2, 3)"), device="cuda:0")
     assert t.device.type == "cuda"
+
+
+@pytest.mark.parametrize("creator", ["rand", "randn", "rand_like"])
+@pytest.mark.parametrize("dtype", ["int64", "uint8", "bool"])
+def test_random_floats_on_an_integer_dtype_explain_randint(creator, dtype):
+    with pytest.raises(ExpressionError, match="needs a floating dtype") as err:
+        tns.create(tns.TensorSpec(creator, shape="(2, 2)", dtype=dtype))
+    assert "torch.randint" in str(err.value) and "torch.randint" in err.value.message("zh")
+    with pytest.raises(RuntimeError, match="not implemented"):  # what PyTorch itself says
+        getattr(torch, creator.removesuffix("_like"))(2, 2, dtype=getattr(torch, dtype))

@@ -66,3 +66,65 @@ def test_copy_link_holds_the_page_and_every_changed_setting():
     assert not at.exception
     link = at.sidebar.code[0].value
     assert all(part in link for part in ("seed=7", "tr_opt=Adam", "tr_epochs=2", "tr_tab=compare"))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_reset_to_defaults_clears_the_page_but_keeps_language_seed_and_tab(lang):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["language"] = LANGUAGES[lang]
+    at.session_state["device"] = "cpu"
+    at.query_params.update({"tr_opt": "Adam", "tr_epochs": "2", "tr_tab": "compare", "seed": "7"})
+    at.run()
+    at.switch_page("pages/training.py")
+    at.run()
+    assert (
+        at.selectbox(key="tr_opt").value == "Adam" and at.number_input(key="tr_epochs").value == 2
+    )
+    reset = [b for b in at.sidebar.button if b.label in ("Reset to defaults", "恢复默认设置")]
+    reset[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="tr_opt").value == "SGD" and at.number_input(key="tr_epochs").value == 5
+    assert "tr_opt" not in at.query_params and "tr_epochs" not in at.query_params
+    assert at.query_params.get("seed") == ["7"] or at.session_state["seed"] == 7
+    assert at.query_params.get("tr_tab") in (["compare"], "compare")
+
+
+def _reset_button(at: AppTest):
+    return [b for b in at.sidebar.button if b.label in ("Reset to defaults", "恢复默认设置")][0]
+
+
+@pytest.mark.parametrize("page", list(LINKS))
+def test_reset_brings_every_linked_control_back_to_what_a_fresh_page_shows(page):
+    query, expected = LINKS[page]
+
+    def opened(q: dict[str, str]) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.session_state["device"] = "cpu"
+        at.query_params.update(q)
+        at.run()
+        at.switch_page(page)
+        at.run()
+        return at
+
+    fresh = opened({k: v for k, v in query.items() if k.endswith("_tab")})
+    # Controls that only a linked choice shows (t_shape needs t_creator=zeros) vanish with it.
+    shown = [(kind, key) for kind, key, _ in expected if _has(fresh, kind, key)]
+    at = opened(query)
+    _reset_button(at).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    for kind, key in shown:
+        assert getattr(at, kind)(key=key).value == getattr(fresh, kind)(key=key).value, key
+        # Gone from the link, or (a program seeded through the state) the default itself.
+        linked = at.query_params.get(key)
+        assert linked in (None, fresh.query_params.get(key)) or linked == str(
+            getattr(at, kind)(key=key).value
+        ), key
+    assert len(shown) >= 2
+
+
+def _has(at: AppTest, kind: str, key: str) -> bool:
+    try:
+        getattr(at, kind)(key=key)
+    except KeyError:
+        return False
+    return True
