@@ -16,12 +16,14 @@ from playground.ui import state as shared
 cfg = page()
 st.title(tr("nav.layers"))
 st.write(tr("layers.intro"))
+if (refused := shared.model_from_link()) is not None:
+    show_error(refused)
 
 
 def _load_preset() -> None:
     preset = st.session_state["m_preset"]
     shared.set_built_model(md.PRESETS[preset], md.INPUT_SHAPES[preset])
-    st.session_state["m_version"] = st.session_state.get("m_version", 0) + 1  # fresh editor
+    shared.new_editor()
 
 
 def builder() -> list[md.LayerSpec] | None:
@@ -47,7 +49,7 @@ def builder() -> list[md.LayerSpec] | None:
         table,
         num_rows="dynamic",
         hide_index=True,
-        key=f"m_editor{st.session_state.get('m_version', 0)}",
+        key=f"m_editor{shared.editor_version()}",
         column_config={
             "position": st.column_config.NumberColumn(
                 tr("layers.position"), help=tr("layers.position_help")
@@ -88,6 +90,7 @@ if specs:
         show_error(err)
         st.stop()
     shared.set_built_model(specs)
+    shared.link_model(specs, shape)
     if not check.ok:
         st.error(
             tr("layers.mismatch", layer=check.failed_at + 1, error=localized(check.error)),

@@ -38,6 +38,8 @@ cfg = page()
 st.title(tr("nav.training"))
 st.write(tr("train.intro"))
 state = st.session_state
+if (refused := shared.model_from_link()) is not None:  # a link may carry the built model
+    show_error(refused)
 # Read once: a closed tab's session state may be gone before a `finally` runs.
 SESSION = state.setdefault("train_session", uuid.uuid4().hex)
 state.setdefault("runs", [])

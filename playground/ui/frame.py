@@ -20,6 +20,7 @@ from playground.core import device as devices
 from playground.core.i18n import LANGUAGES
 from playground.server.memory import return_freed_memory
 from playground.server.runs import RUNS
+from playground.ui import state
 from playground.ui.i18n import current_lang, ntr, tr
 from playground.ui.streamlit_internals import (
     active_session_check,
@@ -108,6 +109,9 @@ def reset_controls() -> None:
     for key in [k for k in st.query_params if k not in _KEPT]:
         if isinstance(BOUND_KEYS.get(key), tuple):
             continue  # a tab: stay where you are
+        if key in state.MODEL_KEYS:
+            state.reset_model()
+            continue
         # Streamlit refuses to delete a bound parameter: set the widget to its default
         # instead, and a value equal to the default leaves the URL by itself.
         forget_link_value(key)

@@ -8,15 +8,23 @@ from __future__ import annotations
 
 import streamlit as st
 
+from playground.core.errors import PlaygroundError
+from playground.layers.link import decode_input, decode_model, encode_model
 from playground.layers.models import INPUT_SHAPES, PRESETS, LayerSpec
 from playground.server.runs import RUNS
 from playground.training.loop import Trainer
 from playground.ui.streamlit_internals import session_id
 
 __all__ = [
+    "MODEL_KEYS",
     "built_model",
     "clear_trainer",
+    "editor_version",
     "has_built_model",
+    "link_model",
+    "model_from_link",
+    "new_editor",
+    "reset_model",
     "set_built_model",
     "set_trainer",
     "track",
@@ -24,6 +32,63 @@ __all__ = [
 ]
 
 _SPECS, _INPUT, _TRAINER = "model_specs", "model_input", "trainer"
+_EDITOR, _LINKED = "model_editor_version", "model_from_link"
+MODEL_KEYS = ("m_model", "m_input")  # the built model in the address bar
+
+
+def editor_version() -> int:
+    """A counter in the layer table's key: a new value gives a fresh table."""
+    return int(st.session_state.get(_EDITOR, 0))
+
+
+def new_editor() -> None:
+    st.session_state[_EDITOR] = editor_version() + 1
+
+
+def model_from_link() -> PlaygroundError | None:
+    """The model in ``?m_model=`` (and ``?m_input=``) becomes the built model, once per link.
+
+    A bad link is dropped from the address bar and its refusal returned for the page.
+    """
+    raw = st.query_params.get("m_model")
+    if raw is None or st.session_state.get(_LINKED) == raw:
+        return None
+    st.session_state[_LINKED] = raw
+    try:
+        specs = decode_model(raw)
+        shape_text = st.query_params.get("m_input")
+        shape = decode_input(shape_text) if shape_text else INPUT_SHAPES["tutorial"]
+    except PlaygroundError as err:
+        for key in MODEL_KEYS:
+            st.query_params.pop(key, None)
+        return err
+    set_built_model(specs, shape)
+    new_editor()
+    return None
+
+
+def link_model(specs: list[LayerSpec], shape: tuple[int, ...]) -> None:
+    """Keep the built model in the address bar; the tutorial's model is the default, not shown."""
+    tutorial = list(specs) == PRESETS["tutorial"] and tuple(shape) == INPUT_SHAPES["tutorial"]
+    if tutorial:
+        for key in MODEL_KEYS:
+            st.query_params.pop(key, None)
+    else:
+        st.query_params["m_model"] = encode_model(specs)
+        if tuple(shape) == INPUT_SHAPES["tutorial"]:
+            st.query_params.pop("m_input", None)
+        else:
+            st.query_params["m_input"] = str(tuple(shape))
+    st.session_state[_LINKED] = st.query_params.get("m_model")
+
+
+def reset_model() -> None:
+    """Back to the tutorial's model, for "Reset to defaults"."""
+    set_built_model(PRESETS["tutorial"], INPUT_SHAPES["tutorial"])
+    st.session_state["m_preset"] = "tutorial"
+    for key in MODEL_KEYS:
+        st.query_params.pop(key, None)
+    new_editor()
 
 
 def has_built_model() -> bool:

@@ -28,6 +28,8 @@ HOSTILE = {
     "markup": "[Your upload failed: click to retry](https://evil.example/login) <b>x</b> $x$",
 }
 SHARED = {"language", "device", "seed"}
+# Parameters a page reads itself rather than through a bound widget.
+UNBOUND = {page: ["m_model", "m_input"] for page in ("pages/layers.py", "pages/training.py")}
 # Controls that only appear for some choices: open those choices too.
 CHOICES = {
     "pages/tensors.py": [{"t_creator": "zeros"}, {"t_creator": "full"}, {"t_creator": "ones_like"}],
@@ -83,6 +85,7 @@ def _cases():
 def test_hostile_link_values_never_raise(page_keys, page, value):
     keys = page_keys[page]
     params = [k for k, v in keys.items() if not isinstance(v, tuple) and k not in SHARED]
+    params += UNBOUND.get(page, [])
     for opening in _openings(keys, page):
         query = {k: HOSTILE[value] for k in params if k not in opening} | opening
         at = _open(page, query)
