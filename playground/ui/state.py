@@ -63,6 +63,9 @@ def model_from_link() -> PlaygroundError | None:
             st.query_params.pop(key, None)
         return err
     set_built_model(specs, shape)
+    matching = [name for name, preset in PRESETS.items() if preset == specs]
+    if matching:  # the preset box names the linked model when it is one
+        st.session_state["m_preset"] = matching[0]
     new_editor()
     return None
 

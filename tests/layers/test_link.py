@@ -64,6 +64,7 @@ def test_a_link_opens_its_model_and_the_page_keeps_it_in_the_link():
         at.session_state["model_specs"]
     )
     assert at.session_state["model_specs"] == LENET
+    assert at.selectbox(key="m_preset").value == "lenet"
     assert at.query_params["m_model"] == encode_model(LENET)
     shown = " ".join(c.value for c in at.code)
     assert "nn.Conv2d(1, 6, 5, padding=2)" in shown
