@@ -233,9 +233,8 @@ def compare_section() -> None:
     )
     options = trn.COMPARE_FIELDS[field]
     default = {"learning_rate": [0.1, 1e-2, 1e-3], "optimizer": ["SGD", "Adam"]}
-    values = c[1].multiselect(
-        tr("train.cmp_values"), options, default.get(field, [32, 64, 128]), max_selections=3
-    )
+    values = bound(c[1].multiselect, tr("train.cmp_values"), options,
+                   default.get(field, [32, 64, 128]), max_selections=3, key=f"tr_cmp_{field}")  # fmt: skip
     if st.button(tr("train.cmp_run"), icon=":material/stacked_line_chart:", key="tr_cmp_go"):
         in_slot(lambda: run_compare(trn.compare_configs(config, field, values)))
     runs = dict(state["runs"])

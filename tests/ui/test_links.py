@@ -128,3 +128,21 @@ def _has(at: AppTest, kind: str, key: str) -> bool:
     except KeyError:
         return False
     return True
+
+
+@pytest.mark.parametrize(
+    ("query", "key", "values"),
+    [
+        ({"tr_cmp_field": "optimizer", "tr_cmp_optimizer": ["Adam", "RMSprop"]}, "tr_cmp_optimizer", ["Adam", "RMSprop"]),
+        ({"tr_cmp_learning_rate": ["0.1", "0.0001"]}, "tr_cmp_learning_rate", [0.1, 0.0001]),
+    ],
+)  # fmt: skip
+def test_the_compare_values_come_back_from_the_link(query, key, values):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["device"] = "cpu"
+    at.query_params.update({"tr_tab": "compare", **query})
+    at.run()
+    at.switch_page("pages/training.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.multiselect(key=key).value == values
