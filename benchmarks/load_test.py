@@ -204,18 +204,17 @@ ATTACK_STEPS = [
 
 def hostile_files() -> list[tuple[str, str, bytes]]:
     """(page path, file name, bytes) for the uploaders: built by the hostile test suite's helpers."""
-    from tests.hostile import cases_checkpoints as ckpt
     from tests.hostile import files
 
     stored = files.zipped(
         files.dataset({"a.png": files.png()}, "file,label\na.png,cat\n"), method=0
     )
     return [
-        ("save_load?s_tab=load", "bomb.pth", ckpt._inflating_zip()),
+        ("save_load?s_tab=load", "bomb.pth", files.inflating_zip()),
         (
             "save_load?s_tab=load",
             "gadget.pth",
-            ckpt._torch_zip(b"\x80\x02cbuiltins\nbytearray\nJ\x00\x00\x00@\x85R."),
+            files.torch_zip(b"\x80\x02cbuiltins\nbytearray\nJ\x00\x00\x00@\x85R."),
         ),
         ("save_load?s_tab=inference", "eps.png", files.EPS),
         ("data?d_tab=upload", "deflate64.zip", files.patched(stored, method=9)),

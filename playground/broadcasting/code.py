@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from playground.broadcasting.rules import Shape, _numel
+from playground.broadcasting.rules import Shape
+from playground.core.budget import numel
 
 
 # -- show the code ---------------------------------------------------------------
 def _tensors_code(shapes: Sequence[Shape]) -> str:
     lines, start = [], 0
     for i, s in enumerate(shapes):
-        n = _numel(s)
+        n = numel(s)
         lines.append(f"t{i} = torch.arange({start}., {start + n}.).reshape{_tuple(s)}")
         start += n
     return "\n".join(lines)
@@ -49,7 +50,7 @@ def stack_code(shapes: Sequence[Shape], dim: int) -> str:
 
 def split_code(shape: Shape, *, split_size: int, chunks: int, dim: int) -> str:
     return (
-        f"import torch\n\nt = torch.arange({_numel(shape)}.).reshape{_tuple(shape)}\n"
+        f"import torch\n\nt = torch.arange({numel(shape)}.).reshape{_tuple(shape)}\n"
         f"pieces = torch.split(t, {split_size}, dim={dim})  # pieces of size {split_size}\n"
         f"parts = torch.chunk(t, {chunks}, dim={dim})  # {chunks} (nearly) equal parts\n"
         f"result = [p.shape for p in pieces], [c.shape for c in parts]\n"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import torch
 
+from playground.core.budget import numel
 from playground.core.i18n import Msg
 from playground.core.shapes import Shape
 
@@ -133,18 +134,11 @@ def _dim_range_error(dim: int, ndim: int) -> str:
     return Msg("msg.broadcasting.dimension_out_range", dim=dim, value=-ndim, value2=ndim - 1)
 
 
-def _numel(shape: Shape) -> int:
-    n = 1
-    for s in shape:
-        n *= s
-    return n
-
-
 def join_inputs(shapes: Sequence[Shape]) -> list[torch.Tensor]:
     """Small float tensors numbered consecutively across inputs, so every cell is traceable."""
     tensors, start = [], 0
     for s in shapes:
-        n = _numel(s)
+        n = numel(s)
         tensors.append(torch.arange(start, start + n, dtype=torch.float32).reshape(s))
         start += n
     return tensors

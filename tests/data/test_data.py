@@ -9,18 +9,17 @@ import struct
 import threading
 import time
 import zipfile
-import zlib
 from pathlib import Path
 
 import pytest
 import torch
-from PIL import Image
 
 from playground import data as dt
 from playground import data as ld
 from playground.core.errors import DatasetError, UploadError
 from playground.data.upload import CUSTOM_DATASET_CODE, UploadLimits, read_image_zip
 from playground.plots.images import make_grid_figure
+from tests.hostile import files
 from tests.snippets import run_snippet
 
 
@@ -181,12 +180,6 @@ def test_offline_classes_differ_in_their_pixels():
 
 
 # -- uploads ------------------------------------------------------------------------------
-def _png(size=(8, 8), color=128) -> bytes:
-    buf = io.BytesIO()
-    Image.new("L", size, color).save(buf, format="PNG")
-    return buf.getvalue()
-
-
 def _zip(
     members: dict[str, bytes], *, symlink: str | None = None, level=zipfile.ZIP_DEFLATED
 ) -> bytes:
@@ -204,27 +197,10 @@ def _zip(
 def _good() -> dict[str, bytes]:
     return {
         "data/labels.csv": b"file,label\na.png,cat\nb.png,dog\nc.png,cat\n",
-        "data/a.png": _png(color=10),
-        "data/b.png": _png((40, 20), color=200),
-        "data/c.png": _png(color=90),
+        "data/a.png": files.png(color=10),
+        "data/b.png": files.png((40, 20), color=200),
+        "data/c.png": files.png(color=90),
     }
-
-
-def _huge_png_header(w: int, h: int) -> bytes:
-    """A PNG whose header claims w×h pixels; the data is tiny, so only the header check can stop it."""
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-        )
-
-    ihdr = struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", ihdr)
-        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
-        + chunk(b"IEND", b"")
-    )
 
 
 def test_good_upload_becomes_a_dataset():
@@ -238,7 +214,7 @@ def test_good_upload_becomes_a_dataset():
 
 
 def test_integer_labels_and_classes_txt():
-    members = {"labels.csv": b"a.png,1\nb.png,0\n", "a.png": _png(), "b.png": _png()}
+    members = {"labels.csv": b"a.png,1\nb.png,0\n", "a.png": files.png(), "b.png": files.png()}
     assert read_image_zip(_zip(members)).classes == ("0", "1")
     members["classes.txt"] = b"shoe\nshirt\n"
     members["labels.csv"] = b"a.png,shirt\nb.png,0\n"
@@ -247,11 +223,11 @@ def test_integer_labels_and_classes_txt():
 
 
 HOSTILE = {
-    "zip slip ..": (lambda: _zip({**_good(), "../evil.png": _png()}), "zip slip"),
-    "zip slip nested": (lambda: _zip({**_good(), "data/../../evil.png": _png()}), "zip slip"),
-    "absolute path": (lambda: _zip({**_good(), "/tmp/evil.png": _png()}), "absolute path"),
-    "drive letter": (lambda: _zip({**_good(), "C:/evil.png": _png()}), "drive letter"),
-    "backslashes": (lambda: _zip({**_good(), "..\\evil.png": _png()}), "zip slip"),
+    "zip slip ..": (lambda: _zip({**_good(), "../evil.png": files.png()}), "zip slip"),
+    "zip slip nested": (lambda: _zip({**_good(), "data/../../evil.png": files.png()}), "zip slip"),
+    "absolute path": (lambda: _zip({**_good(), "/tmp/evil.png": files.png()}), "absolute path"),
+    "drive letter": (lambda: _zip({**_good(), "C:/evil.png": files.png()}), "drive letter"),
+    "backslashes": (lambda: _zip({**_good(), "..\\evil.png": files.png()}), "zip slip"),
     "symlink": (lambda: _zip(_good(), symlink="data/link.png"), "symbolic link"),
     "1000:1 bomb": (lambda: _zip({**_good(), "data/bomb.bin": b"\0" * 2_000_000}), "zip bomb"),
     "10,000 members": (
@@ -259,11 +235,11 @@ HOSTILE = {
         "10,00",
     ),
     "30000x30000 png": (
-        lambda: _zip({**_good(), "data/a.png": _huge_png_header(30000, 30000)}),
+        lambda: _zip({**_good(), "data/a.png": files.png_header(30000, 30000)}),
         "(a decompression bomb?). Nothing was decoded",
     ),
     "9 megapixel png": (
-        lambda: _zip({**_good(), "data/a.png": _huge_png_header(3000, 3000)}),
+        lambda: _zip({**_good(), "data/a.png": files.png_header(3000, 3000)}),
         "(a.png): The image is 3000×3000 pixels; the limit is 4,000,000",
     ),
     "missing files": (

@@ -7,14 +7,13 @@ import os
 import pickle
 import struct
 import warnings
-import zipfile
-from collections import OrderedDict
 from collections.abc import Callable
 
 import torch
 
 from playground import layers as md
 from playground import save_load as ck
+from tests.hostile import files
 
 CANARY = "/tmp/playground-canary-checkpoint"
 
@@ -23,50 +22,6 @@ def _saved(obj: object) -> bytes:
     buf = io.BytesIO()
     torch.save(obj, buf)
     return buf.getvalue()
-
-
-def _torch_zip(pickle_bytes: bytes, extra: dict[str, bytes] | None = None) -> bytes:
-    """The layout torch.save writes, around any data.pkl."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        zf.writestr("archive/data.pkl", pickle_bytes)
-        zf.writestr("archive/version", b"3\n")
-        for name, data in (extra or {}).items():
-            zf.writestr(name, data)
-    return buf.getvalue()
-
-
-def _inflating_zip() -> bytes:
-    """A 1 MB .pth whose one record inflates to 1 GiB."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("archive/data.pkl", pickle.dumps(OrderedDict(), protocol=2))
-        with zf.open("archive/data/0", "w", force_zip64=True) as f:
-            chunk = bytes(2**20)
-            for _ in range(1024):
-                f.write(chunk)
-    return buf.getvalue()
-
-
-def _patched_method(data: bytes, method: int) -> bytes:
-    """Rewrite every record's compression method (Deflate64 = 9, AES = 99) in place."""
-    out = bytearray(data)
-    for sig, offset in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
-        at = out.find(sig)
-        while at >= 0:
-            out[at + offset : at + offset + 2] = struct.pack("<H", method)
-            at = out.find(sig, at + 4)
-    return bytes(out)
-
-
-def _encrypted(data: bytes) -> bytes:
-    out = bytearray(data)
-    for sig, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
-        at = out.find(sig)
-        while at >= 0:
-            out[at + offset] |= 0x1
-            at = out.find(sig, at + 4)
-    return bytes(out)
 
 
 class _System:
@@ -100,17 +55,17 @@ def _lazy(make: Callable[[], bytes], name: str = "model.pth") -> Callable[[], ob
 
 
 SPECS: dict[str, tuple[Callable[[], object], str | None]] = {
-    "record inflating to 1 GiB": (_lazy(_inflating_zip), "err.scan.inflates"),
+    "record inflating to 1 GiB": (_lazy(files.inflating_zip), "err.scan.inflates"),
     "bytearray(2**30) in data.pkl": (
-        _read(_torch_zip(b"\x80\x02cbuiltins\nbytearray\nJ\x00\x00\x00@\x85R.")),
+        _read(files.torch_zip(b"\x80\x02cbuiltins\nbytearray\nJ\x00\x00\x00@\x85R.")),
         "err.scan.global",
     ),
     "_codecs.encode punycode": (
-        _read(_torch_zip(b"\x80\x02c_codecs\nencode\nX\x05\x00\x00\x00aaaaaX\x08\x00\x00\x00punycode\x86R.")),
+        _read(files.torch_zip(b"\x80\x02c_codecs\nencode\nX\x05\x00\x00\x00aaaaaX\x08\x00\x00\x00punycode\x86R.")),
         "err.scan.global",
     ),
-    "os.system gadget, protocol 2": (_read(_torch_zip(pickle.dumps(_System(), protocol=2))), "err.scan.global"),
-    "os.system gadget, STACK_GLOBAL": (_read(_torch_zip(pickle.dumps(_System(), protocol=4))), "err.scan.global"),
+    "os.system gadget, protocol 2": (_read(files.torch_zip(pickle.dumps(_System(), protocol=2))), "err.scan.global"),
+    "os.system gadget, STACK_GLOBAL": (_read(files.torch_zip(pickle.dumps(_System(), protocol=4))), "err.scan.global"),
     "os.system gadget, legacy file": (_read(pickle.dumps(_System(), protocol=2)), "err.scan.global"),
     "whole model pickle": (_read(_saved(md.build_model(md.PRESETS["tutorial"]))), "err.scan.global"),
     "24-deep shared tuple key": (_read(_saved({_deep_tuple(24): torch.ones(1)})), "err.checkpoint"),
@@ -120,14 +75,14 @@ SPECS: dict[str, tuple[Callable[[], object], str | None]] = {
         "err.scan.special_tensor",
     ),
     "sparse tensor": (_read(_saved({"w": torch.eye(3).to_sparse()})), "err.scan.special_tensor"),
-    "Deflate64 record": (_read(_patched_method(_GOOD, 9)), "err.scan"),
-    "AES record": (_read(_patched_method(_GOOD, 99)), "err.scan"),
-    "encrypted record": (_read(_encrypted(_GOOD)), "err.scan.encrypted"),
+    "Deflate64 record": (_read(files.patched(_GOOD, method=9)), "err.scan"),
+    "AES record": (_read(files.patched(_GOOD, method=99)), "err.scan"),
+    "encrypted record": (_read(files.patched(_GOOD, encrypted=True)), "err.scan.encrypted"),
     "100,001 records": (
-        _lazy(lambda: _torch_zip(pickle.dumps({}, protocol=2), {f"archive/x{k}": b"" for k in range(100_001)})),
+        _lazy(lambda: files.torch_zip(pickle.dumps({}, protocol=2), {f"archive/x{k}": b"" for k in range(100_001)})),
         "err",
     ),
-    "3 MB data.pkl": (_read(_torch_zip(b"\x80\x02" + b"K\x01" * 1_500_000 + b".")), "err.scan.pickle_too_big"),
+    "3 MB data.pkl": (_read(files.torch_zip(b"\x80\x02" + b"K\x01" * 1_500_000 + b".")), "err.scan.pickle_too_big"),
     "truncated": (_read(_GOOD[: len(_GOOD) // 2]), "err.scan.not_zip"),
     "not a checkpoint at all": (_read(b"%PDF-1.7\n" + bytes(1000)), "err.scan.not_zip"),
     "exe suffix": (_read(_GOOD, "model.exe"), "err.checkpoint"),

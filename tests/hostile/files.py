@@ -70,6 +70,23 @@ def patched(data: bytes, *, method: int | None = None, encrypted: bool = False) 
     return bytes(out)
 
 
+def torch_zip(pickle_bytes: bytes, extra: dict[str, bytes] | None = None) -> bytes:
+    """The layout torch.save writes, around any data.pkl."""
+    return zipped({"archive/data.pkl": pickle_bytes, "archive/version": b"3\n", **(extra or {})})
+
+
+def inflating_zip() -> bytes:
+    """A 1 MB .pth whose one record inflates to 1 GiB."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("archive/data.pkl", b"\x80\x02}q\x00.")  # pickle.dumps({}, protocol=2)
+        with zf.open("archive/data/0", "w", force_zip64=True) as f:
+            chunk = bytes(2**20)
+            for _ in range(1024):
+                f.write(chunk)
+    return buf.getvalue()
+
+
 def dataset(images: dict[str, bytes], csv: str, **extra: bytes) -> dict[str, bytes]:
     return {
         "data/labels.csv": csv.encode(),
