@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import time
-import uuid
-
 import pandas as pd
 import streamlit as st
 
 from playground import examples as ex
-from playground.core.errors import ExampleError
-from playground.server.slots import SLOTS
 from playground.ui import bound, lazy_tabs, page, show_code, show_error, tr
+from playground.ui.runs import in_slot
 
 cfg = page()
 st.title(tr("nav.examples"))
 st.write(tr("ex.intro"))
 state = st.session_state
-SESSION = state.setdefault("train_session", uuid.uuid4().hex)  # one queue place per session
 runs: dict[tuple[str, int], ex.ExampleRun] = state.setdefault("ex_runs", {})
 KEYS = [lv.key for lv in ex.LEVELS["sin"]]  # the URL carries the level's name
 LABELS = {k: tr(f"ex.level.{key}") for k, key in enumerate(KEYS)}
@@ -117,16 +112,7 @@ def run_now() -> None:
 
 
 if state.get("ex_running"):
-    if place := SLOTS.try_acquire(SESSION):
-        st.info(tr("train.queue", place=place), icon=":material/hourglass_top:")
-        time.sleep(1.0)
-        st.rerun()
-    try:
-        run_now()
-    except ExampleError as err:
-        show_error(err)
-    finally:
-        SLOTS.release(SESSION)
+    in_slot(run_now, wait=True, free=lambda: runs.pop((problem, index), None))
     state["ex_running"] = False
 if (current := runs.get((problem, index))) is not None:
     draw(current)

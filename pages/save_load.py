@@ -16,6 +16,8 @@ from playground.ui import lazy_tabs, localized, page, shared_dataset, show_code,
 from playground.ui import state as shared
 
 cfg = page()
+if (link := st.session_state.get("s_resumed")) is not None:  # its run opens on Training
+    st.switch_page("pages/training.py", query_params=link)
 st.title(tr("nav.save_load"))
 st.write(tr("save.intro"))
 state = st.session_state
@@ -111,21 +113,22 @@ def load_section() -> None:
         return
     st.success(tr("save.loaded", n=len(sd)), icon=":material/check_circle:")
     state["loaded_model"] = target
-    if (
-        isinstance(obj, dict)
-        and "generator_state" in obj
-        and st.button(tr("save.resume"), icon=":material/play_arrow:")
-    ):
-        try:
-            t = trn.resume(obj, shared_dataset, cfg.device)
-        except (ValueError, RuntimeError, KeyError) as err:
-            show_error(err)
-            return
-        shared.set_trainer(t)
-        st.page_link(
-            "pages/training.py", label=tr("save.go_training"), icon=":material/trending_down:"
-        )
+    if isinstance(obj, dict) and "generator_state" in obj:
+        st.button(tr("save.resume"), icon=":material/play_arrow:", on_click=_resume, args=(obj,))
+    if err := state.pop("s_resume_error", None):
+        show_error(err)
     show_code(ck.LOAD_CODE)
+
+
+def _resume(ckpt: dict) -> None:
+    """Before the rerun draws: the run, its Training controls, then off to the Training page."""
+    try:
+        t = trn.resume(ckpt, shared_dataset, cfg.device)
+    except (ValueError, RuntimeError, KeyError) as err:
+        state["s_resume_error"] = err
+        return
+    shared.set_trainer(t)
+    state["s_resumed"] = shared.restore_training_controls(t)
 
 
 def modes_section() -> None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import time
-import uuid
-from collections.abc import Callable
 from dataclasses import replace
 
 import pandas as pd
@@ -17,7 +14,6 @@ from playground import training as trn
 from playground.data.datasets import DATASETS, data_root, dataset_title, is_available
 from playground.plots.heatmap import make_tensor_figure
 from playground.plots.images import make_bar_figure, make_grid_figure
-from playground.server.slots import SLOTS
 from playground.training import transfer as tl
 from playground.training.figures import make_compare_figure as compare_fig
 from playground.training.figures import make_confusion_figure as confusion_fig
@@ -33,6 +29,7 @@ from playground.ui import (
     tr,
 )
 from playground.ui import state as shared
+from playground.ui.runs import continue_controls, in_slot
 
 cfg = page()
 st.title(tr("nav.training"))
@@ -40,8 +37,6 @@ st.write(tr("train.intro"))
 state = st.session_state
 if (refused := shared.model_from_link()) is not None:  # a link may carry the built model
     show_error(refused)
-# Read once: a closed tab's session state may be gone before a `finally` runs.
-SESSION = state.setdefault("train_session", uuid.uuid4().hex)
 state.setdefault("runs", [])
 
 
@@ -59,6 +54,8 @@ def setup() -> tuple[trn.TrainConfig, str, int | None, list[md.LayerSpec]]:
     )
     fmt = {"format_func": {k: tr(f"layers.preset.{k}") for k in md.PRESETS}.__getitem__}
     preset = bound(c[3].selectbox, tr("layers.preset"), list(md.PRESETS), key="tr_preset", **fmt)
+    if use_builder:  # the built model travels in this page's link too
+        shared.link_model(*shared.built_model())
     specs = shared.built_model()[0] if use_builder else md.PRESETS[preset]
     c = st.columns(4)
     help_loss = {"help": tr("train.loss_help")}
@@ -98,35 +95,14 @@ def new_trainer(c: trn.TrainConfig) -> trn.Trainer:
     return t
 
 
-def in_slot(work: Callable[[], None], *, wait: bool = False) -> None:
-    """Run ``work`` in one of the server's training slots, or say where this session waits."""
-    if place := SLOTS.try_acquire(SESSION):
-        st.info(
-            tr("train.queue" if wait else "train.queue_click", place=place),
-            icon=":material/hourglass_top:",
-        )
-        if wait:
-            time.sleep(1.0)  # poll for a free slot
-            st.rerun()
-        return
-    try:
-        work()
-    except torch.cuda.OutOfMemoryError:
-        shared.clear_trainer()  # drop the run so its GPU memory comes back
-        torch.cuda.empty_cache()
-        st.error(tr("train.oom"), icon=":material/memory:")
-    except ValueError as err:  # a PlaygroundError, or PyTorch refusing a loaded state_dict
-        show_error(err)
-    finally:
-        SLOTS.release(SESSION)
-
-
 def _set(training: bool, reset: bool = False) -> None:
     state["training"] = training
     if reset:
         shared.clear_trainer()
 
 
+if state.pop("s_resumed", None) is not None:
+    st.success(tr("save.resumed"), icon=":material/restore:")
 b = st.columns([1, 1, 1, 3])
 trainer = shared.trainer()
 label = tr("train.train" if trainer is None else "train.again" if trainer.done else "train.resume")
@@ -137,6 +113,7 @@ if cfg.device.type == "cuda" and torch.cuda.device_count() > 1:  # a real choice
     bound(b[3].toggle, tr("train.data_parallel", n=torch.cuda.device_count()), key="tr_dp")
 if trainer is not None and trainer.cfg != config:
     b[3].caption(tr("train.changed"))
+continue_controls()
 progress, chart, log_box = st.empty(), st.empty(), st.empty()
 
 

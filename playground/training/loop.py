@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import torch
@@ -25,11 +25,14 @@ from torch import nn
 from playground.core.budget import check as budget_check
 from playground.core.errors import DatasetError, TrainingError
 from playground.core.rng import generator
+from playground.core.shapes import short
 from playground.data.datasets import ImageDataset
 from playground.layers.models import LayerSpec, build_model, check_model
 from playground.training.config import (
     CURVE_EVERY,
     LOG_EVERY,
+    LOSSES,
+    OPTIMIZERS,
     TrainConfig,
     make_loss,
     make_optimizer,
@@ -169,6 +172,19 @@ class Trainer:
     def progress(self) -> float:
         total = self.cfg.epochs * self.batches_per_epoch
         return min(1.0, (self.epoch * self.batches_per_epoch + self.batch) / max(total, 1))
+
+    def extend(self, epochs: int) -> None:
+        """Continue a finished run for ``epochs`` more: the same model, optimizer and generator,
+        so 2 epochs, then 2 more, equal one 4-epoch run."""
+        total = self.cfg.epochs + int(epochs)
+        if self.diverged is not None or epochs < 1:
+            raise TrainingError("err.training.cannot_extend")
+        if total * self.n > max_train_samples():
+            raise TrainingError(
+                "err.training.epochs_epochs_n", epochs=total, n=self.n,
+                max_train_samples=max_train_samples(),
+            )  # fmt: skip
+        self.cfg = replace(self.cfg, epochs=total)
 
     def checkpoint(self) -> bytes:
         """The saving recipe's checkpoint plus what resuming needs: config, layers, RNG, curves."""
@@ -319,9 +335,34 @@ def specs_from_checkpoint(
     """The layers, input shape and config a training checkpoint was saved with."""
     try:
         specs = [LayerSpec(kind, tuple((k, v) for k, v in args)) for kind, args in ckpt["specs"]]
-        return specs, tuple(ckpt["input_shape"]), TrainConfig(**ckpt["config"])
+        cfg = TrainConfig(**ckpt["config"])
+        shape = tuple(int(d) for d in ckpt["input_shape"])
     except (KeyError, TypeError, ValueError) as err:
         raise TrainingError("err.training.checkpoint_cannot_resumed", err=err) from None
+    if bad := _unusable(cfg):
+        raise TrainingError("err.training.checkpoint_settings", err=", ".join(bad))
+    return specs, shape, cfg
+
+
+def _unusable(cfg: TrainConfig) -> list[str]:
+    """``name=value`` for each setting of the wrong type or not offered (an int may stand for
+    a float; a bool is no int)."""
+    bad = []
+    for f in fields(cfg):
+        value, kind = getattr(cfg, f.name), type(f.default)
+        typed = isinstance(value, kind) or kind is float and isinstance(value, int)
+        offered = {"loss": LOSSES, "optimizer": OPTIMIZERS}.get(f.name)
+        if (
+            not typed
+            or isinstance(value, bool)
+            and kind is not bool
+            or offered is not None
+            and value not in offered
+            or f.name == "epochs"
+            and not 1 <= value <= 1000
+        ):
+            bad.append(f"{f.name}={short(value)}")
+    return bad
 
 
 def resume(

@@ -12,6 +12,7 @@ from playground.core.errors import PlaygroundError
 from playground.layers.link import decode_input, decode_model, encode_model
 from playground.layers.models import INPUT_SHAPES, PRESETS, LayerSpec
 from playground.server.runs import RUNS
+from playground.training.config import BATCH_SIZES, LEARNING_RATES, LOSSES, OPTIMIZERS
 from playground.training.loop import Trainer
 from playground.ui.streamlit_internals import session_id
 
@@ -25,6 +26,7 @@ __all__ = [
     "model_from_link",
     "new_editor",
     "reset_model",
+    "restore_training_controls",
     "set_built_model",
     "set_trainer",
     "track",
@@ -134,3 +136,57 @@ def set_trainer(t: Trainer) -> Trainer:
 
 def clear_trainer() -> None:
     st.session_state.pop(_TRAINER, None)
+
+
+# The Training page's controls, each with the values its widget accepts.
+_TRAINING_CONTROLS = {
+    "tr_loss": lambda v: v in LOSSES,
+    "tr_opt": lambda v: v in OPTIMIZERS,
+    "tr_lr": lambda v: v in LEARNING_RATES,
+    "tr_bs": lambda v: v in BATCH_SIZES,
+    "tr_epochs": lambda v: 1 <= v <= 50,
+    "tr_mom": lambda v: 0.0 <= v <= 0.99,
+    "tr_nesterov": lambda v: isinstance(v, bool),
+    "tr_wd": lambda v: 0.0 <= v <= 0.1,
+    "tr_subset": lambda v: 0 <= v <= 60_000,
+    "seed": lambda v: 0 <= v <= 2**31 - 2,
+}
+
+
+def restore_training_controls(t: Trainer) -> dict[str, str]:
+    """Set the Training page's controls to the ones ``t`` was started with (in a callback,
+    before any widget draws), so the page shows that run and Train means "go on".
+
+    Returns them as that page's query parameters, for ``st.switch_page``: a widget bound to
+    the URL writes its value there only when the user moves it.
+    """
+    c = t.cfg
+    values: dict[str, object] = {
+        "tr_loss": c.loss, "tr_opt": c.optimizer, "tr_lr": c.learning_rate,
+        "tr_bs": c.batch_size, "tr_epochs": c.epochs, "tr_mom": c.momentum,
+        "tr_nesterov": c.nesterov, "tr_wd": c.weight_decay, "tr_subset": t.n, "seed": c.seed,
+    }  # fmt: skip
+    values = {k: v for k, v in values.items() if _TRAINING_CONTROLS[k](v)}
+    if t.dataset:
+        values["tr_data"] = t.dataset
+    preset = next((name for name, specs in PRESETS.items() if specs == t.specs), None)
+    if preset is not None:
+        values["tr_preset"] = preset
+        if has_built_model():  # the toggle shows only then
+            values["tr_builder"] = False
+    else:  # the run's own layers become the built model
+        set_built_model(t.specs, t.input_shape)
+        new_editor()
+        values["tr_builder"] = True
+    st.session_state.update(values)
+    # The sidebar's seed is bound on every page: it keeps itself in the URL.
+    return {k: _url_text(v) for k, v in values.items() if k != "seed"}
+
+
+def _url_text(value: object) -> str:
+    """A value as Streamlit writes it into the URL: true/false, 5 for 5.0, 0.003."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

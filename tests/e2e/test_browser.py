@@ -419,3 +419,37 @@ def test_reset_to_defaults_in_a_fresh_browser(browser, server, lang, tmp_path):
         assert "tr_epochs" not in page.url and "seed=7" in page.url
         assert exception_boxes(page) == []
         page.screenshot(path=str(tmp_path / "reset.png"))
+
+
+def test_resume_restores_the_controls_and_continues_for_more_epochs(browser, server, tmp_path):
+    """Save at epoch 2, upload, Resume: the Training page shows the run; 2 more epochs make 4."""
+    from playground import layers as md
+    from playground import training as trn
+    from playground.data.datasets import make_offline_dataset
+
+    cfg = trn.TrainConfig(learning_rate=3e-3, epochs=2, optimizer="Adam", seed=7)
+    t = trn.Trainer(md.PRESETS["tutorial"], (1, 28, 28), make_offline_dataset(0),
+                    make_offline_dataset(0, train=False), cfg, subset=500, dataset="offline")  # fmt: skip
+    while not t.done:
+        t.run(max_seconds=10)
+    ckpt = tmp_path / "run.ckpt"
+    ckpt.write_bytes(t.checkpoint())
+    with fresh_page(browser, 1400) as page:
+        page.goto(f"{server}/save_load?s_tab=load")
+        wait_until_rendered(page)
+        page.locator("input[type=file]").set_input_files(str(ckpt))
+        page.get_by_role("button", name="Resume this run on the Training page").click()
+        page.get_by_text("Resumed: the Training page now shows").wait_for(timeout=30_000)
+        wait_until_rendered(page)
+        for kept in ("tr_opt=Adam", "tr_lr=0.003", "seed=7", "tr_epochs=2", "tr_subset=500"):
+            assert kept in page.url, (kept, page.url)
+        assert page.get_by_text("The settings changed").count() == 0
+        assert page.get_by_text("done · ").count() == 1
+        page.get_by_role("button", name="Continue for 2 more epochs").click()
+        page.wait_for_function("() => location.search.includes('tr_epochs=4')", timeout=60_000)
+        page.get_by_role("button", name="Train again").wait_for(timeout=60_000)
+        wait_until_rendered(page)
+        assert page.get_by_text("Accuracy:").count() >= 1 and exception_boxes(page) == []
+        page.screenshot(path=str(tmp_path / "resumed.png"), full_page=True)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "training-continue.png"))

@@ -11,6 +11,7 @@ import torch
 
 from playground import layers as md
 from playground import training as trn
+from playground.core.errors import TrainingError
 from playground.data.datasets import ImageDataset, make_offline_dataset
 from playground.data.torchvision_raw import load_dataset
 from playground.server.runs import RunRegistry
@@ -98,6 +99,56 @@ def test_stop_and_resume_equal_one_uninterrupted_run(offline):
     a, b = whole.model.state_dict(), pieces.model.state_dict()
     assert all(torch.equal(a[k], b[k]) for k in a)
     assert whole.history.test_loss == pieces.history.test_loss
+
+
+def test_save_at_two_resume_and_continue_to_four_equals_one_four_epoch_run(offline):
+    from playground import save_load as ck
+
+    whole = _train(*offline, trn.TrainConfig(epochs=4, seed=5, optimizer="Adam"), subset=600)
+    first = _train(*offline, trn.TrainConfig(epochs=2, seed=5, optimizer="Adam"), subset=600)
+    assert first.done and first.epoch == 2
+    ckpt = ck.read_checkpoint(first.checkpoint(), "run.ckpt")
+    resumed = trn.resume(ckpt, lambda name, train: offline[0] if train else offline[1])
+    assert resumed.done and resumed.cfg.epochs == 2  # finished: it can only go on
+    resumed.extend(2)
+    assert not resumed.done and resumed.cfg == whole.cfg
+    while not resumed.done:
+        resumed.run(max_seconds=10)
+    a, b = whole.model.state_dict(), resumed.model.state_dict()
+    assert all(torch.equal(a[k], b[k]) for k in a)
+    assert resumed.history.test_loss == whole.history.test_loss
+    assert resumed.history.train_loss == whole.history.train_loss
+    opt_a, opt_b = whole.optimizer.state_dict()["state"], resumed.optimizer.state_dict()["state"]
+    assert all(torch.equal(opt_a[i]["exp_avg"], opt_b[i]["exp_avg"]) for i in opt_a)
+
+
+def test_extend_refuses_a_diverged_run_and_one_over_the_cap(offline, monkeypatch):
+    t = _train(*offline, trn.TrainConfig(learning_rate=10.0, epochs=1, seed=0))
+    with pytest.raises(TrainingError) as err:
+        t.extend(1)
+    assert err.value.key == "err.training.cannot_extend"
+    ok = _train(*offline, trn.TrainConfig(epochs=1, seed=0), subset=500)
+    monkeypatch.setenv("PLAYGROUND_MAX_TRAIN_SAMPLES", "1000")
+    with pytest.raises(TrainingError) as err:
+        ok.extend(2)  # 3 × 500 > 1000
+    assert err.value.key == "err.training.epochs_epochs_n" and ok.cfg.epochs == 1
+    ok.extend(1)
+    assert ok.cfg.epochs == 2 and not ok.done
+
+
+def test_a_checkpoint_with_settings_the_page_lacks_is_refused(offline):
+    from playground import save_load as ck
+
+    t = _train(*offline, trn.TrainConfig(epochs=1, seed=0), subset=300)
+    ckpt = ck.read_checkpoint(t.checkpoint(), "run.ckpt")
+    datasets = lambda name, train: offline[0] if train else offline[1]  # noqa: E731
+    for field, value in (("optimizer", "os.system"), ("epochs", "5"), ("learning_rate", [1])):
+        bad = {**ckpt, "config": {**ckpt["config"], field: value}}
+        with pytest.raises(TrainingError) as err:
+            trn.resume(bad, datasets)
+        assert err.value.key == "err.training.checkpoint_settings"
+        assert f"{field}=" in str(err.value) and str(value) in str(err.value)
+    assert trn.resume(ckpt, datasets).cfg == t.cfg
 
 
 def test_slow_step_shows_exactly_one_sgd_step(offline):

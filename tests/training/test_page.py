@@ -59,3 +59,32 @@ def test_the_status_tells_the_truth_after_a_run_and_after_stop():
     at.run()
     bars = [e.proto.text for e in at.get("progress")]
     assert bars[0].startswith("stopped at epoch 2") and at.button[0].label == "Resume"
+
+
+def test_a_finished_run_continues_for_more_epochs_and_equals_one_longer_run():
+    import torch
+
+    from playground import layers as md
+    from playground import training as trn
+    from playground.data.datasets import make_offline_dataset
+
+    at = open_page("pages/training.py", tr_subset=500, tr_epochs=2, tr_opt="Adam")
+    next(b for b in at.button if b.label == "Train").click().run()
+    trainer = at.session_state["trainer"]
+    assert trainer.done and trainer.epoch == 2
+    go_on = next(b for b in at.button if b.label == "Continue for 2 more epochs")
+    go_on.click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["trainer"] is trainer and trainer.epoch == 4 and trainer.done
+    assert at.number_input(key="tr_epochs").value == 4  # the box shows the run's total
+    assert "The settings changed" not in texts(at) and at.button[0].label == "Train again"
+    cfg = trn.TrainConfig(epochs=4, optimizer="Adam")
+    whole = trn.Trainer(md.PRESETS["tutorial"], (1, 28, 28), make_offline_dataset(0),
+                        make_offline_dataset(0, train=False), cfg, subset=500)  # fmt: skip
+    while not whole.done:
+        whole.run(max_seconds=10)
+    assert whole.history.test_loss == trainer.history.test_loss
+    a, b = whole.model.state_dict(), trainer.model.state_dict()
+    assert all(torch.equal(a[k], b[k]) for k in a)
+    at.number_input(key="tr_more").set_value(1).run()
+    assert any(b.label == "Continue for 1 more epoch" for b in at.button)  # a real plural

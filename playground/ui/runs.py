@@ -1,0 +1,84 @@
+"""Long runs on a shared server: a training slot per run, and going on with a finished one."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+
+import streamlit as st
+import torch
+
+from playground.server.slots import SLOTS
+from playground.ui import state as shared
+from playground.ui.i18n import ntr, tr
+from playground.ui.widgets import bound, show_error
+
+__all__ = ["continue_controls", "in_slot", "session_key"]
+
+MAX_EPOCHS = 50  # the Training page's epochs box goes this far
+
+
+def session_key() -> str:
+    """This session's place in the queue: read once, since a closed tab's state may go first."""
+    return st.session_state.setdefault("train_session", uuid.uuid4().hex)
+
+
+def in_slot(
+    work: Callable[[], None],
+    *,
+    wait: bool = False,
+    free: Callable[[], object] = shared.clear_trainer,
+) -> None:
+    """Run ``work`` in one of the server's training slots, or say where this session waits.
+
+    ``wait`` polls for a free slot (a click that should run once it can); otherwise the
+    learner clicks again. Out of GPU memory, ``free`` drops this session's run so the memory
+    comes back.
+    """
+    session = session_key()
+    if place := SLOTS.try_acquire(session):
+        key = "train.queue" if wait else "train.queue_click"
+        st.info(tr(key, place=place), icon=":material/hourglass_top:")
+        if wait:
+            time.sleep(1.0)
+            st.rerun()
+        return
+    try:
+        work()
+    except torch.cuda.OutOfMemoryError:
+        free()
+        torch.cuda.empty_cache()
+        st.error(tr("train.oom"), icon=":material/memory:")
+    except ValueError as err:  # a PlaygroundError, or PyTorch refusing a loaded state_dict
+        show_error(err)
+    finally:
+        SLOTS.release(session)
+
+
+def continue_controls() -> None:
+    """ "Continue for N more epochs" under a finished run that did not diverge."""
+    t = shared.trainer()
+    if t is None or not t.done or t.diverged is not None or t.cfg.epochs >= MAX_EPOCHS:
+        return
+    c = st.columns([1, 2, 3], vertical_alignment="bottom")
+    more = bound(c[0].number_input, tr("train.more"), 1, MAX_EPOCHS - 1, 2, key="tr_more")
+    more = min(int(more), MAX_EPOCHS - t.cfg.epochs)
+    c[1].button(
+        ntr("train.continue", more), on_click=_continue, args=(more,),
+        help=tr("train.continue_help"), icon=":material/fast_forward:",
+    )  # fmt: skip
+    if err := st.session_state.pop("tr_refusal", None):
+        show_error(err)
+
+
+def _continue(epochs: int) -> None:
+    """The run goes on for ``epochs`` more; the epochs box shows the new total, and it starts."""
+    if (t := shared.trainer()) is None:
+        return
+    try:
+        t.extend(epochs)
+    except ValueError as err:
+        st.session_state["tr_refusal"] = err
+        return
+    st.session_state["tr_epochs"], st.session_state["training"] = t.cfg.epochs, True
