@@ -8,16 +8,24 @@ import torch
 
 from playground import layers as md
 from playground import save_load as ck
-from playground import training as trn
 from playground.core.errors import CheckpointError, PlaygroundError, UnsafeCheckpointError
 from playground.layers.figures import probabilities
 from playground.plots.images import make_bar_figure, make_grid_figure
-from playground.ui import lazy_tabs, localized, page, shared_dataset, show_code, show_error, tr
+from playground.ui import (
+    bound,
+    lazy_tabs,
+    localized,
+    page,
+    shared_dataset,
+    show_code,
+    show_error,
+    tr,
+)
 from playground.ui import state as shared
+from playground.ui.runs import open_resumed_run, resume_controls
 
 cfg = page()
-if (link := st.session_state.get("s_resumed")) is not None:  # its run opens on Training
-    st.switch_page("pages/training.py", query_params=link)
+open_resumed_run()
 st.title(tr("nav.save_load"))
 st.write(tr("save.intro"))
 state = st.session_state
@@ -61,16 +69,12 @@ def explorer_section() -> None:
 
 
 FORMATS = ("safetensors", "pth", "checkpoint", "whole", "onnx")
+IMAGE_TYPES = ["png", "jpg", "jpeg", "bmp", "gif", "webp"]  # the raster formats decoded here
 
 
 def save_section() -> None:
-    fmt = st.radio(
-        tr("save.format"),
-        FORMATS,
-        format_func=lambda k: tr(f"save.fmt.{k}"),
-        key="s_fmt",
-        horizontal=True,
-    )
+    fmt_name = {"format_func": lambda k: tr(f"save.fmt.{k}")}
+    fmt = bound(st.radio, tr("save.format"), FORMATS, key="s_fmt", horizontal=True, **fmt_name)
     st.caption(tr(f"save.why.{fmt}"))
     if fmt == "checkpoint" and trainer is None or fmt == "onnx" and not ck.onnx_available():
         st.info(
@@ -80,10 +84,19 @@ def save_section() -> None:
         return
     if not fits:
         st.caption(tr("save.misfit_save"))
+    if fmt == "whole":  # said before the file is taken, not after an upload fails
+        st.warning(tr("save.whole_refused"), icon=":material/gpp_maybe:")
+    # The file belongs to this format and this state of the model; it stays after a download.
+    run = trainer and (id(trainer), trainer.epoch, trainer.batch)
+    stamp = (fmt, str(specs), tuple(shape), cfg.seed, run)
     if st.button(tr("save.prepare"), icon=":material/save:"):
-        data = ck.save_bytes(fmt, model, trainer, tuple(shape))
-        label = tr("save.download", mb=len(data) / 2**20)
-        st.download_button(label, data, file_name=ck.FILE_NAMES[fmt], icon=":material/download:")
+        state["s_prepared"] = (stamp, ck.save_bytes(fmt, model, trainer, tuple(shape)))
+    if (ready := state.get("s_prepared")) and ready[0] == stamp:
+        name, data = ck.FILE_NAMES[fmt], ready[1]
+        label = tr("save.download", name=name, size=ck.file_size(len(data)))
+        st.download_button(
+            label, data, file_name=name, icon=":material/download:", on_click="ignore"
+        )
     show_code(ck.SAVE_CODE[fmt])
 
 
@@ -91,7 +104,7 @@ def load_section() -> None:
     file = st.file_uploader(
         tr("save.upload"), type=["pth", "pt", "ckpt", "safetensors"], key="s_file"
     )
-    strict = st.toggle(tr("save.strict"), True, key="s_strict")
+    strict = bound(st.toggle, tr("save.strict"), True, key="s_strict")
     if file is None:
         show_code(ck.LOAD_CODE)
         return
@@ -114,21 +127,8 @@ def load_section() -> None:
     st.success(tr("save.loaded", n=len(sd)), icon=":material/check_circle:")
     state["loaded_model"] = target
     if isinstance(obj, dict) and "generator_state" in obj:
-        st.button(tr("save.resume"), icon=":material/play_arrow:", on_click=_resume, args=(obj,))
-    if err := state.pop("s_resume_error", None):
-        show_error(err)
+        resume_controls(obj, cfg.device)
     show_code(ck.LOAD_CODE)
-
-
-def _resume(ckpt: dict) -> None:
-    """Before the rerun draws: the run, its Training controls, then off to the Training page."""
-    try:
-        t = trn.resume(ckpt, shared_dataset, cfg.device)
-    except (ValueError, RuntimeError, KeyError) as err:
-        state["s_resume_error"] = err
-        return
-    shared.set_trainer(t)
-    state["s_resumed"] = shared.restore_training_controls(t)
 
 
 def modes_section() -> None:
@@ -153,7 +153,9 @@ def inference_section() -> None:
     net = state.get("loaded_model") or model
     net.eval()
     ds = shared_dataset("offline", False) if tuple(shape) == (1, 28, 28) else None
-    upload = st.file_uploader(tr("save.image"), type=["png", "jpg", "jpeg"], key="s_img")
+    # The test image first; an upload, when there is one, takes its place.
+    i = bound(st.slider, tr("save.pick"), 0, len(ds) - 1, 0, key="s_idx") if ds else 0
+    upload = st.file_uploader(tr("save.image"), type=IMAGE_TYPES, key="s_img")
     actual = None
     if upload is not None:
         try:
@@ -163,7 +165,6 @@ def inference_section() -> None:
             return
         st.caption(tr("save.resized", shape=tuple(shape)))
     elif ds is not None:
-        i = st.slider(tr("save.pick"), 0, len(ds) - 1, 0, key="s_idx")
         x, actual = ds.images[i : i + 1].float().mul(1 / 255), ds.classes[int(ds.targets[i])]
     else:
         st.info(tr("save.no_images"), icon=":material/info:")
@@ -176,21 +177,17 @@ def inference_section() -> None:
         make_grid_figure((x * 255).round().to(torch.uint8), cols=1, height=220), key="s_x"
     )
     c[1].plotly_chart(
-        make_bar_figure(classes[: probs.shape[1]], probs[0].tolist(), y_title="probability"),
+        make_bar_figure(
+            classes[: probs.shape[1]], probs[0].tolist(), y_title=tr("save.probability")
+        ),
         key="s_p",
     )
-    st.markdown(
-        f'Predicted: "{classes[int(pred[0])]}"' + (f', Actual: "{actual}"' if actual else "")
-    )
+    guess = classes[int(pred[0])]
+    if actual:
+        st.markdown(tr("save.predicted_actual", predicted=guess, actual=actual))
+    else:
+        st.markdown(tr("save.predicted", predicted=guess))
 
 
-lazy_tabs(
-    "s_tab",
-    [
-        ("save.tab.explorer", explorer_section),
-        ("save.tab.save", save_section),
-        ("save.tab.load", load_section),
-        ("save.tab.modes", modes_section),
-        ("save.tab.inference", inference_section),
-    ],
-)
+sections = [explorer_section, save_section, load_section, modes_section, inference_section]
+lazy_tabs("s_tab", [(f"save.tab.{f.__name__.removesuffix('_section')}", f) for f in sections])

@@ -250,6 +250,14 @@ def onnx_bytes(model: nn.Module, input_shape: tuple[int, ...]) -> bytes:
     return buf.getvalue()
 
 
+def file_size(n: int) -> str:
+    """A file's size as a browser's downloads list shows it (decimal units), and in bytes."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}, {n:,} bytes"
+    return f"{n:,} bytes"
+
+
 FILE_NAMES = {
     "safetensors": "model.safetensors",
     "pth": "model_weights.pth",

@@ -10,11 +10,12 @@ import streamlit as st
 import torch
 
 from playground.server.slots import SLOTS
+from playground.training.loop import resume
 from playground.ui import state as shared
 from playground.ui.i18n import ntr, tr
-from playground.ui.widgets import bound, show_error
+from playground.ui.widgets import bound, shared_dataset, show_error
 
-__all__ = ["continue_controls", "in_slot", "session_key"]
+__all__ = ["continue_controls", "in_slot", "open_resumed_run", "resume_controls", "session_key"]
 
 MAX_EPOCHS = 50  # the Training page's epochs box goes this far
 
@@ -82,3 +83,29 @@ def _continue(epochs: int) -> None:
         st.session_state["tr_refusal"] = err
         return
     st.session_state["tr_epochs"], st.session_state["training"] = t.cfg.epochs, True
+
+
+def resume_controls(ckpt: dict, device: torch.device) -> None:
+    """ "Resume this run on the Training page", for a training checkpoint just loaded."""
+    st.button(
+        tr("save.resume"), icon=":material/play_arrow:", on_click=_resume, args=(ckpt, device)
+    )
+    if err := st.session_state.pop("s_resume_error", None):
+        show_error(err)
+
+
+def _resume(ckpt: dict, device: torch.device) -> None:
+    """Before the rerun draws: the run, then its Training controls (see open_resumed_run)."""
+    try:
+        t = resume(ckpt, shared_dataset, device)
+    except (ValueError, RuntimeError, KeyError) as err:
+        st.session_state["s_resume_error"] = err
+        return
+    shared.set_trainer(t)
+    st.session_state["s_resumed"] = shared.restore_training_controls(t)
+
+
+def open_resumed_run() -> None:
+    """After Resume: the Training page, its controls in the link (Training says "Resumed")."""
+    if (link := st.session_state.get("s_resumed")) is not None:
+        st.switch_page("pages/training.py", query_params=link)

@@ -453,3 +453,22 @@ def test_resume_restores_the_controls_and_continues_for_more_epochs(browser, ser
         page.screenshot(path=str(tmp_path / "resumed.png"), full_page=True)
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "training-continue.png"))
+
+
+def test_the_prepared_file_downloads_with_its_exact_size_and_stays(browser, server):
+    from playground import layers as md
+    from playground import save_load as ck
+
+    size = ck.file_size(len(ck.weights_bytes(md.build_model(md.PRESETS["tutorial"], seed=0))))
+    with fresh_page(browser, 1200) as page:
+        page.goto(f"{server}/save_load?s_tab=save&s_fmt=pth")
+        wait_until_rendered(page)
+        page.get_by_role("button", name="Prepare the file").click()
+        button = page.get_by_role("button", name=f"Download model_weights.pth ({size})")
+        button.wait_for(timeout=30_000)
+        with page.expect_download() as info:
+            button.click()
+        path = info.value.path()
+        assert Path(path).stat().st_size == int(size.split(", ")[1].split()[0].replace(",", ""))
+        page.wait_for_timeout(1500)
+        assert button.is_visible() and exception_boxes(page) == []

@@ -35,3 +35,20 @@ def test_a_model_that_does_not_fit_is_explained_and_never_run():
         body = texts(at)
         assert said in body and "in_features=100" in body
         assert "Predicted:" not in body
+
+
+def test_the_whole_model_warns_before_the_file_is_taken():
+    at = open_page("pages/save_load.py", s_tab="Save", s_fmt="pth")
+    assert "will refuse this file" not in texts(at)
+    at = open_page("pages/save_load.py", s_tab="Save", s_fmt="whole")
+    assert "will refuse this file when it comes back" in texts(at)
+    at = open_page("pages/save_load.py", lang="zh", s_tab="保存", s_fmt="whole")
+    assert "本页面（以及任何安全的加载方式）都会拒绝它" in texts(at)
+
+
+def test_file_sizes_read_as_a_browser_shows_them():
+    from playground.save_load import file_size
+
+    assert file_size(999) == "999 bytes"
+    assert file_size(2_681_408) == "2.7 MB, 2,681,408 bytes"
+    assert file_size(1_500) == "1.5 kB, 1,500 bytes"

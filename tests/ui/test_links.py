@@ -37,6 +37,10 @@ LINKS = {
         [("selectbox", "t_creator", "arange"), ("selectbox", "t_dtype", "float64"),
          ("text_input", "t_shape", "(2, 5)"), ("checkbox", "t_grad", True)],
     ),
+    # One tab per link: a closed tab's controls do not run.
+    "pages/save_load.py#save": ({"s_tab": "save", "s_fmt": "pth"}, [("radio", "s_fmt", "pth")]),
+    "pages/save_load.py#load": ({"s_tab": "load", "s_strict": "false"}, [("toggle", "s_strict", False)]),
+    "pages/save_load.py#inference": ({"s_tab": "inference", "s_idx": "5"}, [("slider", "s_idx", 5)]),
 }  # fmt: skip
 
 
@@ -49,7 +53,7 @@ def test_every_bound_control_comes_back_from_the_link(page, lang):
     at.session_state["device"] = "cpu"
     at.query_params.update(query)
     at.run()
-    at.switch_page(page)
+    at.switch_page(page.split("#")[0])
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     for kind, key, value in expected:
@@ -102,7 +106,7 @@ def test_reset_brings_every_linked_control_back_to_what_a_fresh_page_shows(page)
         at.session_state["device"] = "cpu"
         at.query_params.update(q)
         at.run()
-        at.switch_page(page)
+        at.switch_page(page.split("#")[0])
         at.run()
         return at
 
@@ -119,7 +123,7 @@ def test_reset_brings_every_linked_control_back_to_what_a_fresh_page_shows(page)
         assert linked in (None, fresh.query_params.get(key)) or linked == str(
             getattr(at, kind)(key=key).value
         ), key
-    assert len(shown) >= 2
+    assert len(shown) >= min(2, len(expected))  # never vacuous
 
 
 def _has(at: AppTest, kind: str, key: str) -> bool:
