@@ -10,7 +10,7 @@ from playground import tensors as tns
 from playground.core.device import available_devices
 from playground.core.errors import PlaygroundError
 from playground.plots.heatmap import make_tensor_figure
-from playground.tensors.figures import make_blocks_figure, make_matmul_figure, make_storage_figure
+from playground.tensors.figures import make_matmul_figure, make_storage_figure
 from playground.ui import bound, lazy_tabs, page, show_code, show_error, tr
 
 cfg = page()
@@ -19,19 +19,8 @@ st.write(tr("tensors.intro"))
 
 
 def show_tensor(t: torch.Tensor, key: str) -> None:
-    """1-D/2-D as a heatmap; more dims: sliders pick a 2-D slice, plus a 3-D block view."""
-    view = t.detach()
-    for dim in range(t.dim() - 2):
-        i = (
-            st.slider(tr("create.slice", dim=dim), 0, max(t.shape[dim] - 1, 0), key=f"{key}_s{dim}")
-            if t.shape[dim] > 1
-            else 0
-        )
-        view = view[i] if t.shape[dim] else view
-    st.plotly_chart(make_tensor_figure(view, lang=cfg.lang), key=f"{key}_fig")
-    if t.dim() >= 3 and t.numel():
-        st.caption(tr("create.blocks"))
-        st.plotly_chart(make_blocks_figure(t.reshape(t.shape[0], t.shape[1], -1)), key=f"{key}_3d")
+    """1-D/2-D as a heatmap; 3-D and more as labelled 2-D slices, one panel each."""
+    st.plotly_chart(make_tensor_figure(t.detach(), lang=cfg.lang), key=f"{key}_fig")
 
 
 def attribute_table(t: torch.Tensor) -> None:

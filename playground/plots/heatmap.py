@@ -9,6 +9,7 @@ which cost 50-90 ms per figure with Plotly 7; see benchmarks/bench_figures.py.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,11 +21,11 @@ from playground.core.i18n import t as translate
 from playground.plots.style import HIGHLIGHT, MAX_CELLS_WITH_TEXT, SCALE
 
 
-def _drawn_grid(t: torch.Tensor) -> tuple[int, int, int, int]:
+def _drawn_grid(t: torch.Tensor, cap: int | None = None) -> tuple[int, int, int, int]:
     """(rows, cols) of ``t`` as a 2-D grid and the (rows, cols) corner that gets drawn."""
     rows = 1 if t.dim() <= 1 else math.prod(t.shape[:-1])
     cols = t.shape[-1] if t.dim() else 1
-    cap = limits().max_draw_cells
+    cap = cap or limits().max_draw_cells
     if rows * cols <= cap:
         return rows, cols, rows, cols
     side = math.isqrt(cap)
@@ -32,14 +33,14 @@ def _drawn_grid(t: torch.Tensor) -> tuple[int, int, int, int]:
     return rows, cols, keep_rows, min(cols, cap // keep_rows)
 
 
-def _as_2d(t: torch.Tensor) -> torch.Tensor:
+def _as_2d(t: torch.Tensor, cap: int | None = None) -> torch.Tensor:
     """``t`` as a 2-D float64 grid on the CPU (leading dims flattened), at most the drawing cap.
 
     A big tensor gives its top-left corner, picked by indexing before any copy,
     so a (4096, 4096) tensor costs a 64 x 64 copy, not a 16M-cell figure.
     """
     t = t.detach()
-    rows, cols, keep_rows, keep_cols = _drawn_grid(t)
+    rows, cols, keep_rows, keep_cols = _drawn_grid(t, cap)
     if t.dim() <= 1:
         return t.reshape(1, -1)[:, :keep_cols].to("cpu", torch.float64)
     if (keep_rows, keep_cols) == (rows, cols):
@@ -52,9 +53,9 @@ def _as_2d(t: torch.Tensor) -> torch.Tensor:
     return t[..., :keep_cols][tuple(reversed(index))].to("cpu", torch.float64)
 
 
-def summary_note(t: torch.Tensor, *, lang: str = "en") -> str:
+def summary_note(t: torch.Tensor, *, lang: str = "en", cap: int | None = None) -> str:
     """Empty for a tensor drawn whole; else which corner is drawn, with the full shape and stats."""
-    rows, cols, keep_rows, keep_cols = _drawn_grid(t)
+    rows, cols, keep_rows, keep_cols = _drawn_grid(t, cap)
     if (keep_rows, keep_cols) == (rows, cols):
         return ""
     t = t.detach()
@@ -71,6 +72,15 @@ def summary_note(t: torch.Tensor, *, lang: str = "en") -> str:
         max=f"{float(t.max()):.4g}",
         mean=f"{float(t.mean() if t.is_floating_point() else t.sum() / t.numel()):.4g}",
     )
+
+
+def _corner_note(t: torch.Tensor, corner: tuple[int, ...], lang: str) -> str:
+    values = t.abs() if t.is_complex() else t
+    return translate(
+        "plot.summary", lang, rows=corner[0], cols=corner[1], grid=f"{t.shape[-2]:,} × {t.shape[-1]:,}",
+        shape=tuple(t.shape), min=f"{float(values.min()):.4g}", max=f"{float(values.max()):.4g}",
+        mean=f"{float(values.double().mean()):.4g}",
+    )  # fmt: skip
 
 
 def _heatmap(z: torch.Tensor, panel: int = 1, *, text: bool = True, **kw: object) -> dict:
@@ -127,10 +137,13 @@ def _figure(
     height: int | None = None,
     shapes: Sequence[dict] = (),
     note: str = "",
+    square: bool = False,
+    tick_every: int = 24,
 ) -> go.Figure:
     """One figure from trace dicts and a panel per (x domain, y domain), matrix-style axes.
 
-    ``note`` (from :func:`summary_note`) is written under the panels.
+    ``note`` (from :func:`summary_note`) is written under the panels; ``square`` keeps
+    every cell square, so a (1, 4) slice looks like a row and a (4, 1) one like a column.
     """
     layout: dict = {
         "height": height,
@@ -141,9 +154,10 @@ def _figure(
     for k, (xdom, ydom) in enumerate(domains, start=1):
         rows, cols = _panel_size(traces, k)
         common = {"showgrid": False, "zeroline": False}
-        # Every index labelled on small panels; Plotly's own spacing on big ones.
-        xtick = {"dtick": 1} if cols <= _TICK_EVERY else {}
-        ytick = {"dtick": 1} if rows <= _TICK_EVERY else {}
+        # Every index labelled on small panels; a few on big ones, never over each other.
+        few = {"nticks": 4} if square else {}
+        xtick = {"dtick": 1} if cols <= tick_every else few
+        ytick = {"dtick": 1} if rows <= tick_every else few
         layout[_name("x", k)] = {
             **common,
             **xtick,
@@ -157,6 +171,7 @@ def _figure(
             "domain": ydom,
             "anchor": _ref("x", k),
             "autorange": "reversed",
+            **({"scaleanchor": _ref("x", k), "constrain": "domain"} if square else {}),
         }
         if k <= len(titles) and titles[k - 1]:
             layout["annotations"].append(
@@ -176,17 +191,19 @@ def _figure(
     top = 40 if title else 10
     if layout["annotations"]:
         top += 55
-    layout["margin"] = {"l": 10, "r": 10, "t": top, "b": 60 if note else 10}
+    lines = _lines(note).count("<br>") + 1 if note else 0
+    layout["margin"] = {"l": 10, "r": 10, "t": top, "b": 20 + 20 * lines if note else 10}
     if note:
         layout["annotations"].append(
             {
-                "text": _two_lines(note),
+                "text": _lines(note),
                 "x": 0,
                 "y": 0,
                 "xref": "paper",
                 "yref": "paper",
                 "xanchor": "left",
                 "yanchor": "top",
+                "align": "left",
                 "yshift": -8,
                 "showarrow": False,
                 "font": {"size": 12, "color": "#555"},
@@ -197,9 +214,6 @@ def _figure(
     return go.Figure({"data": traces, "layout": layout})
 
 
-_TICK_EVERY = 24
-
-
 def _panel_size(traces: list[dict], panel: int) -> tuple[int, int]:
     """(rows, cols) of the heatmap drawn in ``panel``, from its ``z``."""
     for trace in traces:
@@ -208,13 +222,19 @@ def _panel_size(traces: list[dict], panel: int) -> tuple[int, int]:
     return 0, 0
 
 
-def _two_lines(note: str) -> str:
-    """Break after the first sentence: Plotly annotations do not wrap by themselves."""
+def _lines(note: str, width: int = 50) -> str:
+    """A line per sentence, long ones wrapped: Plotly annotations do not wrap by themselves."""
     for end in ("。", ". "):
-        if end in note:
-            head, tail = note.split(end, 1)
-            return f"{head}{end.strip()}<br>{tail}"
-    return note
+        note = note.replace(end, end.strip() + "\n")
+    out = []
+    for sentence in note.strip().splitlines():
+        wide = any(ord(c) >= 0x2E80 for c in sentence)  # CJK characters are twice as wide
+        w = width // 2 if wide else width
+        if " " in sentence.strip():
+            out += textwrap.wrap(sentence, w)
+        else:
+            out += [sentence[k : k + w] for k in range(0, len(sentence), w)]
+    return "<br>".join(out)
 
 
 def _row(n: int, gap: float = 0.05) -> list[tuple[tuple[float, float], tuple[float, float]]]:
@@ -231,9 +251,12 @@ def make_tensor_figure(
 ) -> go.Figure:
     """A tensor as a heatmap with its values; ``selected`` cells are outlined.
 
-    Leading dims are flattened into rows; a tensor over the drawing cap shows its
-    top-left corner and says so, with its full shape, min, max and mean.
+    A 3-D or bigger tensor is drawn as labelled 2-D slices (see :func:`make_slices_figure`).
+    A tensor over the drawing cap shows its top-left corner and says so, with its full
+    shape, min, max and mean.
     """
+    if t.dim() >= 3 and t.numel():
+        return make_slices_figure(t, selected=selected, title=title, lang=lang)
     z = _as_2d(t)
     shapes = _boxes(_as_2d(selected)) if selected is not None else []
     return _figure(
@@ -243,3 +266,98 @@ def make_tensor_figure(
         shapes=shapes,
         note=summary_note(t, lang=lang),
     )
+
+
+MAX_PANELS, PANELS_PER_ROW = 24, 6
+
+
+def slice_indices(shape: Sequence[int]) -> tuple[list[tuple[int, ...]], int]:
+    """The leading indices drawn, one panel each, in row-major order; and how many exist."""
+    lead = tuple(shape[:-2])
+    total = math.prod(lead)
+    drawn, flat = [], 0
+    while flat < min(total, MAX_PANELS):
+        index, rest = [], flat
+        for size in reversed(lead):
+            index.append(rest % size)
+            rest //= size
+        drawn.append(tuple(reversed(index)))
+        flat += 1
+    return drawn, total
+
+
+def make_slices_figure(
+    t: torch.Tensor,
+    *,
+    selected: torch.Tensor | None = None,
+    title: str = "",
+    lang: str = "en",
+) -> go.Figure:
+    """A 3-D or 4-D (or bigger) tensor as one heatmap per 2-D slice ``t[i]`` / ``t[i, j]``.
+
+    Each panel is titled with its index, rows are dim -2 and columns dim -1, and every
+    panel shares one colour scale. A (3, 1, 4) tensor is three 1 × 4 panels, not a 3 × 4 grid.
+    4-D tensors put dim 0 down and dim 1 across, as a batch of channels is usually shown.
+    """
+    t = t.detach()
+    indices, total = slice_indices(t.shape)
+    cols = min(t.shape[-3], PANELS_PER_ROW)
+    rows = math.ceil(len(indices) / cols)
+    cap = max(1, limits().max_draw_cells // len(indices))
+    panels = [_as_2d(t[i], cap=cap) for i in indices]
+    lo = min(float(p.min()) for p in panels)
+    hi = max(float(p.max()) for p in panels)
+    traces, shapes = [], []
+    text = sum(p.numel() for p in panels) <= MAX_CELLS_WITH_TEXT  # values, if they stay legible
+    for k, (index, z) in enumerate(zip(indices, panels, strict=True), start=1):
+        at = ", ".join(map(str, index))
+        traces.append(
+            _heatmap(
+                z,
+                k,
+                text=text,
+                zmin=lo,
+                zmax=hi,
+                hovertemplate=f"[{at}, %{{y}}, %{{x}}] = %{{z}}<extra></extra>",
+            )
+        )
+        if selected is not None:
+            shapes += _boxes(_as_2d(selected[index], cap=cap), k)
+    h, w = t.shape[-2:]
+    note = translate(
+        "plot.slices",
+        lang,
+        index=", ".join("ijkl"[: t.dim() - 2]),
+        row=t.dim() - 2,
+        col=t.dim() - 1,
+    )
+    if total > len(indices):
+        note += " " + translate("plot.slices_first", lang, n=len(indices), total=total)
+    if panels[0].shape != (h, w):  # each panel is a corner of its slice
+        note += " " + _corner_note(t, panels[0].shape, lang)
+    panel_rows = min(len(panels[0]), 12)
+    return _figure(
+        traces,
+        domains=_grid(rows, cols),
+        titles=[f"[{', '.join(map(str, i))}]" for i in indices],
+        title=title,
+        height=min(90 + rows * (60 + 28 * panel_rows) + 20 * _lines(note).count("<br>"), 900),
+        shapes=shapes,
+        note=note,
+        square=True,
+        tick_every=max(2, 24 // cols),  # the panels of a row share the width
+    )
+
+
+def _grid(
+    rows: int, cols: int, gap: float = 0.04
+) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """Panel domains, left to right and top to bottom, with room for each panel's title."""
+    vgap = 0.12 if rows > 1 else 0.0
+    height = (1 - vgap * (rows - 1)) / rows
+    out = []
+    for r in range(rows):
+        top = 1 - r * (height + vgap)
+        for x in _row(cols, gap):
+            out.append((x[0], (max(0.0, top - height), min(1.0, top))))
+    return out

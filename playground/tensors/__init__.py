@@ -12,7 +12,6 @@ from playground.tensors.code import (
     view_code,
 )
 from playground.tensors.figures import (
-    make_blocks_figure,
     make_matmul_figure,
     make_storage_figure,
 )
@@ -58,7 +57,6 @@ __all__ = [
     "index_code",
     "index_tensor",
     "inplace_demo",
-    "make_blocks_figure",
     "make_matmul_figure",
     "make_storage_figure",
     "matmul_cell",

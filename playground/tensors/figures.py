@@ -6,47 +6,7 @@ import plotly.graph_objects as go
 import torch
 
 from playground.plots.heatmap import _as_2d, _boxes, _figure, _heatmap, _row, summary_note
-from playground.plots.style import _GREYS, SCALE
-
-
-def make_blocks_figure(t: torch.Tensor, *, title: str = "") -> go.Figure:
-    """A 3-D tensor as a block of cubes (dim 0 is depth), coloured by value."""
-    t = t.detach().to("cpu", torch.float64)[:12, :12, :12]
-    d, h, w = t.shape
-    idx = torch.cartesian_prod(torch.arange(d), torch.arange(h), torch.arange(w)).reshape(-1, 3)
-    values = t.reshape(-1).tolist()
-    trace = {
-        "type": "scatter3d",
-        "x": idx[:, 2].tolist(),
-        "y": idx[:, 0].tolist(),
-        "z": (h - 1 - idx[:, 1]).tolist(),
-        "mode": "markers",
-        "marker": {
-            "symbol": "square",
-            "size": 14,
-            "color": values,
-            "colorscale": SCALE,
-            "opacity": 0.85,
-            "line": {"width": 1, "color": "#333"},
-        },
-        "text": [
-            f"[{a}, {b}, {c}] = {v:.3g}" for (a, b, c), v in zip(idx.tolist(), values, strict=True)
-        ],
-        "hoverinfo": "text",
-    }
-    layout = {
-        "height": 420,
-        "margin": {"l": 0, "r": 0, "t": 30 if title else 0, "b": 0},
-        "scene": {
-            "xaxis": {"title": {"text": "dim 2"}},
-            "yaxis": {"title": {"text": "dim 0"}},
-            "zaxis": {"title": {"text": "dim 1"}},
-            "aspectmode": "data",
-        },
-    }
-    if title:
-        layout["title"] = {"text": title}
-    return go.Figure({"data": [trace], "layout": layout})
+from playground.plots.style import _GREYS
 
 
 def make_storage_figure(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from playground.plots.heatmap import make_tensor_figure
-from playground.tensors.figures import make_blocks_figure, make_matmul_figure, make_storage_figure
+from playground.tensors.figures import make_matmul_figure, make_storage_figure
 
 
 def _cells(fig, xref: str = "x") -> set[tuple[int, int]]:
@@ -53,8 +53,39 @@ def test_storage_figure_shows_storage_and_offsets():
     assert view.stride() == (1, 3)
 
 
-def test_blocks_figure_has_one_marker_per_element():
-    t = torch.arange(24.0).reshape(2, 3, 4)
-    fig = make_blocks_figure(t)
-    assert len(fig.data[0].x) == 24
-    assert sorted(fig.data[0].marker.color) == t.reshape(-1).tolist()
+def test_a_3d_tensor_is_drawn_as_one_labelled_panel_per_slice():
+    t = torch.arange(12.0).reshape(3, 1, 4)  # what x[:, None] gives for a (3, 4) x
+    fig = make_tensor_figure(t)
+    assert [list(map(list, d.z)) for d in fig.data] == [t[k].tolist() for k in range(3)]
+    titles = [a.text for a in fig.layout.annotations]
+    note = titles[3].replace("<br>", " ")
+    assert titles[:3] == ["[0]", "[1]", "[2]"] and "rows are dim 1, its columns dim 2" in note
+    assert {(d.zmin, d.zmax) for d in fig.data} == {(0.0, 11.0)}  # one colour scale
+    assert "[1, %{y}, %{x}]" in fig.data[1].hovertemplate
+
+
+def test_a_4d_tensor_puts_dim_0_down_and_dim_1_across():
+    t = torch.randn(2, 3, 4, 5)
+    fig = make_tensor_figure(t)
+    titles = [a.text for a in fig.layout.annotations][:6]
+    assert titles == ["[0, 0]", "[0, 1]", "[0, 2]", "[1, 0]", "[1, 1]", "[1, 2]"]
+    assert torch.allclose(torch.tensor(fig.data[4].z, dtype=torch.float64), t[1, 1].double())
+    x = [fig.layout[f"xaxis{k}"].domain[0] for k in (2, 5)]
+    y = [fig.layout[f"yaxis{k}"].domain[1] for k in (2, 5)]
+    assert x[0] == x[1] and y[0] > y[1]  # [0, 1] sits above [1, 1]
+    chinese = make_tensor_figure(t, lang="zh").layout.annotations[-1].text.replace("<br>", "")
+    assert "每个面板是一个切片 [i, j]" in chinese
+
+
+def test_many_slices_are_capped_and_the_figure_says_how_many():
+    t = torch.randn(100, 50, 50)
+    fig = make_tensor_figure(t)
+    assert len(fig.data) == 24
+    cells = sum(len(d.z) * len(d.z[0]) for d in fig.data)
+    assert cells <= 4096
+    note = fig.layout.annotations[-1].text.replace("<br>", " ")
+    assert "The first 24 of 100 slices are drawn." in note and "(100, 50, 50)" in note
+    selected = torch.zeros(2, 2, 3, dtype=torch.bool)
+    selected[1, 0, 2] = True
+    fig = make_tensor_figure(torch.zeros(2, 2, 3), selected=selected)
+    assert [(s.xref, s.x0, s.y0) for s in fig.layout.shapes] == [("x2", 1.5, -0.5)]
