@@ -9,6 +9,7 @@ import torch
 from playground import tensors as tns
 from playground.core.device import available_devices
 from playground.core.errors import PlaygroundError
+from playground.core.i18n import Code
 from playground.plots.heatmap import make_tensor_figure
 from playground.tensors.figures import make_matmul_figure, make_storage_figure
 from playground.ui import bound, lazy_tabs, page, show_code, show_error, tr
@@ -147,8 +148,8 @@ def views_section() -> None:
     m[1].metric(tr("views.stride"), str(v.result.stride()))
     m[2].metric(tr("views.contiguous"), str(v.result.is_contiguous()))
     m[3].metric(tr("views.shares"), str(v.shares_storage))
-    if "-1" in op:
-        st.caption(tr("views.minus_one", value=tuple(v.result.shape)))
+    for call, size, numel, known in tns.inferred_sizes(t, op):
+        st.caption(tr("views.minus_one", call=Code(call), value=size, numel=numel, known=known))
     if v.storage_offsets is not None:
         st.plotly_chart(make_storage_figure(t, v.storage_offsets, lang=cfg.lang), key="views_fig")
     elif v.shares_storage:

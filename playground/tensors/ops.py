@@ -6,6 +6,8 @@ should look at: values, strides, storage and the errors PyTorch raises.
 
 from __future__ import annotations
 
+import ast
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -207,6 +209,44 @@ def view_result(t: torch.Tensor, op: str) -> ViewResult:
         storage = torch.arange(slots, dtype=torch.int32)
         offsets = storage.as_strided(out.shape, out.stride(), out.storage_offset())
     return ViewResult(out, shares, offsets, None)
+
+
+def inferred_sizes(t: torch.Tensor, op: str) -> list[tuple[str, int, int, int]]:
+    """For each ``.view``/``.reshape`` in ``op`` with a ``-1``: the call, what -1 became,
+    the elements it had, and the product of the other sizes (``-1 = numel // known``)."""
+    try:
+        tree = ast.parse(op.strip(), mode="eval")
+    except SyntaxError:
+        return []
+    out = []
+    for node in ast.walk(tree):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("view", "reshape")
+        ):
+            continue
+        args = (
+            node.args[0].elts
+            if len(node.args) == 1 and isinstance(node.args[0], ast.Tuple)
+            else node.args
+        )
+        if not all(_is_int_literal(a) for a in args):
+            continue  # sizes from names or expressions: nothing to say
+        sizes: list[int] = [ast.literal_eval(a) for a in args]
+        if sizes.count(-1) != 1:
+            continue
+        source = evaluate(ast.unparse(node.func.value), {"t": t})
+        known = math.prod(n for n in sizes if n != -1)
+        if isinstance(source, torch.Tensor) and known and source.numel() % known == 0:
+            out.append((ast.unparse(node), source.numel() // known, source.numel(), known))
+    return out
+
+
+def _is_int_literal(node: ast.expr) -> bool:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        node = node.operand
+    return isinstance(node, ast.Constant) and type(node.value) is int
 
 
 # -- arithmetic ----------------------------------------------------------------------

@@ -197,3 +197,29 @@ def test_random_floats_on_an_integer_dtype_explain_randint(creator, dtype):
     assert "torch.randint" in str(err.value) and "torch.randint" in err.value.message("zh")
     with pytest.raises(RuntimeError, match="not implemented"):  # what PyTorch itself says
         getattr(torch, creator.removesuffix("_like"))(2, 2, dtype=getattr(torch, dtype))
+
+
+@pytest.mark.parametrize(
+    ("op", "expected"),
+    [
+        ("t.view(2, -1, 3)", [("t.view(2, -1, 3)", 2, 12, 6)]),
+        ("t.reshape((-1, 6))", [("t.reshape((-1, 6))", 2, 12, 6)]),
+        ("t.T.reshape(-1)", [("t.T.reshape(-1)", 12, 12, 1)]),
+        ("t[0].view(-1, 2)", [("t[0].view(-1, 2)", 2, 4, 2)]),  # the receiver's 4 elements
+        ("t.view(3, 4)", []),
+        ("t.view(-1, -1)", []),  # PyTorch refuses two -1s: nothing inferred
+    ],
+)
+def test_the_inferred_minus_one_is_what_pytorch_chose(op, expected):
+    t = torch.arange(12.0).reshape(3, 4)
+    found = tns.inferred_sizes(t, op)
+    assert found == expected
+    for call, size, _, _ in found:  # the real shape has that size where -1 stood
+        real = tns.view_result(t, call).result
+        assert size in real.shape
+
+
+def test_view_splits_a_transposed_dim_but_cannot_merge_non_adjacent_ones():
+    t = torch.arange(12.0).reshape(3, 4)
+    assert tns.view_result(t, "t.T.view(2, 2, 3)").result.shape == (2, 2, 3)  # a split: works
+    assert tns.view_result(t, "t.T.view(-1)").error is not None  # a merge across strides

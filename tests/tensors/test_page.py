@@ -47,3 +47,10 @@ def test_a_refusal_speaks_chinese():
     interact(at, "text_input", "t_shape", "(-1, 2)")
     body = texts(at)
     assert "(-1, 2) 含有负的尺寸；尺寸必须是 0 或更大。" in body and "negative size" not in body
+
+
+def test_views_say_what_minus_one_became_in_both_languages():
+    at = open_page("pages/tensors.py", **VIEWS, t_view="t.view(2, -1, 3)")
+    assert "In `t.view(2, -1, 3)`, -1 was inferred as 2: 12 elements ÷ 6" in texts(at)
+    at = open_page("pages/tensors.py", lang="zh", t_tab="视图与变形", t_view="t.view(2, -1, 3)")
+    assert "-1 被推断为 2" in texts(at)
