@@ -54,9 +54,13 @@ def broadcast_section() -> None:
     else:
         st.success(tr("bc.result", shape=ex.result), icon=":material/check_circle:")
     st.plotly_chart(make_broadcast_figure(ex, lang=cfg.lang), key="bc_fig")
-    if ex.result is not None:
+    stretched = [k for k, p in enumerate(ex.padded) if p != ex.result]
+    if ex.result is not None and not stretched:
+        st.caption(tr("bc.nothing_stretched", shape=ex.result))
+    elif ex.result is not None:  # the first operand broadcasting really stretches
         st.caption(tr("bc.expand"))
-        rows, refused = shp.expand_and_repeat(ex.padded[0], ex.result)
+        k = stretched[0]
+        rows, refused = shp.expand_and_repeat(ex.padded[k], ex.result, name=f"t{k}")
         for r in rows:
             st.write(
                 tr(

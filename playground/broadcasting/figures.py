@@ -14,65 +14,101 @@ from playground.core.i18n import t as translate
 from playground.plots.heatmap import _as_2d, _figure, _heatmap, _row, summary_note
 from playground.plots.style import PALETTE
 
+RESULT_COLOUR = "#9C755F"  # not an operand's colour, even with six operands
+MAX_BLOCKS = 6  # leading-dim slices drawn per operand
+
 
 def _grid(shape: Sequence[int]) -> tuple[int, int]:
     shape = tuple(shape) or (1,)
     return (1, shape[-1]) if len(shape) == 1 else (shape[-2], shape[-1])
 
 
-def make_broadcast_figure(ex: BroadcastExplanation, *, lang: str = "en") -> go.Figure:
-    """Each operand's last two dims stretched to the result grid: real cells dark, stretched copies pale.
+def _blocks(target: Sequence[int]) -> list[tuple[int, ...]]:
+    """The leading indices (all dims but the last two) drawn, one block of rows each."""
+    lead = tuple(target[:-2])
+    out: list[tuple[int, ...]] = []
+    for flat in range(min(math.prod(lead), MAX_BLOCKS)):
+        index = []
+        for size in reversed(lead):
+            index.append(flat % size)
+            flat //= size
+        out.append(tuple(reversed(index)))
+    return out
 
+
+def _real_cells(shape: Sequence[int], block: tuple[int, ...], rows: int, cols: int) -> torch.Tensor:
+    """1 where ``shape`` really holds the cell, 0.3 where broadcasting stretches a size-1 dim."""
+    z = torch.full((rows, cols), 0.3, dtype=torch.float64)
+    if all(i < size for i, size in zip(block, shape[: len(block)], strict=True)):
+        r, c = _grid(shape)
+        z[: min(r, rows), : min(c, cols)] = 1.0
+    return z
+
+
+def make_broadcast_figure(ex: BroadcastExplanation, *, lang: str = "en") -> go.Figure:
+    """Each operand stretched to the result: real cells dark, stretched copies pale.
+
+    Every dimension shows: a 3-D or 4-D result is drawn as one block of rows per
+    leading index ``[i]`` (or ``[i, j]``), separated by a gap, so a size-1 leading dim
+    is pale in every block but the first. The result has its own colour.
     A grid over the drawing cap is drawn as its top-left corner, which says so.
     """
     target = ex.result or tuple(max(s) for s in zip(*ex.padded, strict=True))
+    blocks = _blocks(target) or [()]
     full_rows, full_cols = _grid(target)
-    side = math.isqrt(limits().max_draw_cells)
+    side = math.isqrt(limits().max_draw_cells // len(blocks))
     rows, cols = min(full_rows, side), min(full_cols, side)
-    note = ""
+    notes = []
     if (rows, cols) != (full_rows, full_cols):
-        note = translate(
-            "plot.grid_corner", lang, rows=rows, cols=cols, grid=f"{full_rows:,} × {full_cols:,}"
+        grid = f"{full_rows:,} × {full_cols:,}"
+        notes.append(translate("plot.grid_corner", lang, rows=rows, cols=cols, grid=grid))
+    if len(blocks) < math.prod(target[:-2]):
+        notes.append(
+            translate("plot.slices_first", lang, n=len(blocks), total=math.prod(target[:-2]))
         )
     n = len(ex.shapes) + (1 if ex.result else 0)
-    titles = [f"operand {k}: {tuple(s)}" for k, s in enumerate(ex.shapes)]
+    titles = [translate("plot.operand", lang, k=k, shape=tuple(s)) for k, s in enumerate(ex.shapes)]
     if ex.result:
-        titles.append(f"result: {ex.result}")
-    traces = []
-    for k, shape in enumerate(ex.padded, start=1):
-        r, c = _grid(shape)
-        z = torch.full((rows, cols), 0.3, dtype=torch.float64)
-        z[: min(r, rows), : min(c, cols)] = 1.0  # the cells that really exist in memory
-        traces.append(
-            _heatmap(
-                z,
-                k,
-                text=False,
-                colorscale=[[0, "#FFFFFF"], [0.3, "#C6DBEF"], [1, PALETTE[(k - 1) % 6]]],
-                zmin=0,
-                zmax=1,
-                xgap=2,
-                ygap=2,
-                hoverinfo="skip",
-                hovertemplate=None,
-            )
-        )
+        titles.append(translate("plot.result", lang, shape=ex.result))
+    colours = [PALETTE[k % len(PALETTE)] for k in range(len(ex.shapes))] + [RESULT_COLOUR]
+    looks = [[[0, "#FFFFFF"], [0.3, "#C6DBEF"], [1, c]] for c in colours]
+    panels = [_stacked([_real_cells(p, b, rows, cols) for b in blocks]) for p in ex.padded]
     if ex.result:
-        traces.append(
-            _heatmap(
-                torch.ones((rows, cols), dtype=torch.float64),
-                n,
-                text=False,
-                colorscale=[[0, "#54A24B"], [1, "#54A24B"]],
-                xgap=2,
-                ygap=2,
-                hoverinfo="skip",
-                hovertemplate=None,
-            )
-        )
-    return _figure(
-        traces, domains=_row(n), titles=titles, height=min(160 + 36 * rows, 440), note=note
-    )
+        panels.append(_stacked([torch.ones(rows, cols, dtype=torch.float64) for _ in blocks]))
+    traces = [
+        _heatmap(z, k, text=False, colorscale=looks[k - 1], zmin=0, zmax=1, xgap=2, ygap=2,
+                 hoverinfo="skip", hovertemplate=None)
+        for k, z in enumerate(panels, start=1)
+    ]  # fmt: skip
+    fig = _figure(
+        traces, domains=_row(n), titles=titles, note=" ".join(notes),
+        height=min(160 + 30 * len(panels[0]), 560),
+    )  # fmt: skip
+    if blocks != [()]:  # label each block's rows with its leading index
+        ticks = _block_ticks(blocks, rows)
+        for k in range(1, n + 1):
+            fig.layout[f"yaxis{'' if k == 1 else k}"].update(tickmode="array", **ticks)
+    return fig
+
+
+def _stacked(blocks: list[torch.Tensor]) -> torch.Tensor:
+    """Blocks one above the other with an empty (NaN) row between them."""
+    gap = torch.full((1, blocks[0].shape[1]), float("nan"), dtype=torch.float64)
+    parts = [part for b in blocks for part in (b, gap)][:-1]
+    return torch.cat(parts)
+
+
+def _block_ticks(blocks: list[tuple[int, ...]], rows: int) -> dict[str, list]:
+    """``[i] 0``, ``1``, … down the rows, or only ``[i]`` at each block when rows are many."""
+    every = rows * len(blocks) <= 24
+    vals, text = [], []
+    for b, index in enumerate(blocks):
+        top = b * (rows + 1)
+        label = "[" + ", ".join(map(str, index)) + "]"
+        for r in range(rows if every else 1):
+            vals.append(top + r)
+            text.append(f"{label} {r}" if r == 0 and every else (str(r) if every else label))
+    return {"tickvals": vals, "ticktext": text}
 
 
 def make_join_figure(source: torch.Tensor, *, title: str = "", lang: str = "en") -> go.Figure:

@@ -30,24 +30,26 @@ class Stretch:
     shares: bool  # does it read t0's own storage?
 
 
-def expand_and_repeat(padded: Shape, result: Shape) -> tuple[list[Stretch], BudgetError | None]:
+def expand_and_repeat(
+    padded: Shape, result: Shape, *, name: str = "t0"
+) -> tuple[list[Stretch], BudgetError | None]:
     """``expand`` (a view, free) and ``repeat`` (a copy); ``repeat`` is skipped over budget.
 
     Both run on ``meta`` tensors: strides, shapes and storage sizes are exact, and a
     link to ``(1, 16777216), (16777216, 1)`` allocates nothing.
     """
-    check_shape(padded, what="t0")
+    check_shape(padded, what=name)
     small = torch.empty(padded, device="meta")
     factors = tuple(r // s if s else 1 for r, s in zip(result, padded, strict=True))
     small_bytes = numel(padded) * small.element_size()
-    rows = [_stretch(f"t0.expand{result}", small.expand(result), small_bytes, shares=True)]
+    rows = [_stretch(f"{name}.expand{result}", small.expand(result), small_bytes, shares=True)]
     try:
-        check_shape(result, what=f"t0.repeat{factors}")
+        check_shape(result, what=f"{name}.repeat{factors}")
     except BudgetError as err:
         return rows, err
     repeated = small.repeat(factors)
     nbytes = numel(repeated.shape) * repeated.element_size()
-    rows.append(_stretch(f"t0.repeat{factors}", repeated, nbytes, shares=False))
+    rows.append(_stretch(f"{name}.repeat{factors}", repeated, nbytes, shares=False))
     return rows, None
 
 

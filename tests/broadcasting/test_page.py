@@ -53,3 +53,13 @@ def test_size_zero_shapes_broadcast_without_an_error_box(shapes):
     parsed = ast.literal_eval(f"[{shapes}]")
     want = tuple(torch.broadcast_shapes(*parsed))
     assert f"Result shape: {want}" in texts(at)
+
+
+def test_the_expand_explanation_names_the_stretched_operand_or_says_none_is():
+    at = open_page("pages/broadcasting.py", b_shapes="(3, 4), (4,)")
+    body = texts(at)
+    assert "t1.expand(3, 4)" in body and "t1.repeat(3, 1)" in body  # t0 is already (3, 4)
+    at = open_page("pages/broadcasting.py", b_shapes="(2, 3), (2, 3)")
+    assert "nothing is stretched" in texts(at)
+    at = open_page("pages/broadcasting.py", lang="zh", b_shapes="(2, 3), (2, 3)")
+    assert "没有任何维度被拉伸" in texts(at)
