@@ -10,7 +10,8 @@ from playground import layers as md
 from playground.core.errors import PlaygroundError
 from playground.data.datasets import OFFLINE_CLASSES
 from playground.layers import figures as mf
-from playground.ui import lazy_tabs, localized, page, shared_dataset, show_code, show_error, tr
+from playground.layers.link import decode_input
+from playground.ui import lazy_tabs, page, shared_dataset, show_code, show_error, tr
 from playground.ui import state as shared
 
 cfg = page()
@@ -26,6 +27,13 @@ def _load_preset() -> None:
     shared.new_editor()
 
 
+def _new_input() -> None:
+    try:
+        shared.set_built_model(shared.built_model()[0], decode_input(st.session_state["m_shape"]))
+    except PlaygroundError as err:
+        st.session_state["m_shape_error"] = err
+
+
 def builder() -> list[md.LayerSpec] | None:
     labels = {k: tr(f"layers.preset.{k}") for k in md.PRESETS}
     st.selectbox(
@@ -37,7 +45,12 @@ def builder() -> list[md.LayerSpec] | None:
     )
     if not shared.has_built_model():  # from now on Training can use this builder's model
         shared.set_built_model(md.PRESETS["tutorial"], md.INPUT_SHAPES["tutorial"])
-    specs = shared.built_model()[0]
+    specs, shape = shared.built_model()
+    st.session_state["m_shape"] = str(shape)  # the box shows the model's input shape
+    st.text_input(tr("layers.input_shape"), key="m_shape", on_change=_new_input,
+                  help=tr("layers.input_shape_help"))  # fmt: skip
+    if err := st.session_state.pop("m_shape_error", None):
+        show_error(err)
     table = pd.DataFrame(
         {
             "position": range(1, len(specs) + 1),
@@ -57,7 +70,9 @@ def builder() -> list[md.LayerSpec] | None:
             "layer": st.column_config.SelectboxColumn(
                 tr("layers.layer"), options=list(md.LAYERS), required=True
             ),
-            "arguments": st.column_config.TextColumn(tr("layers.arguments")),
+            "arguments": st.column_config.TextColumn(
+                tr("layers.arguments"), help=tr("layers.arguments_help", hints=md.argument_hints())
+            ),
         },
     )
     try:
@@ -92,11 +107,7 @@ if specs:
     shared.set_built_model(specs)
     shared.link_model(specs, shape)
     if not check.ok:
-        st.error(
-            tr("layers.mismatch", layer=check.failed_at + 1, error=localized(check.error)),
-            icon=":material/error:",
-        )
-        st.info(localized(check.fix), icon=":material/build:")
+        shared.show_misfit(check)
         st.stop()
     model = md.build_model(specs, seed=cfg.seed, device=cfg.device).eval()
     x, sample_labels = model_input(shape)
@@ -120,7 +131,8 @@ def structure_section() -> None:
     )
     st.dataframe(table, hide_index=True)
     n = sum(p.numel() for p in model.parameters())
-    st.metric(tr("layers.total"), f"{n:,}", f"{n * 4 / 2**20:.2f} MB float32", delta_color="off")
+    st.metric(tr("layers.total"), f"{n:,}", f"{n * 4 / 2**20:.2f} MB float32", delta_color="off",
+              delta_arrow="off")  # fmt: skip
     st.code(str(model), "text")
     show_code(md.model_code(specs))
 
@@ -175,12 +187,5 @@ def activations_section() -> None:
     st.caption(tr("layers.to_note", device=cfg.device))
 
 
-lazy_tabs(
-    "m_tab",
-    [
-        ("layers.tab.structure", structure_section),
-        ("layers.tab.parameters", parameters_section),
-        ("layers.tab.inside", inside_section),
-        ("layers.tab.activations", activations_section),
-    ],
-)
+sections = [structure_section, parameters_section, inside_section, activations_section]
+lazy_tabs("m_tab", [(f"layers.tab.{f.__name__.removesuffix('_section')}", f) for f in sections])

@@ -45,9 +45,7 @@ except PlaygroundError as err:  # over the budget: nothing is built
 if trainer is None:
     model = md.build_model(specs, seed=cfg.seed)
 if check is not None and not check.ok:
-    st.warning(tr("layers.mismatch", layer=check.failed_at + 1, error=localized(check.error)), icon=":material/error:")  # fmt: skip
-    st.info(localized(check.fix), icon=":material/build:")
-    st.page_link("pages/layers.py", label=tr("nav.layers"), icon=":material/layers:")
+    shared.show_misfit(check, here=False)
 fits = check is None or check.ok
 
 

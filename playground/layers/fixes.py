@@ -6,6 +6,7 @@ alone; this turns that shape into a concrete change ("use in_features=864").
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from playground.core.i18n import Msg
@@ -13,7 +14,7 @@ from playground.core.i18n import Msg
 if TYPE_CHECKING:
     from playground.layers.models import LayerSpec
 
-__all__ = ["suggest_fix"]
+__all__ = ["fixed_model", "suggest_fix"]
 
 
 def suggest_fix(spec: LayerSpec, in_shape: tuple[int, ...]) -> str:
@@ -62,3 +63,30 @@ def suggest_fix(spec: LayerSpec, in_shape: tuple[int, ...]) -> str:
     if spec.kind == "Softmax":
         return Msg("msg.layers.softmax_dim_below", len=len(in_shape))
     return Msg("msg.layers.kind_does_fit", kind=spec.kind, in_shape=in_shape)
+
+
+def fixed_model(
+    specs: list[LayerSpec], at: int, in_shape: tuple[int, ...]
+) -> list[LayerSpec] | None:
+    """The layer list with the fix :func:`suggest_fix` describes applied, where it is one
+    change of an argument (or a Flatten before a Linear); None where the learner must choose."""
+    from playground.layers.models import LayerSpec
+
+    spec = specs[at]
+    kw = spec.kwargs
+    new: list[LayerSpec] | None = None
+    if spec.kind == "Linear" and len(in_shape) > 2:
+        flat = math.prod(in_shape[1:])
+        new = [
+            LayerSpec.of("Flatten"),
+            LayerSpec(spec.kind, tuple({**kw, "in_features": flat}.items())),
+        ]
+    elif spec.kind == "Linear" and len(in_shape) == 2:
+        new = [LayerSpec(spec.kind, tuple({**kw, "in_features": in_shape[-1]}.items()))]
+    elif spec.kind == "Conv2d" and len(in_shape) == 4 and in_shape[1] != kw["in_channels"]:
+        new = [LayerSpec(spec.kind, tuple({**kw, "in_channels": in_shape[1]}.items()))]
+    elif spec.kind.startswith("BatchNorm") and len(in_shape) > 1:
+        new = [LayerSpec(spec.kind, tuple({**kw, "num_features": in_shape[1]}.items()))]
+    if new is None or new == [spec]:
+        return None
+    return [*specs[:at], *new, *specs[at + 1 :]]

@@ -23,7 +23,7 @@ from playground.core.config import limits
 from playground.core.errors import ModelError, PlaygroundError
 from playground.core.i18n import Msg
 from playground.core.rng import seeded
-from playground.layers.fixes import suggest_fix
+from playground.layers.fixes import fixed_model, suggest_fix
 
 # kind -> (argument names in order, defaults for the trailing ones)
 LAYERS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
@@ -75,6 +75,14 @@ class LayerSpec:
 
     def args_text(self) -> str:
         return self.call()[len(self.kind) + 4 : -1]
+
+
+def argument_hints() -> str:
+    """Each layer's arguments, as its constructor takes them: ``Linear(in_features, out_features, bias=True)``."""
+    return "; ".join(
+        f"{kind}({', '.join([*names, *(f'{k}={v!r}' for k, v in defaults.items())])})"
+        for kind, (names, defaults) in LAYERS.items()
+    )
 
 
 def parse_args(kind: str, text: str) -> LayerSpec:
@@ -257,6 +265,7 @@ class ModelCheck:
     error: str | None = None  # PyTorch's own message at the first layer that failed
     failed_at: int | None = None
     fix: str | None = None
+    fixed: list[LayerSpec] | None = None  # the layers with that fix applied, when it is one edit
     output_shape: tuple[int, ...] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     per_sample: Cost = Cost()  # one sample's forward pass: activation bytes and FLOPs
@@ -346,7 +355,9 @@ def check_model(
                 if isinstance(err, PlaygroundError)
                 else str(err).strip().splitlines()[0]
             )
-            return ModelCheck(rows, params, message, i, suggest_fix(specs[i], tuple(x.shape)))
+            shape = tuple(x.shape)
+            fixed = fixed_model(list(specs), i, shape)
+            return ModelCheck(rows, params, message, i, suggest_fix(specs[i], shape), fixed)
         rows.append(_row(name, layer, x, y))
         x = y
     one = measure(model, torch.empty((1, *input_shape), device="meta")).cost

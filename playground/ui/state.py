@@ -10,7 +10,7 @@ import streamlit as st
 
 from playground.core.errors import PlaygroundError
 from playground.layers.link import decode_input, decode_model, encode_model
-from playground.layers.models import INPUT_SHAPES, PRESETS, LayerSpec
+from playground.layers.models import INPUT_SHAPES, PRESETS, LayerSpec, ModelCheck
 from playground.server.runs import RUNS
 from playground.training.config import BATCH_SIZES, LEARNING_RATES, LOSSES, OPTIMIZERS
 from playground.training.loop import Trainer
@@ -29,6 +29,7 @@ __all__ = [
     "restore_training_controls",
     "set_built_model",
     "set_trainer",
+    "show_misfit",
     "track",
     "trainer",
 ]
@@ -190,3 +191,25 @@ def _url_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def show_misfit(check: ModelCheck, *, here: bool = True) -> None:
+    """The one message for a model that does not fit its input: the layer, PyTorch's words,
+    the fix, and "Apply fix" where the fix is one edit (``here``: on the Layers page)."""
+    from playground.ui.i18n import localized, tr
+
+    layer = (check.failed_at or 0) + 1
+    st.error(
+        tr("layers.mismatch", layer=layer, error=localized(check.error)), icon=":material/error:"
+    )
+    st.info(localized(check.fix), icon=":material/build:")
+    if here and check.fixed:
+        st.button(tr("layers.apply_fix"), on_click=_apply_fix, args=(check.fixed,),
+                  icon=":material/auto_fix_high:", type="primary")  # fmt: skip
+    elif not here:
+        st.page_link("pages/layers.py", label=tr("nav.layers"), icon=":material/layers:")
+
+
+def _apply_fix(fixed: list[LayerSpec]) -> None:
+    set_built_model(fixed)
+    new_editor()

@@ -267,3 +267,31 @@ def test_layer_page_snippets_run_on_the_model():
     probs, pred = mf.probabilities(model(x))
     assert torch.equal(namespace["y_pred"], pred)
     assert torch.allclose(namespace["pred_probab"], probs)
+
+
+@pytest.mark.parametrize(
+    ("layers", "shape", "expected"),
+    [
+        ([("Flatten",), ("Linear", 784, 100), ("Linear", 20, 5)], (1, 28, 28), ("Linear", 100, 5)),
+        ([("Linear", 10, 5)], (1, 28, 28), None),  # a Flatten goes in first: checked below
+        ([("Conv2d", 3, 8, 3), ("ReLU",)], (1, 28, 28), ("Conv2d", 1, 8, 3)),
+        ([("Conv2d", 1, 8, 3), ("BatchNorm2d", 4)], (1, 28, 28), ("BatchNorm2d", 8)),
+    ],
+)
+def test_the_applied_fix_makes_the_model_run(layers, shape, expected):
+    specs = [md.LayerSpec.of(*layer) for layer in layers]
+    check = md.check_model(specs, shape)
+    assert not check.ok and check.fixed is not None
+    fixed = md.check_model(check.fixed, shape)
+    assert fixed.ok, fixed.error  # real torch runs the fixed layers
+    if expected is not None:
+        assert md.LayerSpec.of(*expected) in check.fixed
+    else:
+        assert [s.kind for s in check.fixed] == ["Flatten", "Linear"]
+        assert check.fixed[1].kwargs["in_features"] == 784
+
+
+def test_a_fix_that_needs_a_choice_offers_no_button():
+    specs = [md.LayerSpec.of("Conv2d", 1, 8, 40)]  # kernel larger than the image
+    check = md.check_model(specs, (1, 28, 28))
+    assert not check.ok and check.fixed is None and check.fix

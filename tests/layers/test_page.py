@@ -62,3 +62,26 @@ def test_the_fix_speaks_chinese():
     body = texts(at)
     assert "这里 Linear 需要 in_features=10，而构建器中是 20。" in body
     assert "the builder has" not in body
+
+
+def test_apply_fix_and_the_input_shape_box():
+    from playground import layers as md
+
+    bad = [
+        md.LayerSpec.of("Flatten"),
+        md.LayerSpec.of("Linear", 784, 100),
+        md.LayerSpec.of("Linear", 20, 5),
+    ]
+    at = open_page("pages/layers.py", model_specs=bad, model_input=(1, 28, 28))
+    next(b for b in at.button if b.label == "Apply fix").click().run()
+    assert not at.exception and not at.error and at.metric[0].label == "Parameters in all"
+    assert at.session_state["model_specs"][2] == md.LayerSpec.of("Linear", 100, 5)
+    at = open_page("pages/layers.py")
+    at.text_input(key="m_shape").set_value("(3, 32, 32)").run()
+    assert at.session_state["model_input"] == (3, 32, 32) and "in_features=3072" in texts(at)
+    next(b for b in at.button if b.label == "Apply fix").click().run()
+    assert at.session_state["model_specs"][1].kwargs["in_features"] == 3072
+    assert not at.error and at.text_input(key="m_shape").value == "(3, 32, 32)"
+    at.text_input(key="m_shape").set_value("(0, -1)").run()
+    assert not at.exception and at.session_state["model_input"] == (3, 32, 32)
+    assert at.error and at.text_input(key="m_shape").value == "(3, 32, 32)"
