@@ -10,7 +10,7 @@ from playground import autograd as cc
 from playground.autograd.figures import make_descent_figure, make_graph_figure, summarize
 from playground.core.errors import PlaygroundError
 from playground.plots.heatmap import make_tensor_figure
-from playground.ui import bound, lazy_tabs, page, show_code, show_error, tr
+from playground.ui import bound, lazy_tabs, ntr, page, show_code, show_error, tr
 
 cfg = page()
 st.title(tr("nav.autograd"))
@@ -23,20 +23,22 @@ def gradient_check(program: str, seed: int) -> ag.GradCheck:
 
 
 def _load_preset() -> None:
-    st.session_state["ag_program"] = ag.PRESETS[st.session_state["ag_preset"]]
+    if (preset := st.session_state["ag_preset"]) in ag.PRESETS:  # "your program" keeps it
+        st.session_state["ag_program"] = ag.PRESETS[preset]
+
+
+STARTS = [*ag.PRESETS, "custom"]  # "custom": what the learner typed
 
 
 @st.fragment
 def graph_section() -> None:
     c = st.columns([2, 1])
-    preset = bound(
-        c[0].selectbox,
-        tr("ag.preset"),
-        list(ag.PRESETS),
-        format_func={k: tr(f"ag.preset.{k}") for k in ag.PRESETS}.__getitem__,
-        key="ag_preset",
-        on_change=_load_preset,
-    )
+    typed = st.session_state.get("ag_program", st.query_params.get("ag_program"))
+    if typed is not None and typed not in ag.PRESETS.values():
+        st.session_state["ag_preset"] = "custom"  # "Start from" says "your program"
+    preset = bound(c[0].selectbox, tr("ag.preset"), STARTS, key="ag_preset", on_change=_load_preset,
+                   format_func={k: tr(f"ag.preset.{k}") for k in STARTS}.__getitem__)  # fmt: skip
+    preset = preset if preset in ag.PRESETS else next(iter(ag.PRESETS))
     run_backward = bound(c[1].toggle, tr("ag.backward"), value=True, key="ag_backward")
     if "ag_program" not in st.query_params:  # a shared link carries its own program
         st.session_state.setdefault("ag_program", ag.PRESETS[preset])
@@ -55,7 +57,8 @@ def graph_section() -> None:
     st.plotly_chart(make_graph_figure(graph, result.node_grads if result else None), key="ag_g")
     n_leaves = sum(n.kind == "leaf" for n in graph.nodes)
     ops, skipped = len(graph.nodes) - n_leaves, graph.skipped_inputs
-    st.caption(tr("ag.graph_caption", ops=ops, leaves=n_leaves, skipped=skipped))
+    caption = tr("ag.graph_caption", ops=ops, leaves=n_leaves)
+    st.caption(f"{caption} {ntr('ag.skipped', skipped)}" if skipped else caption)
     show_code(ag.computation_code(comp, cfg.seed, cfg.device))
     if result is None:
         return
@@ -79,7 +82,7 @@ def grads_and_check(program: str, statements: list, result: ag.BackwardResult) -
         cost = ag.check_cost(statements, sum(g.numel() for g in result.grads.values()))
         key = (program, cfg.seed)
         if cost > ag.AUTO_CHECK_COST and st.session_state.get("ag_checked") != key:
-            if not st.button(tr("ag.check_run", n=cost), icon=":material/calculate:"):
+            if not st.button(ntr("ag.check_run", cost), icon=":material/calculate:"):
                 return
             st.session_state["ag_checked"] = key
         try:
@@ -173,6 +176,9 @@ def descent_section() -> None:
     fit = cc.fit_line(lr, steps, cfg.seed)
     if fit.diverged_at is not None:
         st.error(tr("ag.diverged", step=fit.diverged_at, lr=lr), icon=":material/trending_up:")
+    elif fit.overshoots:
+        ratio = fit.final_loss / fit.optimum_loss
+        st.warning(tr("ag.overshoots", lr=lr, steps=steps, ratio=ratio), icon=":material/swap_vert:")  # fmt: skip
     gw, gb, surface = cc.loss_surface(cfg.seed, fit.path, fit.best)
     st.plotly_chart(
         make_descent_figure(fit.path, fit.losses, gw, gb, surface, best=fit.best), key="ag_gd"
@@ -189,11 +195,5 @@ def concepts() -> None:
     jacobian_section()
 
 
-lazy_tabs(
-    "ag_tab",
-    [
-        ("ag.tab.graph", graph_section),
-        ("ag.tab.concepts", concepts),
-        ("ag.tab.descent", descent_section),
-    ],
-)
+sections = [("ag.tab.graph", graph_section), ("ag.tab.concepts", concepts)]
+lazy_tabs("ag_tab", [*sections, ("ag.tab.descent", descent_section)])

@@ -32,10 +32,20 @@ class DescentResult:
     losses: list[float]
     diverged_at: int | None  # the step whose loss was no longer finite or blew up
     best: tuple[float, float]  # the least-squares solution, from torch.linalg.lstsq
+    optimum_loss: float = math.nan  # the loss at ``best``
 
     @property
     def final_loss(self) -> float:
         return self.losses[-1] if self.losses else math.nan
+
+    @property
+    def overshoots(self) -> bool:
+        """Too big an lr that has not (yet) diverged: the loss stays far above the optimum
+        and no longer falls, because each step jumps across the valley (lr 1.0 here: ~100x)."""
+        if self.diverged_at is not None or len(self.losses) < 10:
+            return False
+        recent = self.losses[-10]
+        return self.final_loss > 10 * self.optimum_loss and self.final_loss >= 0.99 * recent
 
 
 def fit_line(lr: float, steps: int, seed: int) -> DescentResult:
@@ -68,7 +78,9 @@ def fit_line(lr: float, steps: int, seed: int) -> DescentResult:
         path.append((w.item(), b.item()))
     design = torch.stack([x, torch.ones_like(x)], dim=1)
     solution = torch.linalg.lstsq(design, y.unsqueeze(1)).solution.squeeze(1)
-    return DescentResult(path, losses, diverged, (solution[0].item(), solution[1].item()))
+    optimum = ((design @ solution - y) ** 2).mean().item()
+    best = (solution[0].item(), solution[1].item())
+    return DescentResult(path, losses, diverged, best, optimum)
 
 
 def loss_surface(

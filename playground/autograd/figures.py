@@ -230,6 +230,12 @@ def make_descent_figure(
             "title": {"text": "loss"},
             "anchor": "x2",
             "type": "log" if positive else "linear",
+            # One labelled tick per power of ten (1e-2, 1e-1, …), never 2 5 2 5 in between.
+            **(
+                {"dtick": 1, "exponentformat": "power", "minor": {"showgrid": False}}
+                if positive
+                else {}
+            ),
             "gridcolor": "#eee",
         },
     }

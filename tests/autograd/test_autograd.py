@@ -381,3 +381,16 @@ def test_every_preset_has_a_label_in_both_languages():
 
     for lang in ("en", "zh"):
         assert all(f"ag.preset.{k}" in catalog(lang).messages for k in ag.PRESETS)
+
+
+def test_an_lr_that_overshoots_is_told_apart_from_one_that_diverges_or_crawls():
+    from playground.autograd import descent
+
+    fits = {lr: descent.fit_line(lr, 60, 0) for lr in (0.01, 0.1, 1.0, 2.0)}
+    assert fits[1.0].diverged_at is None and fits[1.0].overshoots
+    assert fits[1.0].final_loss > 50 * fits[1.0].optimum_loss  # the issue's ~100x
+    assert fits[2.0].diverged_at is not None and not fits[2.0].overshoots
+    assert (
+        not fits[0.1].overshoots and abs(fits[0.1].final_loss / fits[0.1].optimum_loss - 1) < 0.01
+    )
+    assert not fits[0.01].overshoots  # slow, but still falling

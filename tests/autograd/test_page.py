@@ -68,3 +68,21 @@ def test_autograd_page_offers_a_costly_check_on_request():
     interact(at, "selectbox", "ag_preset", "mlp")
     assert "Autograd agrees" not in texts(at)
     assert any(b.label == "Run the check (900 statement evaluations)" for b in at.button)
+
+
+def test_start_from_says_your_program_and_plurals_are_real():
+    from tests.apptest import DESCENT
+
+    at = open_page(
+        "pages/autograd.py", ag_program="x = torch.ones(2, requires_grad=True)\ny = (x * 3).sum()"
+    )
+    assert at.selectbox(key="ag_preset").value == "custom"
+    assert "your program" in at.selectbox(key="ag_preset").options
+    assert "1 input needs no gradient and is not in the graph." in texts(at)  # the constant 3
+    at = open_page(
+        "pages/autograd.py",
+        ag_program="x = torch.ones(2, requires_grad=True)\nc = torch.ones(2)\ny = (x * c * 3).sum()",
+    )
+    assert "2 inputs need no gradient and are not in the graph." in texts(at)
+    at = open_page("pages/autograd.py", **DESCENT, ag_lr=1.0)
+    assert "stopped falling" in texts(at)
