@@ -36,7 +36,9 @@ from playground.core.expr_checks import (
     _count_elements,
     _namespace_attribute,
     _require_data,
+    missing_comma,
     suggestion,
+    syntax_error,
 )
 from playground.core.expr_table import (
     _BINOPS,
@@ -96,9 +98,7 @@ def evaluate(
             warnings.simplefilter("ignore", SyntaxWarning)
             tree = ast.parse(text, mode="eval")
     except SyntaxError as err:
-        raise ExpressionError(
-            "err.expr.valid_python_msg", msg=err.msg, value=err.offset or "?"
-        ) from None
+        raise syntax_error(err) from None
     except (ValueError, RecursionError, MemoryError):
         raise ExpressionError("err.expr.expression_valid_python") from None
     n_nodes = sum(1 for _ in ast.walk(tree))
@@ -207,7 +207,7 @@ class _Evaluator:
     def visit_Call(self, node: ast.Call, depth: int) -> Any:  # noqa: N802
         target = self.visit(node.func, depth)
         if not isinstance(target, _Function | _Method):
-            raise ExpressionError("err.expr.only_torch_functions")
+            raise missing_comma(node) or ExpressionError("err.expr.only_torch_functions")
         args = [self.visit(arg, depth) for arg in node.args]
         kwargs: dict[str, Any] = {}
         for kw in node.keywords:
@@ -287,7 +287,8 @@ class _Evaluator:
             return self._guarded(operator.getitem, [value, index], {}, "indexing")
         if isinstance(value, tuple | list | torch.Size) and isinstance(index, int | slice):
             return _call_torch(lambda: value[index], "indexing")
-        raise ExpressionError("err.expr.cannot_index_name", type_name=type(value).__name__)
+        name = type(value).__name__
+        raise missing_comma(node) or ExpressionError("err.expr.cannot_index_name", type_name=name)
 
     # -- calls ---------------------------------------------------------------
     def _function_call(self, target: _Function, args: list[Any], kwargs: dict[str, Any]) -> Any:

@@ -26,6 +26,7 @@ from playground.core.expr_table import (
     _Function,
     _Namespace,
 )
+from playground.core.i18n import Code
 
 
 # -- helpers -------------------------------------------------------------------
@@ -125,3 +126,26 @@ def _as_expression_error(err: Exception, label: str) -> PlaygroundError:
     return ExpressionError(
         "err.expr.label_failed_message", label=label, message=message, torch_message=str(err)
     )
+
+
+def missing_comma(node: ast.Call | ast.Subscript) -> ExpressionError | None:
+    """``(3, 1) (1, 4)`` calls a tuple and ``[[1, 2] [3, 4]]`` indexes a list: a comma is
+    missing between them. None for any other call or index."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Tuple | ast.List):
+        left, right = node.func, "(" + ", ".join(ast.unparse(a) for a in node.args) + ")"
+    elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Tuple | ast.List):
+        items = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        left, right = node.value, "[" + ", ".join(ast.unparse(e) for e in items) + "]"
+    else:
+        return None
+    text = ast.unparse(left)
+    return ExpressionError(
+        "err.expr.missing_comma", left=Code(text), fixed=Code(f"{text}, {right}")
+    )
+
+
+def syntax_error(err: SyntaxError) -> ExpressionError:
+    """Python's complaint, in the page's language where we know it (a missing comma)."""
+    if "comma" in (err.msg or ""):
+        return ExpressionError("err.expr.comma_at", value=err.offset or "?")
+    return ExpressionError("err.expr.valid_python_msg", msg=err.msg, value=err.offset or "?")

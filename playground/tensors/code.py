@@ -6,14 +6,28 @@ should look at: values, strides, storage and the errors PyTorch raises.
 
 from __future__ import annotations
 
+import ast
+
 from playground.tensors.ops import TensorSpec, _shape
+
+
+def _is_literal(text: str) -> bool:
+    try:
+        ast.literal_eval(text.strip())
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return False
+    return True
 
 
 def creation_code(spec: TensorSpec, *, device: str = "cpu", seed: int = 0) -> str:
     dt, rg = f"torch.{spec.dtype}", spec.requires_grad
     grad = ", requires_grad=True" if rg else ""
     c = spec.creator
-    if c == "tensor":
+    if c == "tensor" and not _is_literal(spec.data):  # a typed expression, shown as typed
+        # as_tensor, not torch.tensor: copying a tensor through torch.tensor() warns.
+        body = f"result = torch.as_tensor({spec.data}, dtype={dt}, device={device!r})"
+        body += ".requires_grad_()" if rg else ""
+    elif c == "tensor":
         body = f"result = torch.tensor({spec.data}, dtype={dt}, device={device!r}{grad})"
     elif c == "from_numpy":
         body = (

@@ -504,3 +504,22 @@ def test_a_negative_step_points_to_flip():
     with pytest.raises(ExpressionError, match="torch.flip"):
         evaluate("t[::-1]", {"t": torch.arange(3)})
     assert torch.equal(evaluate("t.flip(0)", {"t": torch.arange(3)}), torch.tensor([2, 1, 0]))
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "said"),
+    [
+        ("(3 4)", "err.expr.comma_at", "is a comma missing near column 2"),
+        ("torch.ones(2 3)", "err.expr.comma_at", "is a comma missing"),
+        ("(3, 1) (1, 4)", "err.expr.missing_comma", "Write `(3, 1), (1, 4)`"),
+        ("[[1, 2] [3, 4]]", "err.expr.missing_comma", "Write `[1, 2], [3, 4]`"),
+    ],
+)
+def test_a_missing_comma_gets_a_hint_in_both_languages(text, key, said):
+    with pytest.raises(ExpressionError) as err:
+        evaluate(text, {})
+    assert err.value.key == key and said in err.value.message("en", markdown=True).replace("\\", "")
+    assert "逗号" in err.value.message("zh")
+    with pytest.raises(ExpressionError) as err:
+        evaluate("torch.ones(3)(2)", {})  # calling a tensor is not a missing comma
+    assert err.value.key == "err.expr.only_torch_functions"

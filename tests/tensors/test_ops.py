@@ -23,6 +23,7 @@ SPECS = [
     tns.TensorSpec("eye", shape="(3, 4)"),
     tns.TensorSpec("ones_like", shape="(2, 3)", like_dtype="int64"),
     tns.TensorSpec("rand_like", shape="(2, 3)", dtype="float32", like_dtype="int64"),
+    tns.TensorSpec("tensor", "torch.arange(6).reshape(2, 3)", requires_grad=True),  # typed code
 ]
 
 
@@ -223,3 +224,15 @@ def test_view_splits_a_transposed_dim_but_cannot_merge_non_adjacent_ones():
     t = torch.arange(12.0).reshape(3, 4)
     assert tns.view_result(t, "t.T.view(2, 2, 3)").result.shape == (2, 2, 3)  # a split: works
     assert tns.view_result(t, "t.T.view(-1)").error is not None  # a merge across strides
+
+
+def test_a_typed_expression_is_shown_as_typed_and_runs_without_a_warning():
+    import warnings
+
+    spec = tns.TensorSpec("tensor", "torch.arange(6).reshape(2, 3) * 2")
+    code = tns.creation_code(spec)
+    assert "torch.as_tensor(torch.arange(6).reshape(2, 3) * 2, dtype=torch.float32" in code
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # torch.tensor(a_tensor) would raise here
+        result = run_snippet(code)["result"]
+    assert torch.equal(result, tns.create(spec))
