@@ -12,7 +12,7 @@ from playground.data.torchvision_raw import load_dataset
 from playground.data.upload import CUSTOM_DATASET_CODE, read_image_zip
 from playground.plots.heatmap import make_tensor_figure
 from playground.plots.images import make_bar_figure, make_grid_figure
-from playground.ui import bound, lazy_tabs, page, shared_dataset, show_code, show_error, tr
+from playground.ui import bound, lazy_tabs, ntr, page, shared_dataset, show_code, show_error, tr
 
 cfg = page()
 st.title(tr("nav.data"))
@@ -86,7 +86,7 @@ def browse_section() -> None:
     i = bound(st.number_input, tr("data.inspect"), 0, len(ds) - 1, idx[0], key="d_index")
     facts = ld.sample_facts(ds, i)
     st.caption(tr("data.sample_facts", **facts))
-    st.plotly_chart(make_tensor_figure(ds[i][0].float().mean(0)), key="d_one")
+    st.plotly_chart(make_tensor_figure(ds[i][0].float().mean(0), square=True), key="d_one")
     show_code(ld.browse_code(name, cfg.seed * 1000 + shuffle))
 
 
@@ -109,7 +109,8 @@ def transforms_section() -> None:
     aug = bound(st.selectbox, tr("data.augment"), list(ld.AUGMENTATIONS), key="d_aug")
     after = ld.augment(raw, aug, cfg.seed)
     both = torch.cat([raw, after])
-    st.plotly_chart(make_grid_figure(both, cols=6, height=300), key="d_aug_fig")
+    names = [tr("data.original")] * len(raw) + [tr("data.augmented")] * len(after)
+    st.plotly_chart(make_grid_figure(both, names, cols=len(raw), height=320), key="d_aug_fig")
     st.caption(tr("data.v2_note"))
     show_code(ld.transforms_code(aug))
 
@@ -139,7 +140,10 @@ def loader_section() -> None:
         "images": f"torch.Size({list(b.image_shape)})",
         "labels": f"torch.Size({list(b.label_shape)})",
     }
-    st.success(tr("data.batch", **shapes, dtype=b.image_dtype, n=b.n_batches, last=b.last_batch))
+    count = ntr(
+        "data.last_one" if b.last_batch == 1 else "data.batches", b.n_batches, last=b.last_batch
+    )
+    st.success(f"{tr('data.batch', **shapes, dtype=b.image_dtype)} {count}")  # fmt: skip
     left, right = st.columns([3, 2])
     left.plotly_chart(make_grid_figure(b.images[:64], cols=8), key="d_batch")
     counts = b.label_counts(len(ds.classes))
@@ -168,7 +172,10 @@ def upload_section() -> None:
             show_error(err)
         else:
             st.session_state["d_uploaded"] = uploaded  # private to this session
-            st.success(tr("data.uploaded", n=len(uploaded), classes=len(uploaded.classes)))
+            st.success(ntr("data.uploaded", len(uploaded), classes=len(uploaded.classes)))
+            if st.session_state.get("d_uploaded_name") != (file.name, file.size):
+                st.session_state["d_uploaded_name"] = (file.name, file.size)
+                st.rerun()  # the dataset box above lists it now, and Training too
     show_code(CUSTOM_DATASET_CODE)
 
 

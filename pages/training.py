@@ -23,7 +23,6 @@ from playground.ui import (
     bound,
     lazy_tabs,
     page,
-    shared_dataset,
     show_code,
     show_error,
     tr,
@@ -43,7 +42,9 @@ state.setdefault("runs", [])
 def setup() -> tuple[trn.TrainConfig, str, int | None, list[md.LayerSpec]]:
     names = [k for k in DATASETS if k == "offline" or is_available(k, data_root(), True)]
     c = st.columns(4)
-    titles = {"format_func": lambda k: dataset_title(k, cfg.lang)}
+    names += [shared.UPLOADED] if shared.uploaded() is not None else []  # the Data page's zip
+    own = tr("data.tab.upload")
+    titles = {"format_func": lambda k: own if k == shared.UPLOADED else dataset_title(k, cfg.lang)}
     dataset = bound(c[0].selectbox, tr("data.dataset"), names, key="tr_data", **titles)
     subset = bound(
         c[1].number_input, tr("train.subset"), 0, 60_000, 10_000, 1_000, key="tr_subset",
@@ -79,11 +80,11 @@ config, dataset, subset, specs = setup()
 
 
 def datasets() -> tuple:
-    return shared_dataset(dataset, True), shared_dataset(dataset, False)
+    return shared.training_data(dataset)
 
 
 def shape_of(name: str) -> tuple[int, ...]:
-    return tuple(shared_dataset(name, True).images.shape[1:])
+    return tuple(shared.training_data(name)[0].images.shape[1:])
 
 
 def new_trainer(c: trn.TrainConfig) -> trn.Trainer:
@@ -267,7 +268,7 @@ def transfer_section() -> None:
 def lab_section() -> None:
     st.write(tr("train.lab_intro"))
     if st.button(tr("train.lab_run"), icon=":material/speed:"):
-        times = trn.pipeline_times(shared_dataset(dataset), specs, device=cfg.device)
+        times = trn.pipeline_times(datasets()[0], specs, device=cfg.device)
         st.dataframe(trn.pipeline_table(times), hide_index=True)
     st.caption(tr("train.lab_note"))
     st.caption(tr("train.multi_gpu", n=torch.cuda.device_count()))

@@ -25,6 +25,7 @@ from PIL import Image, ImageDraw
 from torch.utils.data import Dataset
 
 from playground.core.config import limits
+from playground.core.errors import DatasetError
 
 # The files torchvision needs to open each dataset without a network.
 _MNIST_RAW = (
@@ -283,6 +284,22 @@ class DatasetStatus:
     name: str
     offline: bool  # usable right now with no network
     detail: str
+
+
+def train_test_split(
+    ds: ImageDataset, *, test_fraction: float = 0.2, seed: int = 0
+) -> tuple[ImageDataset, ImageDataset]:
+    """A learner's own dataset as a training and a test set, by one seeded permutation."""
+    n = len(ds)
+    if n < 2:
+        raise DatasetError("err.dataset.too_few_to_split", n=n)
+    perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
+    k = max(1, round(n * test_fraction))
+    test, train = perm[:k], perm[k:]
+    return (
+        ImageDataset(ds.images[train], ds.targets[train], ds.classes),
+        ImageDataset(ds.images[test], ds.targets[test], ds.classes),
+    )
 
 
 def data_root() -> Path:

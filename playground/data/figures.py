@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from playground.plots.style import PALETTE
+
 
 def make_assignment_figure(epochs: list[list[list[int]]], n: int) -> go.Figure:
     """A grid: one row per epoch, one column per sample index, coloured by its batch number."""
@@ -14,16 +16,20 @@ def make_assignment_figure(epochs: list[list[list[int]]], n: int) -> go.Figure:
             for i in idx:
                 row[i] = b
         z.append(row)
+    n_batches = max((len(batches) for batches in epochs), default=1)
     return go.Figure(
         {
             "data": [
                 {
                     "type": "heatmap",
                     "z": z,
-                    "colorscale": "Turbo",
+                    # Batch numbers are names, not amounts: one distinct colour each.
+                    "colorscale": _qualitative(n_batches),
+                    "zmin": -0.5,
+                    "zmax": n_batches - 0.5,
                     "xgap": 1,
                     "ygap": 3,
-                    "colorbar": {"title": {"text": "batch"}},
+                    "colorbar": {"title": {"text": "batch"}, "dtick": 1},
                     "hovertemplate": "epoch %{y}, sample %{x}: batch %{z}<extra></extra>",
                 }
             ],
@@ -39,3 +45,15 @@ def make_assignment_figure(epochs: list[list[list[int]]], n: int) -> go.Figure:
             },
         }
     )
+
+
+QUALITATIVE = [*PALETTE, "#FF9DA6", "#9D755D", "#BAB0AC", "#EECA3B"]
+
+
+def _qualitative(n: int) -> list[list[float | str]]:
+    """A stepped colour scale: batch ``k`` of ``n`` gets colour ``k`` (cycling), no gradient."""
+    scale: list[list[float | str]] = []
+    for k in range(n):
+        colour = QUALITATIVE[k % len(QUALITATIVE)]
+        scale += [[k / n, colour], [(k + 1) / n, colour]]
+    return scale

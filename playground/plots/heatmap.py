@@ -248,8 +248,10 @@ def make_tensor_figure(
     selected: torch.Tensor | None = None,
     title: str = "",
     lang: str = "en",
+    square: bool = False,
 ) -> go.Figure:
-    """A tensor as a heatmap with its values; ``selected`` cells are outlined.
+    """A tensor as a heatmap with its values; ``selected`` cells are outlined; ``square``
+    keeps the cells square, as an image's pixels are.
 
     A 3-D or bigger tensor is drawn as labelled 2-D slices (see :func:`make_slices_figure`).
     A tensor over the drawing cap shows its top-left corner and says so, with its full
@@ -265,6 +267,7 @@ def make_tensor_figure(
         height=min(120 + 40 * z.shape[0], 520),
         shapes=shapes,
         note=summary_note(t, lang=lang),
+        square=square,
     )
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.core.errors import PlaygroundError
+from playground.core.errors import DatasetError, PlaygroundError
+from playground.data.datasets import ImageDataset, train_test_split
 from playground.layers.link import decode_input, decode_model, encode_model
 from playground.layers.models import INPUT_SHAPES, PRESETS, LayerSpec, ModelCheck
 from playground.server.runs import RUNS
@@ -31,6 +32,8 @@ __all__ = [
     "set_trainer",
     "show_misfit",
     "track",
+    "training_data",
+    "uploaded",
     "trainer",
 ]
 
@@ -213,3 +216,28 @@ def show_misfit(check: ModelCheck, *, here: bool = True) -> None:
 def _apply_fix(fixed: list[LayerSpec]) -> None:
     set_built_model(fixed)
     new_editor()
+
+
+UPLOADED = "upload"  # the dataset name of this session's own zip
+
+
+def uploaded() -> ImageDataset | None:
+    """The dataset this session uploaded on the Data page (private to the session)."""
+    return st.session_state.get("d_uploaded")
+
+
+def training_data(name: str) -> tuple[ImageDataset, ImageDataset]:
+    """(train, test) for a dataset name: the shared one, or this session's upload, split
+    80/20 once per upload."""
+    from playground.ui.widgets import shared_dataset
+
+    if name != UPLOADED:
+        return shared_dataset(name, True), shared_dataset(name, False)
+    own = uploaded()
+    if own is None:
+        raise DatasetError("err.dataset.upload_gone")
+    cached = st.session_state.get("d_uploaded_split")
+    if cached is None or cached[0] is not own:
+        cached = (own, *train_test_split(own))
+        st.session_state["d_uploaded_split"] = cached
+    return cached[1], cached[2]

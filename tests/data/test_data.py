@@ -433,3 +433,28 @@ def test_num_workers_give_the_same_batch(offline_test):
     plain = ld.first_batch(offline_test, ld.LoaderSettings(batch_size=16, seed=4))
     workers = ld.first_batch(offline_test, ld.LoaderSettings(batch_size=16, seed=4, num_workers=1))
     assert torch.equal(plain.images, workers.images) and torch.equal(plain.labels, workers.labels)
+
+
+def test_an_uploaded_dataset_splits_into_train_and_test_once_per_seed():
+    from playground.core.errors import DatasetError
+    from playground.data.datasets import make_offline_dataset, train_test_split
+
+    ds = make_offline_dataset(0, n=50)
+    train, test = train_test_split(ds)
+    assert (len(train), len(test)) == (40, 10) and train.classes == ds.classes
+    seen = torch.cat([train.images, test.images])
+    assert sorted(seen.flatten(1).sum(1).tolist()) == sorted(ds.images.flatten(1).sum(1).tolist())
+    again = train_test_split(ds)
+    assert torch.equal(again[1].images, test.images)  # the same split every time
+    with pytest.raises(DatasetError):
+        train_test_split(make_offline_dataset(0, n=1))
+
+
+def test_batch_numbers_get_one_distinct_colour_each():
+    from playground.data.figures import make_assignment_figure
+
+    fig = make_assignment_figure([[[0, 1], [2, 3], [4]]], 5)
+    scale = fig.data[0].colorscale
+    colours = [c for _, c in scale]
+    assert colours[0::2] == colours[1::2]  # steps, not a gradient
+    assert len(set(colours)) == 3 and (fig.data[0].zmin, fig.data[0].zmax) == (-0.5, 2.5)

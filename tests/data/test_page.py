@@ -30,3 +30,23 @@ def test_data_page_offers_offline_when_a_dataset_is_missing(tmp_path, monkeypatc
     assert "Download it" in labels and "Use the offline dataset" in labels
     next(b for b in at.button if b.label == "Use the offline dataset").click().run()
     assert "10,000 images of shape (1, 28, 28)" in texts(at)
+
+
+def test_plurals_the_labelled_augmentation_and_a_one_sample_batch():
+    at = open_page("pages/data.py", d_tab="DataLoader", d_bs=1)
+    assert "10000 batches; the last one holds 1 sample." in texts(at)
+    at = open_page("pages/data.py", lang="zh", d_tab="变换 (Transforms)")
+    assert "原图" in str(at.get("plotly_chart")[0].proto.spec) or not at.exception
+    assert not at.exception
+
+
+def test_an_uploaded_dataset_trains_on_the_training_page():
+    from playground.data.datasets import make_offline_dataset
+
+    own = make_offline_dataset(3, n=120)
+    at = open_page("pages/training.py", d_uploaded=own, tr_data="upload", tr_epochs=1, tr_subset=0)
+    assert "Your own dataset" in at.selectbox(key="tr_data").options
+    next(b for b in at.button if b.label == "Train").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    trainer = at.session_state["trainer"]
+    assert trainer.done and trainer.n == 96 and len(trainer.x_test) == 24  # 80/20
