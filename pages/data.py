@@ -7,6 +7,7 @@ import torch
 
 from playground import data as ld
 from playground.core.errors import DatasetError, UploadError
+from playground.core.i18n import t as plain
 from playground.data.datasets import DATASETS, ImageDataset, data_root, dataset_title, is_available
 from playground.data.torchvision_raw import load_dataset
 from playground.data.upload import CUSTOM_DATASET_CODE, read_image_zip
@@ -109,7 +110,9 @@ def transforms_section() -> None:
     aug = bound(st.selectbox, tr("data.augment"), list(ld.AUGMENTATIONS), key="d_aug")
     after = ld.augment(raw, aug, cfg.seed)
     both = torch.cat([raw, after])
-    names = [tr("data.original")] * len(raw) + [tr("data.augmented")] * len(after)
+    names = [plain("data.original", cfg.lang)] * len(raw) + [
+        plain("data.augmented", cfg.lang)
+    ] * len(after)
     st.plotly_chart(make_grid_figure(both, names, cols=len(raw), height=320), key="d_aug_fig")
     st.caption(tr("data.v2_note"))
     show_code(ld.transforms_code(aug))

@@ -199,7 +199,9 @@ def results_section() -> None:
     if len(idx := r.cell(t.y_test, a, p)):
         st.plotly_chart(make_grid_figure(trn.images_of(t, idx), cols=8), key="tr_cell")
     wrong = r.mistakes(t.y_test)
-    labels = [f'P: "{names[r.predicted[i]]}", A: "{names[t.y_test[i]]}"' for i in wrong.tolist()]
+    labels = [
+        tr("train.p_a", p=names[r.predicted[i]], a=names[t.y_test[i]]) for i in wrong.tolist()
+    ]
     st.caption(tr("train.mistakes"))
     st.plotly_chart(make_grid_figure(trn.images_of(t, wrong), labels, cols=4), key="tr_wrong")
 

@@ -57,7 +57,8 @@ def make_grid_figure(
     cols = max(1, min(cols, n))
     rows = math.ceil(n / cols)
     zoom, pad = 3, 2
-    pad_y = 8 if labels else pad  # room for the label under each image
+    lines = max((label.count("\n") + 1 for label in labels or []), default=0)
+    pad_y = 2 + 6 * lines if labels else pad  # room for each label's lines under its image
     source, width, tall = _png(images, cols, pad, zoom, pad_y)
     annotations = []
     for k, label in enumerate(labels or []):
@@ -66,10 +67,11 @@ def make_grid_figure(
             {
                 "x": (pad + q * (w + pad) + w / 2) * zoom,
                 "y": (pad + r * (h + pad_y) + h) * zoom,
-                "text": html.escape(label, quote=False),  # Plotly renders <a>, <b>, <br>
+                # Plotly renders <a>, <b>, <br>: escape the text, then break its lines.
+                "text": "<br>".join(html.escape(line, quote=False) for line in label.split("\n")),
                 "showarrow": False,
                 "yanchor": "top",
-                "font": {"size": 11, "color": "#222"},
+                "font": {"size": 10 if lines > 1 else 11, "color": "#222"},
             }
         )
     layout = {
