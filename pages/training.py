@@ -217,7 +217,8 @@ def compare_section() -> None:
     values = bound(c[1].multiselect, tr("train.cmp_values"), options,
                    default.get(field, [32, 64, 128]), max_selections=3, key=f"tr_cmp_{field}")  # fmt: skip
     if st.button(tr("train.cmp_run"), icon=":material/stacked_line_chart:", key="tr_cmp_go"):
-        in_slot(lambda: run_compare(trn.compare_configs(config, field, values)))
+        with st.spinner(tr("train.cmp_running")):
+            in_slot(lambda: run_compare(trn.compare_configs(config, field, values)))
     runs = dict(state["runs"])
     chosen = st.multiselect(tr("train.compare"), list(runs), list(runs)[-3:], key="tr_cmp")
     if chosen:
@@ -234,6 +235,7 @@ def run_compare(configs: list[trn.TrainConfig]) -> None:
         name = f"#{len(state['runs']) + 1} {c.label()}" + (" ✗ NaN" if t.diverged else "")
         state["runs"].append((name, t.history))
         chosen.append(name)
+    bar.progress(1.0, tr("train.cmp_done", n=len(configs)))
     state["tr_cmp"] = chosen  # the multiselect below shows exactly this comparison
 
 
@@ -255,6 +257,7 @@ def transfer_section() -> None:
             target_subset=int(n), source_state=source, device=cfg.device,
             progress=lambda name, f: bar.progress(f, tl.label(name, cfg.lang)),
         )  # fmt: skip
+        bar.progress(1.0, tr("train.tl_done"))
 
     if st.button(tr("train.tl_run"), icon=":material/call_split:", type="primary"):
         in_slot(work)
@@ -270,7 +273,8 @@ def transfer_section() -> None:
 def lab_section() -> None:
     st.write(tr("train.lab_intro"))
     if st.button(tr("train.lab_run"), icon=":material/speed:"):
-        times = trn.pipeline_times(datasets()[0], specs, device=cfg.device)
+        with st.spinner(tr("train.lab_running")):
+            times = trn.pipeline_times(datasets()[0], specs, device=cfg.device)
         st.dataframe(trn.pipeline_table(times), hide_index=True)
     st.caption(tr("train.lab_note"))
     st.caption(tr("train.multi_gpu", n=torch.cuda.device_count()))
