@@ -472,3 +472,51 @@ def test_the_prepared_file_downloads_with_its_exact_size_and_stays(browser, serv
         assert Path(path).stat().st_size == int(size.split(", ")[1].split()[0].replace(",", ""))
         page.wait_for_timeout(1500)
         assert button.is_visible() and exception_boxes(page) == []
+
+
+def test_a_teachers_link_brings_every_control_back_in_a_fresh_browser(browser, server):
+    """Three pages opened from a link in a new context: each bound control shows the link's value."""
+    links = {
+        "training?tr_opt=Adam&tr_epochs=2&tr_lr=0.01&tr_bs=128&tr_nesterov=true": [
+            ("tr_opt", "Adam"), ("tr_epochs", "2"), ("tr_lr", "0.01"), ("tr_bs", "128"),
+        ],
+        "data?d_tab=loader&d_bs=16&d_drop=true": [("d_bs", "16")],
+        "tensors?t_creator=arange&t_shape=(2, 5)&t_dtype=float64": [
+            ("t_creator", "arange"), ("t_shape", "(2, 5)"), ("t_dtype", "float64"),
+        ],
+    }  # fmt: skip
+    for link, expected in links.items():
+        with fresh_page(browser) as page:
+            page.goto(f"{server}/{link}")
+            wait_until_rendered(page)
+            for key, value in expected:
+                box = page.locator(f".st-key-{key}")
+                shown = box.locator("input").first
+                if shown.get_attribute("type") == "range":
+                    shown = box  # a slider shows its value as text beside the thumb
+                    assert value in shown.inner_text(), (link, key)
+                else:
+                    assert shown.input_value() == value, (link, key)
+            assert exception_boxes(page) == []
+    with fresh_page(browser) as page:
+        page.goto(f"{server}/data?d_tab=loader&d_drop=true")
+        wait_until_rendered(page)
+        assert page.locator(".st-key-d_drop input").first.is_checked()
+
+
+def test_switching_language_on_training_keeps_the_compare_tab_and_its_values(browser, server):
+    with fresh_page(browser) as page:
+        page.goto(f"{server}/training?tr_tab=compare&tr_cmp_field=optimizer&tr_opt=Adam")
+        wait_until_rendered(page)
+        page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+        page.get_by_role("option", name="简体中文").click()
+        page.wait_for_function(
+            "() => document.querySelector('h1').innerText.includes('训练')", timeout=30_000
+        )
+        wait_until_rendered(page)
+        selected = page.locator('[role="tab"][aria-selected="true"]').inner_text().strip()
+        assert selected == "对比"
+        for kept in ("tr_tab=compare", "tr_cmp_field=optimizer", "tr_opt=Adam", "language="):
+            assert kept in page.url, kept
+        assert page.locator(".st-key-tr_opt input").first.input_value() == "Adam"
+        assert exception_boxes(page) == []
