@@ -109,7 +109,7 @@ CASES: dict[str, tuple[str, list[tuple[str, str, object]]]] = {
         ("tab", "Inference", "state_dict"),
     ]),
     "save_load?s_tab=inference": ("", [("slider", "s_idx", None)]),
-    "examples": ("", [("select", "ex_level", ("autograd", "numpy"))]),
+    "examples": ("", [("select", "ex_level", ("3. Autograd", "1. NumPy by hand"))]),
 }  # fmt: skip
 
 # Every state the attribute passed through, in order, even several between two callbacks.

@@ -11,7 +11,7 @@ from playground.core.errors import PlaygroundError
 from playground.data.datasets import OFFLINE_CLASSES
 from playground.layers import figures as mf
 from playground.layers.link import decode_input
-from playground.ui import lazy_tabs, page, shared_dataset, show_code, show_error, tr
+from playground.ui import bound, lazy_tabs, page, shared_dataset, show_code, show_error, tr
 from playground.ui import state as shared
 
 cfg = page()
@@ -88,7 +88,9 @@ def builder() -> list[md.LayerSpec] | None:
 
 def model_input(shape: tuple[int, ...]) -> tuple[torch.Tensor, list[str] | None]:
     """Three offline samples when the model takes 1×28×28, else the tutorial's torch.rand."""
-    if tuple(shape) == (1, 28, 28) and st.toggle(tr("layers.use_samples"), True, key="m_samples"):
+    if tuple(shape) == (1, 28, 28) and bound(
+        st.toggle, tr("layers.use_samples"), True, key="m_samples"
+    ):
         ds = shared_dataset("offline")
         images = ds.images[:3].float() / 255
         return images, [OFFLINE_CLASSES[int(t)] for t in ds.targets[:3]]
@@ -146,7 +148,7 @@ def parameters_section() -> None:
 
 def inside_section() -> None:
     names = [r.name for r in rows]
-    k = names.index(st.selectbox(tr("layers.pick"), names, key="m_pick"))
+    k = names.index(bound(st.selectbox, tr("layers.pick"), names, key="m_pick"))
     layer = dict(model.named_children())[names[k]]
     x_in = x if k == 0 else outputs[k - 1]
     st.code(repr(layer), "text")
@@ -175,8 +177,12 @@ def inside_section() -> None:
 
 
 def activations_section() -> None:
-    chosen = st.multiselect(
-        tr("layers.activations"), list(mf.ACTIVATIONS), ["ReLU", "GELU", "Sigmoid"], key="m_acts"
+    chosen = bound(
+        st.multiselect,
+        tr("layers.activations"),
+        list(mf.ACTIVATIONS),
+        ["ReLU", "GELU", "Sigmoid"],
+        key="m_acts",
     )
     if chosen:
         st.plotly_chart(mf.make_activation_figure(chosen), key="m_act_fig")

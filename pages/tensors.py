@@ -169,8 +169,9 @@ def arithmetic_section() -> None:
         bound(c[q].slider, name, 1, 6, d, key=f"t_{name}")
         for q, (name, d) in enumerate([("n", 2), ("k", 3), ("m", 2)])
     )
-    i = c[3].slider("i", 0, n - 1, 0, key="t_i")
-    j = c[4].slider("j", 0, m - 1, 0, key="t_j")
+    # A 1-row A has only row 0: no slider (Streamlit refuses min == max).
+    i = bound(c[3].slider, "i", 0, n - 1, 0, key="t_i") if n > 1 else 0
+    j = bound(c[4].slider, "j", 0, m - 1, 0, key="t_j") if m > 1 else 0
     g = torch.Generator().manual_seed(cfg.seed)
     a = torch.randint(0, 5, (n, k), generator=g).float().to(cfg.device)
     b = torch.randint(0, 5, (k, m), generator=g).float().to(cfg.device)

@@ -193,8 +193,8 @@ def results_section() -> None:
     c[1].plotly_chart(fig, key="tr_cm", on_select="rerun", selection_mode="points")
     c = st.columns(2)
     fmt = {"format_func": names.__getitem__}
-    a = c[0].selectbox(tr("train.actual"), range(len(names)), key="tr_a", **fmt)
-    p = c[1].selectbox(tr("train.predicted"), range(len(names)), 1, key="tr_p", **fmt)
+    a = bound(c[0].selectbox, tr("train.actual"), range(len(names)), key="tr_a", **fmt)
+    p = bound(c[1].selectbox, tr("train.predicted"), range(len(names)), 1, key="tr_p", **fmt)
     st.caption(tr("train.cell", n=int(r.matrix[a, p]), actual=names[a], predicted=names[p]))
     if len(idx := r.cell(t.y_test, a, p)):
         st.plotly_chart(make_grid_figure(trn.images_of(t, idx), cols=8), key="tr_cell")

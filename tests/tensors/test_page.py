@@ -54,3 +54,9 @@ def test_views_say_what_minus_one_became_in_both_languages():
     assert "In `t.view(2, -1, 3)`, -1 was inferred as 2: 12 elements ÷ 6" in texts(at)
     at = open_page("pages/tensors.py", lang="zh", t_tab="视图与变形", t_view="t.view(2, -1, 3)")
     assert "-1 被推断为 2" in texts(at)
+
+
+def test_a_one_row_matmul_has_no_row_slider_and_no_error():
+    at = open_page("pages/tensors.py", t_tab="Arithmetic", t_n=1, t_m=1)
+    assert not at.exception, [e.value for e in at.exception]
+    assert [s.key for s in at.slider if s.key in ("t_i", "t_j")] == []
