@@ -257,7 +257,9 @@ def make_tensor_figure(
     A tensor over the drawing cap shows its top-left corner and says so, with its full
     shape, min, max and mean.
     """
-    if t.dim() >= 3 and t.numel():
+    if t.numel() == 0:
+        return make_empty_figure(t, title=title, lang=lang)
+    if t.dim() >= 3:
         return make_slices_figure(t, selected=selected, title=title, lang=lang)
     z = _as_2d(t)
     shapes = _boxes(_as_2d(selected)) if selected is not None else []
@@ -364,3 +366,27 @@ def _grid(
         for x in _row(cols, gap):
             out.append((x[0], (max(0.0, top - height), min(1.0, top))))
     return out
+
+
+def make_empty_figure(t: torch.Tensor, *, title: str = "", lang: str = "en") -> go.Figure:
+    """A size-0 tensor: legal, and worth seeing; the picture says it is empty and why."""
+    zero = [d for d, n in enumerate(t.shape) if n == 0]
+    text = translate("plot.empty", lang, shape=tuple(t.shape), dims=", ".join(map(str, zero)))
+    layout = {
+        "height": 140,
+        "margin": {"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
+        "xaxis": {"visible": False},
+        "yaxis": {"visible": False},
+        "plot_bgcolor": "white",
+        "annotations": [
+            {"text": _lines(text, 70), "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper",
+             "showarrow": False, "font": {"size": 14, "color": "#555"}}
+        ],
+        "shapes": [
+            {"type": "rect", "xref": "paper", "yref": "paper", "x0": 0.02, "x1": 0.98,
+             "y0": 0.05, "y1": 0.95, "line": {"color": "#BBB", "dash": "dash"}}
+        ],
+    }  # fmt: skip
+    if title:
+        layout["title"] = {"text": title}
+    return go.Figure({"data": [], "layout": layout})

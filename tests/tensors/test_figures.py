@@ -89,3 +89,12 @@ def test_many_slices_are_capped_and_the_figure_says_how_many():
     selected[1, 0, 2] = True
     fig = make_tensor_figure(torch.zeros(2, 2, 3), selected=selected)
     assert [(s.xref, s.x0, s.y0) for s in fig.layout.shapes] == [("x2", 1.5, -0.5)]
+
+
+def test_a_size_0_tensor_is_drawn_as_empty_with_its_shape():
+    for shape, dims in (((0, 3), "0"), ((2, 0, 3), "1"), ((0,), "0")):
+        fig = make_tensor_figure(torch.zeros(shape))
+        text = fig.layout.annotations[0].text.replace("<br>", " ")
+        assert fig.data == () and f"shape {shape} has no elements (size 0 in dim {dims})" in text
+    chinese = make_tensor_figure(torch.zeros(0, 3), lang="zh").layout.annotations[0].text
+    assert "空张量" in chinese
