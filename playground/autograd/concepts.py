@@ -140,7 +140,7 @@ loss.backward(retain_graph=True)
 first = w.grad.clone()   # equals x
 loss.backward()
 second = w.grad.clone()  # x + x: gradients accumulate
-w.grad.zero_()           # what optimizer.zero_grad() does for every parameter
+w.grad.zero_()           # zero_grad(set_to_none=False); the default sets w.grad = None
 zeroed = w.grad.clone()
 print(first, second, zeroed, sep="\\n")
 """
@@ -154,7 +154,7 @@ class RetainGraph:
 
 
 def retain_graph_demo(seed: int) -> RetainGraph:
-    """A second ``backward`` through a freed graph raises; ``retain_graph=True`` keeps it."""
+    """A second ``backward`` raises once the tensors the graph saved are freed; ``retain_graph=True`` keeps them."""
     g = _gen(seed)
     w = torch.randn(3, requires_grad=True, generator=g)
     out = (w * w).sum()

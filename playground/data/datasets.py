@@ -95,7 +95,7 @@ DATASETS: dict[str, DatasetInfo] = {
         "FashionMNIST",
         "FashionMNIST",
         FASHION_CLASSES,
-        "Zalando's 28×28 grey photos of clothes, the tutorial's dataset: 60,000 train, 10,000 test.",
+        "Zalando's 28×28 grey images of clothes, shoes and bags, the tutorial's dataset: 60,000 train, 10,000 test.",
         "FashionMNIST",
     ),
     "MNIST": DatasetInfo(

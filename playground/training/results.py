@@ -30,7 +30,8 @@ class SlowStep:
     grad_example: tuple[str, torch.Tensor]  # one layer's gradient, for a heatmap
     changes: dict[str, float]  # max |Δparam| per parameter
     sgd_check: float | None  # max |Δ - (-lr * grad)| for plain SGD, else None
-    grads_after_zero: dict[str, bool]  # whether .grad is None or all zero after zero_grad()
+    # .grad is None after zero_grad(): set_to_none=True is the default since PyTorch 2.0.
+    grads_after_zero: dict[str, bool]
 
     def forward_table(self) -> Any:
         import pandas as pd
@@ -70,7 +71,7 @@ def slow_step(trainer: Trainer, n_show: int = 4) -> SlowStep:
         trainer.net, trainer.loss_fn, trainer.optimizer, trainer.x[idx], trainer.y[idx],
         proceed=finite_loss(value), after_backward=keep_grads, after_step=keep_changes,
     )  # fmt: skip
-    after = {n: p.grad is None or not p.grad.any().item() for n, p in model.named_parameters()}
+    after = {n: p.grad is None for n, p in model.named_parameters()}
     y = trainer.y[idx]
     plain_sgd = cfg.optimizer == "SGD" and not cfg.momentum and not cfg.weight_decay
     sgd_check = (

@@ -394,3 +394,21 @@ def test_an_lr_that_overshoots_is_told_apart_from_one_that_diverges_or_crawls():
         not fits[0.1].overshoots and abs(fits[0.1].final_loss / fits[0.1].optimum_loss - 1) < 0.01
     )
     assert not fits[0.01].overshoots  # slow, but still falling
+
+
+def test_what_the_page_says_about_backward_twice_zero_grad_and_detach_is_what_torch_does():
+    x = torch.ones(3, requires_grad=True)
+    y = (x + 2).sum()  # saves nothing: a second backward works and accumulates
+    y.backward()
+    y.backward()
+    assert torch.equal(x.grad, torch.full((3,), 2.0))
+    w = torch.ones(3, requires_grad=True)
+    z = (w * w).sum()  # saves w: the second backward raises
+    z.backward()
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        z.backward()
+    opt = torch.optim.SGD([w], lr=0.1)
+    opt.zero_grad()
+    assert w.grad is None  # set_to_none=True is the default
+    d = w.detach()
+    assert d.data_ptr() == w.data_ptr() and not d.requires_grad  # shares memory, no graph

@@ -117,3 +117,13 @@ def test_the_table_and_curves_speak_the_pages_language(report):
     assert [r["冻结参数"] for r in zh] == ["0", "0", "664,576"]
     assert [name for name, _ in tl.curves(report, "zh")][0] == "从零训练"
     assert tl.label("source", "zh") == "源模型"
+
+
+def test_the_transfer_note_names_fashionmnists_real_classes():
+    from playground.core.i18n import t
+    from playground.data.datasets import FASHION_CLASSES
+
+    note = t("train.tl_note", "en")
+    assert FASHION_CLASSES[0] == "T-shirt/top" and FASHION_CLASSES[4] == "Coat"
+    assert all(name in note for name in FASHION_CLASSES[5:])  # Shirt is in 5–9, not 0–4
+    assert "shoes and bags" not in note
