@@ -141,7 +141,7 @@ def modes_section() -> None:
     st.dataframe(
         pd.DataFrame(rows, columns=["", "first output", "second output", "differ"]), hide_index=True
     )
-    show_code(ck.MODES_CODE)
+    show_code(ck.modes_code(cfg.seed))
 
 
 def inference_section() -> None:

@@ -236,7 +236,7 @@ SCALES = (0.01, 0.1, 1.0, 10.0, 100.0, 1000.0)
 def _blitz(x: torch.Tensor, limit: float = 1000.0) -> tuple[torch.Tensor, int]:
     y = x * 2
     doublings = 1
-    while y.data.norm() < limit and doublings < 200:
+    while y.detach().norm() < limit and doublings < 200:
         y = y * 2
         doublings += 1
     return y, doublings
@@ -276,7 +276,7 @@ x = (torch.randn(3) * {scale!r}).requires_grad_(True)
 
 def f(x):
     y = x * 2
-    while y.data.norm() < 1000:  # Python control flow: the graph depends on the data
+    while y.detach().norm() < 1000:  # Python control flow: the graph depends on the data
         y = y * 2
     return y
 
@@ -306,7 +306,7 @@ lengths = []
 for scale in {scales!r}:
     y = (x * scale).requires_grad_(True) * 2
     ops = 1
-    while y.data.norm() < 1000:  # a data-dependent loop: each run records its own graph
+    while y.detach().norm() < 1000:  # a data-dependent loop: each run records its own graph
         y = y * 2
         ops += 1
     lengths.append(ops)

@@ -25,8 +25,8 @@ from playground.save_load.checkpoint import (
 )
 from playground.save_load.code import (
     LOAD_CODE,
-    MODES_CODE,
     SAVE_CODE,
+    modes_code,
 )
 from playground.save_load.modes import (
     ModeDemo,
@@ -39,7 +39,6 @@ __all__ = [
     "FILE_NAMES",
     "LOAD_CODE",
     "LoadReport",
-    "MODES_CODE",
     "ModeDemo",
     "SAVE_CODE",
     "SUFFIXES",
@@ -49,6 +48,7 @@ __all__ = [
     "file_size",
     "image_to_input",
     "load_into",
+    "modes_code",
     "onnx_available",
     "onnx_bytes",
     "optimizer_rows",

@@ -57,8 +57,9 @@ print(result.missing_keys, result.unexpected_keys)
 model.eval()
 """
 
-MODES_CODE = """import torch
-
+MODES_BODY = """
+g = torch.Generator().manual_seed({seed})
+x = torch.rand(2, 1, 28, 28, generator=g)  # two images, as on the page
 model.train()
 a, b = model(x), model(x)
 print(torch.equal(a, b))   # False: Dropout draws a new mask each pass
@@ -66,3 +67,11 @@ model.eval()
 c, d = model(x), model(x)
 print(torch.equal(c, d))   # True: Dropout is off, BatchNorm uses its running statistics
 """
+
+
+def modes_code(seed: int) -> str:
+    """The page's train()/eval() demo as a complete script: the small CNN, then the two passes."""
+    from playground.layers.code import model_code
+    from playground.layers.models import PRESETS
+
+    return model_code(PRESETS["modern_cnn"]) + MODES_BODY.format(seed=seed)

@@ -408,3 +408,18 @@ def test_resume_uses_the_saved_dataset_and_refuses_one_that_differs():
     resumed = trn.resume(obj, lambda name, tr: big if tr else test)
     assert resumed.dataset == "FashionMNIST" and resumed.batch == 3 and resumed.n == 12_000
     resumed.run(max_batches=2)  # the restored order indexes all 12,000 samples
+
+
+def test_the_modes_snippet_is_a_complete_script_that_shows_what_the_page_shows():
+    result = subprocess.run(
+        [sys.executable, "-c", ck.modes_code(3)], capture_output=True, text=True, timeout=120,
+        cwd=os.path.dirname(os.__file__), env={**os.environ, "PYTHONPATH": ""},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["False", "True"]  # train() differs, eval() agrees
+    page = ck.train_vs_eval(
+        md.build_model(md.PRESETS["modern_cnn"], seed=3),
+        torch.rand(2, 1, 28, 28, generator=torch.Generator().manual_seed(3)),
+        md.build_model(md.PRESETS["modern_cnn"], seed=4),
+    )
+    assert [row[-1] for row in page.rows()][:2] == [True, False]  # the page's "differ" column
