@@ -34,7 +34,7 @@ def outcomes():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("family", "name", "expected"), _specs())
+@pytest.mark.parametrize(("family", "name", "expected"), list(_specs()))
 def test_hostile_case_is_refused_cleanly(outcomes, family, name, expected):
     out = outcomes[family][name]
     assert out.events == [], out.events

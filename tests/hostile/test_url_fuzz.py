@@ -81,7 +81,7 @@ def _cases():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("page", "value"), _cases())
+@pytest.mark.parametrize(("page", "value"), list(_cases()))
 def test_hostile_link_values_never_raise(page_keys, page, value):
     keys = page_keys[page]
     params = [k for k, v in keys.items() if not isinstance(v, tuple) and k not in SHARED]
