@@ -54,4 +54,4 @@ table = pd.DataFrame(
     columns=[tr("home.dataset"), tr("home.offline"), tr("home.where")],
 )
 st.dataframe(table, hide_index=True, width="stretch")
-show_code(environment_code())
+show_code(environment_code(env.python_threads))

@@ -154,13 +154,24 @@ def environment_info() -> EnvironmentInfo:
     )
 
 
-def environment_code() -> str:
-    """The plain PyTorch that prints what the Home page shows."""
-    return """import os
+def environment_code(threads: int | None = None) -> str:
+    """The plain PyTorch that prints what the Home page shows; ``threads`` pins the server's
+    per-session thread count, since a fresh Python would use every core."""
+    pin = (
+        ""
+        if threads is None
+        else (
+            f"torch.set_num_threads({threads})  # as this server runs PyTorch for each session\n\n"
+        )
+    )
+    return (
+        """import os
 import torch
 import torchvision
 
-result = {
+"""
+        + pin
+        + """result = {
     "torch": torch.__version__,
     "torchvision": torchvision.__version__,
     "threads": torch.get_num_threads(),
@@ -170,3 +181,4 @@ result = {
 }
 print(result)
 """
+    )

@@ -68,6 +68,20 @@ def test_environment_snippet_matches_the_page():
     assert len(result["cuda"]) == len(info.cuda)
 
 
+def test_the_environment_script_prints_the_pages_thread_count_in_a_fresh_python():
+    import ast
+    import subprocess
+    import sys
+
+    info = environment_info()
+    out = subprocess.run(
+        [sys.executable, "-c", environment_code(info.python_threads)],
+        capture_output=True, text=True, timeout=120, env={"PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert ast.literal_eval(out.stdout.strip())["threads"] == info.python_threads
+
+
 @pytest.mark.gpu
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 def test_cuda_devices_are_named_and_sized():
