@@ -11,7 +11,7 @@ import torch
 from playground.broadcasting.rules import BroadcastExplanation
 from playground.core.config import limits
 from playground.core.i18n import t as translate
-from playground.plots.heatmap import _as_2d, _figure, _heatmap, _row, summary_note
+from playground.plots.heatmap import _as_2d, _figure, _heatmap, _row, slice_indices, summary_note
 from playground.plots.style import PALETTE
 
 RESULT_COLOUR = "#9C755F"  # not an operand's colour, even with six operands
@@ -21,19 +21,6 @@ MAX_BLOCKS = 6  # leading-dim slices drawn per operand
 def _grid(shape: Sequence[int]) -> tuple[int, int]:
     shape = tuple(shape) or (1,)
     return (1, shape[-1]) if len(shape) == 1 else (shape[-2], shape[-1])
-
-
-def _blocks(target: Sequence[int]) -> list[tuple[int, ...]]:
-    """The leading indices (all dims but the last two) drawn, one block of rows each."""
-    lead = tuple(target[:-2])
-    out: list[tuple[int, ...]] = []
-    for flat in range(min(math.prod(lead), MAX_BLOCKS)):
-        index = []
-        for size in reversed(lead):
-            index.append(flat % size)
-            flat //= size
-        out.append(tuple(reversed(index)))
-    return out
 
 
 def _real_cells(shape: Sequence[int], block: tuple[int, ...], rows: int, cols: int) -> torch.Tensor:
@@ -54,7 +41,7 @@ def make_broadcast_figure(ex: BroadcastExplanation, *, lang: str = "en") -> go.F
     A grid over the drawing cap is drawn as its top-left corner, which says so.
     """
     target = ex.result or tuple(max(s) for s in zip(*ex.padded, strict=True))
-    blocks = _blocks(target) or [()]
+    blocks, total = slice_indices(target, MAX_BLOCKS)  # [()] below three dims
     full_rows, full_cols = _grid(target)
     side = math.isqrt(limits().max_draw_cells // len(blocks))
     rows, cols = min(full_rows, side), min(full_cols, side)
@@ -62,10 +49,8 @@ def make_broadcast_figure(ex: BroadcastExplanation, *, lang: str = "en") -> go.F
     if (rows, cols) != (full_rows, full_cols):
         grid = f"{full_rows:,} × {full_cols:,}"
         notes.append(translate("plot.grid_corner", lang, rows=rows, cols=cols, grid=grid))
-    if len(blocks) < math.prod(target[:-2]):
-        notes.append(
-            translate("plot.slices_first", lang, n=len(blocks), total=math.prod(target[:-2]))
-        )
+    if len(blocks) < total:
+        notes.append(translate("plot.slices_first", lang, n=len(blocks), total=total))
     n = len(ex.shapes) + (1 if ex.result else 0)
     titles = [translate("plot.operand", lang, k=k, shape=tuple(s)) for k, s in enumerate(ex.shapes)]
     if ex.result:

@@ -276,18 +276,20 @@ def make_tensor_figure(
 MAX_PANELS, PANELS_PER_ROW = 24, 6
 
 
-def slice_indices(shape: Sequence[int]) -> tuple[list[tuple[int, ...]], int]:
-    """The leading indices drawn, one panel each, in row-major order; and how many exist."""
+def slice_indices(
+    shape: Sequence[int], limit: int = MAX_PANELS
+) -> tuple[list[tuple[int, ...]], int]:
+    """The first ``limit`` indices into the leading dims (all but the last two), in row-major
+    order, one panel each; and how many exist."""
     lead = tuple(shape[:-2])
     total = math.prod(lead)
-    drawn, flat = [], 0
-    while flat < min(total, MAX_PANELS):
-        index, rest = [], flat
+    drawn = []
+    for flat in range(min(total, limit)):
+        index = []
         for size in reversed(lead):
-            index.append(rest % size)
-            rest //= size
+            index.append(flat % size)
+            flat //= size
         drawn.append(tuple(reversed(index)))
-        flat += 1
     return drawn, total
 
 
