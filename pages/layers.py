@@ -128,13 +128,14 @@ def structure_section() -> None:
             tr("layers.layer"),
             tr("layers.out_shape"),
             tr("layers.params"),
-            "MACs / sample",
+            tr("layers.macs"),
         ],
     )
     st.dataframe(table, hide_index=True)
     n = sum(p.numel() for p in model.parameters())
     st.metric(tr("layers.total"), f"{n:,}", f"{n * 4 / 2**20:.2f} MB float32", delta_color="off",
               delta_arrow="off")  # fmt: skip
+    st.caption(tr("layers.class_note" if md.preset_of(specs) else "layers.builder_note"))
     st.code(str(model), "text")
     show_code(md.model_code(specs))
 
@@ -149,7 +150,7 @@ def parameters_section() -> None:
 def inside_section() -> None:
     names = [r.name for r in rows]
     k = names.index(bound(st.selectbox, tr("layers.pick"), names, key="m_pick"))
-    layer = dict(model.named_children())[names[k]]
+    layer = md.steps(model)[k][1]
     x_in = x if k == 0 else outputs[k - 1]
     st.code(repr(layer), "text")
     figures = mf.inside_layer(layer, x_in, outputs[k])

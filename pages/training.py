@@ -151,7 +151,7 @@ if trainer is not None:
     st.caption(tr("train.pipeline", name=trainer.pipeline))
     if trainer.diverged:
         show_error(trainer.diverged)
-show_code(trn.training_code(config, md.model_code(specs), dataset, subset))
+show_code(trn.training_code(config, specs, dataset, subset))
 
 
 def slow_section() -> None:

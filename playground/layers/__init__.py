@@ -5,6 +5,7 @@ from __future__ import annotations
 from playground.layers.code import (
     PARAMETERS_CODE,
     model_code,
+    model_parts,
 )
 from playground.layers.figures import (
     ACTIVATIONS,
@@ -31,14 +32,22 @@ from playground.layers.models import (
     argument_hints,
     build_model,
     check_model,
+    child_names,
     layer_names,
     parameter_table,
     parse_args,
+    preset_of,
     trace,
+)
+from playground.layers.tutorial import (
+    CLASSES,
+    class_source,
+    steps,
 )
 
 __all__ = [
     "ACTIVATIONS",
+    "CLASSES",
     "INPUT_SHAPES",
     "LAYERS",
     "LayerSpec",
@@ -52,16 +61,21 @@ __all__ = [
     "argument_hints",
     "build_model",
     "check_model",
+    "child_names",
+    "class_source",
     "inside_layer",
     "layer_names",
     "make_activation_figure",
     "make_probability_figure",
     "make_weight_histograms",
     "model_code",
+    "model_parts",
     "module_to_demo",
     "parameter_table",
     "parse_args",
+    "preset_of",
     "probabilities",
+    "steps",
     "suggest_fix",
     "trace",
 ]

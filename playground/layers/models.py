@@ -4,7 +4,8 @@ Save & load pages.
 A model is a list of :class:`LayerSpec` (a kind and its arguments). :func:`check_model`
 builds it on the ``meta`` device first, so a model over the parameter cap, or one whose
 shapes do not fit, is refused with a concrete fix before any memory is allocated.
-:func:`build_model` then makes a real ``nn.Sequential`` with named children.
+:func:`build_model` then makes a real ``nn.Sequential`` with named children, or the
+tutorial's own class when the layers are exactly a preset's (:mod:`playground.layers.tutorial`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from playground.core.errors import ModelError, PlaygroundError
 from playground.core.i18n import Msg
 from playground.core.rng import seeded
 from playground.layers.fixes import fixed_model, suggest_fix
+from playground.layers.tutorial import CLASSES, step_names, steps
 
 # kind -> (argument names in order, defaults for the trailing ones)
 LAYERS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
@@ -216,7 +218,18 @@ INPUT_SHAPES = {
 }
 
 
+def preset_of(specs: Sequence[LayerSpec]) -> str | None:
+    """The preset whose layers ``specs`` are exactly, when it has a tutorial class."""
+    return next((k for k in CLASSES if list(specs) == PRESETS[k]), None)
+
+
 def layer_names(specs: Sequence[LayerSpec]) -> list[str]:
+    """Each layer's name as :func:`trace` shows it: the tutorial class's for a preset."""
+    preset = preset_of(specs)
+    return step_names(preset) if preset else child_names(specs)
+
+
+def child_names(specs: Sequence[LayerSpec]) -> list[str]:
     """``linear1``, ``relu2``…: a lower-case kind and its count, the way one names attributes."""
     counts: dict[str, int] = {}
     names = []
@@ -233,19 +246,20 @@ def _make(spec: LayerSpec) -> nn.Module:
 
 def _sequential(specs: Sequence[LayerSpec]) -> nn.Sequential:
     return nn.Sequential(
-        OrderedDict((n, _make(s)) for n, s in zip(layer_names(specs), specs, strict=True))
+        OrderedDict((n, _make(s)) for n, s in zip(child_names(specs), specs, strict=True))
     )
 
 
 def build_model(
     specs: Sequence[LayerSpec], *, seed: int = 0, device: str | torch.device = "cpu"
-) -> nn.Sequential:
-    """A real ``nn.Sequential`` with named children, initialised from ``seed``.
+) -> nn.Module:
+    """A real ``nn.Sequential`` with named children (a preset's tutorial class), seeded.
 
     Call :func:`check_model` first: it sizes the model on ``meta``.
     """
+    preset = preset_of(specs)
     with seeded(seed):
-        model = _sequential(specs)
+        model = CLASSES[preset][0]() if preset else _sequential(specs)
     return model.to(device)
 
 
@@ -306,10 +320,10 @@ def _row(name: str, layer: nn.Module, x: torch.Tensor, y: torch.Tensor) -> Trace
     return TraceRow(name, repr(layer), tuple(y.shape), params, _macs(layer, x, y))
 
 
-def trace(model: nn.Sequential, x: torch.Tensor) -> tuple[list[TraceRow], list[torch.Tensor]]:
-    """Run ``x`` through each child in turn: the rows of the shape table and every output."""
+def trace(model: nn.Module, x: torch.Tensor) -> tuple[list[TraceRow], list[torch.Tensor]]:
+    """Run ``x`` through each layer in turn: the rows of the shape table and every output."""
     rows, outputs = [], []
-    for name, layer in model.named_children():
+    for name, layer in steps(model):
         y = layer(x)
         rows.append(_row(name, layer, x, y))
         outputs.append(y)
@@ -346,7 +360,8 @@ def check_model(
         raise ModelError("err.layers.model_params_parameters", params=params, cap=cap)
     x = torch.empty((batch, *input_shape), device="meta")
     rows: list[TraceRow] = []
-    for i, (name, layer) in enumerate(model.named_children()):
+    names = layer_names(specs)
+    for i, layer in enumerate(model.children()):
         try:
             y = layer(x)
         except (RuntimeError, ValueError, IndexError) as err:
@@ -358,7 +373,7 @@ def check_model(
             shape = tuple(x.shape)
             fixed = fixed_model(list(specs), i, shape)
             return ModelCheck(rows, params, message, i, suggest_fix(specs[i], shape), fixed)
-        rows.append(_row(name, layer, x, y))
+        rows.append(_row(names[i], layer, x, y))
         x = y
     one = measure(model, torch.empty((1, *input_shape), device="meta")).cost
     result = ModelCheck(rows, params, output_shape=tuple(x.shape), per_sample=one)

@@ -6,6 +6,10 @@ Its step is :data:`~playground.training.step.STEP_CODE`, the same lines
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from playground.layers.code import model_parts
+from playground.layers.models import LayerSpec
 from playground.training.config import TrainConfig
 from playground.training.step import STEP_CODE
 
@@ -25,17 +29,20 @@ def loss_and_optimizer_code(cfg: TrainConfig, n_classes: int, lr: str) -> tuple[
     return loss, opt_args
 
 
-def training_code(cfg: TrainConfig, model_code: str, dataset_expr: str, subset: int | None) -> str:
+def training_code(
+    cfg: TrainConfig, specs: Sequence[LayerSpec], dataset_expr: str, subset: int | None
+) -> str:
     """The tutorial's script for the current settings."""
     limit = f"[:{subset}]" if subset else ""
     loss, opt_args = loss_and_optimizer_code(cfg, 10, "learning_rate")
-    return f"""{model_code}
+    imports, definitions, ctor = model_parts(specs)
+    return f"""{imports}{definitions}
 from torch.utils.data import DataLoader, Subset
 from torchvision.transforms import v2
 from playground.data import load_dataset
 
 torch.manual_seed({cfg.seed})
-model = NeuralNetwork()
+model = {ctor}
 training_data = load_dataset({dataset_expr!r}, train=True)
 test_data = load_dataset({dataset_expr!r}, train=False)
 training_data.transform = test_data.transform = v2.Compose(

@@ -24,7 +24,7 @@ from torch import nn
 from playground.core.errors import PlaygroundError, TrainingError
 from playground.core.i18n import t
 from playground.data.datasets import ImageDataset
-from playground.layers.code import model_code
+from playground.layers.code import model_parts
 from playground.layers.models import LayerSpec, build_model, layer_names
 from playground.training.code import loss_and_optimizer_code
 from playground.training.config import TrainConfig
@@ -67,11 +67,17 @@ def by_classes(ds: ImageDataset, classes: Sequence[int]) -> ImageDataset:
 
 
 def head_name(model: nn.Module) -> str:
-    """The name of the last ``nn.Linear`` child: the classifier head."""
-    names = [n for n, m in model.named_children() if isinstance(m, nn.Linear)]
+    """The dotted name of the last ``nn.Linear``: the classifier head (``linear_relu_stack.4``)."""
+    names = [n for n, m in model.named_modules() if isinstance(m, nn.Linear)]
     if not names:
         raise TrainingError("err.training.model_no_linear")
     return names[-1]
+
+
+def _linear(model: nn.Module, name: str) -> nn.Linear:
+    layer = model.get_submodule(name)
+    assert isinstance(layer, nn.Linear)
+    return layer
 
 
 def _head_index(specs: Sequence[LayerSpec]) -> int:
@@ -89,18 +95,18 @@ def with_new_head(model: nn.Module, n_out: int, seed: int) -> nn.Module:
     """A copy of ``model`` whose head is a new ``nn.Linear(in_features, n_out)`` from ``seed``."""
     model = copy.deepcopy(model)
     name = head_name(model)
-    old = getattr(model, name)
+    old = _linear(model, name)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         head = nn.Linear(old.in_features, n_out, bias=old.bias is not None)
-    setattr(model, name, head.to(old.weight.device))
+    model.set_submodule(name, head.to(old.weight.device))
     return model
 
 
 def freeze_all_but(model: nn.Module, name: str) -> nn.Module:
     """``requires_grad_(False)`` everywhere except the child ``name``."""
     model.requires_grad_(False)
-    getattr(model, name).requires_grad_(True)
+    model.get_submodule(name).requires_grad_(True)
     return model
 
 
@@ -258,7 +264,7 @@ def run_transfer(
         if scenario == FEATURE_EXTRACTOR:
             freeze_all_but(model, head)
         frozen = {n: p.detach().clone() for n, p in model.named_parameters() if not p.requires_grad}
-        head_before = getattr(model, head).weight.detach().clone()
+        head_before = _linear(model, head).weight.detach().clone()
         t = Trainer(
             target_specs,
             input_shape,
@@ -280,7 +286,7 @@ def run_transfer(
                 n_frozen,
                 all(torch.equal(params[n], v) for n, v in frozen.items()),
                 all(params[n].grad is None for n in frozen),
-                not torch.equal(getattr(model, head).weight, head_before),
+                not torch.equal(_linear(model, head).weight, head_before),
                 model,
             )
         )
@@ -295,11 +301,13 @@ def transfer_code(
     target_subset: int | None,
 ) -> str:
     """A plain script that runs the source model and the three scenarios as the page does."""
-    head = layer_names(specs)[_head_index(specs)]  # the child's name, as build_model gives it
+    five = specs_with_head(specs, 5)
+    imports, definitions, ctor = model_parts(five)
+    head = layer_names(five)[_head_index(five)]  # the attribute's name, as build_model gives it
     limit = f"[:{target_subset}]" if target_subset else ""
     loss, opt_args = loss_and_optimizer_code(cfg, 5, repr(cfg.learning_rate))
     step = textwrap.indent(textwrap.dedent(STEP_CODE), " " * 12)  # the one train_step
-    return f"""{model_code(specs_with_head(specs, 5))}
+    return f"""{imports}{definitions}
 import copy
 
 from torch.utils.data import DataLoader, Subset
@@ -342,7 +350,7 @@ def fit(model, train_data, test_data, epochs):
 
 # 1. The source model: classes 0-4.
 torch.manual_seed({cfg.seed})
-source = NeuralNetwork()
+source = {ctor}
 print(f"source (classes 0-4): {{100 * fit(source, by_classes(training_data, 0), by_classes(test_data, 0), {source_epochs}):.4f}}%")
 
 target_train = Subset(by_classes(training_data, 5), range(len(by_classes(training_data, 5))){limit})
@@ -350,7 +358,7 @@ target_test = by_classes(test_data, 5)
 
 # 2. From scratch: random weights.
 torch.manual_seed({cfg.seed})
-scratch = NeuralNetwork()
+scratch = {ctor}
 
 # 3. Fine-tuning: the source's weights, a new head, everything trains.
 fine_tuned = copy.deepcopy(source)

@@ -259,7 +259,7 @@ def test_uploaded_checkpoints_are_checked_in_the_browser(browser, server, tmp_pa
     good = tmp_path / "model.safetensors"
     good.write_bytes(ck.safetensors_bytes(md.build_model(md.PRESETS["tutorial"], seed=1)))
     buf = io.BytesIO()
-    torch.save({"linear1.weight": torch.zeros(3)}, buf)
+    torch.save({"linear_relu_stack.0.weight": torch.zeros(3)}, buf)
     wrong = tmp_path / "wrong.pth"
     wrong.write_bytes(buf.getvalue())
     with fresh_page(browser, 1200) as page:
@@ -267,7 +267,7 @@ def test_uploaded_checkpoints_are_checked_in_the_browser(browser, server, tmp_pa
         wait_until_rendered(page)
         for path, expected in (
             (evil, "not just tensors, so it was refused"),
-            (wrong, "shape mismatch: linear1.weight"),
+            (wrong, "shape mismatch: linear_relu_stack.0.weight"),
             (good, "Loaded 6 tensors"),
         ):
             page.locator("input[type=file]").set_input_files(str(path))

@@ -27,7 +27,7 @@ def test_presets_build_trace_and_count(preset):
         expected = model(x)
     assert torch.equal(outputs[-1], expected)  # the trace is the model's own forward
     assert [r.output_shape for r in rows] == [r.output_shape for r in check.rows]
-    assert [r.name for r in rows] == [n for n, _ in model.named_children()]
+    assert [r.name for r in rows] == [n for n, _ in md.steps(model)]
 
 
 def test_tutorial_preset_is_the_tutorials_network():
@@ -40,7 +40,7 @@ def test_tutorial_preset_is_the_tutorials_network():
         nn.ReLU(),
         nn.Linear(512, 10),
     )
-    assert [type(m) for m in model] == [type(m) for m in reference]
+    assert [type(m) for _, m in md.steps(model)] == [type(m) for m in reference]
     assert sum(p.numel() for p in model.parameters()) == 669_706
     rows, _ = md.trace(model, torch.rand(3, 28, 28))
     assert rows[1].macs == 784 * 512 and rows[0].output_shape == (3, 784)
@@ -54,23 +54,64 @@ def test_lenet_matches_the_blitz_shapes():
     assert rows[0].macs == 6 * 28 * 28 * (3 * 5 * 5)  # outputs × (in_channels × kernel area)
 
 
-def test_print_model_is_pytorchs_own():
+# "Build the Neural Network", print(model), character for character.
+TUTORIAL_PRINT = """NeuralNetwork(
+  (flatten): Flatten(start_dim=1, end_dim=-1)
+  (linear_relu_stack): Sequential(
+    (0): Linear(in_features=784, out_features=512, bias=True)
+    (1): ReLU()
+    (2): Linear(in_features=512, out_features=512, bias=True)
+    (3): ReLU()
+    (4): Linear(in_features=512, out_features=10, bias=True)
+  )
+)"""
+BLITZ_KEYS = [
+    f"{n}.{p}" for n in ("conv1", "conv2", "fc1", "fc2", "fc3") for p in ("weight", "bias")
+]
+
+
+def test_the_tutorial_preset_is_the_tutorials_class():
     model = md.build_model(md.PRESETS["tutorial"])
-    text = str(model)
-    assert text.splitlines()[0] == "Sequential("
-    assert "(linear1): Linear(in_features=784, out_features=512, bias=True)" in text
-    assert text == repr(model)
+    assert type(model).__name__ == "NeuralNetwork" and str(model) == TUTORIAL_PRINT
+    assert list(model.state_dict())[:2] == [
+        "linear_relu_stack.0.weight",
+        "linear_relu_stack.0.bias",
+    ]
+    for preset in ("lenet", "cifar_lenet"):  # the blitz's Net: conv1, conv2, fc1, fc2, fc3
+        assert list(md.build_model(md.PRESETS[preset]).state_dict()) == BLITZ_KEYS
+    assert "(pool): MaxPool2d(kernel_size=2, stride=2" in str(
+        md.build_model(md.PRESETS["cifar_lenet"])
+    )
+
+
+def test_builder_models_stay_sequential_with_named_children():
+    edited = [*md.PRESETS["tutorial"][:-1], md.LayerSpec.of("Linear", 512, 5)]
+    model = md.build_model(edited)
+    assert isinstance(model, nn.Sequential) and str(model).splitlines()[0] == "Sequential("
+    assert "(linear1): Linear(in_features=784, out_features=512, bias=True)" in str(model)
 
 
 @pytest.mark.parametrize("preset", sorted(md.PRESETS))
-def test_generated_module_code_has_the_same_state_dict(preset):
+def test_the_trace_runs_the_same_function_as_forward(preset):
+    model = md.build_model(md.PRESETS[preset], seed=3)
+    x = torch.rand(2, *md.INPUT_SHAPES[preset], generator=torch.Generator().manual_seed(0))
+    rows, outputs = md.trace(model.eval(), x)
+    assert torch.equal(outputs[-1], model(x))  # the step list is forward, one layer at a time
+    assert [r.name for r in rows] == md.layer_names(md.PRESETS[preset])
+    assert len({r.name for r in rows}) == len(rows)  # unique: the Inside picker needs that
+    check = md.check_model(md.PRESETS[preset], md.INPUT_SHAPES[preset])
+    assert [r.output_shape[1:] for r in check.rows] == [r.output_shape[1:] for r in rows]
+
+
+@pytest.mark.parametrize("preset", sorted(md.PRESETS))
+def test_generated_module_code_prints_and_initialises_the_same_model(preset):
     specs = md.PRESETS[preset]
-    ns = run_snippet(md.model_code(specs))
+    ns = run_snippet(md.model_code(specs, seed=4))
+    ours = md.build_model(specs, seed=4)
+    assert str(ns["model"]) == str(ours)
     theirs = ns["model"].state_dict()
-    ours = md.build_model(specs).state_dict()
-    assert list(theirs) == list(ours)
-    assert all(theirs[k].shape == ours[k].shape for k in ours)
-    assert isinstance(ns["model"], nn.Module) and not isinstance(ns["model"], nn.Sequential)
+    assert list(theirs) == list(ours.state_dict())
+    assert all(torch.equal(theirs[k], v) for k, v in ours.state_dict().items())
 
 
 def _random_specs(rng: random.Random) -> list[md.LayerSpec]:
@@ -204,7 +245,8 @@ def test_parameter_table_is_named_parameters():
     table = md.parameter_table(model)
     assert [r["name"] for r in table] == [n for n, _ in model.named_parameters()]
     assert sum(r["numel"] for r in table) == 61_706
-    w = model.conv11.weight if hasattr(model, "conv11") else model.conv2d1.weight
+    assert table[0]["name"] == "conv1.weight"
+    w = model.conv1.weight
     assert table[0]["mean"] == pytest.approx(w.double().mean().item())
 
 
@@ -213,7 +255,7 @@ def test_build_is_seeded():
     b = md.build_model(md.PRESETS["tutorial"], seed=3).state_dict()
     c = md.build_model(md.PRESETS["tutorial"], seed=4).state_dict()
     assert all(torch.equal(a[k], b[k]) for k in a)
-    assert not torch.equal(a["linear1.weight"], c["linear1.weight"])
+    assert not torch.equal(a["linear_relu_stack.0.weight"], c["linear_relu_stack.0.weight"])
 
 
 def test_activation_derivatives_come_from_autograd():

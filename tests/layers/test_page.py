@@ -8,7 +8,8 @@ from tests.apptest import interact, open_page, texts
 def test_layers_page_traces_the_tutorial_network():
     at = open_page("pages/layers.py")
     body = texts(at)
-    assert "(linear1): Linear(in_features=784, out_features=512, bias=True)" in body
+    assert "(0): Linear(in_features=784, out_features=512, bias=True)" in body
+    assert "NeuralNetwork(\n  (flatten): Flatten(start_dim=1, end_dim=-1)" in body
     assert "A real input of shape torch.Size([3, 1, 28, 28])" in body
     assert any(m.value == "669,706" for m in at.metric)
     assert any("class NeuralNetwork(nn.Module):" in c.value for c in at.code)

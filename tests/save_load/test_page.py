@@ -8,7 +8,7 @@ from tests.apptest import open_page, texts
 def test_save_load_page_explores_state_dict_and_modes():
     at = open_page("pages/save_load.py")
     table = at.dataframe[0].value
-    assert list(table["key"])[:2] == ["linear1.weight", "linear1.bias"]
+    assert list(table["key"])[:2] == ["linear_relu_stack.0.weight", "linear_relu_stack.0.bias"]
     assert "freshly initialised model" in texts(at)
     at = open_page("pages/save_load.py", s_tab="eval() vs train()")
     assert list(at.dataframe[0].value["differ"]) == [True, False, False]

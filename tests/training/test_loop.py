@@ -51,7 +51,7 @@ def _numbers(lines: list[str]) -> list[float]:
 def test_loop_reproduces_the_tutorial_script(offline, cfg):
     """The app's loop and the tutorial's train_loop/test_loop print the same numbers."""
     t = _train(*offline, cfg, subset=6400)
-    code = trn.training_code(cfg, md.model_code(TUTORIAL), "offline", 6400)
+    code = trn.training_code(cfg, TUTORIAL, "offline", 6400)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         exec(compile(code, "<tutorial>", "exec"), {"__name__": "__tutorial__"})
@@ -158,7 +158,10 @@ def test_slow_step_shows_exactly_one_sgd_step(offline):
     assert s.sgd_check is not None and s.sgd_check < 1e-6
     assert all(s.grads_after_zero.values())
     assert set(s.grad_norms) == {n for n, _ in t.model.named_parameters()}
-    assert s.grad_example[0] == "linear1.weight" and s.grad_example[1].shape == (512, 784)
+    assert s.grad_example[0] == "linear_relu_stack.0.weight" and s.grad_example[1].shape == (
+        512,
+        784,
+    )
     assert s.logits.shape == (4, 10) and 2.0 < s.loss < 2.6
     assert list(s.forward_table().columns)[-1] == "label"
 

@@ -68,7 +68,7 @@ def test_the_loop_slow_steps_and_the_script_give_the_same_losses(offline, optimi
     )
     for a, b in zip(loop.model.parameters(), slow.model.parameters(), strict=True):
         assert torch.equal(a, b)
-    code = trn.training_code(cfg, md.model_code(TUTORIAL), "offline", 640)
+    code = trn.training_code(cfg, TUTORIAL, "offline", 640)
     assert step_module.STEP_CODE in code
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

@@ -46,12 +46,13 @@ def test_by_classes_keeps_order_and_relabels(offline):
 def test_new_head_copies_the_body_and_leaves_the_source_alone():
     source = md.build_model(TUTORIAL, seed=1)
     model = tl.with_new_head(source, 5, seed=7)
-    assert tl.head_name(model) == "linear3" and model.linear3.weight.shape == (5, 512)
-    assert torch.equal(model.linear1.weight, source.linear1.weight)
-    assert model.linear1.weight is not source.linear1.weight
-    assert source.linear3.out_features == 10
+    head = model.linear_relu_stack[4]  # the tutorial's class: the head sits in the stack
+    assert tl.head_name(model) == "linear_relu_stack.4" and head.weight.shape == (5, 512)
+    assert torch.equal(model.linear_relu_stack[0].weight, source.linear_relu_stack[0].weight)
+    assert model.linear_relu_stack[0].weight is not source.linear_relu_stack[0].weight
+    assert source.linear_relu_stack[4].out_features == 10
     torch.manual_seed(7)
-    assert torch.equal(model.linear3.weight, nn.Linear(512, 5).weight)
+    assert torch.equal(head.weight, nn.Linear(512, 5).weight)
 
 
 def test_fixed_feature_extractor_freezes_everything_but_the_head(report):
@@ -95,13 +96,13 @@ def test_the_script_reproduces_the_page(report):
 def test_an_uploaded_state_dict_is_a_source(offline):
     state = md.build_model(TUTORIAL, seed=3).state_dict()
     model = tl.source_from_state_dict(TUTORIAL, state, "cpu")
-    assert torch.equal(model.linear2.weight, state["linear2.weight"])
-    with pytest.raises(ValueError, match="Missing: linear1.bias"):
+    assert torch.equal(model.linear_relu_stack[2].weight, state["linear_relu_stack.2.weight"])
+    with pytest.raises(ValueError, match="Missing: linear_relu_stack.0.bias"):
         tl.source_from_state_dict(
-            TUTORIAL, {k: v for k, v in state.items() if k != "linear1.bias"}, "cpu"
+            TUTORIAL, {k: v for k, v in state.items() if k != "linear_relu_stack.0.bias"}, "cpu"
         )
-    bad = dict(state, **{"linear2.weight": torch.zeros(3, 3)})
-    with pytest.raises(ValueError, match=r"linear2.weight \(3, 3\)"):
+    bad = dict(state, **{"linear_relu_stack.2.weight": torch.zeros(3, 3)})
+    with pytest.raises(ValueError, match=r"linear_relu_stack.2.weight \(3, 3\)"):
         tl.source_from_state_dict(TUTORIAL, bad, "cpu")
     small = trn.TrainConfig(optimizer="Adam", epochs=1, seed=0)
     r = tl.run_transfer(

@@ -39,8 +39,8 @@ LINKS = {
     ),
     "pages/tensors.py#arith": ({"t_tab": "arith", "t_n": "4", "t_i": "3", "t_j": "1"},
                                [("slider", "t_n", 4), ("slider", "t_i", 3), ("slider", "t_j", 1)]),
-    "pages/layers.py#inside": ({"m_tab": "inside", "m_pick": "linear2", "m_samples": "false"},
-                               [("selectbox", "m_pick", "linear2"), ("toggle", "m_samples", False)]),
+    "pages/layers.py#inside": ({"m_tab": "inside", "m_pick": "linear_relu_stack.2", "m_samples": "false"},
+                               [("selectbox", "m_pick", "linear_relu_stack.2"), ("toggle", "m_samples", False)]),
     # One tab per link: a closed tab's controls do not run.
     "pages/save_load.py#save": ({"s_tab": "save", "s_fmt": "pth"}, [("radio", "s_fmt", "pth")]),
     "pages/save_load.py#load": ({"s_tab": "load", "s_strict": "false"}, [("toggle", "s_strict", False)]),
