@@ -120,11 +120,9 @@ def join_section(op: str) -> None:
 @st.fragment
 def cat_section() -> None:
     join_section("cat")
-    st.caption(tr("cat.examples"))
-    for shapes, dim in (([(3, 4), (3, 2)], 1), ([(2, 3), (2, 3)], 0), ([(2, 3), (2, 3)], 1)):
-        st.code(
-            f"torch.cat([{', '.join(f'torch.ones{s}' for s in shapes)}], dim={dim}).shape  # {shp.explain_cat(shapes, dim).result}"
-        )
+    shapes = shp.cat_examples()
+    st.caption(tr("cat.examples", cat1=shapes[0], cat0=shapes[1], stack=shapes[2]))
+    st.code(shp.CAT_EXAMPLES, language="python")
 
 
 @st.fragment

@@ -96,7 +96,8 @@ def transforms_section() -> None:
     idx = ld.sample_indices(len(ds), 6, cfg.seed)
     raw = ds.images[idx]
     floats = ld.to_float()(raw)
-    st.write(tr("data.totensor"))
+    n_diff, worst = ld.totensor_difference()
+    st.write(tr("data.totensor", n=n_diff, worst=f"{worst:.1e}"))
     c = st.columns(2)
     for col, key, values in ((c[0], "data.before", raw), (c[1], "data.after", floats)):
         col.caption(tr(key))
@@ -160,8 +161,7 @@ def loader_section() -> None:
             times = ld.time_workers(ds, (0, 2), max_samples=4096)
         text = ", ".join(f"num_workers={w}: {s:.2f} s" for w, s in times.items())
         st.info(tr("data.workers_result", n=min(len(ds), 4096), times=text))
-    expr = f"load_dataset({name!r}, train=True)" if name != UPLOAD else "your_dataset"
-    show_code(ld.loader_code(expr, cfg_loader))
+    show_code(ld.loader_code(name, cfg_loader))
 
 
 def upload_section() -> None:

@@ -47,7 +47,7 @@ def setup() -> tuple[trn.TrainConfig, str, int | None, list[md.LayerSpec]]:
     titles = {"format_func": lambda k: own if k == shared.UPLOADED else dataset_title(k, cfg.lang)}
     dataset = bound(c[0].selectbox, tr("data.dataset"), names, key="tr_data", **titles)
     subset = bound(
-        c[1].number_input, tr("train.subset"), 0, 60_000, 10_000, 1_000, key="tr_subset",
+        c[1].number_input, tr("train.subset"), 0, 60_000, 0, 1_000, key="tr_subset",
         help=tr("train.subset_help"),
     )  # fmt: skip
     use_builder = shared.has_built_model() and bound(
@@ -151,7 +151,8 @@ if trainer is not None:
     st.caption(tr("train.pipeline", name=trainer.pipeline))
     if trainer.diverged:
         show_error(trainer.diverged)
-show_code(trn.training_code(config, specs, dataset, subset))
+show_code(trn.training_code(config, specs, dataset, subset, device=cfg.device,
+                            data_parallel=state.get("tr_dp", False)))  # fmt: skip
 
 
 def slow_section() -> None:
@@ -267,7 +268,7 @@ def transfer_section() -> None:
         st.dataframe(pd.DataFrame(tl.report_rows(report, cfg.lang)), hide_index=True)
         st.plotly_chart(compare_fig(tl.curves(report, cfg.lang)), key="tl_fig")
         st.caption(tr("train.tl_note"))
-    show_code(tl.transfer_code(tl_cfg, specs, dataset, int(src_epochs), int(n)))
+    show_code(tl.transfer_code(tl_cfg, specs, dataset, int(src_epochs), int(n), device=cfg.device))
 
 
 def lab_section() -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from playground.broadcasting.code import (
+    CAT_EXAMPLES,
     broadcast_code,
     cat_code,
+    cat_examples,
     split_code,
     stack_code,
 )
@@ -35,6 +37,7 @@ from playground.broadcasting.views import (
 from playground.core.shapes import MAX_DIMS, MAX_SHAPES, parse_shapes
 
 __all__ = [
+    "CAT_EXAMPLES",
     "BroadcastExplanation",
     "BroadcastStep",
     "JoinExplanation",
@@ -45,6 +48,7 @@ __all__ = [
     "Stretch",
     "broadcast_code",
     "cat_code",
+    "cat_examples",
     "checked_join",
     "expand_and_repeat",
     "explain_broadcast",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import torch
+
 from playground.broadcasting.rules import Shape
 from playground.core.budget import numel
 
@@ -57,3 +59,24 @@ def split_code(shape: Shape, *, split_size: int, chunks: int, dim: int) -> str:
         f"assert torch.equal(torch.cat(pieces, dim={dim}), t)  # cat undoes split\n"
         "print(result)\n"
     )
+
+
+# The Tensors tutorial's example, then two more that show which dimension grows.
+CAT_EXAMPLES = """import torch
+
+tensor = torch.ones(4, 4)
+tensor[:, 1] = 0
+t1 = torch.cat([tensor, tensor, tensor], dim=1)
+print(t1)
+print(t1.shape)
+print(torch.cat([tensor, tensor, tensor], dim=0).shape)
+print(torch.stack([tensor, tensor, tensor], dim=0).shape)
+"""
+
+
+def cat_examples() -> tuple[torch.Size, torch.Size, torch.Size]:
+    """The shapes :data:`CAT_EXAMPLES` prints, computed the same way."""
+    tensor = torch.ones(4, 4)
+    tensor[:, 1] = 0
+    three = [tensor, tensor, tensor]
+    return torch.cat(three, dim=1).shape, torch.cat(three, dim=0).shape, torch.stack(three).shape

@@ -44,6 +44,7 @@ from playground.data.loading import (
     sample_indices,
     time_workers,
     to_float,
+    totensor_difference,
 )
 from playground.data.torchvision_raw import (
     DOWNLOAD_BYTES,
@@ -94,5 +95,6 @@ __all__ = [
     "sample_indices",
     "time_workers",
     "to_float",
+    "totensor_difference",
     "transforms_code",
 ]

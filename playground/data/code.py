@@ -2,7 +2,111 @@
 
 from __future__ import annotations
 
+import inspect
+
+from playground.data import offline
+from playground.data.datasets import DATASETS
 from playground.data.loading import LoaderSettings
+
+TO_FLOAT = "v2.Compose([v2.ToImage(), v2.ToDtype(torch.float32, scale=True)])"
+
+OFFLINE_DATASET = """
+
+class OfflineShapes(Dataset):
+    \"\"\"The app's offline dataset: uint8 images (1, 28, 28), like torchvision's after ToImage().\"\"\"
+
+    classes = CLASSES
+
+    def __init__(self, train=True, transform=None, target_transform=None):
+        self.images, self.targets = make_offline(train)
+        self.transform, self.target_transform = transform, target_transform
+
+    def __len__(self):
+        return len(self.targets)
+
+    def __getitem__(self, idx):
+        image, label = self.images[idx], int(self.targets[idx])
+        if self.transform:
+            image = self.transform(image)
+        if self.target_transform:
+            label = self.target_transform(label)
+        return image, label
+"""
+
+
+def offline_source() -> str:
+    """The generator of :mod:`playground.data.offline`, to paste into a script."""
+    source = inspect.getsource(offline)
+    body = source.split('"""', 2)[2].replace("from __future__ import annotations\n", "")
+    body = body.replace("import torch\n", "", 1).strip()
+    return (
+        f"\n\n# The app's offline dataset, generated from a seed: no files, no network.\n{body}\n"
+    )
+
+
+EXAMPLE_FILES = """
+
+# The layout the page expects: images plus labels.csv (file,label). This writes a tiny
+# example; to use your own, unzip your archive into ./my_images instead.
+os.makedirs("my_images", exist_ok=True)
+rows = ["file,label"]
+for i in range(8):
+    Image.new("L", (28, 28), 40 + 180 * (i % 2)).save(f"my_images/img{i}.png")
+    rows.append(f"img{i}.png,{i % 2}")
+with open("my_images/labels.csv", "w") as f:
+    f.write("\\n".join(rows) + "\\n")
+"""
+
+
+def dataset_parts(
+    name: str, *, transform: str = TO_FLOAT, test: bool = False
+) -> tuple[str, str, str]:
+    """(imports, definitions, assignments) that make ``training_data`` (and ``test_data``)
+    the way the page opens dataset ``name``: inline for the offline one, torchvision's for the rest."""
+    imports, definitions, lines = _dataset_parts(name, transform, test)
+    if transform == TO_FLOAT:
+        lines = f"# uint8 [0, 255] -> float32 [0, 1]\nto_float = {TO_FLOAT}\n" + lines.replace(
+            f"transform={TO_FLOAT}", "transform=to_float"
+        )
+    definitions = f"\n\n{definitions.strip()}\n\n\n" if definitions.strip() else "\n"
+    return imports, definitions, lines
+
+
+def _dataset_parts(name: str, transform: str, test: bool) -> tuple[str, str, str]:
+    splits = [("training_data", True), ("test_data", False)][: 2 if test else 1]
+    if name == "upload":
+        from playground.data.upload import CUSTOM_DATASET_CODE
+
+        imports, _, definitions = CUSTOM_DATASET_CODE.partition("\n\n\n")
+        definitions = definitions.split("\n\n# after unzipping")[0]
+        imports = "import torch\n" + imports + "\nfrom torchvision.transforms import v2\n"
+        lines = f'dataset = CustomImageDataset("my_images/labels.csv", "my_images", transform={transform})\n'
+        if test:  # the page's split: one seeded permutation, a fifth for testing
+            lines += (
+                "perm = torch.randperm(len(dataset), generator=torch.Generator().manual_seed(0)).tolist()\n"
+                "k = max(1, round(len(dataset) * 0.2))\n"
+                "test_data = torch.utils.data.Subset(dataset, perm[:k])\n"
+                "training_data = torch.utils.data.Subset(dataset, perm[k:])\n"
+            )
+        else:
+            lines += "training_data = dataset\n"
+        return imports, f"{EXAMPLE_FILES}\n\n{definitions}", lines
+    if name == "offline":
+        imports = "import torch\nfrom torch.utils.data import Dataset\nfrom torchvision.transforms import v2\n"
+        lines = "".join(
+            f"{var} = OfflineShapes(train={tr}, transform={transform})\n" for var, tr in splits
+        )
+        return imports, f"{offline_source()}\n{OFFLINE_DATASET}", lines
+    cls = DATASETS[name].torchvision
+    imports = (
+        "import torch\nfrom torchvision import datasets\nfrom torchvision.transforms import v2\n"
+    )
+    lines = "# download=True needs the network once; later runs read ./data\n" + "".join(
+        f'{var} = datasets.{cls}(root="data", train={tr}, download=True, transform={transform})\n'
+        for var, tr in splits
+    )
+    return imports, "", lines
+
 
 COLLATE_CODE = """
 
@@ -14,18 +118,13 @@ def collate(batch):  # a list of (image, label) pairs -> one batch
 """
 
 
-def loader_code(dataset_expr: str, cfg: LoaderSettings) -> str:
+def loader_code(name: str, cfg: LoaderSettings) -> str:
     """The plain script for the DataLoader section."""
     collate = "\n    collate_fn=collate," if cfg.custom_collate else ""
     helper = COLLATE_CODE if cfg.custom_collate else ""
-    return f"""import torch
-from torch.utils.data import DataLoader
-from torchvision.transforms import v2
-from playground.data import load_dataset
-
-training_data = {dataset_expr}
-training_data.transform = v2.Compose([v2.ToImage(), v2.ToDtype(torch.float32, scale=True)])
-{helper}loader = DataLoader(
+    imports, definitions, lines = dataset_parts(name)
+    return f"""{imports}from torch.utils.data import DataLoader
+{definitions}{lines}{helper}loader = DataLoader(
     training_data,
     batch_size={cfg.batch_size},
     shuffle={cfg.shuffle},
@@ -42,11 +141,8 @@ print(len(loader), "batches")
 
 
 def browse_code(name: str, seed: int) -> str:
-    return f"""import torch
-from playground.data import load_dataset
-
-training_data = load_dataset({name!r}, train=True)
-g = torch.Generator().manual_seed({seed})
+    imports, definitions, lines = dataset_parts(name, transform="v2.ToImage()")
+    return f"""{imports}{definitions}{lines}g = torch.Generator().manual_seed({seed})
 idx = torch.randperm(len(training_data), generator=g)[:9].tolist()
 for i in idx:
     img, label = training_data[i]

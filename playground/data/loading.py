@@ -27,6 +27,16 @@ def to_float() -> v2.Compose:
     return v2.Compose([v2.ToImage(), v2.ToDtype(torch.float32, scale=True)])
 
 
+def totensor_difference() -> tuple[int, float]:
+    """How many of the 256 uint8 values v2 scales differently from ``ToTensor()``'s ``x / 255``.
+
+    v2 multiplies by ``1 / 255``; the two roundings differ by at most one ulp.
+    """
+    x = torch.arange(256, dtype=torch.uint8).reshape(1, 16, 16)
+    diff = (to_float()(x) - x.float().div(255)).abs()
+    return int((diff > 0).sum()), float(diff.max())
+
+
 def one_hot(label: int, n_classes: int = 10) -> torch.Tensor:
     """The tutorial's target transform: ``torch.zeros(10).scatter_(0, torch.tensor(y), value=1)``."""
     return torch.zeros(n_classes, dtype=torch.float).scatter_(0, torch.tensor(label), value=1)

@@ -51,7 +51,7 @@ def checkpoint_bytes(
     loss: float,
     extra: dict[str, Any] | None = None,
 ) -> bytes:
-    """The blitz's training checkpoint: model and optimizer state_dicts, epoch and loss."""
+    """The saving recipe's general checkpoint: model and optimizer state_dicts, epoch, loss."""
     buf = io.BytesIO()
     torch.save(
         {

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import torch
+
+from playground.data.code import dataset_parts
 from playground.layers.code import model_parts
 from playground.layers.models import LayerSpec
 from playground.training.config import TrainConfig
@@ -29,26 +32,48 @@ def loss_and_optimizer_code(cfg: TrainConfig, n_classes: int, lr: str) -> tuple[
     return loss, opt_args
 
 
+def _parallel(device: str, data_parallel: bool) -> str:
+    if not (data_parallel and device.startswith("cuda")):
+        return ""
+    first = torch.device(device).index or 0  # as the Trainer orders them
+    ids = [first, *(k for k in range(torch.cuda.device_count()) if k != first)]
+    return f"model = nn.DataParallel(model, device_ids={ids})  # splits each batch over the GPUs\n"
+
+
+def threads_code() -> str:
+    """Pins the page's thread count: another count changes the last digits of every number."""
+    return f"torch.set_num_threads({torch.get_num_threads()})  # as the app runs PyTorch\n"
+
+
+def imports_of(*blocks: str) -> str:
+    """The import lines of several blocks, each once, in order."""
+    lines = [ln for b in blocks for ln in b.splitlines() if ln.strip()]
+    return "\n".join(dict.fromkeys(lines)) + "\n"
+
+
 def training_code(
-    cfg: TrainConfig, specs: Sequence[LayerSpec], dataset_expr: str, subset: int | None
+    cfg: TrainConfig,
+    specs: Sequence[LayerSpec],
+    dataset: str,
+    subset: int | None,
+    *,
+    device: str = "cpu",
+    data_parallel: bool = False,
 ) -> str:
-    """The tutorial's script for the current settings."""
+    """The tutorial's script for the current settings, on the page's device."""
     limit = f"[:{subset}]" if subset else ""
     loss, opt_args = loss_and_optimizer_code(cfg, 10, "learning_rate")
     imports, definitions, ctor = model_parts(specs)
-    return f"""{imports}{definitions}
-from torch.utils.data import DataLoader, Subset
-from torchvision.transforms import v2
-from playground.data import load_dataset
+    data_imports, data_definitions, data_lines = dataset_parts(dataset, test=True)
+    loader = "from torch.utils.data import DataLoader, Subset"
+    all_imports = imports_of(imports, data_imports, loader)
+    classes = f"\n\n{definitions.strip()}\n" if definitions else ""
+    return f"""{all_imports}{data_definitions.rstrip()}{classes}
 
+{threads_code()}device = "{device}"
 torch.manual_seed({cfg.seed})
-model = {ctor}
-training_data = load_dataset({dataset_expr!r}, train=True)
-test_data = load_dataset({dataset_expr!r}, train=False)
-training_data.transform = test_data.transform = v2.Compose(
-    [v2.ToImage(), v2.ToDtype(torch.float32, scale=True)]
-)
-training_data = Subset(training_data, range(len(training_data)){limit})
+model = {ctor}.to(device)
+{_parallel(device, data_parallel)}{data_lines}training_data = Subset(training_data, range(len(training_data)){limit})
 
 learning_rate = {cfg.learning_rate!r}
 batch_size = {cfg.batch_size}
@@ -66,6 +91,7 @@ def train_loop(dataloader, model, loss_fn, optimizer):
     size = len(dataloader.dataset)
     model.train()
     for batch, (X, y) in enumerate(dataloader):
+        X, y = X.to(device), y.to(device)
 {STEP_CODE}
         if batch % 100 == 0:
             loss, current = loss.item(), batch * batch_size + len(X)
@@ -79,6 +105,7 @@ def test_loop(dataloader, model, loss_fn):
     test_loss, correct = 0, 0
     with torch.no_grad():
         for X, y in dataloader:
+            X, y = X.to(device), y.to(device)
             pred = model(X)
             test_loss += loss_fn(pred, y).item()
             correct += (pred.argmax(1) == y).type(torch.float).sum().item()

@@ -14,6 +14,7 @@ for ImageNet models as a comment.
 from __future__ import annotations
 
 import copy
+import re
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -23,10 +24,11 @@ from torch import nn
 
 from playground.core.errors import PlaygroundError, TrainingError
 from playground.core.i18n import t
+from playground.data.code import dataset_parts
 from playground.data.datasets import ImageDataset
 from playground.layers.code import model_parts
 from playground.layers.models import LayerSpec, build_model, layer_names
-from playground.training.code import loss_and_optimizer_code
+from playground.training.code import imports_of, loss_and_optimizer_code, threads_code
 from playground.training.config import TrainConfig
 from playground.training.loop import History, Trainer
 from playground.training.step import STEP_CODE
@@ -296,30 +298,27 @@ def run_transfer(
 def transfer_code(
     cfg: TrainConfig,
     specs: Sequence[LayerSpec],
-    dataset_expr: str,
+    dataset: str,
     source_epochs: int,
     target_subset: int | None,
+    *,
+    device: str = "cpu",
 ) -> str:
     """A plain script that runs the source model and the three scenarios as the page does."""
     five = specs_with_head(specs, 5)
     imports, definitions, ctor = model_parts(five)
-    head = layer_names(five)[_head_index(five)]  # the attribute's name, as build_model gives it
+    # the head's attribute as Python spells it: linear_relu_stack[4], fc3, linear3
+    head = re.sub(r"\.(\d+)", r"[\1]", layer_names(five)[_head_index(five)])
     limit = f"[:{target_subset}]" if target_subset else ""
     loss, opt_args = loss_and_optimizer_code(cfg, 5, repr(cfg.learning_rate))
     step = textwrap.indent(textwrap.dedent(STEP_CODE), " " * 12)  # the one train_step
-    return f"""{imports}{definitions}
-import copy
+    data_imports, data_definitions, data_lines = dataset_parts(dataset, test=True)
+    loader = "import copy\nfrom torch.utils.data import DataLoader, Subset"
+    classes = f"\n\n{definitions.strip()}\n" if definitions else ""
+    return f"""{imports_of(imports, data_imports, loader)}{data_definitions.rstrip()}{classes}
 
-from torch.utils.data import DataLoader, Subset
-from torchvision.transforms import v2
-from playground.data import load_dataset
-
-training_data = load_dataset({dataset_expr!r}, train=True)
-test_data = load_dataset({dataset_expr!r}, train=False)
-training_data.transform = test_data.transform = v2.Compose(
-    [v2.ToImage(), v2.ToDtype(torch.float32, scale=True)]
-)
-loss_fn = {loss}
+{threads_code()}device = "{device}"
+{data_lines}loss_fn = {loss}
 
 
 def by_classes(data, first):  # classes first..first+4, relabelled 0..4
@@ -339,18 +338,20 @@ def fit(model, train_data, test_data, epochs):
     for t in range(epochs):
         model.train()
         for X, y in train_dataloader:
+            X, y = X.to(device), y.to(device)
 {step}
         model.eval()
         correct = 0
         with torch.no_grad():
             for X, y in test_dataloader:
+                X, y = X.to(device), y.to(device)
                 correct += (model(X).argmax(1) == y).type(torch.float).sum().item()
     return correct / len(test_data)
 
 
 # 1. The source model: classes 0-4.
 torch.manual_seed({cfg.seed})
-source = {ctor}
+source = {ctor}.to(device)
 print(f"source (classes 0-4): {{100 * fit(source, by_classes(training_data, 0), by_classes(test_data, 0), {source_epochs}):.4f}}%")
 
 target_train = Subset(by_classes(training_data, 5), range(len(by_classes(training_data, 5))){limit})
@@ -358,18 +359,18 @@ target_test = by_classes(test_data, 5)
 
 # 2. From scratch: random weights.
 torch.manual_seed({cfg.seed})
-scratch = {ctor}
+scratch = {ctor}.to(device)
 
 # 3. Fine-tuning: the source's weights, a new head, everything trains.
 fine_tuned = copy.deepcopy(source)
 torch.manual_seed({cfg.seed + 1})
-fine_tuned.{head} = nn.Linear(fine_tuned.{head}.in_features, 5)
+fine_tuned.{head} = nn.Linear(fine_tuned.{head}.in_features, 5).to(device)
 
 # 4. Fixed feature extractor: freeze everything, then a new head that trains alone.
 extractor = copy.deepcopy(source)
 extractor.requires_grad_(False)
 torch.manual_seed({cfg.seed + 1})
-extractor.{head} = nn.Linear(extractor.{head}.in_features, 5)  # new layers require grad
+extractor.{head} = nn.Linear(extractor.{head}.in_features, 5).to(device)  # new: trains
 
 for name, model in [("from scratch", scratch), ("fine-tuning", fine_tuned), ("fixed feature extractor", extractor)]:
     print(f"{{name}}: {{100 * fit(model, target_train, target_test, {cfg.epochs}):.4f}}%")

@@ -164,10 +164,10 @@ def test_offline_dataset_is_deterministic_balanced_and_sized():
     c = dt.make_offline_dataset(4, train=False)
     assert torch.equal(a.images, b.images) and torch.equal(a.targets, b.targets)
     assert not torch.equal(a.images, c.images)
-    assert len(a) == 2000 and a.class_counts().tolist() == [200] * 10
+    assert len(a) == 10_000 and a.class_counts().tolist() == [1000] * 10
     train = dt.make_offline_dataset(3, train=True)
-    assert len(train) == 10_000 and train.class_counts().tolist() == [1000] * 10
-    assert not torch.equal(train.images[:2000], a.images)  # the splits differ
+    assert len(train) == 60_000 and train.class_counts().tolist() == [6000] * 10  # FashionMNIST's
+    assert not torch.equal(train.images[:10_000], a.images)  # the splits differ
     assert a.images.dtype == torch.uint8 and a.images.shape[1:] == (1, 28, 28)
 
 
@@ -304,6 +304,11 @@ def offline_test():
     return dt.make_offline_dataset(0, train=False)
 
 
+@pytest.fixture(scope="module")
+def offline_train():
+    return dt.make_offline_dataset(0)
+
+
 def test_to_float_scales_to_unit_interval(offline_test):
     x = ld.to_float()(offline_test.images[:4])
     assert x.dtype == torch.float32
@@ -339,27 +344,27 @@ def test_flip_augmentation_is_a_real_flip(offline_test):
 
 
 @pytest.mark.parametrize(("batch_size", "drop_last"), [(64, False), (64, True), (7, False)])
-def test_first_batch_and_snippet_agree(offline_test, batch_size, drop_last):
+def test_first_batch_and_snippet_agree(offline_train, batch_size, drop_last):
     cfg = ld.LoaderSettings(batch_size=batch_size, shuffle=True, drop_last=drop_last, seed=11)
-    b = ld.first_batch(offline_test, cfg)
+    b = ld.first_batch(offline_train, cfg)
     assert b.image_shape == (batch_size, 1, 28, 28) and b.label_shape == (batch_size,)
-    full, rest = divmod(2000, batch_size)
+    full, rest = divmod(60_000, batch_size)
     assert b.n_batches == full + (0 if drop_last or not rest else 1)
     assert b.last_batch == (batch_size if drop_last or not rest else rest)
-    ns = run_snippet(ld.loader_code("load_dataset('offline', train=False)", cfg))
+    ns = run_snippet(ld.loader_code("offline", cfg))
     assert tuple(ns["train_features"].shape) == b.image_shape
     assert torch.equal(ns["train_features"], b.images) and torch.equal(ns["train_labels"], b.labels)
     assert len(ns["loader"]) == b.n_batches
 
 
-def test_custom_collate_gives_the_same_batch(offline_test):
+def test_custom_collate_gives_the_same_batch(offline_train):
     cfg = ld.LoaderSettings(batch_size=16, seed=2)
-    a = ld.first_batch(offline_test, cfg)
-    b = ld.first_batch(offline_test, ld.LoaderSettings(batch_size=16, seed=2, custom_collate=True))
+    a = ld.first_batch(offline_train, cfg)
+    b = ld.first_batch(offline_train, ld.LoaderSettings(batch_size=16, seed=2, custom_collate=True))
     assert torch.equal(a.images, b.images) and torch.equal(a.labels, b.labels)
     ns = run_snippet(
         ld.loader_code(
-            "load_dataset('offline', train=False)",
+            "offline",
             ld.LoaderSettings(batch_size=16, seed=2, custom_collate=True),
         )
     )
@@ -380,7 +385,7 @@ def test_batch_assignment_is_the_dataloaders():
 
 def test_browse_snippet_picks_the_page_samples():
     ns = run_snippet(ld.browse_code("offline", 5))
-    assert ns["idx"] == ld.sample_indices(10_000, 9, 5)
+    assert ns["idx"] == ld.sample_indices(60_000, 9, 5)
 
 
 def test_transforms_snippet_runs():

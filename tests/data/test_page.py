@@ -8,18 +8,18 @@ from tests.apptest import interact, open_page, texts
 def test_data_page_browses_the_offline_dataset():
     at = open_page("pages/data.py")
     body = texts(at)
-    assert "10,000 images of shape (1, 28, 28), 10 classes" in body
+    assert "60,000 images of shape (1, 28, 28), 10 classes" in body
     assert "A synthetic dataset, not a real one" in body
-    assert any("load_dataset('offline', train=True)" in c.value for c in at.code)
+    assert any("training_data = OfflineShapes(train=True" in c.value for c in at.code)
 
 
 def test_data_page_shows_the_tutorials_batch_shapes():
     at = open_page("pages/data.py", d_tab="DataLoader")
     body = texts(at)
     assert "images torch.Size([64, 1, 28, 28]), labels torch.Size([64])" in body
-    assert "157 batches; the last one holds 16 samples" in body
+    assert "938 batches; the last one holds 32 samples" in body
     interact(at, "toggle", "d_drop", True)
-    assert "156 batches; the last one holds 64 samples" in texts(at)
+    assert "937 batches; the last one holds 64 samples" in texts(at)
 
 
 def test_data_page_offers_offline_when_a_dataset_is_missing(tmp_path, monkeypatch):
@@ -29,12 +29,12 @@ def test_data_page_offers_offline_when_a_dataset_is_missing(tmp_path, monkeypatc
     labels = [b.label for b in at.button]
     assert "Download it" in labels and "Use the offline dataset" in labels
     next(b for b in at.button if b.label == "Use the offline dataset").click().run()
-    assert "10,000 images of shape (1, 28, 28)" in texts(at)
+    assert "60,000 images of shape (1, 28, 28)" in texts(at)
 
 
 def test_plurals_the_labelled_augmentation_and_a_one_sample_batch():
     at = open_page("pages/data.py", d_tab="DataLoader", d_bs=1)
-    assert "10000 batches; the last one holds 1 sample." in texts(at)
+    assert "60000 batches; the last one holds 1 sample." in texts(at)
     at = open_page("pages/data.py", lang="zh", d_tab="变换 (Transforms)")
     assert "原图" in str(at.get("plotly_chart")[0].proto.spec) or not at.exception
     assert not at.exception

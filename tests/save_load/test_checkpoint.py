@@ -382,12 +382,8 @@ def test_resume_uses_the_saved_dataset_and_refuses_one_that_differs():
     from playground.core.errors import DatasetError, TrainingError
     from playground.data.datasets import ImageDataset
 
-    small, test = make_offline_dataset(0), make_offline_dataset(0, train=False)
-    big = ImageDataset(
-        torch.cat([small.images, small.images[:2000]]),
-        torch.cat([small.targets, small.targets[:2000]]),
-        small.classes,
-    )  # 12,000 samples, like FashionMNIST's subset a class trains on
+    big, test = make_offline_dataset(0, n=12_000), make_offline_dataset(0, train=False)
+    small = ImageDataset(big.images[:10_000], big.targets[:10_000], big.classes)
     run = trn.Trainer(md.PRESETS["tutorial"], (1, 28, 28), big, test, trn.TrainConfig(epochs=1),
                       subset=12_000, dataset="FashionMNIST")  # fmt: skip
     run.run(max_batches=3)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import re
 
 import pytest
@@ -74,16 +75,19 @@ def test_fashion_sample_reaches_75_percent(fashion_root):
     assert t.history.test_accuracy[-1] >= 0.75
 
 
-def test_offline_dataset_is_learnable_but_not_trivial(offline):
-    # Measured over seeds 0-2: 58-62 % after 3 epochs (chance is 10 %); 45 % leaves a margin.
-    t = _train(*offline, trn.TrainConfig(optimizer="Adam", epochs=3, seed=0))
-    assert 0.45 <= t.history.test_accuracy[-1] < 0.99
-    assert t.history.test_accuracy[0] < 1.0  # not 100 % after one epoch
+def test_the_tutorials_defaults_learn_the_offline_dataset_as_they_learn_fashionmnist(offline):
+    # SGD, lr 1e-3, batch 64, 5 epochs, the whole 60,000: measured 44.4 / 80.4 / 88.6 / 90.6 / 92.0 %.
+    t = _train(*offline, trn.TrainConfig(seed=0))
+    acc = t.history.test_accuracy
+    print("offline, tutorial defaults, test accuracy per epoch:", [f"{a:.1%}" for a in acc])
+    assert len(acc) == 5 and acc[0] >= 0.35  # chance is 10 %
+    assert all(b > a for a, b in itertools.pairwise(acc)) and acc[-1] < 0.99
+    assert t.history.test_loss[-1] < t.history.test_loss[0] < 2.3
 
 
 @pytest.mark.parametrize("seed", [0, 1])
 def test_nan_loss_stops_and_keeps_finite_weights(offline, seed):
-    t = _train(*offline, trn.TrainConfig(learning_rate=10.0, epochs=2, seed=seed))
+    t = _train(*offline, trn.TrainConfig(learning_rate=10.0, epochs=2, seed=seed), subset=10_000)
     assert t.diverged and "learning rate is too high" in str(t.diverged)
     assert t.epoch == 0 and t.history.test_accuracy == []
     assert all(torch.isfinite(p).all() for p in t.model.parameters())
@@ -123,7 +127,7 @@ def test_save_at_two_resume_and_continue_to_four_equals_one_four_epoch_run(offli
 
 
 def test_extend_refuses_a_diverged_run_and_one_over_the_cap(offline, monkeypatch):
-    t = _train(*offline, trn.TrainConfig(learning_rate=10.0, epochs=1, seed=0))
+    t = _train(*offline, trn.TrainConfig(learning_rate=10.0, epochs=1, seed=0), subset=10_000)
     with pytest.raises(TrainingError) as err:
         t.extend(1)
     assert err.value.key == "err.training.cannot_extend"
