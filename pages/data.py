@@ -10,7 +10,7 @@ from playground.core.errors import DatasetError, UploadError
 from playground.core.i18n import t as plain
 from playground.data.datasets import DATASETS, ImageDataset, data_root, dataset_title, is_available
 from playground.data.torchvision_raw import load_dataset
-from playground.data.upload import CUSTOM_DATASET_CODE, read_image_zip
+from playground.data.upload import read_image_zip
 from playground.plots.heatmap import make_tensor_figure
 from playground.plots.images import make_bar_figure, make_grid_figure
 from playground.ui import bound, lazy_tabs, ntr, page, shared_dataset, show_code, show_error, tr
@@ -179,7 +179,7 @@ def upload_section() -> None:
             if st.session_state.get("d_uploaded_name") != (file.name, file.size):
                 st.session_state["d_uploaded_name"] = (file.name, file.size)
                 st.rerun()  # the dataset box above lists it now, and Training too
-    show_code(CUSTOM_DATASET_CODE)
+    show_code(ld.custom_dataset_code())
 
 
 if ds is not None:

@@ -144,7 +144,7 @@ def parameters_section() -> None:
     st.dataframe(pd.DataFrame(md.parameter_table(model)), hide_index=True)
     st.plotly_chart(mf.make_weight_histograms(model), key="m_hist")
     st.caption(tr("layers.init_note"))
-    show_code(md.PARAMETERS_CODE)
+    show_code(md.parameters_code(specs, cfg.seed))
 
 
 def inside_section() -> None:
@@ -174,7 +174,7 @@ def inside_section() -> None:
             + truth
         )
         st.plotly_chart(mf.make_probability_figure(probs[0], classes), key="m_probs")
-        show_code(mf.SOFTMAX_CODE)
+        show_code(md.softmax_code(specs, cfg.seed, shape, sample_labels is not None))
 
 
 def activations_section() -> None:

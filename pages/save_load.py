@@ -60,10 +60,7 @@ def explorer_section() -> None:
         st.subheader(tr("save.optimizer"))
         st.dataframe(pd.DataFrame(groups), hide_index=True)
         st.dataframe(pd.DataFrame(buffers), hide_index=True)
-    show_code(
-        "for key, tensor in model.state_dict().items():\n    print(key, tuple(tensor.shape), tensor.dtype)\n"
-        "print(optimizer.state_dict()['param_groups'])\n"
-    )
+    show_code(ck.explorer_code(specs, cfg.seed))
 
 
 FORMATS = ("safetensors", "pth", "checkpoint", "whole", "onnx")
@@ -95,7 +92,7 @@ def save_section() -> None:
         st.download_button(
             label, data, file_name=name, icon=":material/download:", on_click="ignore"
         )
-    show_code(ck.SAVE_CODE[fmt])
+    show_code(ck.save_code(fmt, specs, cfg.seed))
 
 
 def load_section() -> None:
@@ -104,7 +101,7 @@ def load_section() -> None:
     )
     strict = bound(st.toggle, tr("save.strict"), True, key="s_strict")
     if file is None:
-        show_code(ck.LOAD_CODE)
+        show_code(ck.load_code(specs, cfg.seed))
         return
     try:
         obj = ck.read_checkpoint(file.getvalue(), file.name)
@@ -126,7 +123,7 @@ def load_section() -> None:
     state["loaded_model"] = target
     if isinstance(obj, dict) and "generator_state" in obj:
         resume_controls(obj, cfg.device)
-    show_code(ck.LOAD_CODE)
+    show_code(ck.load_code(specs, cfg.seed))
 
 
 def modes_section() -> None:

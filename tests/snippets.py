@@ -8,18 +8,79 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import pickle
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 
 def run_snippet(code: str) -> dict[str, Any]:
-    """Execute ``code`` as its own script and return its globals (``result`` by convention)."""
+    """Run ``code`` as a learner would (:func:`run_standalone`) and return its globals.
+
+    Values come back by pickle: tensors, numbers, strings and containers of them; what
+    cannot be pickled (modules, functions, the script's own classes) is left out.
+    ``__stdout__`` holds what it printed.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        out = run_standalone(code + DUMP_GLOBALS, Path(folder))
+        with open(Path(folder) / "globals.pkl", "rb") as f:
+            pickled: dict[str, bytes] = pickle.load(f)  # written just now by our own script
+    namespace: dict[str, Any] = {}
+    for name, blob in pickled.items():
+        with contextlib.suppress(Exception):  # e.g. an instance of the script's own class
+            value = pickle.loads(blob)
+            is_module = isinstance(value, tuple) and value[:1] == ("__module__",)
+            namespace[name] = ModuleCopy(*value[1:]) if is_module else value
+    namespace["__stdout__"] = out
+    return namespace
+
+
+class ModuleCopy:
+    """What a script's ``nn.Module`` brings back: ``print(model)`` and its ``state_dict``."""
+
+    def __init__(self, text: str, state: dict[str, Any]) -> None:
+        self.text, self.state = text, state
+
+    def __str__(self) -> str:
+        return self.text
+
+    def state_dict(self) -> dict[str, Any]:
+        return self.state
+
+
+def run_in_process(code: str) -> dict[str, Any]:
+    """Execute ``code`` in this process (for scripts that need this process's files)."""
     namespace: dict[str, Any] = {"__name__": "__snippet__"}
     with contextlib.redirect_stdout(io.StringIO()):
         exec(compile(code, "<show-the-code>", "exec"), namespace)
     return namespace
+
+
+DUMP_GLOBALS = """
+
+def __dump_globals():
+    import pickle as _pickle
+
+    import torch
+
+    kept = {}
+    for _k, _v in list(globals().items()):
+        if _k.startswith("__"):
+            continue
+        if isinstance(_v, torch.nn.Module):  # its class may be the script's own
+            _v = ("__module__", str(_v), dict(_v.state_dict()))
+        try:
+            kept[_k] = _pickle.dumps(_v)
+        except Exception:
+            continue
+    with open("globals.pkl", "wb") as _f:
+        _pickle.dump(kept, _f)
+
+
+__dump_globals()
+"""
 
 
 HIDE_PLAYGROUND = "import sys\nsys.modules['playground'] = None\n"

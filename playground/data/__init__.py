@@ -7,6 +7,7 @@ from playground.data.code import (
     AUGMENTATION_CODE,
     COLLATE_CODE,
     browse_code,
+    custom_dataset_code,
     loader_code,
     transforms_code,
 )
@@ -76,6 +77,7 @@ __all__ = [
     "augment",
     "batch_assignment",
     "browse_code",
+    "custom_dataset_code",
     "data_root",
     "dataset_status",
     "dataset_title",

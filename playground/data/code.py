@@ -34,6 +34,12 @@ class OfflineShapes(Dataset):
 """
 
 
+def imports_of(*blocks: str) -> str:
+    """The import lines of several blocks, each once, in order."""
+    lines = [ln for b in blocks for ln in b.splitlines() if ln.strip()]
+    return "\n".join(dict.fromkeys(lines)) + "\n"
+
+
 def offline_source() -> str:
     """The generator of :mod:`playground.data.offline`, to paste into a script."""
     source = inspect.getsource(offline)
@@ -172,3 +178,9 @@ AUGMENTATION_CODE = {
         "v2.ToDtype(torch.uint8, scale=True)])"
     ),
 }
+
+
+def custom_dataset_code() -> str:
+    """The tutorial's ``CustomImageDataset`` on a tiny example the script writes first."""
+    imports, definitions, lines = dataset_parts("upload")
+    return f"{imports}{definitions}{lines}image, label = training_data[0]\nprint(len(training_data), image.shape, label)\n"

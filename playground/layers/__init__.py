@@ -6,6 +6,8 @@ from playground.layers.code import (
     PARAMETERS_CODE,
     model_code,
     model_parts,
+    parameters_code,
+    softmax_code,
 )
 from playground.layers.figures import (
     ACTIVATIONS,
@@ -70,11 +72,13 @@ __all__ = [
     "make_weight_histograms",
     "model_code",
     "model_parts",
+    "parameters_code",
     "module_to_demo",
     "parameter_table",
     "parse_args",
     "preset_of",
     "probabilities",
+    "softmax_code",
     "steps",
     "suggest_fix",
     "trace",

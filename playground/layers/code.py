@@ -34,3 +34,36 @@ def model_code(specs: Sequence[LayerSpec], *, seed: int | None = None) -> str:
 PARAMETERS_CODE = """for name, param in model.named_parameters():
     print(f"Layer: {name} | Size: {param.size()} | Values : {param[:2]} \\n")
 """
+
+
+def parameters_code(specs: Sequence[LayerSpec], seed: int) -> str:
+    """The tutorial's parameter loop over the page's model, built from ``seed``."""
+    return model_code(specs, seed=seed) + "\n" + PARAMETERS_CODE
+
+
+def softmax_code(
+    specs: Sequence[LayerSpec], seed: int, input_shape: Sequence[int], samples: bool
+) -> str:
+    """The page's forward pass and softmax: three offline images, else the tutorial's rand."""
+    from playground.data.code import dataset_parts, imports_of
+
+    imports, definitions, ctor = model_parts(specs)
+    classes = f"\n\n{definitions.strip()}\n\n" if definitions else "\n"
+    build = f"torch.manual_seed({seed})\nmodel = {ctor}\n"
+    if samples:
+        data_imports, data_definitions, lines = dataset_parts("offline", transform="None")
+        imports = imports_of(imports, data_imports)
+        head = f"{imports}{data_definitions.rstrip()}{classes}\n{lines}{build}"
+        x = "X = training_data.images[:3].float() / 255  # the page's three samples\n"
+    else:
+        head = f"{imports}{classes}\n{build}"
+        shape = ", ".join(map(str, input_shape))
+        x = f"X = torch.rand(3, {shape}, generator=torch.Generator().manual_seed({seed}))\n"
+    return f"""{head}model.eval()
+{x}with torch.no_grad():
+    logits = model(X)
+pred_probab = nn.Softmax(dim=1)(logits)
+y_pred = pred_probab.argmax(1)
+print(f"Predicted class: {{y_pred}}")
+print(pred_probab[0])
+"""

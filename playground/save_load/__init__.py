@@ -26,7 +26,11 @@ from playground.save_load.checkpoint import (
 from playground.save_load.code import (
     LOAD_CODE,
     SAVE_CODE,
+    explorer_code,
+    load_code,
+    model_prelude,
     modes_code,
+    save_code,
 )
 from playground.save_load.modes import (
     ModeDemo,
@@ -48,7 +52,11 @@ __all__ = [
     "file_size",
     "image_to_input",
     "load_into",
+    "explorer_code",
+    "load_code",
+    "model_prelude",
     "modes_code",
+    "save_code",
     "onnx_available",
     "onnx_bytes",
     "optimizer_rows",

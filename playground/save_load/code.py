@@ -1,6 +1,15 @@
-"""Show-the-code for the Save & load chapter: saving, loading and train/eval scripts."""
+"""Show-the-code for the Save & load chapter: saving, loading and train/eval scripts.
+
+Each script starts from the page's model, built as the Layers page builds it, so it runs
+on its own; a learner swaps in the model they trained.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+
+from playground.layers.code import model_code
+from playground.layers.models import LayerSpec
 
 SAVE_CODE = {
     "safetensors": """from safetensors.torch import save_file, load_file
@@ -67,6 +76,43 @@ model.eval()
 c, d = model(x), model(x)
 print(torch.equal(c, d))   # True: Dropout is off, BatchNorm uses its running statistics
 """
+
+
+def model_prelude(specs: Sequence[LayerSpec], seed: int) -> str:
+    """The page's model, untrained, from ``seed``: the start of every script here."""
+    code = model_code(specs, seed=seed).removesuffix("print(model)\n")
+    return code + "# ^ the page's model, untrained; use the one you trained instead\n"
+
+
+EXPLORER_CODE = """optimizer = torch.optim.SGD(model.parameters(), lr=1e-3)
+
+for key, tensor in model.state_dict().items():
+    print(key, tuple(tensor.shape), tensor.dtype)
+print(optimizer.state_dict()["param_groups"])
+"""
+
+CHECKPOINT_INPUTS = """optimizer = torch.optim.SGD(model.parameters(), lr=1e-3)
+epoch, loss = 0, 2.3  # where your training loop is
+"""
+
+
+def explorer_code(specs: Sequence[LayerSpec], seed: int) -> str:
+    return f"{model_prelude(specs, seed)}\n{EXPLORER_CODE}"
+
+
+def save_code(fmt: str, specs: Sequence[LayerSpec], seed: int) -> str:
+    """The format's save (and load back) script, starting from the page's model."""
+    extra = CHECKPOINT_INPUTS if fmt == "checkpoint" else ""
+    return f"{model_prelude(specs, seed)}{extra}\n{SAVE_CODE[fmt]}"
+
+
+def load_code(specs: Sequence[LayerSpec], seed: int) -> str:
+    """Loading a file into the page's model; the script writes one first to have one."""
+    write = (
+        'torch.save(model.state_dict(), "model_weights.pth")  # a file to load; use yours\n'
+        'path = "model_weights.pth"\n'
+    )
+    return f"{model_prelude(specs, seed)}{write}\n{LOAD_CODE}"
 
 
 def modes_code(seed: int) -> str:

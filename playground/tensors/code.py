@@ -92,10 +92,17 @@ def arithmetic_code(
     )
 
 
-INPLACE_AUTOGRAD_CODE = (
-    "import torch\n\na = torch.randn(3, requires_grad=True)\nb = a.sigmoid()  # saves its output for backward\n"
-    "b.add_(1)  # overwrites it in place\nb.sum().backward()  # RuntimeError: ... modified by an inplace operation\n"
-)
+INPLACE_AUTOGRAD_CODE = """import torch
+
+a = torch.randn(3, requires_grad=True)
+b = a.sigmoid()  # saves its output for backward
+b.add_(1)  # overwrites it in place
+try:
+    b.sum().backward()
+except RuntimeError as err:  # ... modified by an inplace operation
+    error = str(err)
+    print("RuntimeError:", error)
+"""
 
 
 NUMPY_BRIDGE_CODE = (

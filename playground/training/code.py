@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import torch
 
-from playground.data.code import dataset_parts
+from playground.data.code import dataset_parts, imports_of
 from playground.layers.code import model_parts
 from playground.layers.models import LayerSpec
 from playground.training.config import TrainConfig
@@ -43,12 +43,6 @@ def _parallel(device: str, data_parallel: bool) -> str:
 def threads_code() -> str:
     """Pins the page's thread count: another count changes the last digits of every number."""
     return f"torch.set_num_threads({torch.get_num_threads()})  # as the app runs PyTorch\n"
-
-
-def imports_of(*blocks: str) -> str:
-    """The import lines of several blocks, each once, in order."""
-    lines = [ln for b in blocks for ln in b.splitlines() if ln.strip()]
-    return "\n".join(dict.fromkeys(lines)) + "\n"
 
 
 def training_code(

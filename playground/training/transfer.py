@@ -24,11 +24,11 @@ from torch import nn
 
 from playground.core.errors import PlaygroundError, TrainingError
 from playground.core.i18n import t
-from playground.data.code import dataset_parts
+from playground.data.code import dataset_parts, imports_of
 from playground.data.datasets import ImageDataset
 from playground.layers.code import model_parts
 from playground.layers.models import LayerSpec, build_model, layer_names
-from playground.training.code import imports_of, loss_and_optimizer_code, threads_code
+from playground.training.code import loss_and_optimizer_code, threads_code
 from playground.training.config import TrainConfig
 from playground.training.loop import History, Trainer
 from playground.training.step import STEP_CODE

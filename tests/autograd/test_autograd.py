@@ -15,7 +15,7 @@ from playground.core.errors import (
     PlaygroundError,
     ProgramError,
 )
-from tests.snippets import run_snippet
+from tests.snippets import run_in_process, run_snippet
 
 SEED = 7
 
@@ -260,7 +260,7 @@ def test_flags_demo_matches_its_snippet():
     assert (rows["w"].requires_grad, rows["w"].is_leaf, rows["w"].grad_fn) == (True, True, "None")
     assert (rows["y"].requires_grad, rows["y"].grad_fn) == (True, "MulBackward0")
     assert rows["s"].grad_fn == "SumBackward0"
-    ns = run_snippet(cc.flags_code(SEED))
+    ns = run_in_process(cc.flags_code(SEED))  # .grad and grad_fn do not pickle
     assert type(ns["s"].grad_fn).__name__ == "SumBackward0" and ns["w"].is_leaf
 
 
@@ -271,7 +271,7 @@ def test_leaf_grad_demo_shows_the_real_warning():
     assert torch.equal(demo.w_grad, torch.full((3,), 2.0))
     assert torch.equal(demo.y_grad_retained, torch.ones(3))
     with pytest.warns(UserWarning):
-        ns = run_snippet(cc.leaf_grad_code(SEED))
+        ns = run_in_process(cc.leaf_grad_code(SEED))  # .grad and grad_fn do not pickle
     assert torch.equal(ns["y_grad"], demo.y_grad_retained)
 
 
@@ -317,7 +317,7 @@ def test_vjp_equals_jacobian_transpose_times_v(scale):
     assert torch.allclose(demo.jacobian, torch.eye(3) * 2.0**n)
     assert demo.max_abs_diff <= 1e-6 * demo.x_grad.abs().max().item()
     assert demo.y.norm() >= 1000 or n == 1
-    ns = run_snippet(cc.vjp_code(SEED, scale))
+    ns = run_in_process(cc.vjp_code(SEED, scale))  # .grad and grad_fn do not pickle
     assert torch.equal(ns["x"].grad, demo.x_grad)
     assert torch.allclose(ns["jtv"], demo.jtv)
 

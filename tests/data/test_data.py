@@ -20,7 +20,7 @@ from playground.core.errors import DatasetError, UploadError
 from playground.data.upload import CUSTOM_DATASET_CODE, UploadLimits, read_image_zip
 from playground.plots.images import make_grid_figure
 from tests.hostile import files
-from tests.snippets import run_snippet
+from tests.snippets import run_in_process, run_snippet
 
 
 # -- torchvision's raw formats, written by the tests ------------------------------------
@@ -288,7 +288,7 @@ def test_custom_dataset_snippet_reads_the_same_labels(tmp_path, monkeypatch):
     for name, blob in _good().items():
         (folder / Path(name).name).write_bytes(blob)
     monkeypatch.chdir(tmp_path)
-    ns = run_snippet(CUSTOM_DATASET_CODE)
+    ns = run_in_process(CUSTOM_DATASET_CODE)
     ours = read_image_zip(_zip(_good()))
     theirs = ns["dataset"]
     assert len(theirs) == len(ours)
@@ -354,7 +354,7 @@ def test_first_batch_and_snippet_agree(offline_train, batch_size, drop_last):
     ns = run_snippet(ld.loader_code("offline", cfg))
     assert tuple(ns["train_features"].shape) == b.image_shape
     assert torch.equal(ns["train_features"], b.images) and torch.equal(ns["train_labels"], b.labels)
-    assert len(ns["loader"]) == b.n_batches
+    assert f"{b.n_batches} batches" in ns["__stdout__"]
 
 
 def test_custom_collate_gives_the_same_batch(offline_train):
@@ -390,7 +390,7 @@ def test_browse_snippet_picks_the_page_samples():
 
 def test_transforms_snippet_runs():
     for name in ld.AUGMENTATIONS:
-        ns = run_snippet(ld.transforms_code(name))
+        ns = run_in_process(ld.transforms_code(name))  # transforms are modules
         assert ns["target_transform"](2).argmax().item() == 2
 
 
@@ -463,3 +463,8 @@ def test_batch_numbers_get_one_distinct_colour_each():
     colours = [c for _, c in scale]
     assert colours[0::2] == colours[1::2]  # steps, not a gradient
     assert len(set(colours)) == 3 and (fig.data[0].zmin, fig.data[0].zmax) == (-0.5, 2.5)
+
+
+def test_the_upload_tabs_script_writes_its_example_and_reads_it():
+    ns = run_snippet(ld.custom_dataset_code())
+    assert ns["__stdout__"].strip() == "8 torch.Size([1, 28, 28]) 0"

@@ -292,23 +292,26 @@ def test_inside_layer_views_for_each_kind():
     assert "16 kernels" in conv[0][0]
 
 
-def test_layer_page_snippets_run_on_the_model():
-    """The named_parameters loop and the softmax prediction, as the Layers page shows them."""
-    import contextlib
-    import io
+@pytest.mark.parametrize(
+    ("preset", "samples"), [("tutorial", True), ("lenet", True), ("cifar_lenet", False)]
+)
+def test_layer_page_scripts_give_the_pages_parameters_and_probabilities(preset, samples):
+    """The named_parameters loop and the softmax prediction, as the Layers page runs them."""
+    from playground.data.datasets import make_offline_dataset
 
-    model = md.build_model(md.PRESETS["tutorial"], seed=0)
-    x = torch.rand(3, 28, 28)
-    out = io.StringIO()
-    namespace = {"model": model, "X": x, "nn": nn, "torch": torch}
-    params, softmax = md.PARAMETERS_CODE, mf.SOFTMAX_CODE
-    with contextlib.redirect_stdout(out):
-        exec(compile(params, "<params>", "exec"), namespace)
-        exec(compile(softmax, "<softmax>", "exec"), namespace)
-    assert out.getvalue().count("Layer: ") == len(md.parameter_table(model))
-    probs, pred = mf.probabilities(model(x))
-    assert torch.equal(namespace["y_pred"], pred)
-    assert torch.allclose(namespace["pred_probab"], probs)
+    specs, shape = md.PRESETS[preset], md.INPUT_SHAPES[preset]
+    model = md.build_model(specs, seed=6).eval()
+    ns = run_snippet(md.parameters_code(specs, 6))
+    assert ns["__stdout__"].count("Layer: ") == len(md.parameter_table(model))
+    if samples:
+        x = make_offline_dataset(0).images[:3].float() / 255
+    else:
+        x = torch.rand(3, *shape, generator=torch.Generator().manual_seed(6))
+    with torch.no_grad():
+        probs, pred = mf.probabilities(model(x))
+    ns = run_snippet(md.softmax_code(specs, 6, shape, samples))
+    assert torch.equal(ns["y_pred"], pred)
+    assert torch.allclose(ns["pred_probab"], probs, atol=1e-6)
 
 
 @pytest.mark.parametrize(

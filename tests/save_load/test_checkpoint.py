@@ -23,6 +23,7 @@ from playground import save_load as ck
 from playground import training as trn
 from playground.core.errors import CheckpointError, UnsafeCheckpointError
 from playground.data.datasets import make_offline_dataset
+from tests.snippets import run_snippet
 
 
 # -- round trips --------------------------------------------------------------------------
@@ -111,6 +112,20 @@ def test_image_upload_becomes_model_input():
     x = ck.image_to_input(buf.getvalue(), (1, 28, 28))
     assert x.shape == (1, 1, 28, 28) and 0 < x.mean() < 1
     assert ck.image_to_input(buf.getvalue(), (3, 32, 32))[0, 0].mean() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("fmt", ["safetensors", "pth", "checkpoint", "whole", "explorer", "load"])
+def test_save_and_load_scripts_run_standalone_on_the_pages_model(fmt, tmp_path):
+    specs = md.PRESETS["tutorial"]
+    code = {"explorer": ck.explorer_code(specs, 4), "load": ck.load_code(specs, 4)}.get(fmt)
+    ns = run_snippet(code or ck.save_code(fmt, specs, 4))
+    ours = md.build_model(specs, seed=4).state_dict()
+    theirs = ns["model"].state_dict()
+    assert list(theirs) == list(ours) and all(torch.equal(theirs[k], ours[k]) for k in ours)
+    if fmt == "load":
+        assert "[] []" in ns["__stdout__"]  # no missing, no unexpected keys
+    if fmt == "explorer":
+        assert "linear_relu_stack.0.weight (512, 784) torch.float32" in ns["__stdout__"]
 
 
 def test_snippets_round_trip(tmp_path, monkeypatch):

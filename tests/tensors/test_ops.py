@@ -236,3 +236,9 @@ def test_a_typed_expression_is_shown_as_typed_and_runs_without_a_warning():
         warnings.simplefilter("error")  # torch.tensor(a_tensor) would raise here
         result = run_snippet(code)["result"]
     assert torch.equal(result, tns.create(spec))
+
+
+def test_the_inplace_script_prints_the_error_the_page_shows():
+    ns = run_snippet(tns.INPLACE_AUTOGRAD_CODE)
+    assert ns["error"] == tns.autograd_inplace_error()
+    assert "modified by an inplace operation" in ns["__stdout__"]

@@ -1,0 +1,79 @@
+"""Every script the app shows runs as a learner runs it: pasted into a fresh Python, in an
+empty folder, with torch and torchvision but without ``playground``.
+
+The sweep renders every page and every tab in both languages, collects each distinct Python
+block, and runs it in a subprocess (:func:`tests.snippets.run_standalone`). The chapters' own
+tests compare each script's values with the page's (they run through the same harness).
+"""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from playground.core.i18n import LANGUAGES
+from playground.examples.levels import LEVELS
+from playground.ui import widgets
+from tests.apptest import PAGES
+from tests.conftest import ROOT
+from tests.snippets import run_standalone
+
+
+def _render(page: str, lang: str, query: dict[str, str]) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["language"] = LANGUAGES[lang]
+    at.session_state["device"] = "cpu"
+    at.query_params.update(query)
+    at.run()
+    if page != "pages/home.py":
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _tabs(page: str) -> list[dict[str, str]]:
+    """One query per tab of ``page`` (its lazy tabs' key and slugs, as the page registers them)."""
+    _render(page, "en", {})
+    keys = [k for k, v in widgets.BOUND_KEYS.items() if k.endswith("_tab") and isinstance(v, tuple)]
+    prefix = {"pages/tensors.py": "t_", "pages/broadcasting.py": "b_", "pages/autograd.py": "ag_",
+              "pages/data.py": "d_", "pages/layers.py": "m_", "pages/training.py": "tr_",
+              "pages/save_load.py": "s_", "pages/examples.py": "ex_"}.get(page)  # fmt: skip
+    key = next((k for k in keys if prefix and k.startswith(prefix)), None)
+    tabs = [{key: slug} for slug in widgets.BOUND_KEYS[key]] if key else [{}]
+    if page == "pages/examples.py":  # each problem and level shows its own script
+        tabs += [{"ex_problem": p, "ex_level": level.key} for p in LEVELS for level in LEVELS[p]]
+    return tabs
+
+
+@functools.cache
+def scripts() -> dict[str, str]:
+    """Each distinct Python block the app shows -> where it was first seen."""
+    found: dict[str, str] = {}
+    for page in PAGES:
+        for query in _tabs(page):
+            for lang in LANGUAGES:
+                at = _render(page, lang, query)
+                for block in at.code:
+                    if block.language == "python":
+                        found.setdefault(block.value, f"{page} {query} {lang}")
+    return found
+
+
+def test_the_sweep_sees_every_chapters_scripts():
+    where = " ".join(scripts().values())
+    assert 30 <= len(scripts()) <= 60  # the runs below are indexed up to 60
+    for page in PAGES:
+        assert page in where
+
+
+@pytest.mark.parametrize("index", range(60))
+def test_every_shown_script_runs_standalone(index, tmp_path):
+    blocks = list(scripts().items())
+    if index >= len(blocks):
+        pytest.skip(f"the app shows {len(blocks)} distinct scripts")
+    code, where = blocks[index]
+    out = run_standalone(code, tmp_path, timeout=420)
+    assert out.strip() or "print(" not in code, f"{where}: printed nothing"
