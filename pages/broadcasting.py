@@ -121,7 +121,9 @@ def join_section(op: str) -> None:
 def cat_section() -> None:
     join_section("cat")
     shapes = shp.cat_examples()
-    st.caption(tr("cat.examples", cat1=shapes[0], cat0=shapes[1], stack=shapes[2]))
+    st.caption(
+        tr("cat.examples", cat1=tuple(shapes[0]), cat0=tuple(shapes[1]), stack=tuple(shapes[2]))
+    )
     st.code(shp.CAT_EXAMPLES, language="python")
 
 

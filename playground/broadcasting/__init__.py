@@ -37,9 +37,9 @@ from playground.broadcasting.views import (
 from playground.core.shapes import MAX_DIMS, MAX_SHAPES, parse_shapes
 
 __all__ = [
-    "CAT_EXAMPLES",
     "BroadcastExplanation",
     "BroadcastStep",
+    "CAT_EXAMPLES",
     "JoinExplanation",
     "MAX_DIMS",
     "MAX_PIECES",
