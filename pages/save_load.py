@@ -134,10 +134,9 @@ def modes_section() -> None:
         md.build_model(demo_specs, seed=cfg.seed + 1),
     )
     st.write(tr("save.modes_intro"))
-    rows = demo.rows()
-    st.dataframe(
-        pd.DataFrame(rows, columns=["", "first output", "second output", "differ"]), hide_index=True
-    )
+    rows = [(tr(key), *values) for key, *values in demo.rows()]
+    columns = ["", tr("save.col.first"), tr("save.col.second"), tr("save.col.differ")]
+    st.dataframe(pd.DataFrame(rows, columns=columns), hide_index=True)
     show_code(ck.modes_code(cfg.seed))
 
 

@@ -34,13 +34,15 @@ class ModeDemo:
         return torch.equal(self.eval_a, self.reloaded)
 
     def rows(self) -> list[tuple[str, str, str, bool]]:
+        """(translation key of the row, first output, second output, differ)."""
+
         def head(t: torch.Tensor) -> str:
             return ", ".join(f"{v:.4f}" for v in t[0, :4].tolist())
 
         return [
-            ("train(): two passes", head(self.train_a), head(self.train_b), self.train_differs),
-            ("eval(): two passes", head(self.eval_a), head(self.eval_b), not self.eval_same),
-            ("save → load → eval()", head(self.eval_a), head(self.reloaded), not self.reload_same),
+            ("save.mode.train", head(self.train_a), head(self.train_b), self.train_differs),
+            ("save.mode.eval", head(self.eval_a), head(self.eval_b), not self.eval_same),
+            ("save.mode.reload", head(self.eval_a), head(self.reloaded), not self.reload_same),
         ]
 
 
