@@ -6,14 +6,23 @@ import pandas as pd
 import streamlit as st
 
 from playground.core.device import environment_code, environment_info
-from playground.data.datasets import dataset_status
+from playground.data.datasets import DatasetStatus, dataset_status, dataset_title
 from playground.server.runs import RUNS
 from playground.server.slots import SLOTS
 from playground.ui import CHAPTERS, ntr, page, show_code, tr
 
+
+def dataset_detail(status: DatasetStatus) -> str:
+    if status.key == "offline":
+        return tr("home.ds.builtin")
+    if status.missing:
+        return tr("home.ds.missing", missing=status.missing, total=status.total)
+    return status.folder
+
+
 CARDS = [(f, title, f"blurb.{url}", icon) for f, url, title, icon in CHAPTERS]
 
-page()
+cfg = page()
 st.title(tr("home.title"))
 st.write(tr("home.intro"))
 
@@ -35,7 +44,7 @@ facts = [
     (tr("home.torchvision"), env.torchvision_version),
     (tr("home.threads"), tr("home.threads_value", threads=env.python_threads, cores=env.cpu_count)),
     (tr("home.cuda"), cuda_text),
-    (tr("home.mps"), env.mps),
+    (tr("home.mps"), tr(env.mps)),
 ]
 for col, (label, value) in zip(st.columns(len(facts)), facts, strict=True):
     with col.container(border=True):
@@ -49,8 +58,9 @@ st.caption(tr("home.server", running=running_text, waiting=waiting, held=held))
 
 st.subheader(tr("home.datasets"))
 yes, no = tr("home.yes"), tr("home.no")
+rows = dataset_status()
 table = pd.DataFrame(
-    [(s.name, yes if s.offline else no, s.detail) for s in dataset_status()],
+    [(dataset_title(s.key, cfg.lang), yes if s.offline else no, dataset_detail(s)) for s in rows],
     columns=[tr("home.dataset"), tr("home.offline"), tr("home.where")],
 )
 st.dataframe(table, hide_index=True, width="stretch")

@@ -131,7 +131,7 @@ class EnvironmentInfo:
     python_threads: int
     cpu_count: int
     cuda: tuple[DeviceInfo, ...] = field(default_factory=tuple)
-    mps: str = "not available"
+    mps: str = "home.mps.none"  # a translation key: available, built or none
 
 
 def environment_info() -> EnvironmentInfo:
@@ -139,11 +139,11 @@ def environment_info() -> EnvironmentInfo:
 
     cuda = tuple(d for d in available_devices() if d.kind == "cuda")
     if _mps_available():
-        mps = "available"
+        mps = "home.mps.available"
     elif getattr(torch.backends, "mps", None) and torch.backends.mps.is_built():
-        mps = "built, but no Apple GPU here"
+        mps = "home.mps.built"
     else:
-        mps = "not available"
+        mps = "home.mps.none"
     return EnvironmentInfo(
         torch_version=torch.__version__,
         torchvision_version=torchvision.__version__,

@@ -175,9 +175,11 @@ def make_offline_dataset(
 # -- torchvision datasets -------------------------------------------------------------------
 @dataclass(frozen=True)
 class DatasetStatus:
-    name: str
+    key: str  # a key of DATASETS
     offline: bool  # usable right now with no network
-    detail: str
+    folder: str  # where torchvision's files are; "" for the built-in set
+    missing: int  # how many of the files torchvision needs are not there
+    total: int
 
 
 def train_test_split(
@@ -203,17 +205,11 @@ def data_root() -> Path:
 def dataset_status(root: Path | None = None) -> list[DatasetStatus]:
     """Which datasets open with no network: the built-in one always, torchvision's if their files exist."""
     root = data_root() if root is None else root
-    rows = [
-        DatasetStatus("Offline shapes (built in)", True, "generated from the seed, no files needed")
-    ]
+    rows = [DatasetStatus("offline", True, "", 0, 0)]
     for name, files in TORCHVISION_FILES.items():
-        missing = [f for f in files if not (root / f).is_file()]
-        detail = (
-            str(root / files[0].split("/")[0])
-            if not missing
-            else f"{len(missing)} of {len(files)} files missing"
-        )
-        rows.append(DatasetStatus(name, not missing, detail))
+        missing = sum(not (root / f).is_file() for f in files)
+        folder = str(root / files[0].split("/")[0])
+        rows.append(DatasetStatus(name, not missing, folder, missing, len(files)))
     return rows
 
 

@@ -24,15 +24,15 @@ def test_limits_follow_the_environment(monkeypatch, tmp_path):
 
 
 def test_dataset_status_sees_torchvision_files(tmp_path):
-    rows = {r.name: r for r in dataset_status(tmp_path)}
-    assert rows["Offline shapes (built in)"].offline
-    assert (
-        not rows["FashionMNIST"].offline and "4 of 4 files missing" in rows["FashionMNIST"].detail
-    )
+    rows = {r.key: r for r in dataset_status(tmp_path)}
+    assert rows["offline"].offline and rows["offline"].missing == 0
+    fashion = rows["FashionMNIST"]
+    assert not fashion.offline and (fashion.missing, fashion.total) == (4, 4)
+    assert fashion.folder == str(tmp_path / "FashionMNIST")
     for rel in TORCHVISION_FILES["FashionMNIST"]:
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_bytes(b"\0")
-    rows = {r.name: r for r in dataset_status(tmp_path)}
+    rows = {r.key: r for r in dataset_status(tmp_path)}
     assert (
         rows["FashionMNIST"].offline and not rows["MNIST"].offline and not rows["CIFAR10"].offline
     )

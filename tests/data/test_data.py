@@ -82,7 +82,7 @@ def test_mnist_family_reads_idx_written_in_torchvision_format(tmp_path, name):
         assert ds.images.shape == (len(images), 1, 28, 28)
         assert torch.equal(ds.images[:, 0], images) and torch.equal(ds.targets, labels)
     assert ds.classes == dt.DATASETS[name].classes
-    assert {s.name: s.offline for s in dt.dataset_status(tmp_path)}[name]
+    assert {s.key: s.offline for s in dt.dataset_status(tmp_path)}[name]
 
 
 def test_fashion_classes_are_the_tutorials():
