@@ -307,7 +307,7 @@ def test_training_compare_transfer_and_confusion_click(browser, server):
         box = heatmap.locator(".nsewdrag").first.bounding_box()
         # Cell (actual 2, predicted 2) of the 10×10 matrix, from the plot area's corners.
         page.mouse.click(box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.25)
-        caption = page.get_by_text("test images of square were predicted as square", exact=False)
+        caption = page.get_by_text("test images of frame were predicted as frame", exact=False)
         caption.wait_for(timeout=30_000)
         assert exception_boxes(page) == []
         heatmap.scroll_into_view_if_needed()
