@@ -10,7 +10,7 @@ from playground import autograd as cc
 from playground.autograd.figures import make_descent_figure, make_graph_figure, summarize
 from playground.core.errors import PlaygroundError
 from playground.plots.heatmap import make_tensor_figure
-from playground.ui import bound, lazy_tabs, ntr, page, show_code, show_error, tr
+from playground.ui import bound, lazy_tabs, ntr, page, show_code, show_error, table, tr
 
 cfg = page()
 st.title(tr("nav.autograd"))
@@ -54,7 +54,8 @@ def graph_section() -> None:
     except PlaygroundError as err:
         show_error(err)
         return
-    st.plotly_chart(make_graph_figure(graph, result.node_grads if result else None), key="ag_g")
+    grads = result.node_grads if result else None
+    st.plotly_chart(make_graph_figure(graph, grads, lang=cfg.lang), key="ag_g")
     n_leaves = sum(n.kind == "leaf" for n in graph.nodes)
     ops, skipped = len(graph.nodes) - n_leaves, graph.skipped_inputs
     caption = tr("ag.graph_caption", ops=ops, leaves=n_leaves)
@@ -97,7 +98,7 @@ def grads_and_check(program: str, statements: list, result: ag.BackwardResult) -
         else:
             st.warning(tr("ag.check_bad"), icon=":material/warning:")
         rows = [(n, f"{d:.2e}") for n, d in check.per_leaf().items()]
-        st.dataframe(pd.DataFrame(rows, columns=["leaf", "max |diff|"]), hide_index=True)
+        table(pd.DataFrame(rows, columns=["leaf", "max |diff|"]))
 
 
 def printed(text: object) -> None:
@@ -115,7 +116,7 @@ def concept(title: str, text: str | None = None) -> None:
 def concepts_section() -> None:
     seed = cfg.seed
     concept("ag.flags", "ag.flags_text")
-    st.dataframe(pd.DataFrame([r.__dict__ for r in cc.flags_demo(seed)]), hide_index=True)
+    table([r.__dict__ for r in cc.flags_demo(seed)])
     show_code(cc.flags_code(seed))
 
     concept("ag.leaf", "ag.leaf_text")
@@ -141,7 +142,7 @@ def concepts_section() -> None:
     show_code(cc.retain_graph_code(seed))
 
     concept("ag.nograd", "ag.nograd_text")
-    st.dataframe(pd.DataFrame([cc.no_grad_demo(seed).__dict__]), hide_index=True)
+    table([cc.no_grad_demo(seed).__dict__])
     show_code(cc.no_grad_code(seed))
 
 
@@ -163,7 +164,8 @@ def jacobian_section() -> None:
     for k, (col, scale) in enumerate(zip(cols, scales, strict=True)):
         x, y, n = cc.dynamic_program(seed, scale)
         col.markdown(tr("ag.run_ops", scale=scale, n=n))
-        col.plotly_chart(make_graph_figure(ag.graph_of(y, {"x": x})), key=f"ag_dyn{k}")
+        graph = ag.graph_of(y, {"x": x})
+        col.plotly_chart(make_graph_figure(graph, lang=cfg.lang), key=f"ag_dyn{k}")
     show_code(cc.dynamic_graph_code(seed, scales))
 
 
@@ -180,9 +182,8 @@ def descent_section() -> None:
         ratio = fit.final_loss / fit.optimum_loss
         st.warning(tr("ag.overshoots", lr=lr, steps=steps, ratio=ratio), icon=":material/swap_vert:")  # fmt: skip
     gw, gb, surface = cc.loss_surface(cfg.seed, fit.path, fit.best)
-    st.plotly_chart(
-        make_descent_figure(fit.path, fit.losses, gw, gb, surface, best=fit.best), key="ag_gd"
-    )
+    fig = make_descent_figure(fit.path, fit.losses, gw, gb, surface, best=fit.best, lang=cfg.lang)
+    st.plotly_chart(fig, key="ag_gd")
     m = st.columns(3)
     m[0].metric(tr("ag.final"), "{:.3f}, {:.3f}".format(*fit.path[-1]))
     m[1].metric(tr("ag.best"), "{:.3f}, {:.3f}".format(*fit.best))

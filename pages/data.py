@@ -6,6 +6,7 @@ import streamlit as st
 import torch
 
 from playground import data as ld
+from playground import ui
 from playground.core.errors import DatasetError, UploadError
 from playground.core.i18n import t as plain
 from playground.data.datasets import DATASETS, ImageDataset, data_root, dataset_title, is_available
@@ -66,7 +67,8 @@ name, ds = choose_dataset()
 
 
 def labels_of(idx: list[int]) -> list[str]:
-    return [ds.classes[int(ds.targets[i])] for i in idx]
+    names = ui.class_names(ds.classes)
+    return [names[int(ds.targets[i])] for i in idx]
 
 
 @st.fragment
@@ -80,12 +82,13 @@ def browse_section() -> None:
     with right:
         st.caption(tr("data.classes"))
         counts = ds.class_counts().tolist()
-        st.plotly_chart(make_bar_figure(list(ds.classes), counts), key="d_classes")
+        st.plotly_chart(make_bar_figure(ui.class_names(ds.classes), counts), key="d_classes")
         st.caption(tr("data.pixels"))
         centres, hist = ld.pixel_histogram(ds.images)
         st.plotly_chart(make_bar_figure(centres, hist, height=220), key="d_pixels")
     i = bound(st.number_input, tr("data.inspect"), 0, len(ds) - 1, idx[0], key="d_index")
     facts = ld.sample_facts(ds, i)
+    facts["name"] = ui.class_names([facts["name"]])[0]
     st.caption(tr("data.sample_facts", **facts))
     st.plotly_chart(make_tensor_figure(ds[i][0].float().mean(0), square=True), key="d_one")
     show_code(ld.browse_code(name, cfg.seed * 1000 + shuffle))
@@ -151,11 +154,11 @@ def loader_section() -> None:
     left, right = st.columns([3, 2])
     left.plotly_chart(make_grid_figure(b.images[:64], cols=8), key="d_batch")
     counts = b.label_counts(len(ds.classes))
-    right.plotly_chart(make_bar_figure(list(ds.classes), counts), key="d_batch_labels")
+    right.plotly_chart(make_bar_figure(ui.class_names(ds.classes), counts), key="d_batch_labels")
     n = ld.assignment_size(len(ds), cfg_loader.batch_size)
     st.caption(tr("data.assignment", n=n))
     epochs = ld.batch_assignment(n, cfg_loader)
-    st.plotly_chart(ld.make_assignment_figure(epochs, n), key="d_assign")
+    st.plotly_chart(ld.make_assignment_figure(epochs, n, lang=cfg.lang), key="d_assign")
     if st.button(tr("data.workers"), icon=":material/timer:"):
         with st.spinner():
             times = ld.time_workers(ds, (0, 2), max_samples=4096)

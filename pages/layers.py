@@ -7,6 +7,7 @@ import streamlit as st
 import torch
 
 from playground import layers as md
+from playground import ui
 from playground.core.errors import PlaygroundError
 from playground.data.datasets import OFFLINE_CLASSES
 from playground.layers import figures as mf
@@ -141,8 +142,8 @@ def structure_section() -> None:
 
 
 def parameters_section() -> None:
-    st.dataframe(pd.DataFrame(md.parameter_table(model)), hide_index=True)
-    st.plotly_chart(mf.make_weight_histograms(model), key="m_hist")
+    ui.table(md.parameter_table(model))
+    st.plotly_chart(mf.make_weight_histograms(model, lang=cfg.lang), key="m_hist")
     st.caption(tr("layers.init_note"))
     show_code(md.parameters_code(specs, cfg.seed))
 
@@ -153,7 +154,7 @@ def inside_section() -> None:
     layer = md.steps(model)[k][1]
     x_in = x if k == 0 else outputs[k - 1]
     st.code(repr(layer), "text")
-    figures = mf.inside_layer(layer, x_in, outputs[k])
+    figures = mf.inside_layer(layer, x_in, outputs[k], lang=cfg.lang)
     for col, (caption, fig) in zip(st.columns(len(figures)), figures, strict=True):
         col.caption(caption)
         col.plotly_chart(fig, key=f"m_in_{caption[:12]}")
@@ -161,19 +162,13 @@ def inside_section() -> None:
     if logits.dim() == 2:
         probs, pred = mf.probabilities(logits)
         named = sample_labels and logits.shape[1] == len(OFFLINE_CLASSES)
-        classes = list(OFFLINE_CLASSES) if named else [str(i) for i in range(logits.shape[1])]
+        classes = ui.class_names(OFFLINE_CLASSES if named else range(logits.shape[1]))
         st.subheader(tr("layers.softmax"))
-        truth = f" · {tr('layers.truth')}: {sample_labels[0]}" if sample_labels else ""
-        st.caption(
-            tr(
-                "layers.pred",
-                cls=classes[int(pred[0])],
-                p=float(probs[0].max()),
-                total=float(probs[0].sum()),
-            )
-            + truth
-        )
-        st.plotly_chart(mf.make_probability_figure(probs[0], classes), key="m_probs")
+        truth = ui.class_names(sample_labels[:1]) if sample_labels else []
+        p, total = float(probs[0].max()), float(probs[0].sum())
+        pred_text = tr("layers.pred", cls=classes[int(pred[0])], p=p, total=total)
+        st.caption(pred_text + "".join(f" · {tr('layers.truth')}: {c}" for c in truth))
+        st.plotly_chart(mf.make_probability_figure(probs[0], classes, lang=cfg.lang), key="m_probs")
         show_code(md.softmax_code(specs, cfg.seed, shape, sample_labels is not None))
 
 

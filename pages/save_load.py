@@ -13,12 +13,14 @@ from playground.layers.figures import probabilities
 from playground.plots.images import make_bar_figure, make_grid_figure
 from playground.ui import (
     bound,
+    class_names,
     lazy_tabs,
     localized,
     page,
     shared_dataset,
     show_code,
     show_error,
+    table,
     tr,
 )
 from playground.ui import state as shared
@@ -51,15 +53,15 @@ fits = check is None or check.ok
 
 def explorer_section() -> None:
     rows = ck.state_dict_rows(model)
-    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    table([{**r, "kind": tr(f"save.kind.{r['kind']}")} for r in rows])
     total = sum(r["bytes"] for r in rows)
     st.caption(tr("save.sd_total", n=len(rows), mb=total / 2**20))
     st.info(tr("save.sd_note"), icon=":material/info:")
     if trainer is not None:
         groups, buffers = ck.optimizer_rows(trainer.optimizer)
         st.subheader(tr("save.optimizer"))
-        st.dataframe(pd.DataFrame(groups), hide_index=True)
-        st.dataframe(pd.DataFrame(buffers), hide_index=True)
+        table(groups)
+        table(buffers)
     show_code(ck.explorer_code(specs, cfg.seed))
 
 
@@ -159,13 +161,16 @@ def inference_section() -> None:
             return
         st.caption(tr("save.resized", shape=tuple(shape)))
     elif ds is not None:
-        x, actual = ds.images[i : i + 1].float().mul(1 / 255), ds.classes[int(ds.targets[i])]
+        x, actual = (
+            ds.images[i : i + 1].float().mul(1 / 255),
+            class_names(ds.classes)[int(ds.targets[i])],
+        )
     else:
         st.info(tr("save.no_images"), icon=":material/info:")
         return
     with torch.no_grad():
         probs, pred = probabilities(net(x.to(next(net.parameters()).device)))
-    classes = list(ds.classes) if ds is not None else [str(k) for k in range(probs.shape[1])]
+    classes = class_names(ds.classes) if ds is not None else [str(k) for k in range(probs.shape[1])]
     c = st.columns([1, 3])
     c[0].plotly_chart(
         make_grid_figure((x * 255).round().to(torch.uint8), cols=1, height=220), key="s_x"

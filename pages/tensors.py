@@ -34,7 +34,7 @@ def attribute_table(t: torch.Tensor) -> None:
         ("is_contiguous()", str(a.is_contiguous)),
         ("numel()", f"{a.numel:,}"),
         ("element_size()", str(a.element_size)),
-        ("bytes", f"{a.nbytes:,}"),
+        ("nbytes", f"{a.nbytes:,}"),
         ("requires_grad", str(a.requires_grad)),
     ]
     st.dataframe(pd.DataFrame(rows, columns=[tr("attr.name"), tr("attr.value")]), hide_index=True)

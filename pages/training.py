@@ -19,14 +19,7 @@ from playground.training.figures import make_compare_figure as compare_fig
 from playground.training.figures import make_confusion_figure as confusion_fig
 from playground.training.figures import make_curves_figure as curves_fig
 from playground.training.figures import selected_cell
-from playground.ui import (
-    bound,
-    lazy_tabs,
-    page,
-    show_code,
-    show_error,
-    tr,
-)
+from playground.ui import bound, class_names, lazy_tabs, page, show_code, show_error, table, tr
 from playground.ui import state as shared
 from playground.ui.runs import continue_controls, in_slot
 
@@ -126,7 +119,7 @@ def draw(t: trn.Trainer) -> None:
     key = "train.progress_done" if t.done else running
     progress.progress(t.progress, tr(key, rate=rate, left=left, epoch=epoch))
     state["draws"] = state.get("draws", 0) + 1  # each redraw is a new element
-    chart.plotly_chart(curves_fig(t.history, t.n), key=f"tr_curves_{state['draws']}")
+    chart.plotly_chart(curves_fig(t.history, t.n, lang=cfg.lang), key=f"tr_curves_{state['draws']}")
     log_box.code("\n".join(t.history.log[-14:]) or "…", "text")
 
 
@@ -148,7 +141,7 @@ if state.get("training"):
         st.rerun()  # the buttons above were drawn before the run: now they say "Train again"
 if trainer is not None:
     draw(trainer)
-    st.caption(tr("train.pipeline", name=trainer.pipeline))
+    st.caption(tr("train.pipeline", name=trn.pipeline_label(trainer.pipeline, cfg.lang)))
     if trainer.diverged:
         show_error(trainer.diverged)
 show_code(trn.training_code(config, specs, dataset, subset, device=cfg.device,
@@ -166,13 +159,14 @@ def slow_section() -> None:
         return
     s = trn.slow_step(t)
     st.markdown(f"**1. {tr('train.s_forward')}**")
-    st.dataframe(s.forward_table(), hide_index=True)
+    table(s.forward_table())
     st.markdown(f"**2. {tr('train.s_loss')}** `loss = {s.loss:.6f}`")
     st.markdown(
         f"**3. backward()** — {tr('train.s_backward')}; **4. step()** — {tr('train.s_step')}"
     )
     c = st.columns(2)
-    c[0].dataframe(pd.DataFrame({"‖grad‖": s.grad_norms, "max |Δ| (step)": s.changes}))
+    with c[0]:
+        table(pd.DataFrame({"‖grad‖": s.grad_norms, "max |Δ| (step)": s.changes}), hide_index=False)
     c[1].caption(f"{s.grad_example[0]}.grad")
     c[1].plotly_chart(make_tensor_figure(s.grad_example[1][:32, :32]), key="tr_grad")
     if s.sgd_check is not None:
@@ -185,12 +179,14 @@ def results_section() -> None:
     if t is None or not t.history.test_accuracy:
         st.info(tr("train.no_results"), icon=":material/info:")
         return
-    r, names = trn.results(t), list(t.classes)
+    r, names = trn.results(t), class_names(t.classes)
     c = st.columns(2)
-    c[0].plotly_chart(make_bar_figure(names, r.per_class, y_title="accuracy %"), key="tr_pc")
+    c[0].plotly_chart(make_bar_figure(names, r.per_class, y_title=tr("fig.accuracy")), key="tr_pc")
     if (cell := selected_cell(state.get("tr_cm"), names)) and cell != state.get("tr_cm_cell"):
         state["tr_cm_cell"] = state["tr_a"], state["tr_p"] = cell  # a click picks the cell below
-    fig = confusion_fig(r.matrix, names, (state.get("tr_a", 0), state.get("tr_p", 1)))
+    fig = confusion_fig(
+        r.matrix, names, (state.get("tr_a", 0), state.get("tr_p", 1)), lang=cfg.lang
+    )
     c[1].plotly_chart(fig, key="tr_cm", on_select="rerun", selection_mode="points")
     c = st.columns(2)
     fmt = {"format_func": names.__getitem__}
@@ -223,7 +219,9 @@ def compare_section() -> None:
     runs = dict(state["runs"])
     chosen = st.multiselect(tr("train.compare"), list(runs), list(runs)[-3:], key="tr_cmp")
     if chosen:
-        st.plotly_chart(compare_fig([(k, runs[k]) for k in chosen]), key="tr_cmp_fig")
+        st.plotly_chart(
+            compare_fig([(k, runs[k]) for k in chosen], lang=cfg.lang), key="tr_cmp_fig"
+        )
 
 
 def run_compare(configs: list[trn.TrainConfig]) -> None:
@@ -266,7 +264,7 @@ def transfer_section() -> None:
         if report.source_accuracy is not None:
             st.caption(tr("train.tl_source", acc=100 * report.source_accuracy))
         st.dataframe(pd.DataFrame(tl.report_rows(report, cfg.lang)), hide_index=True)
-        st.plotly_chart(compare_fig(tl.curves(report, cfg.lang)), key="tl_fig")
+        st.plotly_chart(compare_fig(tl.curves(report, cfg.lang), lang=cfg.lang), key="tl_fig")
         st.caption(tr("train.tl_note"))
     show_code(tl.transfer_code(tl_cfg, specs, dataset, int(src_epochs), int(n), device=cfg.device))
 
@@ -276,7 +274,7 @@ def lab_section() -> None:
     if st.button(tr("train.lab_run"), icon=":material/speed:"):
         with st.spinner(tr("train.lab_running")):
             times = trn.pipeline_times(datasets()[0], specs, device=cfg.device)
-        st.dataframe(trn.pipeline_table(times), hide_index=True)
+        table(trn.pipeline_table(times, lang=cfg.lang))
     st.caption(tr("train.lab_note"))
     st.caption(tr("train.multi_gpu", n=torch.cuda.device_count()))
 

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import torch
 
 from playground.autograd.graph import Graph, layered_layout
+from playground.core.i18n import t
 
 __all__ = ["make_descent_figure", "make_graph_figure", "summarize"]
 
@@ -37,6 +38,7 @@ def make_graph_figure(
     *,
     title: str = "",
     height: int | None = None,
+    lang: str = "en",
 ) -> go.Figure:
     """The graph, output on top: arrows follow ``next_functions`` (the way backward runs).
 
@@ -128,9 +130,7 @@ def make_graph_figure(
                 "textfont": {"size": 13, "color": "#222"},
                 "hovertext": hover,
                 "hoverinfo": "text",
-                "name": {"output": "output", "op": "op (grad_fn)", "leaf": "leaf (AccumulateGrad)"}[
-                    kind
-                ],
+                "name": t(f"fig.{kind}", lang),
                 "marker": {
                     "size": 20 if kind != "leaf" else 22,
                     "symbol": "square" if kind == "leaf" else "circle",
@@ -164,6 +164,7 @@ def make_descent_figure(
     surface: torch.Tensor,
     *,
     best: tuple[float, float] | None = None,
+    lang: str = "en",
 ) -> go.Figure:
     """Left: the loss surface over (w, b) with the path gradient descent took. Right: the loss."""
     finite = [(w, b) for w, b in path if math.isfinite(w) and math.isfinite(b)]
@@ -189,7 +190,7 @@ def make_descent_figure(
             "y": [p[1] for p in finite],
             "line": {"color": "#EE4C2C", "width": 2},
             "marker": {"size": 5},
-            "name": "(w, b) per step",
+            "name": t("fig.path", lang),
             "xaxis": "x",
             "yaxis": "y",
         },
@@ -199,7 +200,7 @@ def make_descent_figure(
             "x": list(range(len(losses))),
             "y": losses,
             "line": {"color": "#4C78A8", "width": 2},
-            "name": "loss",
+            "name": t("fig.loss", lang),
             "xaxis": "x2",
             "yaxis": "y2",
         },
@@ -212,7 +213,7 @@ def make_descent_figure(
                 "x": [best[0]],
                 "y": [best[1]],
                 "marker": {"symbol": "star", "size": 14, "color": "#54A24B"},
-                "name": "least-squares minimum",
+                "name": t("fig.lsq", lang),
                 "xaxis": "x",
                 "yaxis": "y",
             }
@@ -225,9 +226,9 @@ def make_descent_figure(
         "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom"},
         "xaxis": {"domain": [0, 0.55], "title": {"text": "w"}, "anchor": "y"},
         "yaxis": {"title": {"text": "b"}, "anchor": "x"},
-        "xaxis2": {"domain": [0.65, 1], "title": {"text": "step"}, "anchor": "y2"},
+        "xaxis2": {"domain": [0.65, 1], "title": {"text": t("fig.step", lang)}, "anchor": "y2"},
         "yaxis2": {
-            "title": {"text": "loss"},
+            "title": {"text": t("fig.loss", lang)},
             "anchor": "x2",
             "type": "log" if positive else "linear",
             # One labelled tick per power of ten (1e-2, 1e-1, …), never 2 5 2 5 in between.

@@ -3,8 +3,7 @@
 ``evaluate("x @ w + b", {"x": x, "w": w, "b": b})`` walks Python's AST with a
 whitelist. It never calls ``eval``, ``exec`` or ``compile`` on user text:
 
-* only arithmetic, comparisons, literals, lists/tuples, subscripts, slices and
-  keyword arguments are understood;
+* only arithmetic, comparisons, literals, lists/tuples, subscripts, slices and keywords;
 * calls are limited to a table of ``torch`` / ``F`` functions and of tensor
   methods and attributes; nothing starting with ``_`` is ever looked up;
 * names resolve only to the mapping given, and no module object is handed out;
@@ -57,6 +56,7 @@ from playground.core.expr_table import (
     _Method,
     _Namespace,
 )
+from playground.core.i18n import Msg
 
 
 def evaluate(
@@ -260,7 +260,7 @@ class _Evaluator:
                 raise ExpressionError(
                     "err.expr.cannot_compare_name", type_name=type(operand).__name__
                 )
-        return self._guarded(op, [left, right], {}, "comparison")
+        return self._guarded(op, [left, right], {}, Msg("expr.op.comparison"))
 
     def visit_List(self, node: ast.List, depth: int) -> list[Any]:  # noqa: N802
         return [self.visit(elt, depth) for elt in node.elts]
@@ -284,9 +284,9 @@ class _Evaluator:
         index = self.visit(node.slice, depth)
         if isinstance(value, torch.Tensor):
             _require_data(index)
-            return self._guarded(operator.getitem, [value, index], {}, "indexing")
+            return self._guarded(operator.getitem, [value, index], {}, Msg("expr.op.indexing"))
         if isinstance(value, tuple | list | torch.Size) and isinstance(index, int | slice):
-            return _call_torch(lambda: value[index], "indexing")
+            return _call_torch(lambda: value[index], Msg("expr.op.indexing"))
         name = type(value).__name__
         raise missing_comma(node) or ExpressionError("err.expr.cannot_index_name", type_name=name)
 

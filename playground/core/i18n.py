@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import gettext
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,8 @@ __all__ = [
     "Code",
     "Msg",
     "catalog",
+    "class_name",
+    "column_label",
     "escape_markdown",
     "md",
     "nt",
@@ -74,6 +77,22 @@ def catalog(lang: str) -> Catalog:
 
 def _lookup(lang: str) -> Catalog:
     return catalog(lang if lang in LOCALES else "en")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def column_label(name: str, lang: str = "en") -> str:
+    """A table column's header in ``lang``: ``col.<name>`` where the catalog has it, else ``name``."""
+    key = f"col.{_slug(name)}"
+    return t(key, lang) if key in _lookup(lang).messages else name
+
+
+def class_name(name: str, lang: str = "en") -> str:
+    """A built-in dataset's class (``Shirt``, ``half disc``) in ``lang``; other names as given."""
+    key = f"class.{_slug(name)}"
+    return t(key, lang) if key in _lookup(lang).messages else name
 
 
 def t(key: str, lang: str = "en", /, **values: object) -> str:

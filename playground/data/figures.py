@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from playground.core.i18n import t
 from playground.plots.style import PALETTE
 
 
-def make_assignment_figure(epochs: list[list[list[int]]], n: int) -> go.Figure:
+def make_assignment_figure(epochs: list[list[list[int]]], n: int, *, lang: str = "en") -> go.Figure:
     """A grid: one row per epoch, one column per sample index, coloured by its batch number."""
     z = []
     for batches in epochs:
@@ -29,16 +30,16 @@ def make_assignment_figure(epochs: list[list[list[int]]], n: int) -> go.Figure:
                     "zmax": n_batches - 0.5,
                     "xgap": 1,
                     "ygap": 3,
-                    "colorbar": {"title": {"text": "batch"}, "dtick": 1},
-                    "hovertemplate": "epoch %{y}, sample %{x}: batch %{z}<extra></extra>",
+                    "colorbar": {"title": {"text": t("fig.batch", lang)}, "dtick": 1},
+                    "hovertemplate": t("fig.batch_hover", lang),
                 }
             ],
             "layout": {
                 "height": 200,
                 "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
-                "xaxis": {"title": {"text": "sample index"}},
+                "xaxis": {"title": {"text": t("fig.sample_index", lang)}},
                 "yaxis": {
-                    "title": {"text": "epoch"},
+                    "title": {"text": t("fig.epoch", lang)},
                     "tickvals": list(range(len(epochs))),
                     "autorange": "reversed",
                 },

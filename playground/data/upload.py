@@ -19,7 +19,7 @@ import torch
 
 from playground.core import config as settings
 from playground.core.errors import UploadError
-from playground.core.images import decode_image, image_size
+from playground.core.images import RASTER_FORMATS, decode_image, image_size
 from playground.core.shapes import short
 from playground.data.datasets import ImageDataset
 
@@ -293,7 +293,8 @@ class CustomImageDataset(Dataset):
 
     def __getitem__(self, idx):
         img_path = os.path.join(self.img_dir, self.img_labels.iloc[idx, 0])
-        with Image.open(img_path) as img:  # torchvision.io's decoders are deprecated in 0.29
+        # formats=: raster only, so Pillow never hands an EPS or PDF to Ghostscript
+        with Image.open(img_path, formats=@FORMATS@) as img:
             image = pil_to_tensor(img)
         label = self.img_labels.iloc[idx, 1]
         if self.transform:
@@ -305,4 +306,4 @@ class CustomImageDataset(Dataset):
 
 # after unzipping your archive into ./my_images, with labels.csv beside the images:
 dataset = CustomImageDataset("my_images/labels.csv", "my_images")
-"""
+""".replace("@FORMATS@", repr(list(RASTER_FORMATS)))

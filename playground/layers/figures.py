@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import torch
 from torch import nn
 
+from playground.core.i18n import t
 from playground.plots.heatmap import make_tensor_figure
 from playground.plots.images import make_bar_figure, make_grid_figure
 
@@ -79,7 +80,7 @@ def make_activation_figure(names: list[str]) -> go.Figure:
     )
 
 
-def make_weight_histograms(model: nn.Module, bins: int = 40) -> go.Figure:
+def make_weight_histograms(model: nn.Module, bins: int = 40, *, lang: str = "en") -> go.Figure:
     """One histogram per weight tensor, counted on the server with ``torch.histc``."""
     traces = []
     for name, p in model.named_parameters():
@@ -107,8 +108,8 @@ def make_weight_histograms(model: nn.Module, bins: int = 40) -> go.Figure:
                 "height": 320,
                 "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
                 "plot_bgcolor": "white",
-                "xaxis": {"title": {"text": "weight value"}},
-                "yaxis": {"title": {"text": "fraction"}, "gridcolor": "#eee"},
+                "xaxis": {"title": {"text": t("fig.weight_value", lang)}},
+                "yaxis": {"title": {"text": t("fig.fraction", lang)}, "gridcolor": "#eee"},
             },
         }
     )
@@ -123,51 +124,67 @@ def _as_images(maps: torch.Tensor) -> torch.Tensor:
     return (scaled * 255).round().to(torch.uint8).unsqueeze(1)
 
 
-def _vector(v: torch.Tensor, limit: int = 512) -> go.Figure:
+def _vector(v: torch.Tensor, limit: int = 512, *, lang: str = "en") -> go.Figure:
     """A long vector as bars: index on x, value on y."""
     v = v.detach().reshape(-1)[:limit].to("cpu", torch.float64)
-    return make_bar_figure(list(range(len(v))), v.tolist(), x_title="index", height=220)
+    return make_bar_figure(
+        list(range(len(v))), v.tolist(), x_title=t("fig.index", lang), height=220
+    )
 
 
 def _crop(t: torch.Tensor) -> torch.Tensor:
     return t[:MAX_SIDE, :MAX_SIDE] if t.dim() == 2 else t[:MAX_SIDE]
 
 
-def inside_layer(layer: nn.Module, x: torch.Tensor, y: torch.Tensor) -> list[tuple[str, go.Figure]]:
+def inside_layer(
+    layer: nn.Module, x: torch.Tensor, y: torch.Tensor, *, lang: str = "en"
+) -> list[tuple[str, go.Figure]]:
     """What one layer did to sample 0 of the batch, as (caption, figure) pairs."""
     x0, y0 = x[0].detach().cpu(), y[0].detach().cpu()
     if isinstance(layer, nn.Flatten):
         first = x0 if x0.dim() == 2 else x0[0] if x0.dim() == 3 else x0.reshape(1, -1)
         return [
-            (f"input {tuple(x0.shape)} (channel 0)", make_tensor_figure(_crop(first))),
-            (f"output: one vector of {y0.numel()} numbers", _vector(y0, 1024)),
+            (t("inside.flatten_in", lang, shape=tuple(x0.shape)), make_tensor_figure(_crop(first))),
+            (t("inside.flatten_out", lang, n=y0.numel()), _vector(y0, 1024, lang=lang)),
         ]
     if isinstance(layer, nn.Linear):
         w = layer.weight.detach().cpu()
         return [
-            (f"input vector x ({x0.numel()})", _vector(x0, 1024)),
+            (t("inside.linear_in", lang, n=x0.numel()), _vector(x0, 1024, lang=lang)),
             (
-                f"weight W {tuple(w.shape)} (top-left {min(MAX_SIDE, w.shape[0])}×{min(MAX_SIDE, w.shape[1])})",
+                t(
+                    "inside.linear_w",
+                    lang,
+                    shape=tuple(w.shape),
+                    rows=min(MAX_SIDE, w.shape[0]),
+                    cols=min(MAX_SIDE, w.shape[1]),
+                ),
                 make_tensor_figure(_crop(w)),
             ),
-            (f"output x @ W.T + b ({y0.numel()})", _vector(y0, 1024)),
+            (t("inside.linear_out", lang, n=y0.numel()), _vector(y0, 1024, lang=lang)),
         ]
     if isinstance(layer, nn.Conv2d):
         kernels = layer.weight.detach().cpu()[:, 0]
         return [
             (
-                f"{kernels.shape[0]} kernels (input channel 0), each {tuple(kernels.shape[1:])}",
+                t("inside.kernels", lang, n=kernels.shape[0], shape=tuple(kernels.shape[1:])),
                 make_grid_figure(_as_images(kernels), cols=8, height=240),
             ),
             (
-                f"feature maps: {y0.shape[0]} channels of {tuple(y0.shape[1:])}",
+                t("inside.maps", lang, n=y0.shape[0], shape=tuple(y0.shape[1:])),
                 make_grid_figure(_as_images(y0[:32]), cols=8),
             ),
         ]
     if isinstance(layer, nn.MaxPool2d | nn.AvgPool2d):
         return [
-            (f"before {tuple(x0.shape)}", make_grid_figure(_as_images(x0[:8]), cols=8, height=200)),
-            (f"after {tuple(y0.shape)}", make_grid_figure(_as_images(y0[:8]), cols=8, height=200)),
+            (
+                t("inside.before", lang, shape=tuple(x0.shape)),
+                make_grid_figure(_as_images(x0[:8]), cols=8, height=200),
+            ),
+            (
+                t("inside.after", lang, shape=tuple(y0.shape)),
+                make_grid_figure(_as_images(y0[:8]), cols=8, height=200),
+            ),
         ]
     if isinstance(layer, nn.ReLU | nn.LeakyReLU | nn.GELU | nn.Sigmoid | nn.Tanh):
         before, after = x0.reshape(-1)[:2000], y0.reshape(-1)[:2000]
@@ -185,16 +202,16 @@ def inside_layer(layer: nn.Module, x: torch.Tensor, y: torch.Tensor) -> list[tup
                 "layout": {
                     "height": 320,
                     "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
-                    "xaxis": {"title": {"text": "before"}},
-                    "yaxis": {"title": {"text": "after"}},
+                    "xaxis": {"title": {"text": t("fig.before", lang)}},
+                    "yaxis": {"title": {"text": t("fig.after", lang)}},
                     "plot_bgcolor": "white",
                 },
             }
         )
-        return [(f"each element before and after {type(layer).__name__} (sample 0)", fig)]
+        return [(t("inside.activation", lang, layer=type(layer).__name__), fig)]
     return [
         (
-            f"output {tuple(y0.shape)}",
+            t("inside.output", lang, shape=tuple(y0.shape)),
             make_tensor_figure(_crop(y0.reshape(y0.shape[0], -1) if y0.dim() > 1 else y0)),
         )
     ]
@@ -206,8 +223,10 @@ def probabilities(logits: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     return pred_probab, pred_probab.argmax(1)
 
 
-def make_probability_figure(probs: torch.Tensor, classes: list[str]) -> go.Figure:
-    return make_bar_figure(classes, probs.tolist(), y_title="probability", height=260)
+def make_probability_figure(
+    probs: torch.Tensor, classes: list[str], *, lang: str = "en"
+) -> go.Figure:
+    return make_bar_figure(classes, probs.tolist(), y_title=t("fig.probability", lang), height=260)
 
 
 def module_to_demo(model: nn.Module) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import torch
 
+from playground.core.i18n import t
 from playground.plots.heatmap import _as_2d, _boxes, _figure, _heatmap, _row, summary_note
 from playground.plots.style import _GREYS
 
@@ -22,7 +23,7 @@ def make_storage_figure(
     return _figure(
         [_heatmap(storage, 1, colorscale=_GREYS), _heatmap(view, 2)],
         domains=[((0, 1), (0.78, 1)), ((0, 1), (0, 0.62))],
-        titles=["storage (memory order)", "the view: storage slot of each element"],
+        titles=[t("fig.storage", lang), t("fig.view_slots", lang)],
         title=title,
         height=min(240 + 40 * view.shape[0], 580),
         note=summary_note(offsets, lang=lang),

@@ -31,6 +31,7 @@ from playground.training.figures import (
     selected_cell,
 )
 from playground.training.lab import (
+    pipeline_label,
     pipeline_table,
     pipeline_times,
 )
@@ -132,6 +133,7 @@ __all__ = [
     "make_optimizer",
     "max_train_samples",
     "parameter_counts",
+    "pipeline_label",
     "pipeline_table",
     "pipeline_times",
     "predictions",

@@ -40,10 +40,11 @@ class TrainConfig:
     seed: int = 0
 
     def label(self) -> str:
-        extra = f", momentum {self.momentum}" if self.optimizer == "SGD" and self.momentum else ""
+        """The run in PyTorch's own words, the same in every language."""
+        extra = f", momentum={self.momentum}" if self.optimizer == "SGD" and self.momentum else ""
         return (
-            f"{self.optimizer} lr={self.learning_rate:g}{extra}, batch {self.batch_size}, "
-            f"{self.loss}, seed {self.seed}"
+            f"{self.optimizer} lr={self.learning_rate:g}{extra}, batch_size={self.batch_size}, "
+            f"{self.loss}, seed={self.seed}"
         )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import plotly.graph_objects as go
 import torch
 
+from playground.core.i18n import t
 from playground.plots.style import HIGHLIGHT
 from playground.training.loop import History
 
@@ -15,7 +16,7 @@ __all__ = ["make_compare_figure", "make_confusion_figure", "make_curves_figure"]
 PALETTE = ["#EE4C2C", "#4C78A8", "#54A24B", "#B279A2", "#F58518", "#72B7B2"]
 
 
-def make_curves_figure(history: History, samples_per_epoch: int) -> go.Figure:
+def make_curves_figure(history: History, samples_per_epoch: int, *, lang: str = "en") -> go.Figure:
     """Left: the train loss at each logged step (x in epochs). Right: test loss and accuracy per epoch."""
     epochs = list(range(1, len(history.test_loss) + 1))
     x = [s / samples_per_epoch for s in history.train_steps]
@@ -24,7 +25,7 @@ def make_curves_figure(history: History, samples_per_epoch: int) -> go.Figure:
             "type": "scatter",
             "x": x,
             "y": history.train_loss,
-            "name": "train loss",
+            "name": t("fig.train_loss", lang),
             "line": {"color": PALETTE[1]},
             "xaxis": "x",
             "yaxis": "y",
@@ -33,7 +34,7 @@ def make_curves_figure(history: History, samples_per_epoch: int) -> go.Figure:
             "type": "scatter",
             "x": epochs,
             "y": history.test_loss,
-            "name": "test loss",
+            "name": t("fig.test_loss", lang),
             "mode": "lines+markers",
             "line": {"color": PALETTE[0]},
             "xaxis": "x",
@@ -43,7 +44,7 @@ def make_curves_figure(history: History, samples_per_epoch: int) -> go.Figure:
             "type": "scatter",
             "x": epochs,
             "y": [100 * a for a in history.test_accuracy],
-            "name": "test accuracy %",
+            "name": t("fig.test_accuracy", lang),
             "mode": "lines+markers",
             "line": {"color": PALETTE[2]},
             "xaxis": "x2",
@@ -57,14 +58,19 @@ def make_curves_figure(history: History, samples_per_epoch: int) -> go.Figure:
         "legend": {"orientation": "h", "y": 1.12},
         "xaxis": {
             "domain": [0, 0.55],
-            "title": {"text": "epoch"},
+            "title": {"text": t("fig.epoch", lang)},
             "anchor": "y",
             "gridcolor": "#eee",
         },
-        "yaxis": {"title": {"text": "loss"}, "anchor": "x", "gridcolor": "#eee"},
-        "xaxis2": {"domain": [0.65, 1], "title": {"text": "epoch"}, "anchor": "y2", "dtick": 1},
+        "yaxis": {"title": {"text": t("fig.loss", lang)}, "anchor": "x", "gridcolor": "#eee"},
+        "xaxis2": {
+            "domain": [0.65, 1],
+            "title": {"text": t("fig.epoch", lang)},
+            "anchor": "y2",
+            "dtick": 1,
+        },
         "yaxis2": {
-            "title": {"text": "accuracy %"},
+            "title": {"text": t("fig.accuracy", lang)},
             "anchor": "x2",
             "range": [0, 100],
             "gridcolor": "#eee",
@@ -74,7 +80,7 @@ def make_curves_figure(history: History, samples_per_epoch: int) -> go.Figure:
     return go.Figure({"data": traces, "layout": layout})
 
 
-def make_compare_figure(runs: list[tuple[str, History]]) -> go.Figure:
+def make_compare_figure(runs: list[tuple[str, History]], *, lang: str = "en") -> go.Figure:
     """Several runs overlaid: train loss as it fell (left), test accuracy per epoch (right)."""
     traces = []
     for k, (label, h) in enumerate(runs):
@@ -109,12 +115,16 @@ def make_compare_figure(runs: list[tuple[str, History]]) -> go.Figure:
                 "height": 340,
                 "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
                 "plot_bgcolor": "white",
-                "xaxis": {"domain": [0, 0.55], "title": {"text": "samples seen"}},
-                "yaxis": {"title": {"text": "train loss"}, "gridcolor": "#eee"},
-                "xaxis2": {"domain": [0.65, 1], "title": {"text": "epoch"}, "dtick": 1},
+                "xaxis": {"domain": [0, 0.55], "title": {"text": t("fig.samples_seen", lang)}},
+                "yaxis": {"title": {"text": t("fig.train_loss", lang)}, "gridcolor": "#eee"},
+                "xaxis2": {
+                    "domain": [0.65, 1],
+                    "title": {"text": t("fig.epoch", lang)},
+                    "dtick": 1,
+                },
                 "yaxis2": {
                     "anchor": "x2",
-                    "title": {"text": "test accuracy %"},
+                    "title": {"text": t("fig.test_accuracy", lang)},
                     "gridcolor": "#eee",
                 },
                 "legend": {"orientation": "h", "y": -0.3},
@@ -124,7 +134,11 @@ def make_compare_figure(runs: list[tuple[str, History]]) -> go.Figure:
 
 
 def make_confusion_figure(
-    matrix: torch.Tensor, classes: list[str], selected: tuple[int, int] | None = None
+    matrix: torch.Tensor,
+    classes: list[str],
+    selected: tuple[int, int] | None = None,
+    *,
+    lang: str = "en",
 ) -> go.Figure:
     """Actual × predicted counts; ``selected`` (actual, predicted) is outlined."""
     z, n = matrix.tolist(), len(classes)
@@ -150,8 +164,7 @@ def make_confusion_figure(
                     "customdata": [[a, p] for a in range(n) for p in range(n)],
                     "text": [v for row in z for v in row],
                     "marker": {"symbol": "square", "size": 28, "color": "rgba(0,0,0,0)"},
-                    "hovertemplate": "actual %{y}, predicted %{x}: %{text}<br>click to see them"
-                    "<extra></extra>",
+                    "hovertemplate": t("fig.cell_hover", lang),
                     "showlegend": False,
                 },
             ],
@@ -170,8 +183,8 @@ def make_confusion_figure(
                     for a, p in ([selected] if selected is not None else [])
                 ],
                 "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
-                "xaxis": {"title": {"text": "predicted"}, "side": "bottom"},
-                "yaxis": {"title": {"text": "actual"}, "autorange": "reversed"},
+                "xaxis": {"title": {"text": t("fig.predicted", lang)}, "side": "bottom"},
+                "yaxis": {"title": {"text": t("fig.actual", lang)}, "autorange": "reversed"},
             },
         }
     )

@@ -10,6 +10,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from playground.core.i18n import t
 from playground.data.datasets import ImageDataset
 from playground.layers.models import LayerSpec, build_model
 from playground.training.config import tensorize
@@ -82,10 +83,27 @@ def pipeline_times(
     return results
 
 
-def pipeline_table(times: dict[str, float], samples: int = 6400) -> Any:
+def pipeline_table(times: dict[str, float], samples: int = 6400, *, lang: str = "en") -> Any:
     """The lab's table: seconds per pipeline and speed-up over the tutorial's DataLoader."""
     import pandas as pd
 
     base = times["tutorial DataLoader"]
-    rows = [(k, f"{v:.3f} s", f"{base / v:.1f}×") for k, v in times.items()]
-    return pd.DataFrame(rows, columns=["pipeline", f"{samples:,} samples", "speed-up"])
+    rows = [(pipeline_label(k, lang), f"{v:.3f} s", f"{base / v:.1f}×") for k, v in times.items()]
+    columns = [
+        t("lab.col.pipeline", lang),
+        t("lab.col.samples", lang, n=f"{samples:,}"),
+        t("lab.col.speedup", lang),
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+_PIPELINE_KEYS = {
+    "tutorial DataLoader": "lab.row.dataloader",
+    DEVICE_TENSOR: "lab.row.device",
+    CAPTURED: "lab.row.captured",
+}
+
+
+def pipeline_label(name: str, lang: str = "en") -> str:
+    """A pipeline's name as a learner reads it, in ``lang``."""
+    return t(_PIPELINE_KEYS[name], lang) if name in _PIPELINE_KEYS else name

@@ -17,9 +17,16 @@ from playground.ui.frame import (
     settings,
     sidebar_controls,
 )
-from playground.ui.i18n import current_lang, localized, ntr, tr
+from playground.ui.i18n import class_names, current_lang, localized, ntr, tr
 from playground.ui.streamlit_internals import session_id
-from playground.ui.widgets import bound, lazy_tabs, shared_dataset, show_code, show_error
+from playground.ui.widgets import (
+    bound,
+    lazy_tabs,
+    shared_dataset,
+    show_code,
+    show_error,
+    table,
+)
 
 __all__ = [
     "CHAPTERS",
@@ -27,6 +34,7 @@ __all__ = [
     "PAGE_ICON",
     "Settings",
     "bound",
+    "class_names",
     "current_lang",
     "lazy_tabs",
     "localized",
@@ -39,5 +47,6 @@ __all__ = [
     "show_error",
     "sidebar_controls",
     "state",
+    "table",
     "tr",
 ]

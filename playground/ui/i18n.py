@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import streamlit as st
 
-from playground.core.i18n import LANGUAGES, in_language, md, nt
+from playground.core.i18n import LANGUAGES, class_name, in_language, md, nt
 
-__all__ = ["current_lang", "localized", "ntr", "tr"]
+__all__ = ["class_names", "current_lang", "localized", "ntr", "tr"]
 
 _LANG_CODES = {label: code for code, label in LANGUAGES.items()}
 
@@ -29,3 +31,9 @@ def ntr(key: str, n: int, /, **values: object) -> str:
 def localized(value: object) -> str:
     """An engine message (``Msg``) or refusal in the page's language, safe as Markdown."""
     return str(in_language(value, current_lang(), markdown=True))
+
+
+def class_names(classes: Iterable[object]) -> list[str]:
+    """A dataset's class names as the page shows them: built-in classes in its language."""
+    lang = current_lang()
+    return [class_name(str(c), lang) for c in classes]

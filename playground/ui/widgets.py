@@ -7,10 +7,11 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+import pandas as pd
 import streamlit as st
 
 from playground.core.errors import PlaygroundError
-from playground.core.i18n import Code, escape_markdown
+from playground.core.i18n import Code, column_label, escape_markdown
 from playground.data.datasets import ImageDataset
 from playground.data.torchvision_raw import load_dataset
 from playground.ui.i18n import current_lang, tr
@@ -26,6 +27,7 @@ __all__ = [
     "shared_dataset",
     "show_code",
     "show_error",
+    "table",
 ]
 
 T = TypeVar("T")
@@ -194,3 +196,15 @@ def show_error(err: BaseException) -> None:
     if torch_message and torch_message.strip() != text:
         with st.expander(tr("error.torch")):
             st.code(torch_message, language="text")
+
+
+def table(data: Any, /, **kwargs: Any) -> None:
+    """``st.dataframe`` with each column headed in the page's language (``col.<name>`` keys).
+
+    Engine tables keep PyTorch's names as their columns (``key``, ``requires_grad``); the
+    header a learner reads is the catalog's, where it has one.
+    """
+    df = data if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
+    lang = current_lang()
+    df = df.rename(columns=lambda c: column_label(str(c), lang))
+    st.dataframe(df, **{"hide_index": True, **kwargs})
