@@ -7,14 +7,14 @@ import streamlit as st
 
 from playground import autograd as ag
 from playground import autograd as cc
+from playground import ui
 from playground.autograd.figures import make_descent_figure, make_graph_figure, summarize
 from playground.core.errors import PlaygroundError
 from playground.plots.heatmap import make_tensor_figure
 from playground.ui import bound, lazy_tabs, ntr, page, show_code, show_error, table, tr
 
 cfg = page()
-st.title(tr("nav.autograd"))
-st.write(tr("ag.intro"))
+ui.chapter_intro("nav.autograd", "ag.intro")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -7,6 +7,7 @@ import streamlit as st
 import torch
 
 from playground import broadcasting as shp
+from playground import ui
 from playground.broadcasting.figures import make_broadcast_figure, make_join_figure
 from playground.core.errors import PlaygroundError
 from playground.core.i18n import Code
@@ -14,8 +15,7 @@ from playground.core.shapes import short
 from playground.ui import bound, lazy_tabs, localized, page, show_code, show_error, tr
 
 cfg = page()
-st.title(tr("nav.broadcasting"))
-st.write(tr("bc.intro"))
+ui.chapter_intro("nav.broadcasting", "bc.intro")
 
 
 def read_shapes(label: str, default: str, key: str) -> list[tuple[int, ...]] | None:

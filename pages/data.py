@@ -17,8 +17,7 @@ from playground.plots.images import make_bar_figure, make_grid_figure
 from playground.ui import bound, lazy_tabs, ntr, page, shared_dataset, show_code, show_error, tr
 
 cfg = page()
-st.title(tr("nav.data"))
-st.write(tr("data.intro"))
+ui.chapter_intro("nav.data", "data.intro")
 UPLOAD = "upload"
 CUDA = torch.cuda.is_available()
 

@@ -6,12 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from playground import examples as ex
+from playground import ui
 from playground.ui import bound, lazy_tabs, page, show_code, show_error, tr
 from playground.ui.runs import in_slot
 
 cfg = page()
-st.title(tr("nav.examples"))
-st.write(tr("ex.intro"))
+ui.chapter_intro("nav.examples", "ex.intro")
 state = st.session_state
 runs: dict[tuple[str, int], ex.ExampleRun] = state.setdefault("ex_runs", {})
 KEYS = [lv.key for lv in ex.LEVELS["sin"]]  # the URL carries the level's name

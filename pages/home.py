@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from playground import ui
 from playground.core.device import environment_code, environment_info
 from playground.data.datasets import DatasetStatus, dataset_status, dataset_title
 from playground.server.runs import RUNS
@@ -23,8 +24,7 @@ def dataset_detail(status: DatasetStatus) -> str:
 CARDS = [(f, title, f"blurb.{url}", icon) for f, url, title, icon in CHAPTERS]
 
 cfg = page()
-st.title(tr("home.title"))
-st.write(tr("home.intro"))
+ui.chapter_intro("home.title", "home.intro")
 
 st.header(tr("home.path"))
 for row_start in range(0, len(CARDS), 4):

@@ -16,8 +16,7 @@ from playground.ui import bound, lazy_tabs, page, shared_dataset, show_code, sho
 from playground.ui import state as shared
 
 cfg = page()
-st.title(tr("nav.layers"))
-st.write(tr("layers.intro"))
+ui.chapter_intro("nav.layers", "layers.intro")
 if (refused := shared.model_from_link()) is not None:
     show_error(refused)
 

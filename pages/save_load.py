@@ -8,6 +8,7 @@ import torch
 
 from playground import layers as md
 from playground import save_load as ck
+from playground import ui
 from playground.core.errors import CheckpointError, PlaygroundError, UnsafeCheckpointError
 from playground.layers.figures import probabilities
 from playground.plots.images import make_bar_figure, make_grid_figure
@@ -28,8 +29,7 @@ from playground.ui.runs import open_resumed_run, resume_controls
 
 cfg = page()
 open_resumed_run()
-st.title(tr("nav.save_load"))
-st.write(tr("save.intro"))
+ui.chapter_intro("nav.save_load", "save.intro")
 state = st.session_state
 trainer = shared.trainer()
 if trainer is not None:

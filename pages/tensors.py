@@ -7,6 +7,7 @@ import streamlit as st
 import torch
 
 from playground import tensors as tns
+from playground import ui
 from playground.core.device import available_devices
 from playground.core.errors import PlaygroundError
 from playground.core.i18n import Code
@@ -15,8 +16,7 @@ from playground.tensors.figures import make_matmul_figure, make_storage_figure
 from playground.ui import bound, lazy_tabs, page, show_code, show_error, tr
 
 cfg = page()
-st.title(tr("nav.tensors"))
-st.write(tr("tensors.intro"))
+ui.chapter_intro("nav.tensors", "tensors.intro")
 
 
 def show_tensor(t: torch.Tensor, key: str) -> None:

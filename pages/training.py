@@ -11,6 +11,7 @@ import torch
 from playground import layers as md
 from playground import save_load as ck
 from playground import training as trn
+from playground import ui
 from playground.data.datasets import DATASETS, data_root, dataset_title, is_available
 from playground.plots.heatmap import make_tensor_figure
 from playground.plots.images import make_bar_figure, make_grid_figure
@@ -24,8 +25,7 @@ from playground.ui import state as shared
 from playground.ui.runs import continue_controls, in_slot
 
 cfg = page()
-st.title(tr("nav.training"))
-st.write(tr("train.intro"))
+ui.chapter_intro("nav.training", "train.intro")
 state = st.session_state
 if (refused := shared.model_from_link()) is not None:  # a link may carry the built model
     show_error(refused)

@@ -18,6 +18,7 @@ from playground.ui.frame import (
     sidebar_controls,
 )
 from playground.ui.i18n import class_names, current_lang, localized, ntr, tr
+from playground.ui.notebook import chapter_intro, notebook_button
 from playground.ui.streamlit_internals import session_id
 from playground.ui.widgets import (
     bound,
@@ -34,10 +35,12 @@ __all__ = [
     "PAGE_ICON",
     "Settings",
     "bound",
+    "chapter_intro",
     "class_names",
     "current_lang",
     "lazy_tabs",
     "localized",
+    "notebook_button",
     "ntr",
     "page",
     "session_id",

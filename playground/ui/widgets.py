@@ -15,6 +15,7 @@ from playground.core.i18n import Code, column_label, escape_markdown
 from playground.data.datasets import ImageDataset
 from playground.data.torchvision_raw import load_dataset
 from playground.ui.i18n import current_lang, tr
+from playground.ui.notebook import record_script, record_section
 from playground.ui.streamlit_internals import forget_link_value
 
 __all__ = [
@@ -171,6 +172,7 @@ def lazy_tabs(key: str, sections: Sequence[tuple[str, Callable[[], None]]]) -> N
                     st.query_params.pop(key, None)
                 else:
                     st.query_params[key] = name
+                record_section(labels[slugs.index(name)])
                 section()
 
 
@@ -179,6 +181,7 @@ def show_code(code: str) -> None:
     with st.expander(tr("code.title"), icon=":material/code:"):
         st.caption(tr("code.caption"))
         st.code(code, language="python")
+    record_script(code)
 
 
 def error_text(err: BaseException, lang: str) -> str:
