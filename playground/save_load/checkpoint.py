@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import pickle
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import torch
@@ -226,28 +227,33 @@ def optimizer_rows(
 def onnx_available() -> bool:
     import importlib.util
 
-    return importlib.util.find_spec("onnx") is not None
+    return all(importlib.util.find_spec(m) is not None for m in ("onnx", "onnxscript"))
 
 
 def onnx_bytes(model: nn.Module, input_shape: tuple[int, ...]) -> bytes:
-    """``torch.onnx.export`` as in the tutorial, to bytes (needs the ``[onnx]`` extra)."""
-    import warnings
+    """``torch.onnx.export(..., dynamo=True)``, PyTorch's current exporter, to bytes.
+
+    It needs the ``[onnx]`` extra (onnx and onnxscript). The weights go inside the one file
+    (``external_data=False``), so the download is a complete model.
+    """
+    import tempfile
 
     if not onnx_available():
         raise CheckpointError("err.checkpoint.onnx_export_needs")
     model.eval()
-    buf = io.BytesIO()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # the TorchScript exporter still works
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "model.onnx"
         torch.onnx.export(
             model,
             (torch.rand(1, *input_shape),),
-            buf,  # type: ignore[arg-type]  # export writes to any binary file object
-            dynamo=False,
+            str(path),
+            dynamo=True,
+            external_data=False,
+            verbose=False,
             input_names=["input"],
             output_names=["logits"],
         )
-    return buf.getvalue()
+        return path.read_bytes()
 
 
 def file_size(n: int) -> str:

@@ -41,8 +41,9 @@ model.train()  # to resume training; model.eval() for inference
     "onnx": """import torch
 
 model.eval()
-torch.onnx.export(model, (torch.rand(1, 1, 28, 28),), "model.onnx", dynamo=False,
-                  input_names=["input"], output_names=["logits"])
+# PyTorch's current exporter (needs onnx and onnxscript); the weights stay inside the file
+torch.onnx.export(model, (torch.rand(1, 1, 28, 28),), "model.onnx", dynamo=True,
+                  external_data=False, input_names=["input"], output_names=["logits"])
 """,
     "whole": """import torch
 

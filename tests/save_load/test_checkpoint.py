@@ -388,7 +388,9 @@ def test_onnx_export_is_a_valid_model():
 
 
 def test_onnx_missing_is_explained(monkeypatch):
-    monkeypatch.setattr(ck, "onnx_available", lambda: False)
+    from playground.save_load import checkpoint
+
+    monkeypatch.setattr(checkpoint, "onnx_available", lambda: False)  # where save_bytes looks
     with pytest.raises(CheckpointError, match=r'pip install -e "\.\[onnx\]"'):
         ck.save_bytes("onnx", md.build_model(md.PRESETS["tutorial"]))
 
