@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import itertools
 import re
 
@@ -17,6 +15,7 @@ from playground.data.datasets import ImageDataset, make_offline_dataset
 from playground.data.torchvision_raw import load_dataset
 from playground.server.runs import RunRegistry
 from playground.server.slots import TrainingSlots
+from tests.snippets import run_standalone
 
 TUTORIAL = md.PRESETS["tutorial"]
 
@@ -49,14 +48,12 @@ def _numbers(lines: list[str]) -> list[float]:
     ],
     ids=["tutorial-defaults", "adam-nll", "nesterov-mse"],
 )
-def test_loop_reproduces_the_tutorial_script(offline, cfg):
-    """The app's loop and the tutorial's train_loop/test_loop print the same numbers."""
+def test_loop_reproduces_the_tutorial_script(offline, cfg, tmp_path):
+    """The app's loop and the tutorial's train_loop/test_loop print the same numbers: the
+    script runs as a learner runs it, in a fresh Python without ``playground``."""
     t = _train(*offline, cfg, subset=6400)
     code = trn.training_code(cfg, TUTORIAL, "offline", 6400)
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        exec(compile(code, "<tutorial>", "exec"), {"__name__": "__tutorial__"})
-    theirs = [line for line in out.getvalue().splitlines() if line.strip()]
+    theirs = [line for line in run_standalone(code, tmp_path).splitlines() if line.strip()]
     ours = [line for entry in t.history.log for line in entry.splitlines() if line.strip()]
     assert _numbers(ours) == pytest.approx(_numbers(theirs), rel=1e-5, abs=1e-6)
     loss_lines = -(-6400 // cfg.batch_size // 100)  # batches 0, 100, … of each epoch

@@ -3,8 +3,6 @@ page's script reproduces the page's numbers."""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 
 import pytest
@@ -15,6 +13,7 @@ from playground import layers as md
 from playground import training as trn
 from playground.data.datasets import make_offline_dataset
 from playground.training import transfer as tl
+from tests.snippets import run_standalone
 
 TUTORIAL = md.PRESETS["tutorial"]
 CFG = trn.TrainConfig(optimizer="Adam", epochs=3, seed=0)
@@ -82,12 +81,10 @@ def test_transfer_beats_scratch_on_related_classes(report):
 
 
 @pytest.mark.slow  # over 2 s: left out of the fast loop
-def test_the_script_reproduces_the_page(report):
+def test_the_script_reproduces_the_page(report, tmp_path):
     code = tl.transfer_code(CFG, TUTORIAL, "offline", 3, 1000)
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        exec(compile(code, "<transfer>", "exec"), {"__name__": "__transfer__"})
-    printed = dict(re.findall(r"^([\w ()0-9-]+): ([\d.]+)%$", out.getvalue(), re.M))
+    out = run_standalone(code, tmp_path)  # a fresh Python without playground, as a learner runs it
+    printed = dict(re.findall(r"^([\w ()0-9-]+): ([\d.]+)%$", out, re.M))
     assert float(printed["source (classes 0-4)"]) == pytest.approx(100 * report.source_accuracy)
     for r in report.runs:
         assert float(printed[r.scenario]) == pytest.approx(100 * r.accuracy, abs=1e-4)
