@@ -6,12 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from playground import autograd as ag
-from playground import autograd as cc
 from playground import ui
 from playground.autograd.figures import make_descent_figure, make_graph_figure, summarize
 from playground.core.errors import PlaygroundError
 from playground.plots.heatmap import make_tensor_figure
-from playground.ui import bound, lazy_tabs, ntr, page, show_code, show_error, table, tr
+from playground.ui import bound, lazy_tabs, ntr, page, show_code, show_error, tr
 
 cfg = page()
 ui.chapter_intro("nav.autograd", "ag.intro")
@@ -98,7 +97,7 @@ def grads_and_check(program: str, statements: list, result: ag.BackwardResult) -
         else:
             st.warning(tr("ag.check_bad"), icon=":material/warning:")
         rows = [(n, f"{d:.2e}") for n, d in check.per_leaf().items()]
-        table(pd.DataFrame(rows, columns=["leaf", "max |diff|"]))
+        ui.table(pd.DataFrame(rows, columns=["leaf", "max |diff|"]))
 
 
 def printed(text: object) -> None:
@@ -116,79 +115,79 @@ def concept(title: str, text: str | None = None) -> None:
 def concepts_section() -> None:
     seed = cfg.seed
     concept("ag.flags", "ag.flags_text")
-    table([r.__dict__ for r in cc.flags_demo(seed)])
-    show_code(cc.flags_code(seed))
+    ui.table([r.__dict__ for r in ag.flags_demo(seed)])
+    show_code(ag.flags_code(seed))
 
     concept("ag.leaf", "ag.leaf_text")
-    leaf = cc.leaf_grad_demo(seed)
+    leaf = ag.leaf_grad_demo(seed)
     printed(f"w.grad = {leaf.w_grad}\ny.grad = {leaf.y_grad_before}\n\n{leaf.warning}")
     st.write(tr("ag.leaf_retained"))
     printed(f"y.grad = {leaf.y_grad_retained}")
-    show_code(cc.leaf_grad_code(seed))
+    show_code(ag.leaf_grad_code(seed))
 
     concept("ag.accumulate", "ag.accumulate_text")
-    acc = cc.accumulate_demo(seed)
+    acc = ag.accumulate_demo(seed)
     steps = {"ag.first": acc.first, "ag.second": acc.second, "ag.zeroed": acc.zeroed}
     for col, (key, value) in zip(st.columns(3), steps.items(), strict=True):
         col.caption(tr(key))
         col.code(summarize(value), "text")
-    show_code(cc.accumulate_code(seed))
+    show_code(ag.accumulate_code(seed))
 
     concept("ag.retain")
-    rg = cc.retain_graph_demo(seed)
+    rg = ag.retain_graph_demo(seed)
     printed(rg.error)
     st.write(tr("ag.retain_text"))
     printed(f"w.grad = {rg.with_retain}")
-    show_code(cc.retain_graph_code(seed))
+    show_code(ag.retain_graph_code(seed))
 
     concept("ag.nograd", "ag.nograd_text")
-    table([cc.no_grad_demo(seed).__dict__])
-    show_code(cc.no_grad_code(seed))
+    ui.table([ag.no_grad_demo(seed).__dict__])
+    show_code(ag.no_grad_code(seed))
 
 
 @st.fragment
 def jacobian_section() -> None:
     seed = cfg.seed
     concept("ag.vjp", "ag.vjp_text")
-    v = cc.vjp_demo(seed)
+    v = ag.vjp_demo(seed)
     cols = st.columns([2, 1, 1])
     cols[0].plotly_chart(make_tensor_figure(v.jacobian, title="J = ∂y/∂x"), key="ag_jac")
     cols[1].plotly_chart(make_tensor_figure(v.jtv, title="Jᵀv"), key="ag_jtv")
     cols[2].plotly_chart(make_tensor_figure(v.x_grad, title="x.grad"), key="ag_xg")
     st.caption(tr("ag.vjp_diff", diff=v.max_abs_diff, n=v.doublings))
-    show_code(cc.vjp_code(seed))
+    show_code(ag.vjp_code(seed))
 
     concept("ag.dynamic", "ag.dynamic_text")
-    scales = (1.0, bound(st.select_slider, tr("ag.scale"), cc.SCALES, value=100.0, key="ag_scale"))
+    scales = (1.0, bound(st.select_slider, tr("ag.scale"), ag.SCALES, value=100.0, key="ag_scale"))
     cols = st.columns(2)
     for k, (col, scale) in enumerate(zip(cols, scales, strict=True)):
-        x, y, n = cc.dynamic_program(seed, scale)
+        x, y, n = ag.dynamic_program(seed, scale)
         col.markdown(tr("ag.run_ops", scale=scale, n=n))
         graph = ag.graph_of(y, {"x": x})
         col.plotly_chart(make_graph_figure(graph, lang=cfg.lang), key=f"ag_dyn{k}")
-    show_code(cc.dynamic_graph_code(seed, scales))
+    show_code(ag.dynamic_graph_code(seed, scales))
 
 
 @st.fragment
 def descent_section() -> None:
     st.write(tr("ag.gd_text"))
     c = st.columns(2)
-    lr = bound(c[0].select_slider, tr("ag.lr"), cc.LEARNING_RATES, value=0.1, key="ag_lr")
+    lr = bound(c[0].select_slider, tr("ag.lr"), ag.LEARNING_RATES, value=0.1, key="ag_lr")
     steps = bound(c[1].slider, tr("ag.steps"), 5, 300, 60, key="ag_steps")
-    fit = cc.fit_line(lr, steps, cfg.seed)
+    fit = ag.fit_line(lr, steps, cfg.seed)
     if fit.diverged_at is not None:
         st.error(tr("ag.diverged", step=fit.diverged_at, lr=lr), icon=":material/trending_up:")
     elif fit.overshoots:
         ratio = fit.final_loss / fit.optimum_loss
         st.warning(tr("ag.overshoots", lr=lr, steps=steps, ratio=ratio), icon=":material/swap_vert:")  # fmt: skip
-    gw, gb, surface = cc.loss_surface(cfg.seed, fit.path, fit.best)
+    gw, gb, surface = ag.loss_surface(cfg.seed, fit.path, fit.best)
     fig = make_descent_figure(fit.path, fit.losses, gw, gb, surface, best=fit.best, lang=cfg.lang)
     st.plotly_chart(fig, key="ag_gd")
     m = st.columns(3)
     m[0].metric(tr("ag.final"), "{:.3f}, {:.3f}".format(*fit.path[-1]))
     m[1].metric(tr("ag.best"), "{:.3f}, {:.3f}".format(*fit.best))
     m[2].metric(tr("ag.final_loss"), f"{fit.final_loss:.4g}")
-    show_code(cc.descent_code(lr, steps, cfg.seed))
+    show_code(ag.descent_code(lr, steps, cfg.seed))
 
 
 def concepts() -> None:
@@ -198,3 +197,4 @@ def concepts() -> None:
 
 sections = [("ag.tab.graph", graph_section), ("ag.tab.concepts", concepts)]
 lazy_tabs("ag_tab", [*sections, ("ag.tab.descent", descent_section)])
+ui.check_yourself("autograd")

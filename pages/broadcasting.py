@@ -181,3 +181,4 @@ lazy_tabs(
         ("tab.split", split_section),
     ],
 )
+ui.check_yourself("broadcasting")

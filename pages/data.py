@@ -194,3 +194,4 @@ if ds is not None:
             ("data.tab.upload", upload_section),
         ],
     )
+ui.check_yourself("data")

@@ -199,3 +199,4 @@ def numpy_section() -> None:
 
 sections = [diff_section, agree_section, gradcheck_section, timing_section, numpy_section]
 lazy_tabs("ex_tab", [(f"ex.tab.{f.__name__.removesuffix('_section')}", f) for f in sections])
+ui.check_yourself("examples")

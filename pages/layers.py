@@ -190,3 +190,4 @@ def activations_section() -> None:
 
 sections = [structure_section, parameters_section, inside_section, activations_section]
 lazy_tabs("m_tab", [(f"layers.tab.{f.__name__.removesuffix('_section')}", f) for f in sections])
+ui.check_yourself("layers")

@@ -190,3 +190,4 @@ def inference_section() -> None:
 
 sections = [explorer_section, save_section, load_section, modes_section, inference_section]
 lazy_tabs("s_tab", [(f"save.tab.{f.__name__.removesuffix('_section')}", f) for f in sections])
+ui.check_yourself("save_load")

@@ -270,3 +270,4 @@ lazy_tabs(
         ("tab.devices", devices_section),
     ],
 )
+ui.check_yourself("tensors")

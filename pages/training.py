@@ -281,3 +281,4 @@ def lab_section() -> None:
 
 sections = [slow_section, results_section, compare_section, transfer_section, lab_section]
 lazy_tabs("tr_tab", [(f"train.tab.{f.__name__.removesuffix('_section')}", f) for f in sections])
+ui.check_yourself("training")

@@ -19,6 +19,7 @@ PAGES = [
     "pages/training.py",
     "pages/save_load.py",
     "pages/examples.py",
+    "pages/exercises.py",
 ]
 
 

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from playground.ui import state
+from playground.ui.exercises import check_yourself
 from playground.ui.frame import (
     CHAPTERS,
     DEFAULT_SEED,
@@ -36,6 +37,7 @@ __all__ = [
     "Settings",
     "bound",
     "chapter_intro",
+    "check_yourself",
     "class_names",
     "current_lang",
     "lazy_tabs",

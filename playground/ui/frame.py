@@ -21,6 +21,7 @@ from playground.core.i18n import LANGUAGES
 from playground.server.memory import return_freed_memory
 from playground.server.runs import RUNS
 from playground.ui import state
+from playground.ui.exercises import sync_progress
 from playground.ui.i18n import current_lang, ntr, tr
 from playground.ui.streamlit_internals import (
     active_session_check,
@@ -43,6 +44,7 @@ CHAPTERS = [
     ("pages/training.py", "training", "nav.training", ":material/trending_down:"),
     ("pages/save_load.py", "save_load", "nav.save_load", ":material/save:"),
     ("pages/examples.py", "examples", "nav.examples", ":material/functions:"),
+    ("pages/exercises.py", "exercises", "nav.exercises", ":material/quiz:"),
 ]
 
 
@@ -123,6 +125,7 @@ def page() -> Settings:
     if leave_legacy_pages_mode():
         st.rerun()
     _start_janitor()
+    sync_progress()
     return settings()
 
 

@@ -40,7 +40,8 @@ def _tabs(page: str) -> list[dict[str, str]]:
     keys = [k for k, v in widgets.BOUND_KEYS.items() if k.endswith("_tab") and isinstance(v, tuple)]
     prefix = {"pages/tensors.py": "t_", "pages/broadcasting.py": "b_", "pages/autograd.py": "ag_",
               "pages/data.py": "d_", "pages/layers.py": "m_", "pages/training.py": "tr_",
-              "pages/save_load.py": "s_", "pages/examples.py": "ex_"}.get(page)  # fmt: skip
+              "pages/save_load.py": "s_", "pages/examples.py": "ex_",
+              "pages/exercises.py": "xs_"}.get(page)  # fmt: skip
     key = next((k for k in keys if prefix and k.startswith(prefix)), None)
     tabs = [{key: slug} for slug in widgets.BOUND_KEYS[key]] if key else [{}]
     if page == "pages/examples.py":  # each problem and level shows its own script

@@ -1,0 +1,41 @@
+"""Exercises: every chapter's "Check yourself" set in one place, with the learner's progress."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from playground import exercises as xq
+from playground import ui
+from playground.exercises.progress import summary
+from playground.ui import bound, page, tr
+from playground.ui.exercises import exercise_panel, progress, reset_progress
+
+cfg = page()
+ui.chapter_intro("nav.exercises", "xq.page_intro")
+
+rows = summary(progress())
+names = [tr(f"nav.{r['chapter']}") for r in rows]
+table = [{**r, "chapter": n} for r, n in zip(rows, names, strict=True)]
+ui.table(table, width="stretch")
+solved = sum(int(str(r["solved"])) for r in rows)
+c = st.columns(3)
+c[0].metric(tr("xq.solved_all"), f"{solved} / {len(xq.EXERCISES)}")
+c[1].metric(tr("xq.first_all"), sum(int(str(r["first_try"])) for r in rows))
+c[2].button(tr("xq.reset"), on_click=reset_progress, icon=":material/restart_alt:")
+fig = go.Figure(
+    [
+        go.Bar(x=names, y=[r["exercises"] for r in rows], name=tr("xq.col.exercises"), marker_color="#ddd"),
+        go.Bar(x=names, y=[r["solved"] for r in rows], name=tr("xq.col.solved"), marker_color="#EE4C2C"),
+    ],
+    layout={"barmode": "overlay", "height": 280, "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+            "plot_bgcolor": "white", "legend": {"orientation": "h", "y": 1.15}},
+)  # fmt: skip
+st.plotly_chart(fig, key="xs_progress")
+
+st.subheader(tr("xq.practice"))
+titles = {k: tr(f"nav.{k}") for k in xq.CHAPTER_IDS}
+chapter = bound(
+    st.selectbox, tr("xq.set"), list(titles), key="xs_set", format_func=titles.__getitem__
+)
+exercise_panel(chapter)

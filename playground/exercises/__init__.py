@@ -1,0 +1,47 @@
+"""Check yourself: predict-then-run exercises for every chapter, graded by real PyTorch."""
+
+from __future__ import annotations
+
+from playground.exercises.catalog_autograd import AUTOGRAD_DATA
+from playground.exercises.catalog_layers import LAYERS_TRAINING
+from playground.exercises.catalog_saving import SAVING_EXAMPLES
+from playground.exercises.catalog_tensors import TENSORS
+from playground.exercises.grade import MAX_ANSWER_CHARS, grade, real_result
+from playground.exercises.spec import KINDS, RAISES, Exercise, Graded, Setup, variant
+
+__all__ = [
+    "CHAPTER_IDS",
+    "EXERCISES",
+    "Exercise",
+    "Graded",
+    "KINDS",
+    "MAX_ANSWER_CHARS",
+    "RAISES",
+    "Setup",
+    "by_chapter",
+    "by_id",
+    "grade",
+    "real_result",
+    "variant",
+]
+
+EXERCISES: list[Exercise] = [*TENSORS, *AUTOGRAD_DATA, *LAYERS_TRAINING, *SAVING_EXAMPLES]
+CHAPTER_IDS = [
+    "tensors",
+    "broadcasting",
+    "autograd",
+    "data",
+    "layers",
+    "training",
+    "save_load",
+    "examples",
+]
+_BY_ID = {e.id: e for e in EXERCISES}
+
+
+def by_id(exercise_id: str) -> Exercise | None:
+    return _BY_ID.get(exercise_id)
+
+
+def by_chapter(chapter: str) -> list[Exercise]:
+    return [e for e in EXERCISES if e.chapter == chapter]

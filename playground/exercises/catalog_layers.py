@@ -1,0 +1,241 @@
+"""Exercises for Model layers and Training: output shapes, parameters, misfits, losses, a run."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from typing import Any
+
+import torch
+import torch.nn.functional as F  # noqa: N812
+from torch import nn
+
+from playground.exercises.build import (
+    T,
+    answer_text,
+    ask,
+    layer_shape,
+    program,
+    quarters,
+    shape_text,
+    task,
+)
+from playground.exercises.spec import Exercise, Setup
+
+__all__ = ["LAYERS_TRAINING"]
+
+
+# ---- layers ----------------------------------------------------------------------------------
+
+
+def linear_out(rng: random.Random) -> Setup:
+    n, a, b = rng.sample(range(2, 9), 3)
+    return layer_shape(
+        f"nn.Linear({a}, {b})",
+        lambda: nn.Linear(a, b),
+        (n, a),
+        wrong=[shape_text(n, a), shape_text(b, a)],
+    )
+
+
+def linear_raises(rng: random.Random) -> Setup:
+    n, a, b = rng.sample(range(2, 9), 3)
+    return layer_shape(f"nn.Linear({a}, {b})", lambda: nn.Linear(a, b), (n, a + 1),
+                  wrong=[shape_text(n, b), shape_text(n, a + 1)])  # fmt: skip
+
+
+def conv_out(rng: random.Random) -> Setup:
+    c, k, s, h = (
+        rng.randint(1, 3),
+        rng.choice([4, 6, 8]),
+        rng.choice([3, 5]),
+        rng.choice([8, 10, 12]),
+    )
+    return layer_shape(f"nn.Conv2d({c}, {k}, {s})", lambda: nn.Conv2d(c, k, s), (2, c, h, h),
+                  wrong=[shape_text(2, k, h, h), shape_text(2, c, h - s + 1, h - s + 1)])  # fmt: skip
+
+
+def conv_pad(rng: random.Random) -> Setup:
+    s, p, h = rng.choice([3, 5]), rng.choice([1, 2]), rng.choice([8, 10])
+    out = h - s + 2 * p + 1
+    return layer_shape(f"nn.Conv2d(1, 4, {s}, padding={p})", lambda: nn.Conv2d(1, 4, s, padding=p),
+                  (2, 1, h, h), wrong=[shape_text(2, 4, h - s + 1, h - s + 1), shape_text(2, 4, out + 1, out + 1)])  # fmt: skip
+
+
+def pool_out(rng: random.Random) -> Setup:
+    c, h, w = rng.randint(2, 4), rng.choice([6, 8, 10]), rng.choice([4, 12])
+    return layer_shape("nn.MaxPool2d(2)", lambda: nn.MaxPool2d(2), (1, c, h, w),
+                  wrong=[shape_text(1, c, h - 1, w - 1), shape_text(1, c // 2 or 1, h, w)])  # fmt: skip
+
+
+def flatten_out(rng: random.Random) -> Setup:
+    n, c, h = rng.randint(2, 4), rng.randint(2, 3), rng.randint(2, 5)
+    return layer_shape("nn.Flatten()", nn.Flatten, (n, c, h, h),
+                  wrong=[shape_text(n * c * h * h), shape_text(n, c, h * h)])  # fmt: skip
+
+
+def _params_code(call: str) -> str:
+    return f"import torch\nfrom torch import nn\n\nlayer = {call}\nn = sum(p.numel() for p in layer.parameters())"
+
+
+def linear_params(rng: random.Random) -> Setup:
+    a, b = rng.sample(range(2, 30), 2)
+    compute = lambda: sum(p.numel() for p in nn.Linear(a, b).parameters())  # noqa: E731
+    return program(_params_code(f"nn.Linear({a}, {b})"), compute, show="n",
+                   wrong=[str(a * b), str(a * b + a)])  # fmt: skip
+
+
+def conv_params(rng: random.Random) -> Setup:
+    c, k, s = rng.randint(1, 3), rng.choice([4, 6, 8]), rng.choice([3, 5])
+    compute = lambda: sum(p.numel() for p in nn.Conv2d(c, k, s).parameters())  # noqa: E731
+    return program(_params_code(f"nn.Conv2d({c}, {k}, {s})"), compute, show="n",
+                   wrong=[str(c * k * s * s), str(k * s * s + k)])  # fmt: skip
+
+
+def _fix(
+    specs: list, at: int, input_shape: tuple[int, ...], answer: str, wrong: list[str]
+) -> Setup:
+    from playground.layers.models import LayerSpec, check_model
+
+    good = list(specs)
+    good[at] = LayerSpec.of(specs[at].kind, *(int(v) for v in answer.split(",")))
+    out = check_model(good, input_shape, batch=2).output_shape
+    lines = ",\n    ".join(s.call() for s in specs)
+    code = (f"import torch\nfrom torch import nn\n\nmodel = nn.Sequential(\n    {lines},\n)\n"
+            f"x = torch.zeros(2, *{input_shape})")  # fmt: skip
+
+    def compute(_names: Mapping[str, Any]) -> Any:
+        return check_model(specs, input_shape, batch=2)
+
+    extra = {"specs": specs, "at": at, "input_shape": input_shape, "output_shape": out}
+    script = (
+        code
+        + "\ntry:\n    print(tuple(model(x).shape))\nexcept Exception as err:\n"
+        + ('    print("raises:", str(err).strip().splitlines()[0])\n')
+    )
+    return Setup(code, answer, compute, script, wrong=tuple(wrong), extra=extra,
+                 params={"layer": at + 1, "kind": specs[at].kind})  # fmt: skip
+
+
+def fix_linear(rng: random.Random) -> Setup:
+    from playground.layers.models import LayerSpec
+
+    h, hidden = rng.choice([4, 5, 6, 7]), rng.choice([16, 32])
+    bad = h * h + rng.choice([-h, h, 1])
+    specs = [LayerSpec.of("Flatten"), LayerSpec.of("Linear", bad, hidden), LayerSpec.of("ReLU"),
+             LayerSpec.of("Linear", hidden, 10)]  # fmt: skip
+    return _fix(specs, 1, (1, h, h), f"{h * h}, {hidden}", [f"{bad}, {hidden}", f"{h}, {hidden}"])
+
+
+def fix_conv(rng: random.Random) -> Setup:
+    from playground.layers.models import LayerSpec
+
+    c, k = rng.choice([1, 3]), rng.choice([4, 6])
+    specs = [
+        LayerSpec.of("Conv2d", c, k, 3),
+        LayerSpec.of("ReLU"),
+        LayerSpec.of("Conv2d", k + 2, 8, 3),
+    ]
+    return _fix(specs, 2, (c, 10, 10), f"{k}, 8, 3", [f"{k + 2}, 8, 3", f"{c}, 8, 3"])
+
+
+# ---- training --------------------------------------------------------------------------------
+
+
+def sgd_step(rng: random.Random) -> Setup:
+    w, x, lr = quarters(rng, 3), quarters(rng, 3), rng.choice([0.5, 0.25, 0.1])
+
+    def compute() -> torch.Tensor:
+        wt = torch.tensor(w, requires_grad=True)
+        (wt * torch.tensor(x)).sum().backward()
+        with torch.no_grad():
+            wt -= lr * wt.grad  # type: ignore[operator]
+        return wt.detach()
+
+    code = (f"import torch\n\nw = torch.tensor({w!r}, requires_grad=True)\nx = torch.tensor({x!r})\n"
+            f"loss = (w * x).sum()\nloss.backward()\nwith torch.no_grad():\n    w -= {lr} * w.grad")  # fmt: skip
+    tw, tx = torch.tensor(w), torch.tensor(x)
+    return program(code, compute, show="w.detach()",
+                   wrong=[answer_text(tw + lr * tx), answer_text(tw - tx)])  # fmt: skip
+
+
+def ce_uniform(rng: random.Random) -> Setup:
+    k, j = rng.randint(2, 10), 0
+    j = rng.randint(0, k - 1)
+    code = f"import torch\nimport torch.nn.functional as F\n\nlogits = torch.zeros(1, {k})\nloss = F.cross_entropy(logits, torch.tensor([{j}]))"
+    compute = lambda: F.cross_entropy(torch.zeros(1, k), torch.tensor([j]))  # noqa: E731
+    return program(code, compute, show="loss", wrong=[f"{1 / k:g}", "0"], params={"k": k})
+
+
+def accuracy_value(rng: random.Random) -> Setup:
+    n, k = 4, 3
+    spec = {"logits": T((n, k), "float"), "y": T((n,), "label", hi=k)}
+
+    def wrong(r: Any, t: dict[str, torch.Tensor]) -> list[str]:
+        right = (t["logits"].argmax(dim=1) == t["y"]).float()
+        return [str(int(right.sum())) if right.sum() > 1 else "4", f"{1 - float(right.mean()):g}"]
+
+    return ask(rng, spec, "(logits.argmax(dim=1) == y).float().mean()", shape=False, wrong=wrong)
+
+
+def mse_value(rng: random.Random) -> Setup:
+    spec = {"pred": T((4,), lo=0, hi=5), "target": T((4,), lo=0, hi=5)}
+
+    def wrong(r: Any, t: dict[str, torch.Tensor]) -> list[str]:
+        d = (t["pred"] - t["target"]).float()
+        return [f"{float((d**2).sum()):g}", f"{float(d.abs().mean()) + 0.5:g}"]
+
+    return ask(rng, spec, "F.mse_loss(pred.float(), target.float())", shape=False, wrong=wrong)
+
+
+def softmax_sum(rng: random.Random) -> Setup:
+    n = rng.randint(2, 4)
+    return ask(rng, {"logits": T((n, 3), "float")}, "F.softmax(logits, dim=1).sum(dim=1)",
+               shape=False, wrong=lambda r, t: [answer_text(t["logits"].sum(dim=1)), "1"])  # fmt: skip
+
+
+def predict_class(rng: random.Random) -> Setup:
+    n, k = rng.randint(3, 6), rng.randint(3, 5)
+    return task(rng, {"logits": T((n, k), "float")}, "logits.argmax(dim=1)",
+                wrong=["logits.argmax(dim=0)", "logits.argmax()"])  # fmt: skip
+
+
+def accuracy_expr(rng: random.Random) -> Setup:
+    n, k = rng.randint(5, 8), rng.randint(3, 4)
+    spec = {"logits": T((n, k), "float"), "y": T((n,), "label", hi=k)}
+    return task(rng, spec, "(logits.argmax(dim=1) == y).float().mean()",
+                wrong=["(logits.argmax(dim=1) == y).sum()", "(logits.argmax(dim=0) == y).float().mean()"])  # fmt: skip
+
+
+def reach_target(rng: random.Random) -> Setup:
+    from playground.exercises.target import TARGET, target_script, train_for_target
+
+    seed = rng.randrange(1000)
+    params: dict[str, object] = {**TARGET, "seed": seed}
+    compute = lambda names: train_for_target(seed=seed, **dict(names))  # noqa: E731
+    return Setup(
+        question="", answer="Adam, 0.001", compute=compute, script=target_script(seed),
+        wrong=("SGD, 0.0001", "SGD, 10.0"), params=params,
+    )  # fmt: skip
+
+
+LAYERS_TRAINING = [
+    Exercise("layers.linear_out", "shape", linear_out),
+    Exercise("layers.linear_raises", "shape", linear_raises),
+    Exercise("layers.conv_out", "shape", conv_out),
+    Exercise("layers.conv_pad", "shape", conv_pad),
+    Exercise("layers.pool_out", "shape", pool_out),
+    Exercise("layers.flatten_out", "shape", flatten_out),
+    Exercise("layers.linear_params", "value", linear_params),
+    Exercise("layers.conv_params", "value", conv_params),
+    Exercise("layers.fix_linear", "fix_model", fix_linear),
+    Exercise("layers.fix_conv", "fix_model", fix_conv),
+    Exercise("training.sgd_step", "value", sgd_step),
+    Exercise("training.ce_uniform", "value", ce_uniform),
+    Exercise("training.accuracy_value", "value", accuracy_value),
+    Exercise("training.mse_value", "value", mse_value),
+    Exercise("training.softmax_sum", "value", softmax_sum),
+    Exercise("training.predict_class", "expression", predict_class),
+    Exercise("training.accuracy_expr", "expression", accuracy_expr),
+    Exercise("training.reach_target", "target", reach_target),
+]

@@ -1,0 +1,226 @@
+"""Exercises for Save & load and for Learning PyTorch with Examples."""
+
+from __future__ import annotations
+
+import random
+from collections import OrderedDict
+from typing import Any
+
+import torch
+from torch import nn
+
+from playground.exercises.build import (
+    T,
+    answer_text,
+    ask,
+    program,
+    quarters,
+    shape_text,
+    task,
+)
+from playground.exercises.spec import Exercise, Setup
+
+__all__ = ["SAVING_EXAMPLES"]
+
+
+# ---- save & load -----------------------------------------------------------------------------
+
+
+def _sd(code_a: str, code_b: str, make_a: Any, make_b: Any, answer: tuple, wrong: list) -> Setup:
+    code = (f"import torch\nfrom torch import nn\n\nmodel_a = {code_a}\nmodel_b = {code_b}\n"
+            "result = model_b.load_state_dict(model_a.state_dict(), strict=False)")  # fmt: skip
+    compute = lambda _n: make_b().load_state_dict(make_a().state_dict(), strict=False)  # noqa: E731
+    keys = sorted(set(make_a().state_dict()) | set(make_b().state_dict()))
+    return Setup(code, repr(answer), compute, code + "\nprint(result)\n", wrong=tuple(map(repr, wrong)),
+                 extra={"keys": keys, "answer": answer, "wrong": wrong})  # fmt: skip
+
+
+def sd_missing(rng: random.Random) -> Setup:
+    a, h = rng.randint(3, 8), rng.choice([8, 16])
+    ca = f"nn.Sequential(nn.Linear({a}, {h}), nn.ReLU(), nn.Linear({h}, 2))"
+    cb = f"nn.Sequential(nn.Linear({a}, {h}), nn.ReLU(), nn.Linear({h}, 2), nn.ReLU(), nn.Linear(2, 2))"
+    ma = lambda: nn.Sequential(nn.Linear(a, h), nn.ReLU(), nn.Linear(h, 2))  # noqa: E731
+
+    def mb() -> nn.Module:
+        return nn.Sequential(
+            nn.Linear(a, h), nn.ReLU(), nn.Linear(h, 2), nn.ReLU(), nn.Linear(2, 2)
+        )
+
+    right: tuple = (["4.weight", "4.bias"], [])
+    return _sd(ca, cb, ma, mb, right, [([], ["4.weight", "4.bias"]), ([], [])])
+
+
+def sd_unexpected(rng: random.Random) -> Setup:
+    a, h = rng.randint(3, 8), rng.choice([8, 16])
+    ca = f"nn.Sequential(nn.Linear({a}, {h}), nn.ReLU(), nn.Linear({h}, 2))"
+    cb = f"nn.Sequential(nn.Linear({a}, {h}))"
+    ma = lambda: nn.Sequential(nn.Linear(a, h), nn.ReLU(), nn.Linear(h, 2))  # noqa: E731
+    mb = lambda: nn.Sequential(nn.Linear(a, h))  # noqa: E731
+    right: tuple = ([], ["2.weight", "2.bias"])
+    return _sd(ca, cb, ma, mb, right, [(["2.weight", "2.bias"], []), ([], ["0.weight", "0.bias"])])
+
+
+def sd_renamed(rng: random.Random) -> Setup:
+    a = rng.randint(3, 8)
+    ca = f"nn.Sequential(nn.Linear({a}, 4))"
+    cb = f"nn.Sequential(OrderedDict(fc1=nn.Linear({a}, 4)))"
+    ma = lambda: nn.Sequential(nn.Linear(a, 4))  # noqa: E731
+    mb = lambda: nn.Sequential(OrderedDict(fc1=nn.Linear(a, 4)))  # noqa: E731
+    setup = _sd(ca, cb, ma, mb, (["fc1.weight", "fc1.bias"], ["0.weight", "0.bias"]),
+                [(["0.weight", "0.bias"], ["fc1.weight", "fc1.bias"]), ([], [])])  # fmt: skip
+    imports = "from collections import OrderedDict\n\n"
+    setup.question = setup.question.replace(
+        "from torch import nn\n\n", "from torch import nn\n" + imports
+    )
+    setup.script = setup.script.replace(
+        "from torch import nn\n\n", "from torch import nn\n" + imports
+    )
+    return setup
+
+
+def sd_len(rng: random.Random) -> Setup:
+    a, h = rng.randint(3, 8), rng.choice([4, 8])
+    call = f"nn.Sequential(nn.Linear({a}, {h}), nn.BatchNorm1d({h}), nn.ReLU(), nn.Linear({h}, 2))"
+
+    def compute() -> int:
+        model = nn.Sequential(nn.Linear(a, h), nn.BatchNorm1d(h), nn.ReLU(), nn.Linear(h, 2))
+        return len(model.state_dict())
+
+    code = f"import torch\nfrom torch import nn\n\nmodel = {call}\nn = len(model.state_dict())"
+    return program(code, compute, show="n", wrong=["6", "4"])
+
+
+def sd_shape(rng: random.Random) -> Setup:
+    a, b = rng.sample(range(2, 9), 2)
+    code = f"import torch\nfrom torch import nn\n\nmodel = nn.Linear({a}, {b})\nw = model.state_dict()['weight']"
+    return program(code, lambda: nn.Linear(a, b).state_dict()["weight"], show="w", shape=True,
+                   wrong=[shape_text(a, b), shape_text(a * b)])  # fmt: skip
+
+
+def sd_bytes(rng: random.Random) -> Setup:
+    a, b = rng.sample(range(2, 20), 2)
+    code = f"import torch\nfrom torch import nn\n\nw = nn.Linear({a}, {b}).weight\nn = w.nelement() * w.element_size()"
+    compute = lambda: nn.Linear(a, b).weight.nelement() * 4  # noqa: E731
+    return program(code, compute, show="n", wrong=[str(a * b), str(8 * a * b)])
+
+
+def eval_dropout(rng: random.Random) -> Setup:
+    p, n = rng.choice([0.2, 0.5, 0.8]), rng.randint(4, 9)
+
+    def compute() -> tuple[bool, bool]:
+        model = nn.Dropout(p).eval()
+        x = torch.ones(n)
+        return model.training, torch.equal(model(x), x)
+
+    code = (f"import torch\nfrom torch import nn\n\nmodel = nn.Dropout(p={p})\nmodel.eval()\n"
+            f"x = torch.ones({n})\nsame = torch.equal(model(x), x)")  # fmt: skip
+    flags = ["(True, True)", "(False, False)", "(True, False)"]
+    return program(code, compute, show="(model.training, same)", wrong=flags)
+
+
+def dropout_scale(rng: random.Random) -> Setup:
+    p = rng.choice([0.2, 0.5, 0.75])
+
+    def compute() -> torch.Tensor:
+        return nn.Dropout(p).train()(torch.ones(200)).max()
+
+    code = f"import torch\nfrom torch import nn\n\nmodel = nn.Dropout(p={p})  # train mode\nkept = model(torch.ones(200)).max()"
+    return program(code, compute, show="kept", wrong=["1", f"{p:g}"], params={"p": p})
+
+
+# ---- learning PyTorch with examples ----------------------------------------------------------
+
+
+def poly_value(rng: random.Random) -> Setup:
+    a, b, c, d, x = quarters(rng, 5)
+    y = a + b * x + c * x**2 + d * x**3
+    code = f"a, b, c, d = {a}, {b}, {c}, {d}\nx = {x}\ny_pred = a + b * x + c * x ** 2 + d * x ** 3"
+    return program(code, lambda: y, show="y_pred",
+                   wrong=[f"{a + b * x + c * x**2:g}", f"{a * x + b * x**2 + c * x**3 + d * x**4:g}"])  # fmt: skip
+
+
+def poly_grad(rng: random.Random) -> Setup:
+    v, target = quarters(rng, 3), quarters(rng, 3)
+
+    def compute() -> torch.Tensor:
+        a = torch.tensor(0.5, requires_grad=True)
+        y_pred = a + torch.tensor(v)
+        (y_pred - torch.tensor(target)).pow(2).sum().backward()
+        return a.grad  # type: ignore[return-value]
+
+    code = (f"import torch\n\nx = torch.tensor({v!r})\ny = torch.tensor({target!r})\n"
+            "a = torch.tensor(0.5, requires_grad=True)\ny_pred = a + x\n"
+            "loss = (y_pred - y).pow(2).sum()\nloss.backward()")  # fmt: skip
+    diff = torch.tensor(v) + 0.5 - torch.tensor(target)
+    return program(
+        code,
+        compute,
+        show="a.grad",
+        wrong=[f"{float(diff.sum()):g}", f"{float(2 * diff.mean()):g}"],
+    )
+
+
+def xx_shape(rng: random.Random) -> Setup:
+    n = rng.choice([4, 5, 6, 8])
+    return ask(rng, {"x": T((n,), "float")}, "x.unsqueeze(-1).pow(torch.tensor([1, 2, 3]))",
+               shape=True, wrong=lambda r, t: [shape_text(n), shape_text(3, n)])  # fmt: skip
+
+
+def xx_expr(rng: random.Random) -> Setup:
+    n = rng.choice([4, 5, 6])
+    return task(rng, {"x": T((n,), "float")}, "x.unsqueeze(-1).pow(torch.tensor([1, 2, 3]))",
+                wrong=["x.pow(torch.tensor([1, 2, 3]))", "x.unsqueeze(0).pow(torch.tensor([[1], [2], [3]]))"])  # fmt: skip
+
+
+def relu_by_hand(rng: random.Random) -> Setup:
+    a, b = rng.randint(2, 4), rng.randint(2, 5)
+    return task(
+        rng, {"h": T((a, b), "float")}, "h.clamp(min=0)", wrong=["h.abs()", "h.clamp(max=0)"]
+    )
+
+
+def myrelu_backward(rng: random.Random) -> Setup:
+    x, g = quarters(rng, 4), quarters(rng, 4)
+    x[0], x[1] = abs(x[0]), -abs(x[1])
+    tx, tg = torch.tensor(x), torch.tensor(g)
+    code = (f"import torch\n\ninput = torch.tensor({x!r})\ngrad_output = torch.tensor({g!r})\n"
+            "grad_input = grad_output.clone()\ngrad_input[input < 0] = 0  # MyReLU.backward")  # fmt: skip
+    compute = lambda: tg.clone().masked_fill(tx < 0, 0)  # noqa: E731
+    return program(code, compute, show="grad_input",
+                   wrong=[answer_text(tg), answer_text(tg.masked_fill(tx > 0, 0))])  # fmt: skip
+
+
+def linear_poly_params(rng: random.Random) -> Setup:
+    k = rng.randint(2, 6)
+    code = (f"import torch\n\nmodel = torch.nn.Sequential(torch.nn.Linear({k}, 1), torch.nn.Flatten(0, 1))\n"
+            "n = sum(p.numel() for p in model.parameters())")  # fmt: skip
+    compute = lambda: sum(p.numel() for p in nn.Linear(k, 1).parameters())  # noqa: E731
+    return program(code, compute, show="n", wrong=[str(k), str(2 * k)])
+
+
+def legendre(rng: random.Random) -> Setup:
+    x = rng.choice([-1.0, -0.5, 0.5, 1.0, 1.5, 2.0])
+    code = f"import torch\n\nx = torch.tensor({x})\np3 = 0.5 * (5 * x ** 3 - 3 * x)  # LegendrePolynomial3.forward"
+    compute = lambda: 0.5 * (5 * torch.tensor(x) ** 3 - 3 * torch.tensor(x))  # noqa: E731
+    return program(code, compute, show="p3",
+                   wrong=[f"{5 * x**3 - 3 * x:g}", f"{0.5 * (5 * x**3 + 3 * x):g}"])  # fmt: skip
+
+
+SAVING_EXAMPLES = [
+    Exercise("save_load.sd_missing", "state_dict", sd_missing),
+    Exercise("save_load.sd_unexpected", "state_dict", sd_unexpected),
+    Exercise("save_load.sd_renamed", "state_dict", sd_renamed),
+    Exercise("save_load.sd_len", "value", sd_len),
+    Exercise("save_load.sd_shape", "shape", sd_shape),
+    Exercise("save_load.sd_bytes", "value", sd_bytes),
+    Exercise("save_load.eval_dropout", "value", eval_dropout),
+    Exercise("save_load.dropout_scale", "value", dropout_scale),
+    Exercise("examples.poly_value", "value", poly_value),
+    Exercise("examples.poly_grad", "value", poly_grad),
+    Exercise("examples.xx_shape", "shape", xx_shape),
+    Exercise("examples.xx_expr", "expression", xx_expr),
+    Exercise("examples.relu_by_hand", "expression", relu_by_hand),
+    Exercise("examples.myrelu_backward", "value", myrelu_backward),
+    Exercise("examples.linear_poly_params", "value", linear_poly_params),
+    Exercise("examples.legendre", "value", legendre),
+]

@@ -1,0 +1,180 @@
+"""Exercises for Tensors and for Broadcasting, cat & stack: shapes, values and expressions."""
+
+from __future__ import annotations
+
+import random
+
+import torch
+
+from playground.exercises.build import (
+    T,
+    answer_text,
+    ask,
+    dims,
+    shape_text,
+    task,
+)
+from playground.exercises.spec import Exercise, Setup
+
+__all__ = ["TENSORS"]
+
+
+# ---- tensors ---------------------------------------------------------------------------------
+
+
+def view_infer(rng: random.Random) -> Setup:
+    a, b, c = dims(rng, 3, distinct=True)
+    return ask(rng, {"x": T((a, b, c))}, f"x.view(-1, {c})", shape=True,
+               wrong=lambda r, t: [shape_text(a, b, c), shape_text(c, a * b)])  # fmt: skip
+
+
+def permute(rng: random.Random) -> Setup:
+    a, b, c = dims(rng, 3, distinct=True)
+    return ask(rng, {"x": T((a, b, c))}, "x.permute(2, 0, 1)", shape=True,
+               wrong=lambda r, t: [shape_text(a, b, c), shape_text(b, c, a)])  # fmt: skip
+
+
+def unsqueeze(rng: random.Random) -> Setup:
+    a, b = dims(rng, 2, distinct=True)
+    return ask(rng, {"x": T((a, b))}, "x.unsqueeze(1)", shape=True,
+               wrong=lambda r, t: [shape_text(1, a, b), shape_text(a, b, 1)])  # fmt: skip
+
+
+def slicing(rng: random.Random) -> Setup:
+    a, b = dims(rng, 2, 3, 6, distinct=True)
+    k = rng.randint(1, b - 1)
+    return ask(rng, {"x": T((a, b))}, f"x[1:, :{k}]", shape=True,
+               wrong=lambda r, t: [shape_text(a, k), shape_text(a - 1, k + 1)])  # fmt: skip
+
+
+def reduce_dim(rng: random.Random) -> Setup:
+    a, b, c = dims(rng, 3, distinct=True)
+    return ask(rng, {"x": T((a, b, c))}, "x.sum(dim=1)", shape=True,
+               wrong=lambda r, t: [shape_text(b), shape_text(a, 1, c)])  # fmt: skip
+
+
+def view_raises(rng: random.Random) -> Setup:
+    a, b = rng.choice([(3, 5), (5, 3), (3, 7), (7, 3), (5, 5)])
+    k = rng.choice([2, 4])
+    return ask(rng, {"x": T((a, b))}, f"x.view({k}, -1)", shape=True,
+               wrong=lambda r, t: [shape_text(k, a * b // k), shape_text(k, a * b // k + 1)])  # fmt: skip
+
+
+def sum_value(rng: random.Random) -> Setup:
+    a, b = dims(rng, 2, 2, 3)
+    return ask(rng, {"x": T((a, b))}, "x.sum()", shape=False,
+               wrong=lambda r, t: [answer_text(t["x"].sum(dim=0)), str(int(t["x"].sum()) + 1)])  # fmt: skip
+
+
+def index_value(rng: random.Random) -> Setup:
+    i, j = rng.randint(0, 2), rng.randint(0, 3)
+
+    def wrong(r: object, t: dict[str, torch.Tensor]) -> list[str]:
+        x = t["x"]
+        return [str(int(x[j % 3, i])), str(int(x[i, (j + 1) % 4])), answer_text(x[i])]
+
+    return ask(rng, {"x": T((3, 4))}, f"x[{i}, {j}]", shape=False, wrong=wrong)
+
+
+def arange_rows(rng: random.Random) -> Setup:
+    n, m = dims(rng, 2, 2, 5, distinct=True)
+    return task(rng, {}, f"torch.arange({n}).unsqueeze(1).expand({n}, {m})", params={"n": n, "m": m},
+                wrong=[f"torch.arange({n * m}).view({n}, {m})", f"torch.arange({m}).expand({n}, {m})"])  # fmt: skip
+
+
+def column_mean(rng: random.Random) -> Setup:
+    a, b = dims(rng, 2, 2, 5, distinct=True)
+    return task(rng, {"x": T((a, b), "float")}, "x.mean(dim=0)",
+                wrong=["x.mean(dim=1)", "x.mean()"])  # fmt: skip
+
+
+# ---- broadcasting, cat and stack -------------------------------------------------------------
+
+
+def bc_outer(rng: random.Random) -> Setup:
+    p, q = dims(rng, 2, distinct=True)
+    return ask(rng, {"a": T((p, 1)), "b": T((1, q))}, "a + b", shape=True,
+               wrong=lambda r, t: [shape_text(p, 1), shape_text(1, q)])  # fmt: skip
+
+
+def bc_row(rng: random.Random) -> Setup:
+    p, q = dims(rng, 2, distinct=True)
+    return ask(rng, {"a": T((p, q)), "b": T((q,))}, "a * b", shape=True,
+               wrong=lambda r, t: [shape_text(q), shape_text(p)])  # fmt: skip
+
+
+def bc_raises(rng: random.Random) -> Setup:
+    p, q = dims(rng, 2, distinct=True)
+    return ask(rng, {"a": T((p, q)), "b": T((p,))}, "a + b", shape=True,
+               wrong=lambda r, t: [shape_text(p, q), shape_text(p, p)])  # fmt: skip
+
+
+def bc_3d(rng: random.Random) -> Setup:
+    n, p, q = dims(rng, 3, distinct=True)
+    return ask(rng, {"a": T((n, 1, q)), "b": T((p, 1))}, "a - b", shape=True,
+               wrong=lambda r, t: [shape_text(n, 1, q), shape_text(n, q, p)])  # fmt: skip
+
+
+def cat_rows(rng: random.Random) -> Setup:
+    p, q, r = dims(rng, 3, distinct=True)
+    return ask(rng, {"a": T((p, q)), "b": T((r, q))}, "torch.cat([a, b], dim=0)", shape=True,
+               wrong=lambda x, t: [shape_text(2, p, q), shape_text(p, q + r)])  # fmt: skip
+
+
+def stack_dim(rng: random.Random) -> Setup:
+    p, q = dims(rng, 2, distinct=True)
+    return ask(rng, {"a": T((p, q)), "b": T((p, q))}, "torch.stack([a, b], dim=1)", shape=True,
+               wrong=lambda r, t: [shape_text(2 * p, q), shape_text(2, p, q), shape_text(p, 2 * q)])  # fmt: skip
+
+
+def cat_raises(rng: random.Random) -> Setup:
+    p, q, r = dims(rng, 3, distinct=True)
+    return ask(rng, {"a": T((p, q)), "b": T((r, q))}, "torch.cat([a, b], dim=1)", shape=True,
+               wrong=lambda x, t: [shape_text(p, 2 * q), shape_text(p + r, q)])  # fmt: skip
+
+
+def bc_value(rng: random.Random) -> Setup:
+    i, j = rng.randint(0, 1), rng.randint(0, 2)
+
+    def wrong(r: object, t: dict[str, torch.Tensor]) -> list[str]:
+        a, b = t["a"].reshape(-1), t["b"].reshape(-1)
+        return [str(int(a[i] + b[j])), str(int(a[(i + 1) % 2] * b[(j + 1) % 3]) + 1)]
+
+    return ask(rng, {"a": T((2, 1), lo=1), "b": T((1, 3), lo=1)}, f"(a * b)[{i}, {j}]",
+               shape=False, wrong=wrong)  # fmt: skip
+
+
+def center_rows(rng: random.Random) -> Setup:
+    a, b = dims(rng, 2, 2, 5, distinct=True)
+    return task(rng, {"x": T((a, b), "float")}, "x - x.mean(dim=1, keepdim=True)",
+                wrong=["x - x.mean(dim=0)", "x - x.mean()"])  # fmt: skip
+
+
+def one_hot(rng: random.Random) -> Setup:
+    n, k = rng.randint(4, 7), rng.randint(3, 5)
+    return task(rng, {"y": T((n,), "label", hi=k)}, f"F.one_hot(y, {k})", params={"k": k},
+                wrong=[f"y.unsqueeze(1) == torch.arange({k + 1})", f"torch.eye({k})[:{n}]"])  # fmt: skip
+
+
+TENSORS = [
+    Exercise("tensors.view_infer", "shape", view_infer),
+    Exercise("tensors.permute", "shape", permute),
+    Exercise("tensors.unsqueeze", "shape", unsqueeze),
+    Exercise("tensors.slicing", "shape", slicing),
+    Exercise("tensors.reduce_dim", "shape", reduce_dim),
+    Exercise("tensors.view_raises", "shape", view_raises),
+    Exercise("tensors.sum_value", "value", sum_value),
+    Exercise("tensors.index_value", "value", index_value),
+    Exercise("tensors.arange_rows", "expression", arange_rows),
+    Exercise("tensors.column_mean", "expression", column_mean),
+    Exercise("broadcasting.bc_outer", "shape", bc_outer),
+    Exercise("broadcasting.bc_row", "shape", bc_row),
+    Exercise("broadcasting.bc_raises", "shape", bc_raises),
+    Exercise("broadcasting.bc_3d", "shape", bc_3d),
+    Exercise("broadcasting.cat_rows", "shape", cat_rows),
+    Exercise("broadcasting.stack_dim", "shape", stack_dim),
+    Exercise("broadcasting.cat_raises", "shape", cat_raises),
+    Exercise("broadcasting.bc_value", "value", bc_value),
+    Exercise("broadcasting.center_rows", "expression", center_rows),
+    Exercise("broadcasting.one_hot", "expression", one_hot),
+]

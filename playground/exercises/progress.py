@@ -1,0 +1,113 @@
+"""A learner's progress: attempts, first-try right and solved, per exercise, and a short code
+for the URL so a refresh or a shared link keeps it.
+
+The code is ``1`` (its version) then base64url bytes: for each exercise tried, its index in
+:data:`EXERCISES` and one byte ``attempts << 2 | solved << 1 | first_try``; a last byte is a
+checksum, so a mangled link is recognised and ignored with a message.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass, replace
+
+from playground.core.errors import PlaygroundError
+
+__all__ = [
+    "MAX_CODE_CHARS",
+    "ProgressError",
+    "Record",
+    "decode",
+    "encode",
+    "record_attempt",
+    "summary",
+]
+
+VERSION = "1"
+MAX_ATTEMPTS = 63
+MAX_CODE_CHARS = 400
+
+
+class ProgressError(PlaygroundError):
+    """A progress code in the link that is not one this app wrote."""
+
+
+@dataclass(frozen=True)
+class Record:
+    attempts: int = 0
+    first_try: bool = False
+    solved: bool = False
+
+
+def record_attempt(
+    progress: dict[str, Record], exercise_id: str, correct: bool
+) -> dict[str, Record]:
+    """A new progress with one graded attempt added (refusals never get here)."""
+    old = progress.get(exercise_id, Record())
+    new = replace(
+        old,
+        attempts=min(old.attempts + 1, MAX_ATTEMPTS),
+        first_try=old.first_try or (old.attempts == 0 and correct),
+        solved=old.solved or correct,
+    )
+    return {**progress, exercise_id: new}
+
+
+def _ids() -> list[str]:
+    from playground.exercises import EXERCISES
+
+    return [e.id for e in EXERCISES]
+
+
+def encode(progress: dict[str, Record]) -> str:
+    ids, data = _ids(), bytearray()
+    for index, exercise_id in enumerate(ids):
+        r = progress.get(exercise_id)
+        if r is not None and r.attempts:
+            data += bytes([index, min(r.attempts, MAX_ATTEMPTS) << 2 | r.solved << 1 | r.first_try])
+    if not data:
+        return ""
+    data.append(sum(data) % 256)
+    return VERSION + base64.urlsafe_b64encode(bytes(data)).decode().rstrip("=")
+
+
+def decode(code: str) -> dict[str, Record]:
+    """The progress a code holds; :class:`ProgressError` for anything this app did not write."""
+    if not code:
+        return {}
+    if len(code) > MAX_CODE_CHARS or not code.startswith(VERSION):
+        raise ProgressError("err.xq.bad_code")
+    body = code[len(VERSION) :]
+    try:
+        data = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+    except (binascii.Error, ValueError):
+        raise ProgressError("err.xq.bad_code") from None
+    if len(data) < 3 or len(data) % 2 != 1 or sum(data[:-1]) % 256 != data[-1]:
+        raise ProgressError("err.xq.bad_code")
+    ids, progress = _ids(), {}
+    for index, state in zip(data[:-1:2], data[1:-1:2], strict=True):
+        attempts, solved, first = state >> 2, bool(state & 2), bool(state & 1)
+        if index >= len(ids) or attempts == 0 or (first and not solved):
+            raise ProgressError("err.xq.bad_code")
+        progress[ids[index]] = Record(attempts, first, solved)
+    return progress
+
+
+def summary(progress: dict[str, Record]) -> list[dict[str, object]]:
+    """Per chapter: exercises, tried, solved, right at the first try."""
+    from playground.exercises import CHAPTER_IDS, by_chapter
+
+    rows = []
+    for chapter in CHAPTER_IDS:
+        records = [progress.get(e.id, Record()) for e in by_chapter(chapter)]
+        rows.append(
+            {
+                "chapter": chapter,
+                "exercises": len(records),
+                "tried": sum(r.attempts > 0 for r in records),
+                "solved": sum(r.solved for r in records),
+                "first_try": sum(r.first_try for r in records),
+            }
+        )
+    return rows

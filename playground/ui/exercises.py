@@ -1,0 +1,203 @@
+""" "Check yourself": one chapter's exercises at the foot of its page, and the progress code.
+
+Predict, submit, and only then see what PyTorch does. The variant comes from the sidebar seed;
+the open exercise and the seed are in the link, so a teacher's link gives a class the same
+numbers. Progress lives in the session and, as a short code, in the URL (``?xp=…``).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from playground import exercises as xq
+from playground.core.errors import PlaygroundError
+from playground.core.i18n import Code
+from playground.exercises import progress as pg
+from playground.exercises.spec import literal
+from playground.training.config import LEARNING_RATES, OPTIMIZERS
+from playground.ui.i18n import tr
+from playground.ui.runs import in_slot
+from playground.ui.widgets import bound, show_code, show_error
+
+__all__ = ["check_yourself", "exercise_panel", "progress", "reset_progress", "sync_progress"]
+
+_KEY, _BAD = "xq_progress", "xq_bad_code"
+
+
+def progress() -> dict[str, pg.Record]:
+    return st.session_state.get(_KEY, {})
+
+
+def sync_progress() -> None:
+    """Once per session, read ``?xp=`` into the session; after that, keep the URL up to date."""
+    if _KEY not in st.session_state:
+        try:
+            st.session_state[_KEY] = pg.decode(st.query_params.get("xp", ""))
+        except PlaygroundError as err:  # a mangled link: start afresh and say so
+            st.session_state[_KEY], st.session_state[_BAD] = {}, err
+    code = pg.encode(progress())
+    if code:
+        st.query_params["xp"] = code
+    else:
+        st.query_params.pop("xp", None)
+
+
+def check_yourself(chapter: str) -> None:
+    """The chapter's "Check yourself" section, at the end of its page."""
+    st.divider()
+    st.subheader(tr("xq.title"), anchor="check-yourself")
+    st.caption(tr("xq.intro"))
+    exercise_panel(chapter)
+
+
+def exercise_panel(chapter: str) -> None:
+    """Pick an exercise, read its setup, answer; then PyTorch's result and the explanation.
+
+    Buttons act through ``on_click`` callbacks, so a click survives any rerun of the page.
+    """
+    if err := st.session_state.pop(_BAD, None):
+        show_error(err)
+    exercise = xq.by_id(_pick(chapter))
+    if exercise is None:
+        return
+    seed = int(st.session_state.get("seed", 0))
+    setup = xq.variant(exercise, seed)
+    key = f"xq_{exercise.id}_{seed}"
+    record = progress().get(exercise.id)
+    if record is not None:
+        done = tr("xq.status_solved") if record.solved else tr("xq.status_open")
+        st.caption(tr("xq.status", attempts=record.attempts, status=done))
+    _show_setup(exercise, setup)
+    _answer_widgets(exercise, setup, key)
+    c = st.container(horizontal=True)
+    c.button(tr("xq.check"), icon=":material/task_alt:", type="primary", key=f"{key}_go",
+                on_click=_submit, args=(exercise, setup, key))  # fmt: skip
+    c.button(tr("xq.hint"), icon=":material/lightbulb:", key=f"{key}_hint",
+                on_click=_flag, args=(f"{key}_hinted",))  # fmt: skip
+    c.button(tr("xq.solution"), icon=":material/visibility:", key=f"{key}_sol",
+                on_click=_flag, args=(f"{key}_revealed",))  # fmt: skip
+    if st.session_state.pop(f"{key}_train", False):  # "reach the target" trains in a slot
+        with st.spinner(tr("xq.training")):
+            in_slot(lambda: _grade(exercise, setup, key), free=lambda: None)
+        sync_progress()
+    if err := st.session_state.pop(f"{key}_refused", None):
+        show_error(err)
+    if st.session_state.get(f"{key}_hinted"):
+        st.info(tr(f"{exercise.text_key}.hint", **_params(setup)), icon=":material/lightbulb:")
+    graded = st.session_state.get(key)
+    if graded is not None:
+        _show_result(graded)
+    if graded is not None or st.session_state.get(f"{key}_revealed"):
+        _show_solution(exercise, setup)
+
+
+def _flag(name: str) -> None:
+    st.session_state[name] = True
+
+
+def _submit(exercise: xq.Exercise, setup: xq.Setup, key: str) -> None:
+    if exercise.kind == "target":
+        st.session_state[f"{key}_train"] = True  # the page trains under the queue, not here
+        return
+    try:
+        _grade(exercise, setup, key)
+    except PlaygroundError as err:  # a refusal: shown once, and not an attempt
+        st.session_state[f"{key}_refused"] = err
+
+
+def _grade(exercise: xq.Exercise, setup: xq.Setup, key: str) -> None:
+    graded = xq.grade(exercise, setup, _answer(exercise, key))
+    st.session_state[key] = graded
+    st.session_state[_KEY] = pg.record_attempt(progress(), exercise.id, graded.correct)
+
+
+def _answer(exercise: xq.Exercise, key: str) -> object:
+    state = st.session_state
+    if exercise.kind == "state_dict":
+        return state.get(f"{key}_missing", []), state.get(f"{key}_unexpected", [])
+    if exercise.kind == "target":
+        return state.get(f"{key}_opt", OPTIMIZERS[0]), state.get(f"{key}_lr", LEARNING_RATES[0])
+    return state.get(f"{key}_text", "")
+
+
+def _pick(chapter: str) -> str:
+    items = xq.by_chapter(chapter)
+    # Labels are made now (a format_func that reads the session later sees another language)
+    # and never change with progress: a changed option list would reset the widget.
+    labels = {
+        e.id: tr("xq.pick_item", n=k + 1, total=len(items), kind=tr(f"xq.kind.{e.kind}"))
+        for k, e in enumerate(items)
+    }
+    return str(bound(st.selectbox, tr("xq.pick"), list(labels), key=f"xq_{chapter}",
+                     format_func=labels.__getitem__))  # fmt: skip
+
+
+def _params(setup: xq.Setup) -> dict[str, object]:
+    """The variant's values for its texts; code-like ones are shown as code."""
+    code = {k: Code(str(v)) for k, v in setup.params.items() if k in ("expr", "show")}
+    return {**setup.params, **code, "answer": Code(setup.answer)}
+
+
+def _show_setup(exercise: xq.Exercise, setup: xq.Setup) -> None:
+    kind, params = exercise.kind, _params(setup)
+    if exercise.kind == "expression":
+        st.markdown(tr(f"{exercise.text_key}.task", **params))
+    elif kind == "target":
+        st.markdown(tr("xq.ask.target", **params))
+    elif kind in ("shape", "value") and "expr" in setup.params:
+        st.markdown(tr(f"xq.ask.{kind}", **params))
+    elif kind in ("shape", "value"):
+        st.markdown(tr(f"xq.ask.{kind}_after", **params))
+    else:
+        st.markdown(tr(f"xq.ask.{kind}", **params))
+    if setup.tensors:  # the inputs, as a script a learner can paste and explore
+        lines = [literal(n, t) for n, t in setup.tensors.items()]
+        code = "import torch\nimport torch.nn.functional as F\n\n" + "\n".join(lines)
+    else:
+        code = setup.question if exercise.kind != "expression" else ""
+    if code.strip():
+        st.code(code, language="python")
+
+
+def _answer_widgets(exercise: xq.Exercise, setup: xq.Setup, state_key: str) -> None:
+    kind = exercise.kind
+    if kind == "state_dict":
+        keys = list(setup.extra["keys"])
+        c = st.columns(2)
+        c[0].multiselect("missing_keys", keys, key=f"{state_key}_missing")
+        c[1].multiselect("unexpected_keys", keys, key=f"{state_key}_unexpected")
+        return
+    if kind == "target":
+        c = st.columns(2)
+        c[0].selectbox(tr("train.optimizer"), OPTIMIZERS, key=f"{state_key}_opt")
+        c[1].select_slider("learning_rate", LEARNING_RATES, 1e-4, key=f"{state_key}_lr")
+        return
+    st.text_input(
+        tr(f"xq.answer.{kind}"),
+        key=f"{state_key}_text",
+        max_chars=xq.MAX_ANSWER_CHARS,
+        placeholder=tr(f"xq.placeholder.{kind}"),
+    )
+
+
+def _show_result(graded: xq.Graded) -> None:
+    if graded.correct:
+        st.success(tr("xq.right"), icon=":material/check_circle:")
+    else:
+        st.error(tr("xq.wrong"), icon=":material/cancel:")
+    c = st.columns(2)
+    c[0].caption(tr("xq.yours"))
+    c[0].code(graded.yours, language=None, wrap_lines=True)
+    c[1].caption(tr("xq.pytorch"))
+    c[1].code(graded.real, language=None, wrap_lines=True)
+
+
+def _show_solution(exercise: xq.Exercise, setup: xq.Setup) -> None:
+    st.markdown(tr("xq.reference", answer=Code(setup.answer)))
+    st.write(tr(f"{exercise.text_key}.why", **_params(setup)))
+    show_code(setup.script)
+
+
+def reset_progress() -> None:
+    st.session_state[_KEY] = {}
+    st.query_params.pop("xp", None)

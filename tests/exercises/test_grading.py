@@ -1,0 +1,172 @@
+"""Grading by kind: right answers in several equivalent forms are accepted, wrong ones rejected,
+and typed text that is refused (markup, unknown names, budgets) raises instead of counting."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from playground.core.errors import PlaygroundError
+from playground.exercises import by_id, grade, variant
+from playground.exercises.progress import ProgressError, Record, decode, encode, record_attempt
+
+SEEDS = range(10)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_shape_is_accepted_in_every_way_a_learner_writes_it(seed):
+    exercise = by_id("broadcasting.bc_outer")
+    setup = variant(exercise, seed)
+    p, q = ast.literal_eval(setup.answer)  # our own reference, a tuple literal
+    for text in (
+        f"({p}, {q})",
+        f"{p}, {q}",
+        f"[{p}, {q}]",
+        f"torch.Size([{p}, {q}])",
+        f" ({p},{q}) ",
+    ):
+        assert grade(exercise, setup, text).correct, text
+    assert not grade(exercise, setup, f"({q}, {p})").correct or p == q
+    assert not grade(exercise, setup, "raises").correct
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_this_raises_is_an_answer_in_both_languages(seed):
+    exercise = by_id("broadcasting.bc_raises")
+    setup = variant(exercise, seed)
+    for text in ("raises", "Raises", "error", "报错", "异常"):
+        graded = grade(exercise, setup, text)
+        assert graded.correct and graded.real.startswith("raises: The size of tensor a"), graded
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_values_compare_with_allclose_whatever_the_form(seed):
+    exercise = by_id("autograd.grad_mean")
+    setup = variant(exercise, seed)
+    n = len(ast.literal_eval(setup.answer))
+    forms = [setup.answer, f"torch.full(({n},), 1 / {n})", f"torch.ones({n}) / {n}"]
+    for text in forms:
+        assert grade(exercise, setup, text).correct, text
+    assert not grade(exercise, setup, f"torch.ones({n})").correct
+
+
+def test_gradients_accumulate_without_zero_grad():
+    exercise = by_id("autograd.grad_accumulate")
+    for seed in SEEDS:
+        setup = variant(exercise, seed)
+        c = [
+            float(v)
+            for v in setup.question.split("c = torch.tensor(")[1]
+            .split(")")[0]
+            .strip("[]")
+            .split(",")
+        ]
+        assert grade(exercise, setup, str([2 * v for v in c])).correct
+        assert not grade(exercise, setup, str(c)).correct  # x.grad after one backward
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_different_expression_with_the_same_result_is_right(seed):
+    exercise = by_id("broadcasting.one_hot")
+    setup = variant(exercise, seed)
+    k = setup.params["k"]
+    for text in (f"F.one_hot(y, {k})", f"(y.unsqueeze(1) == torch.arange({k})).float()",
+                 f"torch.eye({k})[y]", f"F.one_hot(y, num_classes={k}).long()"):  # fmt: skip
+        assert grade(exercise, setup, text).correct, text
+    # Right on the exercise's own labels by luck is not enough: two more random inputs decide.
+    assert not grade(exercise, setup, f"torch.eye({k})[:{len(setup.tensors['y'])}]").correct
+
+
+def test_arange_rows_accepts_expand_broadcast_and_repeat():
+    exercise = by_id("tensors.arange_rows")
+    setup = variant(exercise, 3)
+    n, m = setup.params["n"], setup.params["m"]
+    for text in (f"torch.arange({n}).unsqueeze(1).expand({n}, {m})",
+                 f"torch.arange({n}).view({n}, 1) + torch.zeros({n}, {m})",
+                 f"torch.arange({n}).unsqueeze(1).repeat(1, {m})"):  # fmt: skip
+        assert grade(exercise, setup, text).correct, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "__import__('os')",
+        "x.__class__",
+        "<b>hi</b>",
+        "open('f')",
+        "torch.ones(100000, 100000)",
+        "y + 1",
+        "x" * 500,
+    ],
+)
+def test_refusals_raise_and_are_not_graded(text):
+    exercise = by_id("tensors.column_mean")
+    with pytest.raises(PlaygroundError):
+        grade(exercise, variant(exercise, 0), text)
+
+
+def test_a_torch_error_in_a_typed_expression_is_a_wrong_answer_not_a_refusal():
+    exercise = by_id("tensors.column_mean")
+    setup = variant(exercise, 0)
+    graded = grade(exercise, setup, "x @ x")  # (a, b) @ (a, b) with a != b
+    assert not graded.correct and graded.yours.startswith("raises:")
+
+
+def test_fix_the_model_runs_the_trace():
+    exercise = by_id("layers.fix_linear")
+    for seed in SEEDS:
+        setup = variant(exercise, seed)
+        assert grade(exercise, setup, setup.answer).correct
+        assert grade(exercise, setup, setup.answer.replace(", ", ",")).correct
+        assert not grade(exercise, setup, setup.wrong[0]).correct
+    with pytest.raises(PlaygroundError):
+        grade(exercise, setup, "__import__('os')")
+
+
+def test_state_dict_answers_are_sets_of_keys():
+    exercise = by_id("save_load.sd_renamed")
+    setup = variant(exercise, 0)
+    assert grade(exercise, setup, (["fc1.bias", "fc1.weight"], ["0.bias", "0.weight"])).correct
+    assert not grade(exercise, setup, (["fc1.weight"], ["0.bias", "0.weight"])).correct
+
+
+@pytest.mark.slow
+def test_reach_the_target_trains_for_real():
+    exercise = by_id("training.reach_target")
+    for seed in (0, 1, 2):
+        setup = variant(exercise, seed)
+        assert grade(exercise, setup, ("Adam", 1e-3)).correct
+        assert not grade(exercise, setup, ("SGD", 1e-4)).correct  # too slow for one short epoch
+        too_big = grade(exercise, setup, ("SGD", 10.0))
+        assert not too_big.correct and float(too_big.real.rstrip("%")) < 80
+
+
+def test_progress_counts_attempts_first_try_and_solved():
+    p = record_attempt({}, "tensors.permute", False)
+    p = record_attempt(p, "tensors.permute", True)
+    p = record_attempt(p, "tensors.unsqueeze", True)
+    assert p["tensors.permute"] == Record(2, first_try=False, solved=True)
+    assert p["tensors.unsqueeze"] == Record(1, first_try=True, solved=True)
+    assert decode(encode(p)) == p
+    assert len(encode(p)) < 20 and encode({}) == ""
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "garbage",
+        "1",
+        "1!!!",
+        "2AAcH",
+        "1AAcI",
+        "1" + "A" * 500,
+        "1/w==",
+        "1_w",
+        "1AAAA",
+        "<script>",
+    ],
+)
+def test_a_malformed_progress_code_is_refused(code):
+    with pytest.raises(ProgressError):
+        decode(code)

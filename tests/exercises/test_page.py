@@ -1,0 +1,91 @@
+"""AppTest: every chapter's "Check yourself" in both languages, a submitted answer, progress
+through the URL, a mangled progress code, and the Exercises page."""
+
+from __future__ import annotations
+
+import pytest
+
+from playground.core.i18n import t
+from playground.exercises import CHAPTER_IDS, by_chapter, variant
+from tests.apptest import open_page, texts
+from tests.ui.test_standalone_scripts import _render
+
+
+def _page(chapter: str) -> str:
+    return f"pages/{chapter}.py"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("chapter", CHAPTER_IDS)
+def test_each_chapter_ends_with_check_yourself(chapter, lang):
+    at = open_page(_page(chapter), lang=lang, timeout=120)
+    assert not at.exception, [e.value for e in at.exception]
+    assert t("xq.title", lang) in [s.value for s in at.subheader]
+    picker = at.selectbox(key=f"xq_{chapter}")
+    assert picker.options[0].startswith(
+        t("xq.pick_item", lang, n=1, total=len(by_chapter(chapter)), kind="")[:1]
+    )
+    assert len(picker.options) == len(by_chapter(chapter))
+
+
+def _answer(at, exercise_id: str, text: str, seed: int = 0):
+    at.text_input(key=f"xq_{exercise_id}_{seed}_text").input(text)
+    at.button(key=f"xq_{exercise_id}_{seed}_go").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_submitted_answer_shows_pytorchs_result_and_the_why(lang):
+    at = open_page("pages/tensors.py", lang=lang, timeout=120)
+    setup = variant(by_chapter("tensors")[0], 0)
+    _answer(at, "tensors.view_infer", "(1, 1)")
+    assert t("xq.wrong", lang) in [e.value for e in at.error]
+    assert setup.answer in [c.value for c in at.code]  # PyTorch's real shape beside the answer
+    _answer(at, "tensors.view_infer", setup.answer)
+    assert t("xq.right", lang) in [e.value for e in at.success]
+    assert setup.script.strip() in [c.value.strip() for c in at.code]  # the reference's code
+    record = at.session_state["xq_progress"]["tensors.view_infer"]
+    assert (record.attempts, record.first_try, record.solved) == (2, False, True)
+
+
+def test_a_refusal_is_shown_and_is_not_an_attempt():
+    at = open_page("pages/tensors.py", timeout=120)
+    _answer(at, "tensors.view_infer", "__import__('os')")
+    assert at.error and "xq_progress" in at.session_state
+    assert at.session_state["xq_progress"] == {}
+
+
+def test_the_seed_changes_the_numbers_and_a_link_gives_the_same_ones():
+    first = open_page("pages/broadcasting.py", timeout=120, seed=3)
+    again = open_page("pages/broadcasting.py", timeout=120, seed=3)
+    other = open_page("pages/broadcasting.py", timeout=120, seed=4)
+    code = [c.value for c in first.code]
+    assert code == [c.value for c in again.code] and code != [c.value for c in other.code]
+
+
+def test_progress_survives_a_rerun_and_a_reload_through_the_url():
+    at = open_page("pages/tensors.py", timeout=120)
+    _answer(at, "tensors.view_infer", variant(by_chapter("tensors")[0], 0).answer)
+    at.run()
+    code = at.query_params["xp"]
+    fresh = _render("pages/exercises.py", "en", {"xp": code})
+    assert fresh.session_state["xq_progress"] == at.session_state["xq_progress"]
+    assert "1 / " in " ".join(str(m.value) for m in fresh.metric)
+    assert fresh.query_params["xp"] == code  # and it stays in the link
+
+
+def test_a_malformed_progress_code_is_ignored_with_a_message():
+    at = _render("pages/exercises.py", "en", {"xp": "1AAcI"})  # a bad checksum
+    assert not at.exception
+    assert t("err.xq.bad_code", "en") in texts(at)
+    assert at.session_state["xq_progress"] == {} and "xp" not in at.query_params
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_exercises_page_summarises_every_chapter(lang):
+    at = open_page("pages/exercises.py", lang=lang, timeout=120)
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) == len(CHAPTER_IDS) and table.iloc[:, 1].sum() >= 60
+    assert at.selectbox(key="xs_set").value == "tensors"
