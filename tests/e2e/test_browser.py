@@ -46,6 +46,7 @@ PAGES = [
     "training",
     "save_load",
     "examples",
+    "exercises",
 ]
 
 

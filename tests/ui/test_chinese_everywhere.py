@@ -25,6 +25,7 @@ from torch.autograd import functional as autograd_functional
 from torch.nn import functional
 
 from playground.core.i18n import t
+from playground.exercises import EXERCISES
 from playground.ui import widgets
 from tests.apptest import PAGES
 from tests.ui.test_standalone_scripts import _render, _tabs
@@ -32,7 +33,7 @@ from tests.ui.test_standalone_scripts import _render, _tabs
 # Names a Chinese page keeps in English: products, people, file formats, units.
 ALLOW = frozenset(
     """PyTorch NumPy Python Kaiming Apple torchvision pickle safetensors pth ipynb logit logits
-    epoch epochs momentum nesterov lambda ctx np Lambda Jupyter Colab True False None
+    epoch epochs momentum nesterov lambda ctx np Lambda Jupyter Colab True False None Pillow
     Language keepdim chunks shuffle strict lr optimizer forward step raises""".split()
 )
 _NAMESPACES = (torch, nn, optim, torch.Tensor, v2, functional, torch.autograd, torch.utils.data, np,
@@ -170,3 +171,15 @@ def test_a_finished_training_run_reads_in_chinese():
         assert not at.exception
         found = [(w, text[:120]) for _, text in readable(at) for w in english_words(text)]
         assert found == [], tab
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("exercise", [e.id for e in EXERCISES])
+def test_every_exercise_and_its_solution_read_in_chinese(exercise):
+    chapter = exercise.split(".")[0]
+    at = _render("pages/exercises.py", "zh", {"xs_set": chapter, f"xq_{chapter}": exercise})
+    at.button(key=f"xq_{exercise}_0_sol").click().run()
+    at.button(key=f"xq_{exercise}_0_hint").click().run()
+    assert not at.exception and at.info, "the hint did not show"
+    found = [(where, w, text[:120]) for where, text in readable(at) for w in english_words(text)]
+    assert found == []
