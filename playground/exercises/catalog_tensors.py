@@ -11,6 +11,7 @@ from playground.exercises.build import (
     answer_text,
     ask,
     dims,
+    program,
     shape_text,
     task,
 )
@@ -74,6 +75,33 @@ def index_value(rng: random.Random) -> Setup:
         return [str(int(x[j % 3, i])), str(int(x[i, (j + 1) % 4])), answer_text(x[i])]
 
     return ask(rng, {"x": T((3, 4))}, f"x[{i}, {j}]", shape=False, wrong=wrong)
+
+
+def inplace_alias(rng: random.Random) -> Setup:
+    v, k = [rng.randint(0, 9) for _ in range(3)], rng.randint(1, 5)
+
+    def compute() -> torch.Tensor:
+        x = torch.tensor(v)
+        y = x  # a second name for the same tensor, not a copy
+        y.add_(k)
+        return x
+
+    code = f"import torch\n\nx = torch.tensor({v!r})\ny = x\ny.add_({k})  # in place"
+    return program(code, compute, show="x",
+                   wrong=[answer_text(torch.tensor(v)), answer_text(torch.tensor(v) + 2 * k)])  # fmt: skip
+
+
+def view_shares(rng: random.Random) -> Setup:
+    a, b = dims(rng, 2, 2, 4, distinct=True)
+    i = rng.randint(0, a * b - 1)
+
+    def compute() -> torch.Tensor:
+        x = torch.zeros(a, b)
+        x.view(-1)[i] = 1  # the view writes into x's storage
+        return x.sum()
+
+    code = f"import torch\n\nx = torch.zeros({a}, {b})\nv = x.view(-1)\nv[{i}] = 1\ntotal = x.sum()"
+    return program(code, compute, show="total", wrong=["0", str(a * b)])
 
 
 def arange_rows(rng: random.Random) -> Setup:
@@ -165,6 +193,8 @@ TENSORS = [
     Exercise("tensors.view_raises", "shape", view_raises),
     Exercise("tensors.sum_value", "value", sum_value),
     Exercise("tensors.index_value", "value", index_value),
+    Exercise("tensors.inplace_alias", "value", inplace_alias),
+    Exercise("tensors.view_shares", "value", view_shares),
     Exercise("tensors.arange_rows", "expression", arange_rows),
     Exercise("tensors.column_mean", "expression", column_mean),
     Exercise("broadcasting.bc_outer", "shape", bc_outer),
