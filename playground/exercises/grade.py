@@ -121,7 +121,8 @@ def _state_dict(setup: Setup, answer: Any) -> Graded:
 def _target(setup: Setup, answer: Any) -> Graded:
     """``answer`` is (optimizer, learning rate); the run trains for real and is measured."""
     optimizer, lr = answer
-    accuracy = setup.compute({"optimizer": optimizer, "learning_rate": float(lr)})
+    names = {"optimizer": optimizer, "learning_rate": float(lr), "data": setup.extra.get("data")}
+    accuracy = setup.compute(names)
     ok = accuracy >= float(str(setup.params["threshold"])) / 100
     return Graded(ok, f"{optimizer}, lr={lr:g}", f"{100 * accuracy:.1f}%")
 

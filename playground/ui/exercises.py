@@ -17,6 +17,7 @@ from playground.exercises.spec import literal
 from playground.training.config import LEARNING_RATES, OPTIMIZERS
 from playground.ui.i18n import tr
 from playground.ui.runs import in_slot
+from playground.ui.state import training_data
 from playground.ui.widgets import bound, show_code, show_error
 
 __all__ = ["check_yourself", "exercise_panel", "progress", "reset_progress", "sync_progress"]
@@ -106,6 +107,8 @@ def _submit(exercise: xq.Exercise, setup: xq.Setup, key: str) -> None:
 
 
 def _grade(exercise: xq.Exercise, setup: xq.Setup, key: str) -> None:
+    if exercise.kind == "target":  # the server's shared, read-only offline dataset
+        setup.extra["data"] = training_data("offline")
     graded = xq.grade(exercise, setup, _answer(exercise, key))
     st.session_state[key] = graded
     st.session_state[_KEY] = pg.record_attempt(progress(), exercise.id, graded.correct)

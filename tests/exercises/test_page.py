@@ -89,3 +89,16 @@ def test_the_exercises_page_summarises_every_chapter(lang):
     table = at.dataframe[0].value
     assert len(table) == len(CHAPTER_IDS) and table.iloc[:, 1].sum() >= 60
     assert at.selectbox(key="xs_set").value == "tensors"
+
+
+@pytest.mark.slow
+def test_reach_the_target_trains_in_the_queue_and_reports_the_accuracy():
+    at = _render("pages/training.py", "en", {"xq_training": "training.reach_target"})
+    key = "xq_training.reach_target_0"
+    at.selectbox(key=f"{key}_opt").set_value("Adam")
+    at.select_slider(key=f"{key}_lr").set_value(1e-3)
+    at.button(key=f"{key}_go").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert t("xq.right", "en") in [e.value for e in at.success]
+    accuracy = float(at.session_state[key].real.rstrip("%"))
+    assert accuracy >= 80 and at.session_state["xq_progress"]["training.reach_target"].solved
