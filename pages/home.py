@@ -32,7 +32,7 @@ for row_start in range(0, len(CARDS), 4):
     chunk = enumerate(CARDS[row_start : row_start + 4], start=row_start + 1)
     for col, (n, (path, title, blurb, icon)) in zip(cols, chunk, strict=False):
         with col.container(border=True, height="stretch"):
-            st.caption(tr("home.chapter", n=n))
+            st.caption(tr("home.chapter", n=n) if "exercises" not in path else tr("xq.title"))
             st.page_link(path, label=f"**{tr(title)}**", icon=icon)
             st.write(tr(blurb))
 
