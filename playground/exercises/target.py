@@ -1,4 +1,4 @@
-""" "Reach the target": pick the optimizer and learning rate that get the tutorial's model to a
+"""Reach the target: pick the optimizer and learning rate that get the tutorial's model to a
 stated test accuracy within a fixed budget (the offline dataset, 2,000 samples, one epoch)."""
 
 from __future__ import annotations

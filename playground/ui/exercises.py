@@ -1,4 +1,4 @@
-""" "Check yourself": one chapter's exercises at the foot of its page, and the progress code.
+"""Check yourself: one chapter's exercises at the foot of its page, and the progress code.
 
 Predict, submit, and only then see what PyTorch does. The variant comes from the sidebar seed;
 the open exercise and the seed are in the link, so a teacher's link gives a class the same
@@ -72,11 +72,11 @@ def exercise_panel(chapter: str) -> None:
     _answer_widgets(exercise, setup, key)
     c = st.container(horizontal=True)
     c.button(tr("xq.check"), icon=":material/task_alt:", type="primary", key=f"{key}_go",
-                on_click=_submit, args=(exercise, setup, key))  # fmt: skip
+             on_click=_submit, args=(exercise, setup, key))  # fmt: skip
     c.button(tr("xq.hint"), icon=":material/lightbulb:", key=f"{key}_hint",
-                on_click=_flag, args=(f"{key}_hinted",))  # fmt: skip
+             on_click=_flag, args=(f"{key}_hinted",))  # fmt: skip
     c.button(tr("xq.solution"), icon=":material/visibility:", key=f"{key}_sol",
-                on_click=_flag, args=(f"{key}_revealed",))  # fmt: skip
+             on_click=_flag, args=(f"{key}_revealed",))  # fmt: skip
     if st.session_state.pop(f"{key}_train", False):  # "reach the target" trains in a slot
         with st.spinner(tr("xq.training")):
             in_slot(lambda: _grade(exercise, setup, key), free=lambda: None)

@@ -1,4 +1,4 @@
-""" "Download as notebook": what a page run shows, collected as it is drawn.
+"""Download as notebook: what a page run shows, collected as it is drawn.
 
 ``chapter_intro`` opens the record (the page's title and intro), ``lazy_tabs`` names the open
 section, ``show_code`` adds each script, and app.py offers the result once the page has run.

@@ -1,4 +1,4 @@
-""" "Download as notebook": every page as an .ipynb built with nbformat, its Markdown in the page's
+"""Download as notebook: every page as an .ipynb built with nbformat, its Markdown in the page's
 language and its code cells exactly the scripts the page shows; executed with nbclient in a
 real kernel, each cell prints what the same script prints when run on its own.
 """
