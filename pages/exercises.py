@@ -18,10 +18,10 @@ rows = summary(progress())
 names = [tr(f"nav.{r['chapter']}") for r in rows]
 table = [{**r, "chapter": n} for r, n in zip(rows, names, strict=True)]
 ui.table(table, width="stretch")
-solved = sum(int(str(r["solved"])) for r in rows)
+records = progress().values()
 c = st.columns(3)
-c[0].metric(tr("xq.solved_all"), f"{solved} / {len(xq.EXERCISES)}")
-c[1].metric(tr("xq.first_all"), sum(int(str(r["first_try"])) for r in rows))
+c[0].metric(tr("xq.solved_all"), f"{sum(r.solved for r in records)} / {len(xq.EXERCISES)}")
+c[1].metric(tr("xq.first_all"), sum(r.first_try for r in records))
 c[2].button(tr("xq.reset"), on_click=reset_progress, icon=":material/restart_alt:")
 fig = go.Figure(
     [

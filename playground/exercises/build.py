@@ -11,7 +11,7 @@ from typing import Any
 import torch
 
 from playground.core.expr import evaluate
-from playground.exercises.spec import RAISES, Setup, generator_from, literal, script_for
+from playground.exercises.spec import RAISES, Setup, generator_from, print_or_raises, script_for
 
 __all__ = [
     "T",
@@ -162,10 +162,6 @@ def program(
     )
 
 
-def tensor_lines(tensors: Mapping[str, torch.Tensor]) -> str:
-    return "\n".join(literal(n, t) for n, t in tensors.items())
-
-
 def dims(
     rng: random.Random, n: int, lo: int = 2, hi: int = 5, *, distinct: bool = False
 ) -> list[int]:
@@ -193,13 +189,6 @@ def layer_shape(call: str, make: Any, x_shape: tuple[int, ...], *, wrong: list[s
         answer = str(tuple(compute({}).shape))
     except RuntimeError:  # the layer refuses this input: the answer is "raises"
         answer = RAISES
-    script = code.replace("y = layer(x)", _TRY_LAYER) + "\n"
-    return Setup(code, answer, compute, script, wrong=tuple(w for w in wrong if w != answer),
+    script = code.replace("y = layer(x)", print_or_raises("y = layer(x)", "tuple(y.shape)"))
+    return Setup(code, answer, compute, script, wrong=wrong_answers(answer, wrong),
                  params={"show": "y"})  # fmt: skip
-
-
-_TRY_LAYER = """try:
-    y = layer(x)
-    print(tuple(y.shape))
-except Exception as err:  # PyTorch refuses: the first line of its message
-    print("raises:", str(err).strip().splitlines()[0])"""

@@ -20,7 +20,7 @@ from playground.exercises.build import (
     shape_text,
     task,
 )
-from playground.exercises.spec import Exercise, Setup
+from playground.exercises.spec import Exercise, Setup, print_or_raises
 
 __all__ = ["LAYERS_TRAINING"]
 
@@ -40,8 +40,9 @@ def linear_out(rng: random.Random) -> Setup:
 
 def linear_raises(rng: random.Random) -> Setup:
     n, a, b = rng.sample(range(2, 9), 3)
+    # (n, b) and (n, a + 1) coincide when b == a + 1: the weight's shape is a third guess
     return layer_shape(f"nn.Linear({a}, {b})", lambda: nn.Linear(a, b), (n, a + 1),
-                  wrong=[shape_text(n, b), shape_text(n, a + 1)])  # fmt: skip
+                       wrong=[shape_text(n, b), shape_text(n, a + 1), shape_text(b, a)])  # fmt: skip
 
 
 def conv_out(rng: random.Random) -> Setup:
@@ -52,26 +53,26 @@ def conv_out(rng: random.Random) -> Setup:
         rng.choice([8, 10, 12]),
     )
     return layer_shape(f"nn.Conv2d({c}, {k}, {s})", lambda: nn.Conv2d(c, k, s), (2, c, h, h),
-                  wrong=[shape_text(2, k, h, h), shape_text(2, c, h - s + 1, h - s + 1)])  # fmt: skip
+                       wrong=[shape_text(2, k, h, h), shape_text(2, c, h - s + 1, h - s + 1)])  # fmt: skip
 
 
 def conv_pad(rng: random.Random) -> Setup:
     s, p, h = rng.choice([3, 5]), rng.choice([1, 2]), rng.choice([8, 10])
     out = h - s + 2 * p + 1
     return layer_shape(f"nn.Conv2d(1, 4, {s}, padding={p})", lambda: nn.Conv2d(1, 4, s, padding=p),
-                  (2, 1, h, h), wrong=[shape_text(2, 4, h - s + 1, h - s + 1), shape_text(2, 4, out + 1, out + 1)])  # fmt: skip
+                       (2, 1, h, h), wrong=[shape_text(2, 4, h - s + 1, h - s + 1), shape_text(2, 4, out + 1, out + 1)])  # fmt: skip
 
 
 def pool_out(rng: random.Random) -> Setup:
     c, h, w = rng.randint(2, 4), rng.choice([6, 8, 10]), rng.choice([4, 12])
     return layer_shape("nn.MaxPool2d(2)", lambda: nn.MaxPool2d(2), (1, c, h, w),
-                  wrong=[shape_text(1, c, h - 1, w - 1), shape_text(1, c // 2 or 1, h, w)])  # fmt: skip
+                       wrong=[shape_text(1, c, h - 1, w - 1), shape_text(1, c // 2 or 1, h, w)])  # fmt: skip
 
 
 def flatten_out(rng: random.Random) -> Setup:
     n, c, h = rng.randint(2, 4), rng.randint(2, 3), rng.randint(2, 5)
     return layer_shape("nn.Flatten()", nn.Flatten, (n, c, h, h),
-                  wrong=[shape_text(n * c * h * h), shape_text(n, c, h * h)])  # fmt: skip
+                       wrong=[shape_text(n * c * h * h), shape_text(n, c, h * h)])  # fmt: skip
 
 
 def _params_code(call: str) -> str:
@@ -108,11 +109,7 @@ def _fix(
         return check_model(specs, input_shape, batch=2)
 
     extra = {"specs": specs, "at": at, "input_shape": input_shape, "output_shape": out}
-    script = (
-        code
-        + "\ntry:\n    print(tuple(model(x).shape))\nexcept Exception as err:\n"
-        + ('    print("raises:", str(err).strip().splitlines()[0])\n')
-    )
+    script = f"{code}\n{print_or_raises('', 'tuple(model(x).shape)')}"
     return Setup(code, answer, compute, script, wrong=tuple(wrong), extra=extra,
                  params={"layer": at + 1, "kind": specs[at].kind})  # fmt: skip
 

@@ -80,8 +80,8 @@ def _expression(setup: Setup, answer: str) -> Graded:
     inputs: list[Mapping[str, torch.Tensor]] = [setup.tensors]
     if setup.resample is not None:
         inputs += [setup.resample(rng) for _ in range(EXTRA_INPUTS)]
-    ok, shown = True, ""
-    real = format_result(evaluate(setup.answer, dict(setup.tensors)))
+    references = [evaluate(setup.answer, dict(names)) for names in inputs]
+    ok, shown, real = True, "", format_result(references[0])
     for k, names in enumerate(inputs):
         try:
             yours = evaluate(text, dict(names), max_elements=1 << 16)
@@ -92,7 +92,7 @@ def _expression(setup: Setup, answer: str) -> Graded:
         if k == 0:
             shown = format_result(yours)
         is_value = isinstance(yours, torch.Tensor | int | float | bool)
-        ok = ok and is_value and same_values(yours, evaluate(setup.answer, dict(names)))
+        ok = ok and is_value and same_values(yours, references[k])
     return Graded(ok, shown, real)
 
 

@@ -33,9 +33,11 @@ __all__ = [
     "first_line",
     "format_result",
     "generator_from",
+    "inputs_script",
     "literal",
     "parse_shape_answer",
     "parse_value_answer",
+    "print_or_raises",
     "same_values",
     "script_for",
     "variant",
@@ -197,17 +199,23 @@ def _round(v: Any) -> Any:
     return [_round(x) for x in v] if isinstance(v, list) else round(float(v), 4)
 
 
+def inputs_script(tensors: Mapping[str, torch.Tensor]) -> str:
+    """The imports and an exercise's tensors written out: what a learner pastes to explore."""
+    lines = [literal(n, t) for n, t in tensors.items()]
+    return "import torch\nimport torch.nn.functional as F\n\n" + "\n".join(lines)
+
+
+def print_or_raises(statement: str, show: str) -> str:
+    """A script's last lines: run ``statement`` and print ``show``, or PyTorch's refusal."""
+    run = f"    {statement}\n" if statement else ""
+    return (
+        f"try:\n{run}    print({show})\n"
+        "except Exception as err:  # PyTorch refuses: the first line of its message\n"
+        '    print("raises:", str(err).strip().splitlines()[0])\n'
+    )
+
+
 def script_for(tensors: Mapping[str, torch.Tensor], expression: str, *, shape: bool) -> str:
     """The reference script of an expression exercise: its tensors, the line, the print."""
-    lines = ["import torch", "import torch.nn.functional as F", ""]
-    lines += [literal(n, t) for n, t in tensors.items()]
     show = "tuple(result.shape)" if shape else "result"
-    lines += [
-        "",
-        "try:",
-        f"    result = {expression}",
-        f"    print({show})",
-        "except Exception as err:  # PyTorch refuses: the first line of its message",
-        '    print("raises:", str(err).strip().splitlines()[0])',
-    ]
-    return "\n".join(lines) + "\n"
+    return f"{inputs_script(tensors)}\n\n{print_or_raises(f'result = {expression}', show)}"

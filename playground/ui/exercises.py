@@ -13,7 +13,7 @@ from playground import exercises as xq
 from playground.core.errors import PlaygroundError
 from playground.core.i18n import Code
 from playground.exercises import progress as pg
-from playground.exercises.spec import literal
+from playground.exercises.spec import inputs_script
 from playground.training.config import LEARNING_RATES, OPTIMIZERS
 from playground.ui.i18n import tr
 from playground.ui.runs import in_slot
@@ -154,8 +154,7 @@ def _show_setup(exercise: xq.Exercise, setup: xq.Setup) -> None:
     else:
         st.markdown(tr(f"xq.ask.{kind}", **params))
     if setup.tensors:  # the inputs, as a script a learner can paste and explore
-        lines = [literal(n, t) for n, t in setup.tensors.items()]
-        code = "import torch\nimport torch.nn.functional as F\n\n" + "\n".join(lines)
+        code = inputs_script(setup.tensors)
     else:
         code = setup.question if exercise.kind != "expression" else ""
     if code.strip():
