@@ -155,15 +155,18 @@ def lazy_tabs(key: str, sections: Sequence[tuple[str, Callable[[], None]]]) -> N
     labels = [tr(title) for title, _ in sections]
     opened = f"{key}__open"  # this session's open tab, by name, across languages
     preset = st.session_state.pop(key, None)  # a label set in the state opens that tab once
-    slug: str | None
-    if preset in labels:
-        slug = slugs[labels.index(preset)]
-        st.session_state.pop(f"{key}__{current_lang()}", None)
-    else:
-        slug = st.session_state.get(opened) or st.query_params.get(key)
-    default = labels[slugs.index(slug)] if slug in slugs else labels[0]
     # One widget per language: a switch starts the new one on the tab that was open.
-    tabs = st.tabs(labels, key=f"{key}__{current_lang()}", default=default, on_change="rerun")
+    widget_key = f"{key}__{current_lang()}"
+    if preset in labels:
+        st.session_state[widget_key] = preset
+    elif widget_key not in st.session_state:
+        slug = st.session_state.get(opened) or st.query_params.get(key)
+        if slug is not None and slug not in slugs:  # a misspelt or stale link: say so
+            _ignore(key)
+        st.session_state[widget_key] = labels[slugs.index(slug)] if slug in slugs else labels[0]
+    # No ``default=``: it is part of the widget's identity, so a default that followed the open
+    # tab made a new widget after every switch, and the next click went to the old one.
+    tabs = st.tabs(labels, key=widget_key, on_change="rerun")
     for tab, name, (_, section) in zip(tabs, slugs, sections, strict=True):
         with tab:
             if tab.open:
