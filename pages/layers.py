@@ -12,7 +12,16 @@ from playground.core.errors import PlaygroundError
 from playground.data.datasets import OFFLINE_CLASSES
 from playground.layers import figures as mf
 from playground.layers.link import decode_input
-from playground.ui import bound, lazy_tabs, page, shared_dataset, show_code, show_error, tr
+from playground.ui import (
+    bound,
+    lazy_tabs,
+    page,
+    relabel_on_language_switch,
+    shared_dataset,
+    show_code,
+    show_error,
+    tr,
+)
 from playground.ui import state as shared
 
 cfg = page()
@@ -36,6 +45,7 @@ def _new_input() -> None:
 
 def builder() -> list[md.LayerSpec] | None:
     labels = {k: tr(f"layers.preset.{k}") for k in md.PRESETS}
+    relabel_on_language_switch("m_preset")
     st.selectbox(
         tr("layers.preset"),
         list(md.PRESETS),

@@ -24,6 +24,7 @@ from playground.ui.streamlit_internals import session_id
 from playground.ui.widgets import (
     bound,
     lazy_tabs,
+    relabel_on_language_switch,
     shared_dataset,
     show_code,
     show_error,
@@ -45,6 +46,7 @@ __all__ = [
     "notebook_button",
     "ntr",
     "page",
+    "relabel_on_language_switch",
     "session_id",
     "settings",
     "shared_dataset",

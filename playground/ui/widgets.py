@@ -24,6 +24,7 @@ __all__ = [
     "bound",
     "error_text",
     "lazy_tabs",
+    "relabel_on_language_switch",
     "reset_to_default",
     "shared_dataset",
     "show_code",
@@ -58,6 +59,7 @@ def bound(
         _drop_non_finite(key)
     if "format_func" not in kwargs:
         return widget(*args, key=key, bind="query-params", **kwargs)
+    relabel_on_language_switch(key)
     label, options, *rest = args
     options = list(options)
     default = options[rest[0] if rest else kwargs.get("index", 0)]
@@ -75,6 +77,18 @@ def bound(
     else:
         st.query_params[key] = str(value)
     return value
+
+
+def relabel_on_language_switch(key: str) -> None:
+    """Make the browser redraw a ``format_func`` widget's selection in the new language.
+
+    The browser keeps the selected *label* it last drew; writing the value back through the
+    session state makes Streamlit send it again, formatted in the page's new language.
+    """
+    lang, mark = current_lang(), f"{key}__lang"
+    if st.session_state.get(mark, lang) != lang and key in st.session_state:
+        st.session_state[key] = st.session_state[key]
+    st.session_state[mark] = lang
 
 
 _NUMERIC = frozenset({"number_input", "slider"})
