@@ -6,7 +6,14 @@ import streamlit as st
 
 from playground.core.device import configure_threads
 from playground.server.memory import freeze_startup_objects
-from playground.ui import CHAPTERS, PAGE_ICON, notebook_button, sidebar_controls, tr
+from playground.ui import (
+    CHAPTERS,
+    PAGE_ICON,
+    notebook_button,
+    share_controls,
+    sidebar_controls,
+    tr,
+)
 
 # A local file: a :material: icon as page_icon is fetched from fonts.gstatic.com on every
 # rerun, which fails (and logs) on a server with no internet.
@@ -18,6 +25,9 @@ settings = sidebar_controls()
 home = st.Page("pages/home.py", title=tr("nav.home"), icon=":material/home:", default=True)
 chapters = [st.Page(f, title=tr(k), icon=i, url_path=u) for f, u, k, i in CHAPTERS]
 current = st.navigation([home, *chapters])
-current.run()
-# After the page: its notebook holds every script the page just showed.
-notebook_button(current.url_path or "home", seed=settings.seed, device=str(settings.device))
+try:
+    current.run()
+finally:  # also after a page's st.stop(): the sidebar keeps its link, Reset and notebook
+    # After the page: the link holds what it just showed, the notebook every script it ran.
+    share_controls()
+    notebook_button(current.url_path or "home", seed=settings.seed, device=str(settings.device))

@@ -16,6 +16,7 @@ from playground.ui.frame import (
     Settings,
     page,
     settings,
+    share_controls,
     sidebar_controls,
 )
 from playground.ui.i18n import class_names, current_lang, localized, ntr, tr
@@ -49,6 +50,7 @@ __all__ = [
     "relabel_on_language_switch",
     "session_id",
     "settings",
+    "share_controls",
     "shared_dataset",
     "show_code",
     "show_error",

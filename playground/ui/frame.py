@@ -30,7 +30,15 @@ from playground.ui.streamlit_internals import (
 )
 from playground.ui.widgets import BOUND_KEYS, bound, reset_to_default
 
-__all__ = ["CHAPTERS", "DEFAULT_SEED", "Settings", "page", "settings", "sidebar_controls"]
+__all__ = [
+    "CHAPTERS",
+    "DEFAULT_SEED",
+    "Settings",
+    "page",
+    "settings",
+    "share_controls",
+    "sidebar_controls",
+]
 
 DEFAULT_SEED = 0
 
@@ -82,13 +90,19 @@ def sidebar_controls() -> Settings:
         cols[1].button(
             "", on_click=_new_seed, icon=":material/casino:", help=tr("sidebar.new_seed")
         )
+    return settings()
+
+
+def share_controls() -> None:
+    """"Copy link" and "Reset to defaults", drawn *after* the page so the link holds what the
+    page just showed: the tab it opened, the values Reset just restored."""
+    with st.sidebar:
         st.caption(tr("sidebar.share"))
         link_controls()
         st.button(
             tr("sidebar.reset"), on_click=reset_controls, icon=":material/restart_alt:",
             help=tr("sidebar.reset_help"), width="stretch",
         )  # fmt: skip
-    return settings()
 
 
 def link_controls() -> None:
