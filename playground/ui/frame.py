@@ -94,7 +94,7 @@ def sidebar_controls() -> Settings:
 
 
 def share_controls() -> None:
-    """"Copy link" and "Reset to defaults", drawn *after* the page so the link holds what the
+    """ "Copy link" and "Reset to defaults", drawn *after* the page so the link holds what the
     page just showed: the tab it opened, the values Reset just restored."""
     with st.sidebar:
         st.caption(tr("sidebar.share"))

@@ -16,6 +16,7 @@ from playground.data.datasets import ImageDataset
 from playground.data.torchvision_raw import load_dataset
 from playground.ui.i18n import current_lang, tr
 from playground.ui.notebook import record_script, record_section
+from playground.ui.ranges import clamped_number, forget_clamp
 from playground.ui.streamlit_internals import forget_link_value
 
 __all__ = [
@@ -57,7 +58,10 @@ def bound(
     BOUND_DEFAULTS[key] = declared_default(widget, args, kwargs) if reset_to is _UNSET else reset_to
     if name in _NUMERIC and key not in st.session_state:
         _drop_non_finite(key)
+    if name in _NUMERIC:
+        return clamped_number(widget, args, kwargs, key=key)
     if "format_func" not in kwargs:
+        _check_link_option(key, name, args, kwargs)
         return widget(*args, key=key, bind="query-params", **kwargs)
     relabel_on_language_switch(key)
     label, options, *rest = args
@@ -130,6 +134,7 @@ def reset_to_default(key: str) -> bool:
     if default is _MISSING:
         return False
     st.session_state[key] = default
+    forget_clamp(key)
     return True
 
 
@@ -147,9 +152,32 @@ def _drop_non_finite(key: str) -> None:
         _ignore(key)
 
 
-def _ignore(key: str) -> None:
+def _check_link_option(key: str, name: str, args: tuple, kwargs: dict[str, Any]) -> None:
+    """A link's value that is not among a choice widget's options is named, not dropped."""
+    raw = st.query_params.get(key)
+    if raw is None or key in st.session_state or name not in _CHOICES:
+        return
+    try:
+        a = inspect.signature(getattr(st, name)).bind_partial(*args, **kwargs).arguments
+    except TypeError:
+        return
+    options = [str(o) for o in a.get("options") or []]
+    if options and raw not in options:
+        forget_link_value(key)
+        _ignore(key)
+
+
+_CHOICES = frozenset({"selectbox", "select_slider", "radio"})
+
+
+def _ignore(key: str, used: object = _MISSING) -> None:
     st.query_params.pop(key, None)
-    st.toast(tr("link.ignored", key=Code(key)), icon=":material/link_off:")
+    used = BOUND_DEFAULTS.get(key, _MISSING) if used is _MISSING else used
+    if used is _MISSING or used is None:
+        st.toast(tr("link.ignored", key=Code(key)), icon=":material/link_off:", duration="infinite")
+    else:
+        message = tr("link.ignored_used", key=Code(key), used=Code(str(used)))
+        st.toast(message, icon=":material/link_off:", duration="infinite")
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -176,7 +204,7 @@ def lazy_tabs(key: str, sections: Sequence[tuple[str, Callable[[], None]]]) -> N
     elif widget_key not in st.session_state:
         slug = st.session_state.get(opened) or st.query_params.get(key)
         if slug is not None and slug not in slugs:  # a misspelt or stale link: say so
-            _ignore(key)
+            _ignore(key, used=labels[0])
         st.session_state[widget_key] = labels[slugs.index(slug)] if slug in slugs else labels[0]
     # No ``default=``: it is part of the widget's identity, so a default that followed the open
     # tab made a new widget after every switch, and the next click went to the old one.
