@@ -10,6 +10,7 @@ from playground import tensors as tns
 from playground import ui
 from playground.core.device import available_devices
 from playground.core.errors import PlaygroundError
+from playground.core.expr import canonical_expression
 from playground.core.i18n import Code
 from playground.plots.heatmap import make_tensor_figure
 from playground.tensors.figures import make_matmul_figure, make_storage_figure
@@ -94,6 +95,7 @@ def index_section() -> None:
     )
     value = bound(c[2].number_input, tr("index.value"), value=0.0, key="t_ivalue")
     try:
+        index = tns.index_text(index)  # canonical: what is shown is what runs
         t = tns.create(tns.TensorSpec("tensor", data), device=cfg.device)
         r = tns.index_tensor(t, index, value=value)
     except PlaygroundError as err:
@@ -134,9 +136,11 @@ def views_section() -> None:
     op = bound(c[1].selectbox, tr("views.op"), VIEW_OPS, key="t_view", accept_new_options=True)
     try:
         t = tns.create(tns.TensorSpec("arange", shape=shape), device="cpu")
+        op = canonical_expression(op)  # what is shown is what runs, without a comment
     except PlaygroundError as err:
         show_error(err)
         return
+    shape = str(tuple(t.shape))
     v = tns.view_result(t, op)
     if v.error:
         show_error(v.error)

@@ -5,8 +5,9 @@ A class shares one server process, so every page path asks here first:
 * :func:`shape_cost` sizes a tensor from its shape and dtype;
 * :func:`measure` runs a function on the ``meta`` device (shapes only, no memory)
   and counts, for every ATen op it dispatches, the FLOPs (PyTorch's own
-  ``flop_counter`` formulas for matmuls and convolutions, one per output element
-  otherwise) and the bytes of every new tensor: an upper bound on the peak;
+  ``flop_counter`` formulas for matmuls and convolutions, the window for pooling,
+  n log n for sorting, every element read or written otherwise: see :func:`work`)
+  and the bytes of every new tensor: an upper bound on the peak;
 * :func:`check` refuses a :class:`Cost` over the limits with a translated
   :class:`BudgetError`.
 
@@ -38,6 +39,7 @@ __all__ = [
     "numel",
     "shape_cost",
     "to_meta",
+    "work",
 ]
 
 
@@ -161,11 +163,7 @@ class _CostMode(TorchDispatchMode):
         self._refuse_writes(func, args, kwargs)
         out = func(*args, **kwargs)
         outs = [t for t in tree_flatten(out)[0] if isinstance(t, torch.Tensor)]
-        formula = flop_registry.get(func._overloadpacket)
-        if formula is not None:
-            self.flops += int(formula(*args, **kwargs, out_val=out))
-        else:
-            self.flops += sum(t.numel() for t in outs)
+        self.flops += work(func, args, kwargs, out, outs)
         if not func.is_view:  # a view allocates nothing
             self.bytes += sum(t.numel() * t.element_size() for t in outs)
             self.largest = max([self.largest, *(t.numel() for t in outs)])
@@ -178,6 +176,80 @@ class _CostMode(TorchDispatchMode):
             value = kwargs.get(arg.name) if arg.kwarg_only or index >= len(args) else args[index]
             if isinstance(value, torch.Tensor) and id(value) in self.inputs:
                 raise BudgetError("err.budget.writes_input", argument=arg.name)
+
+
+def work(func: Any, args: tuple, kwargs: dict, out: Any, outs: list[torch.Tensor]) -> int:
+    """The work of one ATen call, in element operations: PyTorch's own FLOP formula where it
+    has one (matmul, convolution), a window or sort formula where the output alone would
+    undercount (pooling counts its window, sorting n log n), and otherwise every element
+    read or written. A view costs nothing."""
+    packet = func._overloadpacket
+    if (formula := flop_registry.get(packet)) is not None:
+        return int(formula(*args, **kwargs, out_val=out))
+    if func.is_view:
+        return 0
+    written = sum(t.numel() for t in outs)
+    tensors = [t for t in tree_flatten((args, kwargs))[0] if isinstance(t, torch.Tensor)]
+    read = sum(t.numel() for t in tensors)
+    name = packet.__name__
+    if (window := _window(name, args, kwargs, tensors)) is not None:
+        return max(read, written * window)
+    if name in _SORTS and tensors:
+        n = tensors[0].numel()
+        return max(read, written) * max(1, math.ceil(math.log2(max(n, 2))))
+    if name in _PAIRWISE and len(tensors) >= 2:
+        return written * max(1, int(tensors[0].shape[-1])) * 3
+    if name.startswith("upsample_") or name.startswith("_upsample_"):
+        return written * _TAPS.get(name.split("_")[-1].removesuffix("2d"), 16)
+    return max(read, written)
+
+
+# Pooling's cost is its window per output: MaxPool2d(63, 1) reads 63 * 63 inputs per output.
+_POOLS = frozenset(
+    """max_pool1d max_pool2d max_pool3d avg_pool1d avg_pool2d avg_pool3d
+    max_pool2d_with_indices max_pool3d_with_indices max_pool2d_with_indices_backward
+    max_pool3d_with_indices_backward avg_pool2d_backward avg_pool3d_backward
+    lp_pool1d lp_pool2d lp_pool3d""".split()
+)
+_ADAPTIVE = frozenset(
+    """adaptive_avg_pool1d adaptive_avg_pool2d adaptive_avg_pool3d _adaptive_avg_pool2d
+    _adaptive_avg_pool3d adaptive_max_pool1d adaptive_max_pool2d adaptive_max_pool3d
+    _adaptive_avg_pool2d_backward adaptive_max_pool2d_backward""".split()
+)
+_SORTS = frozenset(
+    "sort argsort msort topk kthvalue median nanmedian unique _unique2 unique_dim mode".split()
+)
+_PAIRWISE = frozenset({"_cdist_forward", "_cdist_backward", "cdist", "_euclidean_dist"})
+_TAPS = {
+    "nearest": 1,
+    "nearest1d": 1,
+    "nearest3d": 1,
+    "linear1d": 2,
+    "bilinear": 4,
+    "trilinear3d": 8,
+    "bicubic": 16,
+}
+
+
+def _window(name: str, args: tuple, kwargs: dict, tensors: list[torch.Tensor]) -> int | None:
+    """The inputs each output of a pooling op reads, or None for any other op."""
+    if name in _ADAPTIVE and tensors:
+        x, out_size = tensors[-1], args[1] if len(args) > 1 else kwargs.get("output_size")
+        sizes = [out_size] if isinstance(out_size, int) else list(out_size or [])
+        dims = x.shape[-len(sizes) :] if sizes else ()
+        return math.prod(
+            math.ceil(int(d) / max(1, int(o or d))) + 1 for d, o in zip(dims, sizes, strict=False)
+        )
+    if name not in _POOLS:
+        return None
+    backward = name.endswith("_backward")
+    kernel = (
+        args[2 if backward else 1]
+        if len(args) > (2 if backward else 1)
+        else kwargs.get("kernel_size")
+    )
+    sizes = [kernel] if isinstance(kernel, int) else list(kernel or [1])
+    return max(1, math.prod(int(k) for k in sizes))
 
 
 def _meta_like(t: torch.Tensor) -> torch.Tensor:

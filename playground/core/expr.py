@@ -57,6 +57,20 @@ from playground.core.expr_table import (
     _Namespace,
 )
 from playground.core.i18n import Msg
+from playground.core.parsing import parse_expression
+
+
+def canonical_expression(text: str) -> str:
+    """``text`` rebuilt from its syntax tree (``ast.unparse``): one expression, no comment,
+    so a typed value can be shown inside a script without changing the script's structure."""
+    try:
+        return ast.unparse(parse_expression((text or "").strip()[:1000]))
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as err:
+        raise (
+            syntax_error(err)
+            if isinstance(err, SyntaxError)
+            else ExpressionError("err.expr.expression_valid_python")
+        ) from None
 
 
 def evaluate(
@@ -96,7 +110,7 @@ def evaluate(
             warnings.catch_warnings()
         ):  # "invalid decimal literal" etc. are the learner's, not ours
             warnings.simplefilter("ignore", SyntaxWarning)
-            tree = ast.parse(text, mode="eval")
+            tree = parse_expression(text)
     except SyntaxError as err:
         raise syntax_error(err) from None
     except (ValueError, RecursionError, MemoryError):
@@ -237,7 +251,10 @@ class _Evaluator:
                     "err.expr.operators_work_tensors", type_name=type(operand).__name__
                 )
         name = "__matmul__" if isinstance(node.op, ast.MatMult) else type(node.op).__name__
-        return self._guarded(op, [left, right], {}, name, label=f"'{_SYMBOLS[type(node.op)]}'")
+        result = self._guarded(op, [left, right], {}, name, label=f"'{_SYMBOLS[type(node.op)]}'")
+        if isinstance(result, complex):  # (-1) ** 0.5 in plain Python numbers
+            raise ExpressionError("err.expr.complex_number", value=f"{result:.4g}")
+        return result
 
     def visit_UnaryOp(self, node: ast.UnaryOp, depth: int) -> Any:  # noqa: N802
         op = _UNARY.get(type(node.op))

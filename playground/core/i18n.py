@@ -111,9 +111,17 @@ class Code(str):
 _MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~$:=^&'\"%@;,?/")
 
 
+# GFM links bare URLs, www. names and e-mail addresses even when their punctuation is
+# escaped: a word joiner (U+2060, invisible) inside each breaks the pattern, not the text.
+_AUTOLINKS = re.compile(r"(?i)(?<=[a-z0-9]):(?=//)|(?<![a-z0-9])www(?=\.)|@")
+_JOINER = "\u2060"
+
+
 def escape_markdown(text: str) -> str:
-    """``text`` that Markdown shows literally: punctuation escaped, line breaks as spaces."""
+    """``text`` that Markdown shows literally: punctuation escaped, line breaks as spaces,
+    and no bare URL, ``www.`` name or e-mail address that could become a live link."""
     text = " ".join(text.splitlines())
+    text = _AUTOLINKS.sub(lambda m: m.group(0) + _JOINER, text)
     return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in text)
 
 

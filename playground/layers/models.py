@@ -11,6 +11,7 @@ tutorial's own class when the layers are exactly a preset's (:mod:`playground.la
 from __future__ import annotations
 
 import ast
+import math
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,9 @@ from playground.core.budget import Cost, check, measure
 from playground.core.config import limits
 from playground.core.errors import ModelError, PlaygroundError
 from playground.core.i18n import Msg
+from playground.core.parsing import parse_expression
 from playground.core.rng import seeded
+from playground.core.shapes import short
 from playground.layers.fixes import fixed_model, suggest_fix
 from playground.layers.tutorial import CLASSES, step_names, steps
 
@@ -95,7 +98,7 @@ def parse_args(kind: str, text: str) -> LayerSpec:
     if len(text) > 200:
         raise ModelError("err.layers.kind_arguments_too", kind=kind)
     try:
-        call = ast.parse(f"f({text})", mode="eval").body
+        call = parse_expression(f"f({text})").body
     except SyntaxError:
         raise ModelError("err.layers.kind_text_valid", kind=kind, text=text) from None
     assert isinstance(call, ast.Call)
@@ -132,6 +135,34 @@ def parse_args(kind: str, text: str) -> LayerSpec:
 
 
 def _validate(spec: LayerSpec) -> None:
+    """The one check every model passes, whatever brought it (builder, link, checkpoint,
+    resume, upload, exercise): a known kind, only that kind's argument names, each a plain
+    value of the right type and range. ``device=``, ``dtype=`` or a made-up name never
+    reach a constructor."""
+    if not isinstance(spec, LayerSpec) or spec.kind not in LAYERS:
+        kind = getattr(spec, "kind", spec)
+        kind = kind[:40] if isinstance(kind, str) else short(kind)
+        raise ModelError("err.layers.unknown_layer_kind", kind=kind, layers=", ".join(LAYERS))
+    names, defaults = LAYERS[spec.kind]
+    if not isinstance(spec.args, tuple) or not all(
+        isinstance(a, tuple) and len(a) == 2 and isinstance(a[0], str) for a in spec.args
+    ):
+        raise ModelError("err.layers.kind_text_arguments", kind=spec.kind, text=short(spec.args))
+    allowed = [*names, *defaults]
+    for name, value in spec.args:
+        if name not in allowed:
+            raise ModelError(
+                "err.layers.kind_no_argument", kind=spec.kind, arg=name[:40],
+                order=", ".join(allowed),
+            )  # fmt: skip
+        if not _plain(value):
+            raise ModelError(
+                "err.layers.kind_arg_type", kind=spec.kind, name=name, value=short(value)
+            )
+    if missing := [n for n in names if n not in dict(spec.args)]:
+        raise ModelError(
+            "err.layers.kind_needs_missing", kind=spec.kind, missing=", ".join(missing)
+        )
     for name, value in spec.args:
         if name in _SIZE_ARGS or name in ("kernel_size", "stride") and value is not None:
             sizes = value if isinstance(value, tuple) else (value,)
@@ -164,6 +195,49 @@ def _validate(spec: LayerSpec) -> None:
             raise ModelError("err.layers.dropout_p_got", value=value)
         if name == "dim" and not (isinstance(value, int) and -4 <= value <= 3):
             raise ModelError("err.layers.softmax_dim_between", value=value)
+        if name == "bias" and not isinstance(value, bool):
+            raise ModelError(
+                "err.layers.kind_arg_type", kind=spec.kind, name=name, value=short(value)
+            )
+        if name == "negative_slope" and not (
+            isinstance(value, int | float) and not isinstance(value, bool) and -100 <= value <= 100
+        ):
+            raise ModelError(
+                "err.layers.kind_arg_type", kind=spec.kind, name=name, value=short(value)
+            )
+
+
+def _plain(value: Any, depth: int = 0) -> bool:
+    """A literal the builder's widgets could have made: a number, a bool, None, or a short
+    tuple of those (``kernel_size=(3, 3)``)."""
+    if value is None or isinstance(value, bool | int):
+        return True
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, tuple) and depth == 0 and len(value) <= 3:
+        return all(_plain(v, 1) and not isinstance(v, tuple) for v in value)
+    return False
+
+
+def validate_specs(specs: Sequence[LayerSpec], *, max_params: int | None = None) -> int:
+    """Every layer through :func:`_validate`, then the parameter count on ``meta``: the door
+    a model passes before any real memory is allocated. Returns the parameter count."""
+    if not specs:
+        raise ModelError("err.layers.model_no_layers")
+    if len(specs) > 64:
+        raise ModelError("err.layers.model_have_most")
+    for s in specs:
+        _validate(s)
+    cap = max_params if max_params is not None else limits().max_params
+    with torch.device("meta"):
+        try:
+            model = _sequential(specs)
+        except (TypeError, ValueError, RuntimeError) as err:
+            raise ModelError("err.layers.layer_could_built", err=err) from None
+    params = sum(p.numel() for p in model.parameters())
+    if params > cap:
+        raise ModelError("err.layers.model_params_parameters", params=params, cap=cap)
+    return params
 
 
 L = LayerSpec.of
@@ -255,8 +329,10 @@ def build_model(
 ) -> nn.Module:
     """A real ``nn.Sequential`` with named children (a preset's tutorial class), seeded.
 
-    Call :func:`check_model` first: it sizes the model on ``meta``.
+    It passes :func:`validate_specs` first, whoever calls it: nothing unchecked is allocated.
+    Call :func:`check_model` too, for the shapes and one forward pass's cost.
     """
+    validate_specs(specs)
     preset = preset_of(specs)
     with seeded(seed):
         model = CLASSES[preset][0]() if preset else _sequential(specs)
@@ -343,21 +419,9 @@ def check_model(
     Raises :class:`BudgetError` when keeping every layer's output for ``batch``
     samples would not fit the server's budget.
     """
-    if not specs:
-        raise ModelError("err.layers.model_no_layers")
-    if len(specs) > 64:
-        raise ModelError("err.layers.model_have_most")
-    cap = max_params if max_params is not None else limits().max_params
-    for s in specs:
-        _validate(s)
+    params = validate_specs(specs, max_params=max_params)
     with torch.device("meta"):
-        try:
-            model = _sequential(specs)
-        except (TypeError, ValueError, RuntimeError) as err:
-            raise ModelError("err.layers.layer_could_built", err=err) from None
-    params = sum(p.numel() for p in model.parameters())
-    if params > cap:
-        raise ModelError("err.layers.model_params_parameters", params=params, cap=cap)
+        model = _sequential(specs)
     x = torch.empty((batch, *input_shape), device="meta")
     rows: list[TraceRow] = []
     names = layer_names(specs)

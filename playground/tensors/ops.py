@@ -19,6 +19,7 @@ from playground.core.device import synchronize, time_call
 from playground.core.errors import ExpressionError, PlaygroundError
 from playground.core.expr import evaluate, fill_uninitialised
 from playground.core.expr_table import DTYPES
+from playground.core.parsing import parse_expression
 from playground.core.rng import generator
 from playground.core.shapes import parse_shape
 
@@ -159,21 +160,35 @@ class IndexResult:
     assigned: torch.Tensor | None  # t after ``t[index] = value``
 
 
-def _index_text(index: str) -> str:
-    index = index.strip()
-    if not (index.startswith("[") and index.endswith("]")):
+def index_text(index: str) -> str:
+    """``index`` as one canonical subscript of ``t`` (``[:, 1]``), rebuilt from its syntax
+    tree: no comment, no second expression (``[0] / 2 + t[0]``) survives into the
+    evaluation, the captions or the shown script."""
+    index = (index or "").strip()
+    if not (index.startswith("[") and len(index) <= 400):
         raise ExpressionError("err.tensors.type_index_brackets")
-    return index
+    try:
+        body = parse_expression(f"t{index}").body
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        raise ExpressionError("err.tensors.type_index_brackets") from None
+    node = body
+    while isinstance(node, ast.Subscript):
+        node = node.value
+    if body is node or not (isinstance(node, ast.Name) and node.id == "t"):
+        raise ExpressionError("err.tensors.type_index_brackets")
+    return ast.unparse(body)[1:]
 
 
 def index_tensor(t: torch.Tensor, index: str, *, value: float | None = None) -> IndexResult:
     """``t[index]``, which cells it selects, and what ``t[index] = value`` does to a copy."""
-    index = _index_text(index)
+    index = index_text(index)
     result = evaluate(f"t{index}", {"t": t})
     if not isinstance(result, torch.Tensor):
         raise ExpressionError("err.tensors.index_did_give")
     ids = torch.arange(t.numel(), device=t.device).reshape(t.shape)
     picked = evaluate(f"ids{index}", {"ids": ids, "t": t})
+    if not isinstance(picked, torch.Tensor) or picked.dtype != torch.int64:
+        raise ExpressionError("err.tensors.index_did_give")
     selected = torch.zeros(t.numel(), dtype=torch.bool, device=t.device)
     selected[torch.as_tensor(picked).reshape(-1)] = True
     assigned = None
@@ -205,7 +220,8 @@ def view_result(t: torch.Tensor, op: str) -> ViewResult:
     shares = out.untyped_storage().data_ptr() == t.untyped_storage().data_ptr()
     offsets = None
     slots = t.untyped_storage().nbytes() // t.element_size()
-    if shares and slots <= MAX_STORAGE_MAP:
+    # A dtype view (t.view(torch.uint8)) counts its storage in other units: no map.
+    if shares and slots <= MAX_STORAGE_MAP and out.element_size() == t.element_size():
         storage = torch.arange(slots, dtype=torch.int32)
         offsets = storage.as_strided(out.shape, out.stride(), out.storage_offset())
     return ViewResult(out, shares, offsets, None)
@@ -215,7 +231,7 @@ def inferred_sizes(t: torch.Tensor, op: str) -> list[tuple[str, int, int, int]]:
     """For each ``.view``/``.reshape`` in ``op`` with a ``-1``: the call, what -1 became,
     the elements it had, and the product of the other sizes (``-1 = numel // known``)."""
     try:
-        tree = ast.parse(op.strip(), mode="eval")
+        tree = parse_expression(op.strip())
     except SyntaxError:
         return []
     out = []

@@ -212,16 +212,44 @@ class Trainer:
 
     def restore(self, ckpt: dict[str, Any]) -> None:
         """Continue a saved run: weights, optimizer buffers, epoch, batch, RNG and curves."""
+        epoch, batch, order, history, seconds = self._checked_record(ckpt)
         self.stepper.reset()  # load_state_dict replaces the optimizer's state tensors
         self.model.load_state_dict(ckpt["model_state_dict"])
         self.optimizer.load_state_dict(ckpt["optimizer_state_dict"])
-        self.epoch, self.batch = int(ckpt["epoch"]), int(ckpt.get("batch", 0))
-        order = ckpt.get("order")
+        self.epoch, self.batch = epoch, batch
         self.order = None if order is None else order.to(self.device)
         self.generator.set_state(ckpt["generator_state"])
-        self.history = History(**ckpt.get("history", {}))
-        self.seconds = float(ckpt.get("seconds", 0.0))
+        self.history, self.seconds = history, seconds
         self._snapshot = self._state()
+
+    def _checked_record(
+        self, ckpt: dict[str, Any]
+    ) -> tuple[int, int, torch.Tensor | None, History, float]:
+        """Every field of a saved position, by type and range, before any is used: a hostile
+        file names the field it got wrong instead of crashing the page later."""
+
+        def refuse(name: str, value: object) -> TrainingError:
+            return TrainingError("err.training.checkpoint_settings", err=f"{name}={short(value)}")
+
+        epoch, batch = ckpt.get("epoch"), ckpt.get("batch", 0)
+        if not (isinstance(epoch, int) and _whole(epoch) and 0 <= epoch <= self.cfg.epochs):
+            raise refuse("epoch", epoch)
+        if not (isinstance(batch, int) and _whole(batch) and 0 <= batch <= self.batches_per_epoch):
+            raise refuse("batch", batch)
+        order = ckpt.get("order")
+        if order is not None and not (
+            isinstance(order, torch.Tensor)
+            and order.dtype == torch.int64
+            and order.shape == (self.n,)
+            and torch.equal(order.sort().values, torch.arange(self.n))
+        ):
+            raise refuse("order", order)
+        if not isinstance(ckpt.get("generator_state"), torch.Tensor):
+            raise refuse("generator_state", ckpt.get("generator_state"))
+        seconds = ckpt.get("seconds", 0.0)
+        if not isinstance(seconds, int | float) or not 0 <= seconds < 1e7:
+            raise refuse("seconds", seconds)
+        return epoch, batch, order, _checked_history(ckpt.get("history", {})), seconds
 
     def _state(self) -> dict[str, torch.Tensor]:
         return {k: v.detach().clone() for k, v in self.model.state_dict().items()}
@@ -327,6 +355,32 @@ def speed(trainer: Trainer) -> tuple[float, float]:
     rate = seen / max(trainer.seconds, 1e-9)
     left = (1 - trainer.progress) * trainer.cfg.epochs * trainer.n / max(rate, 1e-9)
     return rate, left
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+_MAX_POINTS = 100_000
+
+
+def _checked_history(raw: object) -> History:
+    """A saved ``History``: exactly its fields, each a bounded list of numbers (or strings)."""
+    names = [f.name for f in fields(History)]
+    if not isinstance(raw, dict) or not set(raw) <= set(names):
+        bad = sorted(set(raw) - set(names)) if isinstance(raw, dict) else raw
+        raise TrainingError("err.training.checkpoint_settings", err=f"history={short(bad)}")
+    for name, values in raw.items():
+        kind = str if name == "log" else (int | float)
+        if (
+            not isinstance(values, list)
+            or len(values) > _MAX_POINTS
+            or not all(isinstance(v, kind) and not isinstance(v, bool) for v in values)
+            or kind is str
+            and any(len(v) > 1000 for v in values)
+        ):
+            raise TrainingError("err.training.checkpoint_settings", err=f"history.{name}")
+    return History(**{k: list(v) for k, v in raw.items()})
 
 
 def specs_from_checkpoint(
