@@ -11,6 +11,7 @@ from playground.autograd.figures import make_descent_figure, make_graph_figure, 
 from playground.core.errors import PlaygroundError
 from playground.plots.heatmap import make_tensor_figure
 from playground.ui import bound, lazy_tabs, ntr, page, show_code, show_error, tr
+from playground.ui.runs import in_slot
 
 cfg = page()
 ui.chapter_intro("nav.autograd", "ag.intro")
@@ -64,10 +65,10 @@ def graph_section() -> None:
         return
     if result.vector is not None:
         st.info(tr("ag.nonscalar", n=comp.output.numel()), icon=":material/info:")
-    grads_and_check(program, statements, result)
+    grads_and_check(program, statements, result, comp.flops)
 
 
-def grads_and_check(program: str, statements: list, result: ag.BackwardResult) -> None:
+def grads_and_check(program: str, statements: list, result: ag.BackwardResult, flops: int) -> None:
     if not result.grads:
         st.warning(tr("ag.no_leaves"), icon=":material/warning:")
         return
@@ -79,17 +80,26 @@ def grads_and_check(program: str, statements: list, result: ag.BackwardResult) -
             st.plotly_chart(make_tensor_figure(grad), key=f"ag_grad_{name}")
     with right:
         st.subheader(tr("ag.check"))
-        cost = ag.check_cost(statements, sum(g.numel() for g in result.grads.values()))
+        n = sum(g.numel() for g in result.grads.values())
+        cost, work = ag.check_cost(statements, n), ag.check_flops(flops, n)
         key = (program, cfg.seed)
-        if cost > ag.AUTO_CHECK_COST and st.session_state.get("ag_checked") != key:
+        heavy = cost > ag.AUTO_CHECK_COST or work > ag.AUTO_CHECK_FLOPS
+        if heavy and st.session_state.get("ag_checked") != key:
             if not st.button(ntr("ag.check_run", cost), icon=":material/calculate:"):
                 return
             st.session_state["ag_checked"] = key
+        checks: list[ag.GradCheck] = []
         try:
-            check = gradient_check(program, cfg.seed)
+            if heavy:  # on request, and in the server's queue like every long run
+                in_slot(lambda: checks.append(gradient_check(program, cfg.seed)), free=lambda: None)
+            else:
+                checks.append(gradient_check(program, cfg.seed))
         except PlaygroundError as err:
             show_error(err)
             return
+        if not checks:
+            return
+        check = checks[0]
         st.metric(tr("ag.check_metric"), f"{check.max_abs_diff:.2e}")
         st.caption(tr("ag.check_caption", checked=check.checked, total=check.total))
         if check.ok:

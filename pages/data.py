@@ -15,11 +15,19 @@ from playground.data.upload import read_image_zip
 from playground.plots.heatmap import make_tensor_figure
 from playground.plots.images import make_bar_figure, make_grid_figure
 from playground.ui import bound, lazy_tabs, ntr, page, shared_dataset, show_code, show_error, tr
+from playground.ui.runs import in_slot
 
 cfg = page()
 ui.chapter_intro("nav.data", "data.intro")
 UPLOAD = "upload"
 CUDA = torch.cuda.is_available()
+
+
+def time_workers(ds: ImageDataset) -> None:
+    with st.spinner():
+        times = ld.time_workers(ds, (0, 2), max_samples=4096)
+    text = ", ".join(f"num_workers={w}: {s:.2f} s" for w, s in times.items())
+    st.info(tr("data.workers_result", n=min(len(ds), 4096), times=text))
 
 
 def _use_offline() -> None:
@@ -159,10 +167,7 @@ def loader_section() -> None:
     epochs = ld.batch_assignment(n, cfg_loader)
     st.plotly_chart(ld.make_assignment_figure(epochs, n, lang=cfg.lang), key="d_assign")
     if st.button(tr("data.workers"), icon=":material/timer:"):
-        with st.spinner():
-            times = ld.time_workers(ds, (0, 2), max_samples=4096)
-        text = ", ".join(f"num_workers={w}: {s:.2f} s" for w, s in times.items())
-        st.info(tr("data.workers_result", n=min(len(ds), 4096), times=text))
+        in_slot(lambda: time_workers(ds), free=lambda: None)  # worker processes: one queue
     show_code(ld.loader_code(name, cfg_loader))
 
 

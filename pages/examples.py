@@ -168,11 +168,15 @@ def gradcheck_section() -> None:
     (st.success if check.passed else st.error)(tr(key, name=check.name, err=check.max_error))
 
 
+def time_levels() -> None:
+    with st.spinner(tr("ex.working")):
+        state["ex_times"] = (problem, str(cfg.device), ex.time_levels(problem, str(cfg.device)))
+
+
 def timing_section() -> None:
     st.write(tr("ex.time_intro"))
     if st.button(tr("ex.time_run"), icon=":material/timer:"):
-        with st.spinner(tr("ex.working")):
-            state["ex_times"] = (problem, str(cfg.device), ex.time_levels(problem, str(cfg.device)))
+        in_slot(time_levels, free=lambda: None)  # timings share the training queue
     if (kept := state.get("ex_times")) and kept[:2] == (problem, str(cfg.device)):
         rows = kept[2]
         base = rows[0][2]

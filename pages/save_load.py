@@ -50,6 +50,8 @@ if check is not None and not check.ok:
     shared.show_misfit(check, here=False)
 fits = check is None or check.ok
 
+MAX_REPORT_LINES = 12
+
 
 def explorer_section() -> None:
     rows = ck.state_dict_rows(model)
@@ -116,8 +118,11 @@ def load_section() -> None:
         return
     target = md.build_model(specs, seed=cfg.seed)
     report = ck.load_into(target, sd, strict=strict)
-    for line in report.lines():
-        st.warning(localized(line), icon=":material/rule:")
+    if lines := report.lines():  # one box, however many keys differ (a file may name 10,000)
+        shown = [f"- {localized(line)}" for line in lines[:MAX_REPORT_LINES]]
+        if len(lines) > MAX_REPORT_LINES:
+            shown.append(f"- {tr('save.more_lines', n=len(lines) - MAX_REPORT_LINES)}")
+        st.warning("\n".join(shown), icon=":material/rule:")
     if report.mismatched or (strict and not report.ok):
         st.error(tr("save.not_loaded"), icon=":material/error:")
         return

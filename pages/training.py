@@ -269,12 +269,16 @@ def transfer_section() -> None:
     show_code(tl.transfer_code(tl_cfg, specs, dataset, int(src_epochs), int(n), device=cfg.device))
 
 
+def time_pipelines() -> None:
+    with st.spinner(tr("train.lab_running")):
+        times = trn.pipeline_times(datasets()[0], specs, device=cfg.device)
+    table(trn.pipeline_table(times, lang=cfg.lang))
+
+
 def lab_section() -> None:
     st.write(tr("train.lab_intro"))
     if st.button(tr("train.lab_run"), icon=":material/speed:"):
-        with st.spinner(tr("train.lab_running")):
-            times = trn.pipeline_times(datasets()[0], specs, device=cfg.device)
-        table(trn.pipeline_table(times, lang=cfg.lang))
+        in_slot(time_pipelines, free=lambda: None)  # the lab trains: it waits its turn
     st.caption(tr("train.lab_note"))
     st.caption(tr("train.multi_gpu", n=torch.cuda.device_count()))
 

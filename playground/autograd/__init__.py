@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from playground.autograd.check import (
     AUTO_CHECK_COST,
+    AUTO_CHECK_FLOPS,
     MAX_CHECKED_ELEMENTS,
     BackwardResult,
     GradCheck,
     backward,
     check_cost,
+    check_flops,
     numerical_check,
 )
 from playground.autograd.code import (
@@ -75,6 +77,7 @@ from playground.core.errors import NotDifferentiableError, ProgramError
 
 __all__ = [
     "AUTO_CHECK_COST",
+    "AUTO_CHECK_FLOPS",
     "Accumulate",
     "BackwardResult",
     "COLORS",
@@ -103,6 +106,7 @@ __all__ = [
     "accumulate_demo",
     "backward",
     "check_cost",
+    "check_flops",
     "computation_code",
     "descent_code",
     "dynamic_graph_code",

@@ -17,6 +17,8 @@ from playground.core.errors import ExpressionError
 
 MAX_CHECKED_ELEMENTS = 128
 AUTO_CHECK_COST = 300  # forward statements; above this the page runs the check on request
+# Element operations the check may do on page view (about 0.1 s on one core); above it, on request.
+AUTO_CHECK_FLOPS = 100_000_000
 
 
 # -- backward ------------------------------------------------------------------------
@@ -155,6 +157,11 @@ def numerical_check(
 def check_cost(statements: list[Statement], n_elements: int) -> int:
     """Statements the numerical check evaluates: two forwards per checked element."""
     return 2 * min(n_elements, MAX_CHECKED_ELEMENTS) * len(statements)
+
+
+def check_flops(forward_flops: int, n_elements: int) -> int:
+    """The numerical check's work: two forward passes per checked element, in float64."""
+    return 2 * min(n_elements, MAX_CHECKED_ELEMENTS) * max(1, forward_flops)
 
 
 def _evenly_spaced(total: int, limit: int) -> set[int]:

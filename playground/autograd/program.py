@@ -128,6 +128,7 @@ class Computation:
     values: dict[str, Any]
     output_name: str
     recorded: dict[tuple[Any, int], torch.Tensor] = field(repr=False)
+    flops: int = 0  # one forward pass, as the budget counted it
 
     @property
     def output(self) -> torch.Tensor:
@@ -192,4 +193,4 @@ def run_program(
     last = statements[-1]
     if not isinstance(values[last.name], torch.Tensor):
         raise ProgramError(last.line, "err.autograd.last_line_give", name=last.name)
-    return Computation(statements, values, last.name, recorder.outputs)
+    return Computation(statements, values, last.name, recorder.outputs, tally.cost.flops)

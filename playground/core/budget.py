@@ -193,10 +193,10 @@ def work(func: Any, args: tuple, kwargs: dict, out: Any, outs: list[torch.Tensor
     read = sum(t.numel() for t in tensors)
     name = packet.__name__
     if (window := _window(name, args, kwargs, tensors)) is not None:
-        return max(read, written * window)
+        return max(read, written * window) * _POOL_FACTOR
     if name in _SORTS and tensors:
         n = tensors[0].numel()
-        return max(read, written) * max(1, math.ceil(math.log2(max(n, 2))))
+        return max(read, written) * max(1, math.ceil(math.log2(max(n, 2)))) * _SORT_FACTOR
     if name in _PAIRWISE and len(tensors) >= 2:
         return written * max(1, int(tensors[0].shape[-1])) * 3
     if name.startswith("upsample_") or name.startswith("_upsample_"):
@@ -216,6 +216,9 @@ _ADAPTIVE = frozenset(
     _adaptive_avg_pool3d adaptive_max_pool1d adaptive_max_pool2d adaptive_max_pool3d
     _adaptive_avg_pool2d_backward adaptive_max_pool2d_backward""".split()
 )
+# Measured against an elementwise add (tests/core/test_cost_model.py): a pooled window
+# element, with its index bookkeeping, costs about 4 adds; a sort comparison about 8.
+_POOL_FACTOR, _SORT_FACTOR = 4, 8
 _SORTS = frozenset(
     "sort argsort msort topk kthvalue median nanmedian unique _unique2 unique_dim mode".split()
 )

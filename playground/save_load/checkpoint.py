@@ -21,7 +21,7 @@ from torch import nn
 
 from playground.core import config as settings
 from playground.core.errors import CheckpointError, UnsafeCheckpointError
-from playground.core.i18n import Msg
+from playground.core.i18n import Code, Msg
 from playground.core.shapes import short
 from playground.save_load.scan import check_tensors, scan_pth
 
@@ -107,10 +107,29 @@ def read_checkpoint(data: bytes, filename: str) -> Any:
         raise CheckpointError("err.checkpoint.file_truncated_corrupt", first=first) from None
 
 
+MAX_TENSORS = 10_000  # a real model's state_dict has hundreds; 300,000 empty ones took 18 s
+
+
+def _count_safetensors_keys(data: bytes) -> int:
+    """The tensors a safetensors header names, read from the header alone (no tensor)."""
+    if len(data) < 8:
+        raise CheckpointError("err.checkpoint.valid_safetensors_file", err="no header")
+    n = int.from_bytes(data[:8], "little")
+    if n > len(data) - 8:
+        raise CheckpointError("err.checkpoint.valid_safetensors_file", err="header too long")
+    header = data[8 : 8 + n]
+    # Every tensor entry has exactly one "data_offsets": counting them needs no JSON parse.
+    return header.count(b'"data_offsets"')
+
+
 def _read_safetensors(data: bytes) -> dict[str, torch.Tensor]:
     from safetensors import SafetensorError
     from safetensors.torch import load
 
+    if (count := _count_safetensors_keys(data)) > MAX_TENSORS:
+        raise CheckpointError(
+            "err.checkpoint.too_many_tensors", n=f"{count:,}", cap=f"{MAX_TENSORS:,}"
+        )
     try:
         return load(data)
     except (SafetensorError, ValueError, RuntimeError, OverflowError) as err:
@@ -146,12 +165,18 @@ class LoadReport:
         return not (self.missing or self.unexpected or self.mismatched)
 
     def lines(self) -> list[Msg]:
-        out = [Msg("msg.checkpoint.missing_key_k", k=k) for k in self.missing]
-        out += [Msg("msg.checkpoint.unexpected_key_k", k=k) for k in self.unexpected]
+        out = [Msg("msg.checkpoint.missing_key_k", k=_key(k)) for k in self.missing]
+        out += [Msg("msg.checkpoint.unexpected_key_k", k=_key(k)) for k in self.unexpected]
         out += [
-            Msg("msg.checkpoint.shape_mismatch_k", k=k, a=a, b=b) for k, a, b in self.mismatched
+            Msg("msg.checkpoint.shape_mismatch_k", k=_key(k), a=a, b=b)
+            for k, a, b in self.mismatched
         ]
         return out
+
+
+def _key(name: str) -> Code:
+    """A file's key as inline code (never a link), at most 80 characters."""
+    return Code(name if len(name) <= 80 else name[:79] + "…")
 
 
 def compare(model: nn.Module, state_dict: dict[str, torch.Tensor]) -> LoadReport:

@@ -9,8 +9,11 @@ from typing import Any
 import torch
 from torch import nn
 
+from playground.core.budget import check as budget_check
 from playground.core.config import env_int
+from playground.core.errors import TrainingError
 from playground.data.datasets import ImageDataset
+from playground.layers.models import LayerSpec, check_model
 
 LOSSES = ("CrossEntropyLoss", "NLLLoss", "MSELoss")
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 10.0)
@@ -95,3 +98,15 @@ COMPARE_FIELDS = {
     "optimizer": OPTIMIZERS,
     "batch_size": BATCH_SIZES,
 }
+
+
+def admit(specs: list[LayerSpec], input_shape: tuple[int, ...], batch_size: int) -> None:
+    """The Trainer's door for a model: it fits its input, and one step is within budget."""
+    check = check_model(specs, input_shape)
+    if not check.ok:
+        error = check.error if str(check.error).endswith((".", "。")) else f"{check.error}."
+        raise TrainingError("err.training.model_does_fit", error=error, fix=check.fix)
+    budget_check(
+        check.step_cost(batch_size),
+        what=f"loss.backward(), optimizer.step() (batch_size={batch_size})",
+    )

@@ -13,7 +13,7 @@ from torch import nn
 from playground.core.i18n import t
 from playground.data.datasets import ImageDataset
 from playground.layers.models import LayerSpec, build_model
-from playground.training.config import tensorize
+from playground.training.config import admit, tensorize
 from playground.training.step import (
     CAPTURED,
     DEVICE_TENSOR,
@@ -47,6 +47,7 @@ def pipeline_times(
 
     device = torch.device(device)
     n = min(samples, len(train))
+    admit(specs, tuple(train.images.shape[1:]), batch_size)  # nothing unchecked is built
     names = ["tutorial DataLoader", DEVICE_TENSOR] + [CAPTURED] * (device.type == "cuda")
     results = {}
     for name in names:

@@ -22,18 +22,18 @@ from typing import Any
 import torch
 from torch import nn
 
-from playground.core.budget import check as budget_check
 from playground.core.errors import DatasetError, TrainingError
 from playground.core.rng import generator
 from playground.core.shapes import short
 from playground.data.datasets import ImageDataset
-from playground.layers.models import LayerSpec, build_model, check_model
+from playground.layers.models import LayerSpec, build_model
 from playground.training.config import (
     CURVE_EVERY,
     LOG_EVERY,
     LOSSES,
     OPTIMIZERS,
     TrainConfig,
+    admit,
     make_loss,
     make_optimizer,
     max_train_samples,
@@ -80,14 +80,7 @@ class Trainer:
             )  # fmt: skip
         if not (0 < cfg.learning_rate <= 100) or not (1 <= cfg.batch_size <= 4096):
             raise TrainingError("err.training.learning_rate_batch")
-        check = check_model(specs, input_shape)
-        if not check.ok:
-            error = check.error if str(check.error).endswith((".", "。")) else f"{check.error}."
-            raise TrainingError("err.training.model_does_fit", error=error, fix=check.fix)
-        budget_check(
-            check.step_cost(cfg.batch_size),
-            what=f"loss.backward(), optimizer.step() (batch_size={cfg.batch_size})",
-        )
+        admit(specs, input_shape, cfg.batch_size)  # the one door: kinds, arguments, cap, cost
         self.cfg, self.device = cfg, torch.device(device)
         self.specs, self.input_shape = list(specs), tuple(input_shape)
         self.classes = train.classes
