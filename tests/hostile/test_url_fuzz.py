@@ -8,6 +8,8 @@ markup from the link reached the page as a link.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -26,6 +28,8 @@ HOSTILE = {
     "unicode": "张量²½\u202e\u0000",
     "long": "x" * 10_000,
     "markup": "[Your upload failed: click to retry](https://evil.example/login) <b>x</b> $x$",
+    "comment": "[0] # x ]",
+    "bare url": "(3, 4) # https://evil.example/login www.evil.example a@evil.example ]",
 }
 SHARED = {"language", "device", "seed"}
 # Parameters a page reads itself rather than through a bound widget.
@@ -69,6 +73,15 @@ def _markdown(at: AppTest) -> str:
     return "\n".join(str(e.value) for kind in kinds for e in getattr(at, kind))
 
 
+_CODE_SPAN = re.compile(r"`[^`]*`")
+_URL = re.compile(r"(?i)(https?://|www\.)\S*evil|\S+@evil\.")
+
+
+def _live_urls(markdown: str) -> list[str]:
+    """Bare URLs, www. names and e-mail addresses outside code spans: GFM would link them."""
+    return [m.group(0) for m in _URL.finditer(_CODE_SPAN.sub("", markdown))]
+
+
 @pytest.fixture(scope="module")
 def page_keys():
     return {page: _page_keys(page) for page in PAGES}
@@ -91,6 +104,10 @@ def test_hostile_link_values_never_raise(page_keys, page, value):
         at = _open(page, query)
         assert not at.exception, (opening, [e.value for e in at.exception])
         assert "](https://evil.example" not in _markdown(at), opening
+        assert _live_urls(_markdown(at)) == [], opening
+        for code in at.code:  # a value never changes a shown script's structure
+            if code.language == "python":
+                compile(code.value, f"{page} {opening}", "exec")
 
 
 @pytest.mark.slow
