@@ -7,7 +7,10 @@ should look at: values, strides, storage and the errors PyTorch raises.
 from __future__ import annotations
 
 import ast
+from dataclasses import replace
 
+from playground.core.errors import PlaygroundError
+from playground.core.expr import canonical_expression
 from playground.tensors.ops import TensorSpec, _shape
 
 
@@ -19,7 +22,17 @@ def _is_literal(text: str) -> bool:
     return True
 
 
+def _as_code(text: str) -> str:
+    """Typed text as one expression rebuilt from its syntax tree: a ``#`` or a second line in
+    a link can never change the script it is pasted into."""
+    try:
+        return canonical_expression(text)
+    except PlaygroundError:
+        return repr(text)  # never shown as code by the pages (they refuse it first); inert
+
+
 def creation_code(spec: TensorSpec, *, device: str = "cpu", seed: int = 0) -> str:
+    spec = replace(spec, data=_as_code(spec.data), shape=_as_code(spec.shape))
     dt, rg = f"torch.{spec.dtype}", spec.requires_grad
     grad = ", requires_grad=True" if rg else ""
     c = spec.creator
@@ -64,6 +77,7 @@ def creation_code(spec: TensorSpec, *, device: str = "cpu", seed: int = 0) -> st
 
 
 def index_code(data: str, index: str, value: float) -> str:
+    data, index = _as_code(data), _as_code(f"t{index}")[1:]
     return (
         f"import torch\n\nt = torch.tensor({data}, dtype=torch.float32)\n"
         f"result = t{index}.clone()  # clone: a view would change with the assignment below\nprint(result)\n\n"

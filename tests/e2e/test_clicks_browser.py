@@ -17,7 +17,16 @@ from tests.e2e.test_browser import (  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-TABBED = ["tensors", "broadcasting", "autograd", "data", "layers", "training", "save_load"]
+TABBED = [
+    "tensors",
+    "broadcasting",
+    "autograd",
+    "data",
+    "layers",
+    "training",
+    "save_load",
+    "examples",
+]
 
 
 def selected_tab(page) -> str:
