@@ -222,6 +222,11 @@ def _plain(value: Any, depth: int = 0) -> bool:
 def validate_specs(specs: Sequence[LayerSpec], *, max_params: int | None = None) -> int:
     """Every layer through :func:`_validate`, then the parameter count on ``meta``: the door
     a model passes before any real memory is allocated. Returns the parameter count."""
+    return _admitted(specs, max_params)[1]
+
+
+def _admitted(specs: Sequence[LayerSpec], max_params: int | None) -> tuple[nn.Sequential, int]:
+    """:func:`validate_specs`, also returning the ``meta`` model it built to count."""
     if not specs:
         raise ModelError("err.layers.model_no_layers")
     if len(specs) > 64:
@@ -237,7 +242,7 @@ def validate_specs(specs: Sequence[LayerSpec], *, max_params: int | None = None)
     params = sum(p.numel() for p in model.parameters())
     if params > cap:
         raise ModelError("err.layers.model_params_parameters", params=params, cap=cap)
-    return params
+    return model, params
 
 
 L = LayerSpec.of
@@ -419,9 +424,7 @@ def check_model(
     Raises :class:`BudgetError` when keeping every layer's output for ``batch``
     samples would not fit the server's budget.
     """
-    params = validate_specs(specs, max_params=max_params)
-    with torch.device("meta"):
-        model = _sequential(specs)
+    model, params = _admitted(specs, max_params)  # built once, on meta
     x = torch.empty((batch, *input_shape), device="meta")
     rows: list[TraceRow] = []
     names = layer_names(specs)

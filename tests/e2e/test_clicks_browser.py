@@ -7,6 +7,7 @@ import urllib.parse
 
 import pytest
 
+from playground.exercises import CHAPTER_IDS
 from tests.e2e.test_browser import (  # noqa: F401 (fixtures)
     browser,
     exception_boxes,
@@ -17,16 +18,7 @@ from tests.e2e.test_browser import (  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-TABBED = [
-    "tensors",
-    "broadcasting",
-    "autograd",
-    "data",
-    "layers",
-    "training",
-    "save_load",
-    "examples",
-]
+TABBED = list(CHAPTER_IDS)  # every chapter page has tabs
 
 
 def selected_tab(page) -> str:
@@ -44,6 +36,7 @@ def test_every_tab_click_lands_in_a_row(browser, server, path):  # noqa: F811
         page.goto(f"{server}/{path}")
         wait_until_rendered(page)
         tabs = page.get_by_role("tab")
+        tabs.first.wait_for(timeout=60_000)  # Data draws its tabs after the dataset loads
         count = tabs.count()
         assert count >= 2
         for i in [*range(1, count), 0]:
@@ -129,23 +122,24 @@ def _toasts(page) -> list[str]:
     return page.locator('[data-testid="stToast"]').all_inner_texts()
 
 
+def _type_number(page, url: str, name: str, value: str):
+    """Open ``url``, type ``value`` into the number box ``name`` and press Enter."""
+    page.goto(url)
+    wait_until_rendered(page)
+    box = page.get_by_role("spinbutton", name=name)
+    box.fill(value)
+    box.press("Enter")
+    wait_until_rendered(page)
+    return box
+
+
 def test_a_typed_number_out_of_range_says_what_is_used(browser, server):  # noqa: F811
     with fresh_page(browser) as page:
-        page.goto(f"{server}/training")
-        wait_until_rendered(page)
-        box = page.get_by_role("spinbutton", name="epochs")
-        box.fill("10000")
-        box.press("Enter")
-        wait_until_rendered(page)
+        box = _type_number(page, f"{server}/training", "epochs", "10000")
         assert box.input_value() == "50"
         assert any("10000 was given, so 50 is used" in a for a in _alerts(page)), _alerts(page)
         assert _query(page).get("tr_epochs") == "50"
-        page.goto(f"{server}/examples")
-        wait_until_rendered(page)
-        lr = page.get_by_role("spinbutton", name="learning_rate")
-        lr.fill("1000000000")
-        lr.press("Enter")
-        wait_until_rendered(page)
+        lr = _type_number(page, f"{server}/examples", "learning_rate", "1000000000")
         assert lr.input_value() == "1"
         assert any("1e+09 was given, so 1 is used" in a for a in _alerts(page)), _alerts(page)
 
