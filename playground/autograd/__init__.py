@@ -11,6 +11,7 @@ from playground.autograd.check import (
     backward,
     check_cost,
     check_flops,
+    check_on_request,
     numerical_check,
 )
 from playground.autograd.code import (
@@ -107,6 +108,7 @@ __all__ = [
     "backward",
     "check_cost",
     "check_flops",
+    "check_on_request",
     "computation_code",
     "descent_code",
     "dynamic_graph_code",

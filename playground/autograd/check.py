@@ -164,6 +164,14 @@ def check_flops(forward_flops: int, n_elements: int) -> int:
     return 2 * min(n_elements, MAX_CHECKED_ELEMENTS) * max(1, forward_flops)
 
 
+def check_on_request(statements: list[Statement], n_elements: int, forward_flops: int) -> bool:
+    """Whether the check is too heavy to run on page view: it then waits for a click."""
+    return (
+        check_cost(statements, n_elements) > AUTO_CHECK_COST
+        or check_flops(forward_flops, n_elements) > AUTO_CHECK_FLOPS
+    )
+
+
 def _evenly_spaced(total: int, limit: int) -> set[int]:
     if total <= limit:
         return set(range(total))

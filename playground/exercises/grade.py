@@ -98,7 +98,8 @@ def _expression(setup: Setup, answer: str) -> Graded:
 
 def _fix_model(setup: Setup, answer: str) -> Graded:
     """The learner's arguments for the misfit layer; the model must trace to the same output."""
-    from playground.layers.models import check_model, parse_args
+    from playground.layers.models import check_model
+    from playground.layers.specs import parse_args
 
     specs, at = list(setup.extra["specs"]), int(setup.extra["at"])
     specs[at] = parse_args(specs[at].kind, answer)

@@ -26,21 +26,18 @@ from playground.layers.fixes import (
 )
 from playground.layers.models import (
     INPUT_SHAPES,
-    LAYERS,
     PRESETS,
-    LayerSpec,
     ModelCheck,
     TraceRow,
-    argument_hints,
     build_model,
     check_model,
     child_names,
     layer_names,
     parameter_table,
-    parse_args,
     preset_of,
     trace,
 )
+from playground.layers.specs import LAYERS, LayerSpec, argument_hints, parse_args
 from playground.layers.tutorial import (
     CLASSES,
     class_source,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from playground.core.i18n import Msg
 
 if TYPE_CHECKING:
-    from playground.layers.models import LayerSpec
+    from playground.layers.specs import LayerSpec
 
 __all__ = ["fixed_model", "suggest_fix"]
 
@@ -70,7 +70,7 @@ def fixed_model(
 ) -> list[LayerSpec] | None:
     """The layer list with the fix :func:`suggest_fix` describes applied, where it is one
     change of an argument (or a Flatten before a Linear); None where the learner must choose."""
-    from playground.layers.models import LayerSpec
+    from playground.layers.specs import LayerSpec
 
     spec = specs[at]
     kw = spec.kwargs

@@ -17,7 +17,8 @@ import torch
 from playground.core.config import limits
 from playground.core.device import synchronize, time_call
 from playground.core.errors import ExpressionError, PlaygroundError
-from playground.core.expr import evaluate, fill_uninitialised
+from playground.core.expr import evaluate
+from playground.core.expr_checks import fill_uninitialised
 from playground.core.expr_table import DTYPES
 from playground.core.parsing import parse_expression
 from playground.core.rng import generator

@@ -41,9 +41,9 @@ from playground.training.loop import (
     evaluate,
     predictions,
     resume,
-    specs_from_checkpoint,
     speed,
 )
+from playground.training.record import specs_from_checkpoint
 from playground.training.results import (
     Results,
     SlowStep,

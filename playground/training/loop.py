@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import replace
 from typing import Any
 
 import torch
@@ -30,8 +30,6 @@ from playground.layers.models import LayerSpec, build_model
 from playground.training.config import (
     CURVE_EVERY,
     LOG_EVERY,
-    LOSSES,
-    OPTIMIZERS,
     TrainConfig,
     admit,
     make_loss,
@@ -39,18 +37,10 @@ from playground.training.config import (
     max_train_samples,
     tensorize,
 )
+from playground.training.record import History, checked_history, specs_from_checkpoint, whole
 from playground.training.step import DEVICE_TENSOR, EagerStepper, GraphStepper, Stepper
 
 __all__ = ["History", "Trainer", "evaluate", "predictions", "resume", "speed"]
-
-
-@dataclass
-class History:
-    train_steps: list[int] = field(default_factory=list)  # samples seen when logged
-    train_loss: list[float] = field(default_factory=list)
-    test_loss: list[float] = field(default_factory=list)
-    test_accuracy: list[float] = field(default_factory=list)
-    log: list[str] = field(default_factory=list)
 
 
 class Trainer:
@@ -225,9 +215,9 @@ class Trainer:
             return TrainingError("err.training.checkpoint_settings", err=f"{name}={short(value)}")
 
         epoch, batch = ckpt.get("epoch"), ckpt.get("batch", 0)
-        if not (isinstance(epoch, int) and _whole(epoch) and 0 <= epoch <= self.cfg.epochs):
+        if not (isinstance(epoch, int) and whole(epoch) and 0 <= epoch <= self.cfg.epochs):
             raise refuse("epoch", epoch)
-        if not (isinstance(batch, int) and _whole(batch) and 0 <= batch <= self.batches_per_epoch):
+        if not (isinstance(batch, int) and whole(batch) and 0 <= batch <= self.batches_per_epoch):
             raise refuse("batch", batch)
         order = ckpt.get("order")
         if order is not None and not (
@@ -242,7 +232,7 @@ class Trainer:
         seconds = ckpt.get("seconds", 0.0)
         if not isinstance(seconds, int | float) or not 0 <= seconds < 1e7:
             raise refuse("seconds", seconds)
-        return epoch, batch, order, _checked_history(ckpt.get("history", {})), seconds
+        return epoch, batch, order, checked_history(ckpt.get("history", {})), seconds
 
     def _state(self) -> dict[str, torch.Tensor]:
         return {k: v.detach().clone() for k, v in self.model.state_dict().items()}
@@ -348,68 +338,6 @@ def speed(trainer: Trainer) -> tuple[float, float]:
     rate = seen / max(trainer.seconds, 1e-9)
     left = (1 - trainer.progress) * trainer.cfg.epochs * trainer.n / max(rate, 1e-9)
     return rate, left
-
-
-def _whole(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-_MAX_POINTS = 100_000
-
-
-def _checked_history(raw: object) -> History:
-    """A saved ``History``: exactly its fields, each a bounded list of numbers (or strings)."""
-    names = [f.name for f in fields(History)]
-    if not isinstance(raw, dict) or not set(raw) <= set(names):
-        bad = sorted(set(raw) - set(names)) if isinstance(raw, dict) else raw
-        raise TrainingError("err.training.checkpoint_settings", err=f"history={short(bad)}")
-    for name, values in raw.items():
-        kind = str if name == "log" else (int | float)
-        if (
-            not isinstance(values, list)
-            or len(values) > _MAX_POINTS
-            or not all(isinstance(v, kind) and not isinstance(v, bool) for v in values)
-            or kind is str
-            and any(len(v) > 1000 for v in values)
-        ):
-            raise TrainingError("err.training.checkpoint_settings", err=f"history.{name}")
-    return History(**{k: list(v) for k, v in raw.items()})
-
-
-def specs_from_checkpoint(
-    ckpt: dict[str, Any],
-) -> tuple[list[LayerSpec], tuple[int, ...], TrainConfig]:
-    """The layers, input shape and config a training checkpoint was saved with."""
-    try:
-        specs = [LayerSpec(kind, tuple((k, v) for k, v in args)) for kind, args in ckpt["specs"]]
-        cfg = TrainConfig(**ckpt["config"])
-        shape = tuple(int(d) for d in ckpt["input_shape"])
-    except (KeyError, TypeError, ValueError) as err:
-        raise TrainingError("err.training.checkpoint_cannot_resumed", err=err) from None
-    if bad := _unusable(cfg):
-        raise TrainingError("err.training.checkpoint_settings", err=", ".join(bad))
-    return specs, shape, cfg
-
-
-def _unusable(cfg: TrainConfig) -> list[str]:
-    """``name=value`` for each setting of the wrong type or not offered (an int may stand for
-    a float; a bool is no int)."""
-    bad = []
-    for f in fields(cfg):
-        value, kind = getattr(cfg, f.name), type(f.default)
-        typed = isinstance(value, kind) or kind is float and isinstance(value, int)
-        offered = {"loss": LOSSES, "optimizer": OPTIMIZERS}.get(f.name)
-        if (
-            not typed
-            or isinstance(value, bool)
-            and kind is not bool
-            or offered is not None
-            and value not in offered
-            or f.name == "epochs"
-            and not 1 <= value <= 1000
-        ):
-            bad.append(f"{f.name}={short(value)}")
-    return bad
 
 
 def resume(

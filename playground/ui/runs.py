@@ -29,16 +29,17 @@ def in_slot(
     work: Callable[[], None],
     *,
     wait: bool = False,
-    free: Callable[[], object] = shared.clear_trainer,
+    free: Callable[[], object] = lambda: None,
+    queued: bool = True,
 ) -> None:
     """Run ``work`` in one of the server's training slots, or say where this session waits.
 
     ``wait`` polls for a free slot (a click that should run once it can); otherwise the
-    learner clicks again. Out of GPU memory, ``free`` drops this session's run so the memory
-    comes back.
+    learner clicks again. Out of GPU memory, ``free`` drops this session's run (a training
+    passes ``shared.clear_trainer``) so the memory comes back. ``queued=False`` runs light work at once, with the same error handling.
     """
     session = session_key()
-    if place := SLOTS.try_acquire(session):
+    if queued and (place := SLOTS.try_acquire(session)):
         key = "train.queue" if wait else "train.queue_click"
         st.info(tr(key, place=place), icon=":material/hourglass_top:")
         if wait:
@@ -54,7 +55,8 @@ def in_slot(
     except ValueError as err:  # a PlaygroundError, or PyTorch refusing a loaded state_dict
         show_error(err)
     finally:
-        SLOTS.release(session)
+        if queued:
+            SLOTS.release(session)
 
 
 def continue_controls() -> None:

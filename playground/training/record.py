@@ -1,0 +1,86 @@
+"""What a saved training run holds, checked field by field before any of it is used.
+
+A checkpoint comes from an upload, so every field is hostile until proven plain: the
+layers, the config, the curves. A field of the wrong type or range is named in the error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from playground.core.errors import TrainingError
+from playground.core.shapes import short
+from playground.layers.specs import LayerSpec
+from playground.training.config import LOSSES, OPTIMIZERS, TrainConfig
+
+
+@dataclass
+class History:
+    train_steps: list[int] = field(default_factory=list)  # samples seen when logged
+    train_loss: list[float] = field(default_factory=list)
+    test_loss: list[float] = field(default_factory=list)
+    test_accuracy: list[float] = field(default_factory=list)
+    log: list[str] = field(default_factory=list)
+
+
+def whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+_MAX_POINTS = 100_000
+
+
+def checked_history(raw: object) -> History:
+    """A saved ``History``: exactly its fields, each a bounded list of numbers (or strings)."""
+    names = [f.name for f in fields(History)]
+    if not isinstance(raw, dict) or not set(raw) <= set(names):
+        bad = sorted(set(raw) - set(names)) if isinstance(raw, dict) else raw
+        raise TrainingError("err.training.checkpoint_settings", err=f"history={short(bad)}")
+    for name, values in raw.items():
+        kind = str if name == "log" else (int | float)
+        if (
+            not isinstance(values, list)
+            or len(values) > _MAX_POINTS
+            or not all(isinstance(v, kind) and not isinstance(v, bool) for v in values)
+            or kind is str
+            and any(len(v) > 1000 for v in values)
+        ):
+            raise TrainingError("err.training.checkpoint_settings", err=f"history.{name}")
+    return History(**{k: list(v) for k, v in raw.items()})
+
+
+def specs_from_checkpoint(
+    ckpt: dict[str, Any],
+) -> tuple[list[LayerSpec], tuple[int, ...], TrainConfig]:
+    """The layers, input shape and config a training checkpoint was saved with."""
+    try:
+        specs = [LayerSpec(kind, tuple((k, v) for k, v in args)) for kind, args in ckpt["specs"]]
+        cfg = TrainConfig(**ckpt["config"])
+        shape = tuple(int(d) for d in ckpt["input_shape"])
+    except (KeyError, TypeError, ValueError) as err:
+        raise TrainingError("err.training.checkpoint_cannot_resumed", err=err) from None
+    if bad := _unusable(cfg):
+        raise TrainingError("err.training.checkpoint_settings", err=", ".join(bad))
+    return specs, shape, cfg
+
+
+def _unusable(cfg: TrainConfig) -> list[str]:
+    """``name=value`` for each setting of the wrong type or not offered (an int may stand for
+    a float; a bool is no int)."""
+    bad = []
+    for f in fields(cfg):
+        value, kind = getattr(cfg, f.name), type(f.default)
+        typed = isinstance(value, kind) or kind is float and isinstance(value, int)
+        offered = {"loss": LOSSES, "optimizer": OPTIMIZERS}.get(f.name)
+        if (
+            not typed
+            or isinstance(value, bool)
+            and kind is not bool
+            or offered is not None
+            and value not in offered
+            or f.name == "epochs"
+            and not 1 <= value <= 1000
+        ):
+            bad.append(f"{f.name}={short(value)}")
+    return bad
