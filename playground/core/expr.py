@@ -23,7 +23,7 @@ from typing import Any
 
 import torch
 
-from playground.core.budget import Cost, Tally, check, measure, numel
+from playground.core.budget import Cost, Tally, check, measure
 from playground.core.config import limits
 from playground.core.errors import ExpressionError, PlaygroundError
 from playground.core.expr_checks import (
@@ -33,8 +33,11 @@ from playground.core.expr_checks import (
     _check_exponent,
     _checked_value,
     _count_elements,
+    _data_dependent_bound,
     _namespace_attribute,
     _require_data,
+    fill_uninitialised,
+    matmul_mismatch,
     missing_comma,
     suggestion,
     syntax_error,
@@ -345,7 +348,10 @@ class _Evaluator:
         label = label or name
         if self.dry_run or factory:  # factories are always sized on meta first
             self._dry_run(fn, args, kwargs, name, label, factory=factory)
-        result = self._counted(_call_torch(lambda: fn(*args, **kwargs), label), label)
+        try:
+            result = self._counted(_call_torch(lambda: fn(*args, **kwargs), label), label)
+        except ExpressionError as err:
+            raise matmul_mismatch(name, args, err) from None
         if name in _UNINITIALISED and isinstance(result, torch.Tensor):
             fill_uninitialised(result)
         return result
@@ -379,39 +385,3 @@ class _Evaluator:
         """A real result is checked too: views (``expand``) and value-dependent sizes."""
         check(Cost(elements=_count_elements(result)), what=label, lim=self.tally.lim)
         return result
-
-
-def _data_dependent_bound(name: str, args: list[Any], kwargs: dict[str, Any]) -> Cost:
-    """An upper bound on a value-dependent op: every element selected, in every dimension."""
-    tensors = [a for a in [*args, *kwargs.values()] if isinstance(a, torch.Tensor)]
-    if not tensors:
-        return Cost()
-    try:
-        shape = torch.broadcast_shapes(*(t.shape for t in tensors))
-    except RuntimeError:
-        shape = max((t.shape for t in tensors), key=numel)
-    n = numel(shape)
-    if name == "one_hot":
-        classes = kwargs.get("num_classes", args[1] if len(args) > 1 else -1)
-        if not isinstance(classes, int) or classes < 0:
-            first = tensors[0]
-            classes = int(first.max()) + 1 if first.numel() and not first.is_floating_point() else 1
-        elements = n * max(classes, 1)
-    else:
-        elements = n * max(len(shape), 1)
-    return Cost(elements, elements * 8, elements)
-
-
-def fill_uninitialised(t: torch.Tensor) -> None:
-    """What ``torch.utils.deterministic.fill_uninitialized_memory`` does: NaN, or the largest int.
-
-    Otherwise ``torch.empty`` would show the bytes of whatever was freed last, on a
-    server that other learners share.
-    """
-    with torch.no_grad():
-        if t.is_floating_point() or t.is_complex():
-            t.fill_(float("nan"))
-        elif t.dtype == torch.bool:
-            t.fill_(True)
-        else:
-            t.fill_(torch.iinfo(t.dtype).max)

@@ -14,6 +14,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F  # noqa: N812 - the tutorial's own alias
 
+from playground.core.budget import Cost, numel
 from playground.core.errors import ExpressionError, PlaygroundError
 from playground.core.expr_table import (
     _CONSTANTS,
@@ -119,6 +120,25 @@ def _call_torch(thunk: Callable[[], Any], label: str) -> Any:
         raise _as_expression_error(err, label) from None
 
 
+_MATMULS = frozenset({"__matmul__", "matmul", "mm", "bmm", "mv", "dot"})
+
+
+def matmul_mismatch(name: str, args: list[Any], err: PlaygroundError) -> PlaygroundError:
+    """PyTorch's "mat1 and mat2 shapes cannot be multiplied (3x4 and 5x6)" in plain words:
+    which inner sizes differ. Any other failure (batch sizes, dtypes) keeps PyTorch's text."""
+    tensors = [a for a in args if isinstance(a, torch.Tensor)]
+    if name not in _MATMULS or len(tensors) != 2 or min(t.dim() for t in tensors) == 0:
+        return err
+    a, b = tensors
+    inner = b.shape[-2] if b.dim() >= 2 else b.shape[0]
+    if a.shape[-1] == inner:
+        return err
+    return ExpressionError(
+        "err.expr.matmul_inner", a=Code(str(tuple(a.shape))), b=Code(str(tuple(b.shape))),
+        k1=a.shape[-1], k2=inner, torch_message=getattr(err, "torch_message", None),
+    )  # fmt: skip
+
+
 def _as_expression_error(err: Exception, label: str) -> PlaygroundError:
     if isinstance(err, PlaygroundError):
         return err
@@ -149,3 +169,39 @@ def syntax_error(err: SyntaxError) -> ExpressionError:
     if "comma" in (err.msg or ""):
         return ExpressionError("err.expr.comma_at", value=err.offset or "?")
     return ExpressionError("err.expr.valid_python_msg", msg=err.msg, value=err.offset or "?")
+
+
+def _data_dependent_bound(name: str, args: list[Any], kwargs: dict[str, Any]) -> Cost:
+    """An upper bound on a value-dependent op: every element selected, in every dimension."""
+    tensors = [a for a in [*args, *kwargs.values()] if isinstance(a, torch.Tensor)]
+    if not tensors:
+        return Cost()
+    try:
+        shape = torch.broadcast_shapes(*(t.shape for t in tensors))
+    except RuntimeError:
+        shape = max((t.shape for t in tensors), key=numel)
+    n = numel(shape)
+    if name == "one_hot":
+        classes = kwargs.get("num_classes", args[1] if len(args) > 1 else -1)
+        if not isinstance(classes, int) or classes < 0:
+            first = tensors[0]
+            classes = int(first.max()) + 1 if first.numel() and not first.is_floating_point() else 1
+        elements = n * max(classes, 1)
+    else:
+        elements = n * max(len(shape), 1)
+    return Cost(elements, elements * 8, elements)
+
+
+def fill_uninitialised(t: torch.Tensor) -> None:
+    """What ``torch.utils.deterministic.fill_uninitialized_memory`` does: NaN, or the largest int.
+
+    Otherwise ``torch.empty`` would show the bytes of whatever was freed last, on a
+    server that other learners share.
+    """
+    with torch.no_grad():
+        if t.is_floating_point() or t.is_complex():
+            t.fill_(float("nan"))
+        elif t.dtype == torch.bool:
+            t.fill_(True)
+        else:
+            t.fill_(torch.iinfo(t.dtype).max)

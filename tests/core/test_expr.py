@@ -523,3 +523,35 @@ def test_a_missing_comma_gets_a_hint_in_both_languages(text, key, said):
     with pytest.raises(ExpressionError) as err:
         evaluate("torch.ones(3)(2)", {})  # calling a tensor is not a missing comma
     assert err.value.key == "err.expr.only_torch_functions"
+
+
+@pytest.mark.parametrize(
+    ("text", "k1", "k2"),
+    [
+        ("torch.ones(3, 4) @ torch.ones(5, 6)", 4, 5),
+        ("torch.matmul(torch.ones(2, 3, 4), torch.ones(5, 6))", 4, 5),
+        ("torch.ones(4) @ torch.ones(5)", 4, 5),
+        ("torch.mm(torch.ones(3, 4), torch.ones(5, 2))", 4, 5),
+    ],
+)
+def test_a_matmul_shape_error_says_which_inner_sizes_differ(text, k1, k2):
+    from playground.core.errors import PlaygroundError
+    from playground.core.expr import evaluate
+    from playground.core.i18n import t
+
+    with pytest.raises(PlaygroundError) as info:
+        evaluate(text, {})
+    err = info.value
+    assert err.key == "err.expr.matmul_inner" and (err.params["k1"], err.params["k2"]) == (k1, k2)
+    assert err.torch_message  # PyTorch's own words stay one click away
+    assert f"{k1} and {k2}" in t(err.key, "en", **err.params)
+    assert f"{k1} 和 {k2}" in t(err.key, "zh", **err.params)
+
+
+def test_a_batch_mismatch_in_matmul_keeps_pytorchs_own_message():
+    from playground.core.errors import PlaygroundError
+    from playground.core.expr import evaluate
+
+    with pytest.raises(PlaygroundError) as info:
+        evaluate("torch.ones(2, 3, 4) @ torch.ones(3, 4, 5)", {})
+    assert info.value.key == "err.expr.label_failed_message"
