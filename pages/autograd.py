@@ -55,7 +55,7 @@ def graph_section() -> None:
         show_error(err)
         return
     grads = result.node_grads if result else None
-    st.plotly_chart(make_graph_figure(graph, grads, lang=cfg.lang), key="ag_g")
+    ui.chart(make_graph_figure(graph, grads, lang=cfg.lang), key="ag_g")
     n_leaves = sum(n.kind == "leaf" for n in graph.nodes)
     ops, skipped = len(graph.nodes) - n_leaves, graph.skipped_inputs
     caption = tr("ag.graph_caption", ops=ops, leaves=n_leaves)
@@ -77,37 +77,27 @@ def grads_and_check(program: str, statements: list, result: ag.BackwardResult, f
         st.subheader(tr("ag.grads"))
         for name, grad in result.grads.items():
             st.markdown(f"`{name}.grad` · shape {tuple(grad.shape)}")
-            st.plotly_chart(make_tensor_figure(grad), key=f"ag_grad_{name}")
+            ui.chart(make_tensor_figure(grad), key=f"ag_grad_{name}")
     with right:
         st.subheader(tr("ag.check"))
         n = sum(g.numel() for g in result.grads.values())
-        cost, work = ag.check_cost(statements, n), ag.check_flops(flops, n)
-        key = (program, cfg.seed)
-        heavy = cost > ag.AUTO_CHECK_COST or work > ag.AUTO_CHECK_FLOPS
+        key, heavy = (program, cfg.seed), ag.check_on_request(statements, n, flops)
         if heavy and st.session_state.get("ag_checked") != key:
-            if not st.button(ntr("ag.check_run", cost), icon=":material/calculate:"):
+            label = ntr("ag.check_run", ag.check_cost(statements, n))
+            if not st.button(label, icon=":material/calculate:"):
                 return
             st.session_state["ag_checked"] = key
-        checks: list[ag.GradCheck] = []
-        try:
-            if heavy:  # on request, and in the server's queue like every long run
-                in_slot(lambda: checks.append(gradient_check(program, cfg.seed)), free=lambda: None)
+        checks: list[ag.GradCheck] = []  # heavy: on request, in the queue like every long run
+        in_slot(lambda: checks.append(gradient_check(program, cfg.seed)), queued=heavy)
+        for check in checks:
+            st.metric(tr("ag.check_metric"), f"{check.max_abs_diff:.2e}")
+            st.caption(tr("ag.check_caption", checked=check.checked, total=check.total))
+            if check.ok:
+                st.success(tr("ag.check_ok"), icon=":material/check_circle:")
             else:
-                checks.append(gradient_check(program, cfg.seed))
-        except PlaygroundError as err:
-            show_error(err)
-            return
-        if not checks:
-            return
-        check = checks[0]
-        st.metric(tr("ag.check_metric"), f"{check.max_abs_diff:.2e}")
-        st.caption(tr("ag.check_caption", checked=check.checked, total=check.total))
-        if check.ok:
-            st.success(tr("ag.check_ok"), icon=":material/check_circle:")
-        else:
-            st.warning(tr("ag.check_bad"), icon=":material/warning:")
-        rows = [(n, f"{d:.2e}") for n, d in check.per_leaf().items()]
-        ui.table(pd.DataFrame(rows, columns=["leaf", "max |diff|"]))
+                st.warning(tr("ag.check_bad"), icon=":material/warning:")
+            rows = [(n, f"{d:.2e}") for n, d in check.per_leaf().items()]
+            ui.table(pd.DataFrame(rows, columns=["leaf", "max |diff|"]))
 
 
 def printed(text: object) -> None:
@@ -140,7 +130,7 @@ def concepts_section() -> None:
     steps = {"ag.first": acc.first, "ag.second": acc.second, "ag.zeroed": acc.zeroed}
     for col, (key, value) in zip(st.columns(3), steps.items(), strict=True):
         col.caption(tr(key))
-        col.code(summarize(value), "text")
+        col.code(summarize(value), "text", wrap_lines=True)
     show_code(ag.accumulate_code(seed))
 
     concept("ag.retain")
@@ -161,9 +151,9 @@ def jacobian_section() -> None:
     concept("ag.vjp", "ag.vjp_text")
     v = ag.vjp_demo(seed)
     cols = st.columns([2, 1, 1])
-    cols[0].plotly_chart(make_tensor_figure(v.jacobian, title="J = ∂y/∂x"), key="ag_jac")
-    cols[1].plotly_chart(make_tensor_figure(v.jtv, title="Jᵀv"), key="ag_jtv")
-    cols[2].plotly_chart(make_tensor_figure(v.x_grad, title="x.grad"), key="ag_xg")
+    ui.chart(make_tensor_figure(v.jacobian, title="J = ∂y/∂x"), key="ag_jac", into=cols[0])
+    ui.chart(make_tensor_figure(v.jtv, title="Jᵀv"), key="ag_jtv", into=cols[1])
+    ui.chart(make_tensor_figure(v.x_grad, title="x.grad"), key="ag_xg", into=cols[2])
     st.caption(tr("ag.vjp_diff", diff=v.max_abs_diff, n=v.doublings))
     show_code(ag.vjp_code(seed))
 
@@ -174,7 +164,7 @@ def jacobian_section() -> None:
         x, y, n = ag.dynamic_program(seed, scale)
         col.markdown(tr("ag.run_ops", scale=scale, n=n))
         graph = ag.graph_of(y, {"x": x})
-        col.plotly_chart(make_graph_figure(graph, lang=cfg.lang), key=f"ag_dyn{k}")
+        ui.chart(make_graph_figure(graph, lang=cfg.lang), key=f"ag_dyn{k}", into=col)
     show_code(ag.dynamic_graph_code(seed, scales))
 
 
@@ -192,7 +182,7 @@ def descent_section() -> None:
         st.warning(tr("ag.overshoots", lr=lr, steps=steps, ratio=ratio), icon=":material/swap_vert:")  # fmt: skip
     gw, gb, surface = ag.loss_surface(cfg.seed, fit.path, fit.best)
     fig = make_descent_figure(fit.path, fit.losses, gw, gb, surface, best=fit.best, lang=cfg.lang)
-    st.plotly_chart(fig, key="ag_gd")
+    ui.chart(fig, key="ag_gd")
     m = st.columns(3)
     m[0].metric(tr("ag.final"), "{:.3f}, {:.3f}".format(*fit.path[-1]))
     m[1].metric(tr("ag.best"), "{:.3f}, {:.3f}".format(*fit.best))

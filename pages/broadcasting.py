@@ -53,7 +53,7 @@ def broadcast_section() -> None:
             st.caption(tr("cat.torch_says", message=str(err).splitlines()[0]))
     else:
         st.success(tr("bc.result", shape=ex.result), icon=":material/check_circle:")
-    st.plotly_chart(make_broadcast_figure(ex, lang=cfg.lang), key="bc_fig")
+    ui.chart(make_broadcast_figure(ex, lang=cfg.lang), key="bc_fig")
     stretched = [k for k, p in enumerate(ex.padded) if p != ex.result]
     if ex.result is not None and not stretched:
         st.caption(tr("bc.nothing_stretched", shape=ex.result))
@@ -106,7 +106,7 @@ def join_section(op: str) -> None:
     except PlaygroundError as err:
         show_error(err)
         return
-    st.plotly_chart(make_join_figure(sources, lang=cfg.lang), key=f"{op}_fig")
+    ui.chart(make_join_figure(sources, lang=cfg.lang), key=f"{op}_fig")
     if stacked is not None:
         same = torch.equal(
             stacked, torch.cat([t.unsqueeze(dim) for t in shp.join_inputs(shapes)], dim=dim)
@@ -124,7 +124,7 @@ def cat_section() -> None:
     st.caption(
         tr("cat.examples", cat1=tuple(shapes[0]), cat0=tuple(shapes[1]), stack=tuple(shapes[2]))
     )
-    st.code(shp.CAT_EXAMPLES, language="python")
+    st.code(shp.CAT_EXAMPLES, language="python", wrap_lines=True)
 
 
 @st.fragment
@@ -167,7 +167,7 @@ def split_section() -> None:
         return
     st.write(tr("split.pieces", size=size, dim=dim, shapes=short(list(r.pieces))))
     st.write(tr("split.parts", chunks=chunks, dim=dim, shapes=short(list(r.parts))))
-    st.plotly_chart(make_join_figure(r.sources, lang=cfg.lang), key="sp_fig")
+    ui.chart(make_join_figure(r.sources, lang=cfg.lang), key="sp_fig")
     st.write(tr("split.inverse", dim=dim, same=r.inverse))
     show_code(shp.split_code(shape, split_size=int(size), chunks=int(chunks), dim=dim))
 

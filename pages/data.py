@@ -85,19 +85,19 @@ def browse_section() -> None:
         st.session_state["d_shuffle"] = shuffle = shuffle + 1
     idx = ld.sample_indices(len(ds), 9, cfg.seed * 1000 + shuffle)
     left, right = st.columns([1, 1])
-    left.plotly_chart(make_grid_figure(ds.images[idx], labels_of(idx)), key="d_grid")
+    ui.chart(make_grid_figure(ds.images[idx], labels_of(idx)), key="d_grid", into=left)
     with right:
         st.caption(tr("data.classes"))
         counts = ds.class_counts().tolist()
-        st.plotly_chart(make_bar_figure(ui.class_names(ds.classes), counts), key="d_classes")
+        ui.chart(make_bar_figure(ui.class_names(ds.classes), counts), key="d_classes")
         st.caption(tr("data.pixels"))
         centres, hist = ld.pixel_histogram(ds.images)
-        st.plotly_chart(make_bar_figure(centres, hist, height=220), key="d_pixels")
+        ui.chart(make_bar_figure(centres, hist, height=220), key="d_pixels")
     i = bound(st.number_input, tr("data.inspect"), 0, len(ds) - 1, idx[0], key="d_index")
     facts = ld.sample_facts(ds, i)
     facts["name"] = ui.class_names([facts["name"]])[0]
     st.caption(tr("data.sample_facts", **facts))
-    st.plotly_chart(make_tensor_figure(ds[i][0].float().mean(0), square=True), key="d_one")
+    ui.chart(make_tensor_figure(ds[i][0].float().mean(0), square=True), key="d_one")
     show_code(ld.browse_code(name, cfg.seed * 1000 + shuffle))
 
 
@@ -112,19 +112,19 @@ def transforms_section() -> None:
     for col, key, values in ((c[0], "data.before", raw), (c[1], "data.after", floats)):
         col.caption(tr(key))
         x, y = ld.pixel_histogram(values)
-        col.plotly_chart(make_bar_figure(x, y, height=200), key=f"d_h_{key}")
+        ui.chart(make_bar_figure(x, y, height=200), key=f"d_h_{key}", into=col)
     if bound(st.toggle, tr("data.normalize"), key="d_norm"):
         st.info(tr("data.normalized", **ld.normalize_report(ds)))
     label = int(ds.targets[idx[0]])
     st.write(tr("data.onehot", label=label))
-    st.code(str(ld.one_hot(label, len(ds.classes))), "text")
+    st.code(str(ld.one_hot(label, len(ds.classes))), "text", wrap_lines=True)
     aug = bound(st.selectbox, tr("data.augment"), list(ld.AUGMENTATIONS), key="d_aug")
     after = ld.augment(raw, aug, cfg.seed)
     both = torch.cat([raw, after])
     names = [plain("data.original", cfg.lang)] * len(raw) + [
         plain("data.augmented", cfg.lang)
     ] * len(after)
-    st.plotly_chart(make_grid_figure(both, names, cols=len(raw), height=320), key="d_aug_fig")
+    ui.chart(make_grid_figure(both, names, cols=len(raw), height=320), key="d_aug_fig")
     st.caption(tr("data.v2_note"))
     show_code(ld.transforms_code(aug))
 
@@ -133,19 +133,13 @@ def transforms_section() -> None:
 def loader_section() -> None:
     c = st.columns(3)
     sizes = [1, 4, 8, 16, 32, 64, 128, 256]
+    workers = bound(c[0].select_slider, "num_workers", [0, 1, 2], 0, key="d_workers", help=tr("data.workers_help"))  # fmt: skip
     cfg_loader = ld.LoaderSettings(
         batch_size=bound(c[0].select_slider, tr("data.batch_size"), sizes, 64, key="d_bs"),
         shuffle=bound(c[1].toggle, "shuffle", True, key="d_shuffle_on"),
         drop_last=bound(c[1].toggle, "drop_last", False, key="d_drop"),
         seed=cfg.seed,
-        num_workers=bound(
-            c[0].select_slider,
-            "num_workers",
-            [0, 1, 2],
-            0,
-            key="d_workers",
-            help=tr("data.workers_help"),
-        ),
+        num_workers=workers,
         pin_memory=bound(c[2].toggle, "pin_memory", False, key="d_pin", disabled=not CUDA),
         custom_collate=bound(c[2].toggle, tr("data.custom_collate"), False, key="d_collate"),
     )
@@ -159,22 +153,20 @@ def loader_section() -> None:
     )
     st.success(f"{tr('data.batch', **shapes, dtype=b.image_dtype)} {count}")  # fmt: skip
     left, right = st.columns([3, 2])
-    left.plotly_chart(make_grid_figure(b.images[:64], cols=8), key="d_batch")
+    ui.chart(make_grid_figure(b.images[:64], cols=8), key="d_batch", into=left)
     counts = b.label_counts(len(ds.classes))
-    right.plotly_chart(make_bar_figure(ui.class_names(ds.classes), counts), key="d_batch_labels")
+    ui.chart(make_bar_figure(ui.class_names(ds.classes), counts), key="d_batch_labels", into=right)
     n = ld.assignment_size(len(ds), cfg_loader.batch_size)
     st.caption(tr("data.assignment", n=n))
     epochs = ld.batch_assignment(n, cfg_loader)
-    st.plotly_chart(ld.make_assignment_figure(epochs, n, lang=cfg.lang), key="d_assign")
+    ui.chart(ld.make_assignment_figure(epochs, n, lang=cfg.lang), key="d_assign")
     if st.button(tr("data.workers"), icon=":material/timer:"):
-        in_slot(lambda: time_workers(ds), free=lambda: None)  # worker processes: one queue
+        in_slot(lambda: time_workers(ds))  # worker processes: one queue
     show_code(ld.loader_code(name, cfg_loader))
 
 
 def upload_section() -> None:
-    file = st.file_uploader(
-        tr("data.upload"), type=["zip"], help=tr("data.upload_help"), key="d_zip"
-    )
+    file = ui.uploader(tr("data.upload"), ["zip"], help=tr("data.upload_help"), key="d_zip")
     if file is not None:
         try:
             uploaded = read_image_zip(file.getvalue())

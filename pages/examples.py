@@ -93,15 +93,15 @@ def draw(run: ex.ExampleRun) -> None:
             if p == problem
         ]
         axes = {"x_title": tr("ex.chart.iteration"), "y_title": tr("ex.chart.loss")}
-        left.plotly_chart(ex.make_loss_figure(mine, **axes), key=f"ex_loss_{state['ex_draws']}")
+        ui.chart(ex.make_loss_figure(mine, **axes), key=f"ex_loss_{state['ex_draws']}", into=left)
         if problem == "sin":
             fig = ex.make_fit_figure(ex.sin_targets(), ex.fitted_curve(run),
                                      target_name="sin(x)", fit_name=tr("ex.chart.fit"))  # fmt: skip
         else:
             fig = ex.make_scatter_figure(*run.level.prediction(), x_title=tr("ex.chart.target"),
                                          y_title=tr("ex.chart.prediction"))  # fmt: skip
-        right.plotly_chart(fig, key=f"ex_fit_{state['ex_draws']}")
-    log_box.code("\n".join(run.log()[-12:]) or "…", "text")
+        ui.chart(fig, key=f"ex_fit_{state['ex_draws']}", into=right)
+    log_box.code("\n".join(run.log()[-12:]) or "…", "text", wrap_lines=True)
 
 
 def run_now() -> None:
@@ -130,7 +130,7 @@ def diff_section() -> None:
         return
     before = ex.example_code(ex.ExampleConfig(problem, index - 1, config.lr, config.iterations, cfg.seed, dtype, device))  # fmt: skip
     st.caption(tr("ex.diff_caption", before=LABELS[index - 1], after=LABELS[index]))
-    st.code(ex.diff_code(before, code), language="diff")
+    st.code(ex.diff_code(before, code), language="diff", wrap_lines=True)
 
 
 def agree_section() -> None:
@@ -149,7 +149,7 @@ def agree_section() -> None:
         c[2].metric(tr("ex.agree_rel"), f"{a.max_rel:.3g}")
         curves = [(f"{k + 1}. {LABELS[k]}", a.losses[k]) for k in range(3)]
         axes = {"x_title": tr("ex.chart.iteration"), "y_title": tr("ex.chart.loss")}
-        st.plotly_chart(ex.make_loss_figure(curves, **axes), key="ex_agree")
+        ui.chart(ex.make_loss_figure(curves, **axes), key="ex_agree")
         st.caption(tr("ex.agree_note", dtype=dtype))
     st.write(tr("ex.grad_intro"))
     cols = {k: tr(f"ex.col.{k}") for k in ("parameter", "hand", "autograd", "difference")}
@@ -176,7 +176,7 @@ def time_levels() -> None:
 def timing_section() -> None:
     st.write(tr("ex.time_intro"))
     if st.button(tr("ex.time_run"), icon=":material/timer:"):
-        in_slot(time_levels, free=lambda: None)  # timings share the training queue
+        in_slot(time_levels)  # timings share the training queue
     if (kept := state.get("ex_times")) and kept[:2] == (problem, str(cfg.device)):
         rows = kept[2]
         base = rows[0][2]
@@ -193,10 +193,10 @@ def numpy_section() -> None:
     st.write(tr("ex.np_dtypes", numpy=facts["numpy_default"], torch=facts["torch_default"]))
     st.write(tr("ex.np_shares", shared=facts["from_numpy_sees_change"], copied=facts["tensor_sees_change"]))  # fmt: skip
     st.write(tr("ex.np_grad"))
-    st.code(str(facts["numpy_on_grad"]), language="text")
+    st.code(str(facts["numpy_on_grad"]), language="text", wrap_lines=True)
     st.write(tr("ex.np_cuda") if "numpy_on_cuda" in facts else tr("ex.np_cuda_none"))
     if "numpy_on_cuda" in facts:
-        st.code(str(facts["numpy_on_cuda"]), language="text")
+        st.code(str(facts["numpy_on_cuda"]), language="text", wrap_lines=True)
     cols = {k: tr(f"ex.col.{k}") for k in ("numpy", "torch", "difference")}
     st.dataframe(pd.DataFrame(facts["operations"]).rename(columns=cols), hide_index=True)
 

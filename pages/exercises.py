@@ -31,7 +31,7 @@ fig = go.Figure(
     layout={"barmode": "overlay", "height": 280, "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
             "plot_bgcolor": "white", "legend": {"orientation": "h", "y": 1.15}},
 )  # fmt: skip
-st.plotly_chart(fig, key="xs_progress")
+ui.chart(fig, key="xs_progress")
 
 st.subheader(tr("xq.practice"))
 titles = {k: tr(f"nav.{k}") for k in xq.CHAPTER_IDS}

@@ -17,7 +17,9 @@ def dataset_detail(status: DatasetStatus) -> str:
     if status.key == "offline":
         return tr("home.ds.builtin")
     if status.missing:
-        return tr("home.ds.missing", missing=status.missing, total=status.total)
+        return tr(
+            "home.ds.missing", missing=status.missing, total=status.total, folder=status.folder
+        )
     return status.folder
 
 
@@ -27,9 +29,9 @@ cfg = page()
 ui.chapter_intro("home.title", "home.intro")
 
 st.header(tr("home.path"))
-for row_start in range(0, len(CARDS), 4):
-    cols = st.columns(4)
-    chunk = enumerate(CARDS[row_start : row_start + 4], start=row_start + 1)
+for row_start in range(0, len(CARDS), 3):  # 9 cards: three full rows
+    cols = st.columns(3)
+    chunk = enumerate(CARDS[row_start : row_start + 3], start=row_start + 1)
     for col, (n, (path, title, blurb, icon)) in zip(cols, chunk, strict=False):
         with col.container(border=True, height="stretch"):
             st.caption(tr("home.chapter", n=n) if "exercises" not in path else tr("xq.title"))

@@ -30,29 +30,27 @@ if (refused := shared.model_from_link()) is not None:
     show_error(refused)
 
 
+CUSTOM = "custom"  # the box's name for a model that is no preset: edited, linked or loaded
+
+
 def _load_preset() -> None:
-    preset = st.session_state["m_preset"]
+    if (preset := st.session_state["m_preset"]) == CUSTOM:
+        return
     shared.set_built_model(md.PRESETS[preset], md.INPUT_SHAPES[preset])
     shared.new_editor()
 
 
 def _new_input() -> None:
     try:
-        shared.set_built_model(shared.built_model()[0], decode_input(st.session_state["m_shape"]))
+        shared.set_built_model(
+            shared.built_model()[0], decode_input(st.session_state["m_shape"], typed=True)
+        )
     except PlaygroundError as err:
         st.session_state["m_shape_error"] = err
 
 
 def builder() -> list[md.LayerSpec] | None:
-    labels = {k: tr(f"layers.preset.{k}") for k in md.PRESETS}
-    relabel_on_language_switch("m_preset")
-    st.selectbox(
-        tr("layers.preset"),
-        list(md.PRESETS),
-        format_func=labels.__getitem__,
-        key="m_preset",
-        on_change=_load_preset,
-    )
+    preset_box = st.empty()  # drawn after the table, so it names the model the table holds
     if not shared.has_built_model():  # from now on Training can use this builder's model
         shared.set_built_model(md.PRESETS["tutorial"], md.INPUT_SHAPES["tutorial"])
     specs, shape = shared.built_model()
@@ -87,13 +85,16 @@ def builder() -> list[md.LayerSpec] | None:
     )
     try:
         rows = edited.dropna(subset=["layer"]).sort_values("position", kind="stable")
-        return [
-            md.parse_args(r.layer, "" if pd.isna(r.arguments) else str(r.arguments))
-            for r in rows.itertuples()
-        ]
+        typed = [md.parse_args(r.layer, "" if pd.isna(r.arguments) else str(r.arguments)) for r in rows.itertuples()]  # fmt: skip
     except PlaygroundError as err:
         show_error(err)
-        return None
+        typed = None
+    relabel_on_language_switch("m_preset")
+    st.session_state["m_preset"] = next((k for k, p in md.PRESETS.items() if p == typed), CUSTOM)
+    labels = {k: tr(f"layers.preset.{k}") for k in [*md.PRESETS, CUSTOM]}
+    preset_box.selectbox(tr("layers.preset"), list(labels), format_func=labels.__getitem__,
+                         key="m_preset", on_change=_load_preset)  # fmt: skip
+    return typed
 
 
 def model_input(shape: tuple[int, ...]) -> tuple[torch.Tensor, list[str] | None]:
@@ -133,26 +134,20 @@ def structure_section() -> None:
     st.caption(tr("layers.trace", shape=f"torch.Size({[3, *shape]})"))
     table = pd.DataFrame(
         [(r.name, r.layer, str(r.output_shape), f"{r.params:,}", f"{r.macs:,}") for r in rows],
-        columns=[
-            tr("layers.name"),
-            tr("layers.layer"),
-            tr("layers.out_shape"),
-            tr("layers.params"),
-            tr("layers.macs"),
-        ],
+        columns=[tr(f"layers.{k}") for k in ("name", "layer", "out_shape", "params", "macs")],
     )
     st.dataframe(table, hide_index=True)
     n = sum(p.numel() for p in model.parameters())
     st.metric(tr("layers.total"), f"{n:,}", f"{n * 4 / 2**20:.2f} MB float32", delta_color="off",
               delta_arrow="off")  # fmt: skip
     st.caption(tr("layers.class_note" if md.preset_of(specs) else "layers.builder_note"))
-    st.code(str(model), "text")
+    st.code(str(model), "text", wrap_lines=True)
     show_code(md.model_code(specs))
 
 
 def parameters_section() -> None:
     ui.table(md.parameter_table(model))
-    st.plotly_chart(mf.make_weight_histograms(model, lang=cfg.lang), key="m_hist")
+    ui.chart(mf.make_weight_histograms(model, lang=cfg.lang), key="m_hist")
     st.caption(tr("layers.init_note"))
     show_code(md.parameters_code(specs, cfg.seed))
 
@@ -162,11 +157,11 @@ def inside_section() -> None:
     k = names.index(bound(st.selectbox, tr("layers.pick"), names, key="m_pick"))
     layer = md.steps(model)[k][1]
     x_in = x if k == 0 else outputs[k - 1]
-    st.code(repr(layer), "text")
+    st.code(repr(layer), "text", wrap_lines=True)
     figures = mf.inside_layer(layer, x_in, outputs[k], lang=cfg.lang)
     for col, (caption, fig) in zip(st.columns(len(figures)), figures, strict=True):
         col.caption(caption)
-        col.plotly_chart(fig, key=f"m_in_{caption[:12]}")
+        ui.chart(fig, key=f"m_in_{caption[:12]}", into=col)
     logits = outputs[-1]
     if logits.dim() == 2:
         probs, pred = mf.probabilities(logits)
@@ -177,7 +172,7 @@ def inside_section() -> None:
         p, total = float(probs[0].max()), float(probs[0].sum())
         pred_text = tr("layers.pred", cls=classes[int(pred[0])], p=p, total=total)
         st.caption(pred_text + "".join(f" · {tr('layers.truth')}: {c}" for c in truth))
-        st.plotly_chart(mf.make_probability_figure(probs[0], classes, lang=cfg.lang), key="m_probs")
+        ui.chart(mf.make_probability_figure(probs[0], classes, lang=cfg.lang), key="m_probs")
         show_code(md.softmax_code(specs, cfg.seed, shape, sample_labels is not None))
 
 
@@ -190,7 +185,7 @@ def activations_section() -> None:
         key="m_acts",
     )
     if chosen:
-        st.plotly_chart(mf.make_activation_figure(chosen), key="m_act_fig")
+        ui.chart(mf.make_activation_figure(chosen), key="m_act_fig")
     st.caption(tr("layers.derivative"))
     st.subheader(tr("layers.to"))
     demo = mf.module_to_demo(model)

@@ -100,9 +100,7 @@ def save_section() -> None:
 
 
 def load_section() -> None:
-    file = st.file_uploader(
-        tr("save.upload"), type=["pth", "pt", "ckpt", "safetensors"], key="s_file"
-    )
+    file = ui.uploader(tr("save.upload"), ["pth", "pt", "ckpt", "safetensors"], key="s_file")
     strict = bound(st.toggle, tr("save.strict"), True, key="s_strict")
     if file is None:
         show_code(ck.load_code(specs, cfg.seed))
@@ -156,7 +154,7 @@ def inference_section() -> None:
     ds = shared_dataset("offline", False) if tuple(shape) == (1, 28, 28) else None
     # The test image first; an upload, when there is one, takes its place.
     i = bound(st.slider, tr("save.pick"), 0, len(ds) - 1, 0, key="s_idx") if ds else 0
-    upload = st.file_uploader(tr("save.image"), type=IMAGE_TYPES, key="s_img")
+    upload = ui.uploader(tr("save.image"), IMAGE_TYPES, key="s_img")
     actual = None
     if upload is not None:
         try:
@@ -177,15 +175,10 @@ def inference_section() -> None:
         probs, pred = probabilities(net(x.to(next(net.parameters()).device)))
     classes = class_names(ds.classes) if ds is not None else [str(k) for k in range(probs.shape[1])]
     c = st.columns([1, 3])
-    c[0].plotly_chart(
-        make_grid_figure((x * 255).round().to(torch.uint8), cols=1, height=220), key="s_x"
-    )
-    c[1].plotly_chart(
-        make_bar_figure(
-            classes[: probs.shape[1]], probs[0].tolist(), y_title=tr("save.probability")
-        ),
-        key="s_p",
-    )
+    image = make_grid_figure((x * 255).round().to(torch.uint8), cols=1, height=220)
+    ui.chart(image, key="s_x", into=c[0])
+    bars = classes[: probs.shape[1]], probs[0].tolist()
+    ui.chart(make_bar_figure(*bars, y_title=tr("save.probability")), key="s_p", into=c[1])
     guess = classes[int(pred[0])]
     if actual:
         st.markdown(tr("save.predicted_actual", predicted=guess, actual=actual))

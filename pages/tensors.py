@@ -22,7 +22,7 @@ ui.chapter_intro("nav.tensors", "tensors.intro")
 
 def show_tensor(t: torch.Tensor, key: str) -> None:
     """1-D/2-D as a heatmap; 3-D and more as labelled 2-D slices, one panel each."""
-    st.plotly_chart(make_tensor_figure(t.detach(), lang=cfg.lang), key=f"{key}_fig")
+    ui.chart(make_tensor_figure(t.detach(), lang=cfg.lang), key=f"{key}_fig")
 
 
 def attribute_table(t: torch.Tensor) -> None:
@@ -38,7 +38,8 @@ def attribute_table(t: torch.Tensor) -> None:
         ("nbytes", f"{a.nbytes:,}"),
         ("requires_grad", str(a.requires_grad)),
     ]
-    st.dataframe(pd.DataFrame(rows, columns=[tr("attr.name"), tr("attr.value")]), hide_index=True)
+    # A static table wraps its cells: torch.float32 is never cut in a narrow column.
+    st.table(pd.DataFrame(rows, columns=[tr("attr.name"), tr("attr.value")]), hide_index=True)
 
 
 @st.fragment
@@ -103,12 +104,14 @@ def index_section() -> None:
         return
     cols = st.columns(3)
     cols[0].caption(tr("index.selected"))
-    cols[0].plotly_chart(make_tensor_figure(t, selected=r.selected, lang=cfg.lang), key="idx_t")
+    ui.chart(make_tensor_figure(t, selected=r.selected, lang=cfg.lang), key="idx_t", into=cols[0])
     cols[1].caption(tr("index.result", index=index, shape=tuple(r.result.shape)))
-    cols[1].plotly_chart(make_tensor_figure(r.result, lang=cfg.lang), key="idx_r")
+    ui.chart(make_tensor_figure(r.result, lang=cfg.lang), key="idx_r", into=cols[1])
     cols[2].caption(tr("index.assigned", index=index, value=value))
-    cols[2].plotly_chart(
-        make_tensor_figure(r.assigned, selected=r.selected, lang=cfg.lang), key="idx_a"
+    ui.chart(
+        make_tensor_figure(r.assigned, selected=r.selected, lang=cfg.lang),
+        key="idx_a",
+        into=cols[2],
     )
     show_code(tns.index_code(data, index, value))
 
@@ -155,13 +158,13 @@ def views_section() -> None:
     for call, size, numel, known in tns.inferred_sizes(t, op):
         st.caption(tr("views.minus_one", call=Code(call), value=size, numel=numel, known=known))
     if v.storage_offsets is not None:
-        st.plotly_chart(make_storage_figure(t, v.storage_offsets, lang=cfg.lang), key="views_fig")
+        ui.chart(make_storage_figure(t, v.storage_offsets, lang=cfg.lang), key="views_fig")
     elif v.shares_storage:
         st.info(tr("views.no_map", slots=f"{tns.MAX_STORAGE_MAP:,}"), icon=":material/info:")
-        st.plotly_chart(make_tensor_figure(v.result, lang=cfg.lang), key="views_copy")
+        ui.chart(make_tensor_figure(v.result, lang=cfg.lang), key="views_copy")
     else:
         st.info(tr("views.copy"))
-        st.plotly_chart(make_tensor_figure(v.result, lang=cfg.lang), key="views_copy")
+        ui.chart(make_tensor_figure(v.result, lang=cfg.lang), key="views_copy")
     show_code(tns.view_code(shape, op))
 
 
@@ -180,17 +183,17 @@ def arithmetic_section() -> None:
     a = torch.randint(0, 5, (n, k), generator=g).float().to(cfg.device)
     b = torch.randint(0, 5, (k, m), generator=g).float().to(cfg.device)
     prod, pairs = tns.matmul_cell(a, b, i, j)
-    st.plotly_chart(make_matmul_figure(a.cpu(), b.cpu(), prod.cpu(), i, j), key="mm_fig")
+    ui.chart(make_matmul_figure(a.cpu(), b.cpu(), prod.cpu(), i, j), key="mm_fig")
     terms = " + ".join(f"{x:g}·{y:g}" for x, y in pairs)
     st.markdown(tr("arith.formula", i=i, j=j, terms=terms, value=f"{prod[i, j].item():g}"))
     st.caption(tr("arith.elementwise"))
-    st.plotly_chart(make_tensor_figure((a * a).cpu()), key="mul_fig")
+    ui.chart(make_tensor_figure((a * a).cpu()), key="mul_fig")
     st.subheader(tr("arith.reduce"))
     r = st.columns(3)
     op = bound(r[0].selectbox, tr("arith.op"), ["sum", "mean", "max", "min", "argmax"], key="t_rop")
     dim = bound(r[1].selectbox, tr("arith.dim"), [None, 0, 1, -1], key="t_rdim")
     keep = bound(r[2].checkbox, tr("arith.keepdim"), key="t_rkeep")
-    st.code(f"{tns.reduce(a, op, dim=dim, keepdim=keep)}", language="text")
+    st.code(f"{tns.reduce(a, op, dim=dim, keepdim=keep)}", language="text", wrap_lines=True)
     st.write(tr("arith.item"), f"`a.sum().item() = {a.sum().item():g}`")
     st.write(tr("arith.item_error"))
     try:
@@ -217,11 +220,11 @@ def inplace_section() -> None:
     demo = tns.inplace_demo(op, seed=cfg.seed)
     c = st.columns(2)
     c[0].caption(tr("inplace.before"))
-    c[0].plotly_chart(make_tensor_figure(demo.before), key="ip_b")
+    ui.chart(make_tensor_figure(demo.before), key="ip_b", into=c[0])
     c[1].caption(tr("inplace.after", same=demo.same_data_ptr))
-    c[1].plotly_chart(make_tensor_figure(demo.after), key="ip_a")
+    ui.chart(make_tensor_figure(demo.after), key="ip_a", into=c[1])
     st.write(tr("inplace.autograd"))
-    st.code(tns.autograd_inplace_error(), language="text")
+    st.code(tns.autograd_inplace_error(), language="text", wrap_lines=True)
     show_code(tns.INPLACE_AUTOGRAD_CODE)
 
 
@@ -230,7 +233,7 @@ def numpy_section() -> None:
     st.write(tr("numpy.intro"))
     bridge = tns.numpy_bridge(device=cfg.device)
     st.write(tr("numpy.after"))
-    st.code(f"t: {bridge.tensor}\nn: {bridge.array}", language="text")
+    st.code(f"t: {bridge.tensor}\nn: {bridge.array}", language="text", wrap_lines=True)
     rows = [(op, shares) for op, shares in bridge.shares.items()]
     st.dataframe(pd.DataFrame(rows, columns=[tr("numpy.op"), tr("numpy.shares")]), hide_index=True)
     show_code(tns.NUMPY_BRIDGE_CODE)

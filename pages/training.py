@@ -119,8 +119,10 @@ def draw(t: trn.Trainer) -> None:
     key = "train.progress_done" if t.done else running
     progress.progress(t.progress, tr(key, rate=rate, left=left, epoch=epoch))
     state["draws"] = state.get("draws", 0) + 1  # each redraw is a new element
-    chart.plotly_chart(curves_fig(t.history, t.n, lang=cfg.lang), key=f"tr_curves_{state['draws']}")
-    log_box.code("\n".join(t.history.log[-14:]) or "…", "text")
+    ui.chart(
+        curves_fig(t.history, t.n, lang=cfg.lang), key=f"tr_curves_{state['draws']}", into=chart
+    )
+    log_box.code("\n".join(t.history.log[-14:]) or "…", "text", wrap_lines=True)
 
 
 def train_now() -> None:
@@ -135,7 +137,7 @@ def train_now() -> None:
 
 
 if state.get("training"):
-    in_slot(train_now, wait=True)
+    in_slot(train_now, wait=True, free=shared.clear_trainer)
     state["training"] = False
     if (trainer := shared.trainer()) is not None and trainer.done:
         st.rerun()  # the buttons above were drawn before the run: now they say "Train again"
@@ -168,7 +170,7 @@ def slow_section() -> None:
     with c[0]:
         table(pd.DataFrame({"‖grad‖": s.grad_norms, "max |Δ| (step)": s.changes}), hide_index=False)
     c[1].caption(f"{s.grad_example[0]}.grad")
-    c[1].plotly_chart(make_tensor_figure(s.grad_example[1][:32, :32]), key="tr_grad")
+    ui.chart(make_tensor_figure(s.grad_example[1][:32, :32]), key="tr_grad", into=c[1])
     if s.sgd_check is not None:
         st.success(tr("train.sgd_check", diff=s.sgd_check), icon=":material/check_circle:")
     st.markdown(f"**5. zero_grad()** — {tr('train.s_zero', ok=all(s.grads_after_zero.values()))}")
@@ -181,26 +183,28 @@ def results_section() -> None:
         return
     r, names = trn.results(t), class_names(t.classes)
     c = st.columns(2)
-    c[0].plotly_chart(make_bar_figure(names, r.per_class, y_title=tr("fig.accuracy")), key="tr_pc")
+    ui.chart(
+        make_bar_figure(names, r.per_class, y_title=tr("fig.accuracy")), key="tr_pc", into=c[0]
+    )
     if (cell := selected_cell(state.get("tr_cm"), names)) and cell != state.get("tr_cm_cell"):
         state["tr_cm_cell"] = state["tr_a"], state["tr_p"] = cell  # a click picks the cell below
     fig = confusion_fig(
         r.matrix, names, (state.get("tr_a", 0), state.get("tr_p", 1)), lang=cfg.lang
     )
-    c[1].plotly_chart(fig, key="tr_cm", on_select="rerun", selection_mode="points")
+    ui.chart(fig, key="tr_cm", on_select="rerun", selection_mode="points", into=c[1])
     c = st.columns(2)
     fmt = {"format_func": names.__getitem__}
     a = bound(c[0].selectbox, tr("train.actual"), range(len(names)), key="tr_a", **fmt)
     p = bound(c[1].selectbox, tr("train.predicted"), range(len(names)), 1, key="tr_p", **fmt)
     st.caption(tr("train.cell", n=int(r.matrix[a, p]), actual=names[a], predicted=names[p]))
     if len(idx := r.cell(t.y_test, a, p)):
-        st.plotly_chart(make_grid_figure(trn.images_of(t, idx), cols=8), key="tr_cell")
+        ui.chart(make_grid_figure(trn.images_of(t, idx), cols=8), key="tr_cell")
     wrong = r.mistakes(t.y_test)
     labels = [
         tr("train.p_a", p=names[r.predicted[i]], a=names[t.y_test[i]]) for i in wrong.tolist()
     ]
     st.caption(tr("train.mistakes"))
-    st.plotly_chart(make_grid_figure(trn.images_of(t, wrong), labels, cols=4), key="tr_wrong")
+    ui.chart(make_grid_figure(trn.images_of(t, wrong), labels, cols=4), key="tr_wrong")
 
 
 def compare_section() -> None:
@@ -215,13 +219,16 @@ def compare_section() -> None:
                    default.get(field, [32, 64, 128]), max_selections=3, key=f"tr_cmp_{field}")  # fmt: skip
     if st.button(tr("train.cmp_run"), icon=":material/stacked_line_chart:", key="tr_cmp_go"):
         with st.spinner(tr("train.cmp_running")):
-            in_slot(lambda: run_compare(trn.compare_configs(config, field, values)))
-    runs = dict(state["runs"])
+            in_slot(
+                lambda: run_compare(trn.compare_configs(config, field, values)),
+                free=shared.clear_trainer,
+            )
+    if not (runs := dict(state["runs"])):  # an empty multiselect is drawn disabled, unreadable
+        st.caption(tr("train.compare_none"))
+        return
     chosen = st.multiselect(tr("train.compare"), list(runs), list(runs)[-3:], key="tr_cmp")
     if chosen:
-        st.plotly_chart(
-            compare_fig([(k, runs[k]) for k in chosen], lang=cfg.lang), key="tr_cmp_fig"
-        )
+        ui.chart(compare_fig([(k, runs[k]) for k in chosen], lang=cfg.lang), key="tr_cmp_fig")
 
 
 def run_compare(configs: list[trn.TrainConfig]) -> None:
@@ -245,7 +252,7 @@ def transfer_section() -> None:
     src_epochs = bound(c[1].number_input, tr("train.tl_source_epochs"), 1, 10, 3, key="tl_src")
     epochs = bound(c[2].number_input, tr("train.tl_epochs"), 1, 10, 3, key="tl_epochs")
     n = bound(c[3].number_input, tr("train.tl_subset"), 50, 30_000, 1000, 50, key="tl_n")
-    upload = st.file_uploader(tr("train.tl_upload"), ["safetensors", "pth", "pt"], key="tl_up")
+    upload = ui.uploader(tr("train.tl_upload"), ["safetensors", "pth", "pt"], key="tl_up")
     tl_cfg = replace(config, optimizer=opt, epochs=int(epochs))
 
     def work() -> None:
@@ -259,12 +266,12 @@ def transfer_section() -> None:
         bar.progress(1.0, tr("train.tl_done"))
 
     if st.button(tr("train.tl_run"), icon=":material/call_split:", type="primary"):
-        in_slot(work)
+        in_slot(work, free=shared.clear_trainer)
     if report := state.get("transfer"):
         if report.source_accuracy is not None:
             st.caption(tr("train.tl_source", acc=100 * report.source_accuracy))
         st.dataframe(pd.DataFrame(tl.report_rows(report, cfg.lang)), hide_index=True)
-        st.plotly_chart(compare_fig(tl.curves(report, cfg.lang), lang=cfg.lang), key="tl_fig")
+        ui.chart(compare_fig(tl.curves(report, cfg.lang), lang=cfg.lang), key="tl_fig")
         st.caption(tr("train.tl_note"))
     show_code(tl.transfer_code(tl_cfg, specs, dataset, int(src_epochs), int(n), device=cfg.device))
 
@@ -278,7 +285,7 @@ def time_pipelines() -> None:
 def lab_section() -> None:
     st.write(tr("train.lab_intro"))
     if st.button(tr("train.lab_run"), icon=":material/speed:"):
-        in_slot(time_pipelines, free=lambda: None)  # the lab trains: it waits its turn
+        in_slot(time_pipelines)  # the lab trains: it waits its turn
     st.caption(tr("train.lab_note"))
     st.caption(tr("train.multi_gpu", n=torch.cuda.device_count()))
 

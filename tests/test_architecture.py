@@ -114,3 +114,22 @@ def test_pages_share_state_only_through_the_typed_accessors():
         text = page.read_text()
         for key in ('"trainer"', '"model_specs"', '"model_input"'):
             assert key not in text, f"{page.name} uses {key}: use playground.ui.state"
+
+
+UI_FILES = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "playground" / "ui").glob("*.py"))]  # fmt: skip
+
+
+@pytest.mark.parametrize("path", UI_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_chart_has_a_text_alternative_and_no_code_box_scrolls_sideways(path):
+    """Charts go through ui.chart (its alt text reads the figure); code boxes wrap, since a
+    box that scrolls sideways cannot be reached by keyboard (axe: scrollable-region-focusable)."""
+    for node in ast.walk(ast.parse(path.read_text())):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        where = f"{path.name}:{node.lineno}"
+        if node.func.attr == "plotly_chart":
+            assert path.name == "widgets.py", f"{where}: use ui.chart"
+            assert any(k.arg == "alt" for k in node.keywords), where
+        if node.func.attr == "code":
+            wrap = [k for k in node.keywords if k.arg == "wrap_lines"]
+            assert wrap and getattr(wrap[0].value, "value", None) is True, f"{where}: wrap_lines"

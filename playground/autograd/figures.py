@@ -32,6 +32,13 @@ def _shape(shape: tuple[int, ...] | None) -> str:
     return "" if shape is None else str(tuple(shape))
 
 
+def _op_label(op: str) -> str:
+    """``SqueezeBackward4`` on two lines (``Squeeze`` / ``Backward4``): on one line it runs
+    into the next node's label on a narrow screen."""
+    head, sep, tail = op.partition("Backward")
+    return f"{head}<br>{sep}{tail}" if sep and head else op
+
+
 def make_graph_figure(
     graph: Graph,
     node_grads: dict[int, torch.Tensor] | None = None,
@@ -116,7 +123,7 @@ def make_graph_figure(
         text = [
             n.label
             if n.kind == "leaf"
-            else f"{n.op}" + (f"<br>= {n.tensor_name}" if n.tensor_name else "")
+            else _op_label(n.op) + (f"<br>= {n.tensor_name}" if n.tensor_name else "")
             for n in members
         ]
         traces.append(
@@ -142,7 +149,7 @@ def make_graph_figure(
     span = max(width - 1, 1) / 2
     layout = {
         "height": height or min(140 + 90 * (depth + 1), 900),
-        "margin": {"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
+        "margin": {"l": 10, "r": 10, "t": 40 if title else 36, "b": 10},  # toolbar above
         "plot_bgcolor": "white",
         "showlegend": True,
         "legend": {"orientation": "h", "y": -0.02, "yanchor": "top"},

@@ -192,7 +192,18 @@ def literal(name: str, t: torch.Tensor) -> str:
     values = t.tolist()
     if t.dtype.is_floating_point:
         values = _round(values)
-    return f"{name} = torch.tensor({values!r}{dtype})"
+    head = f"{name} = torch.tensor("
+    return f"{head}{_rows(values, len(head))}{dtype})"
+
+
+def _rows(values: Any, column: int) -> str:
+    """Nested lists a row per line, aligned under their bracket, a blank line between
+    matrices: as PyTorch prints a tensor, and never one 330-character line."""
+    if not isinstance(values, list) or not values or not isinstance(values[0], list):
+        return repr(values)
+    gap = "\n" if isinstance(values[0][0], list) else ""
+    inner = [_rows(v, column + 1) for v in values]
+    return "[" + f",\n{gap}{' ' * (column + 1)}".join(inner) + "]"
 
 
 def _round(v: Any) -> Any:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from playground.core.errors import ModelError, PlaygroundError
 from playground.core.shapes import parse_shape, short
-from playground.layers.models import LayerSpec, parse_args
+from playground.layers.specs import LayerSpec, parse_args
 
 MAX_LINK_CHARS = 4000
 MAX_LINK_LAYERS = 64
@@ -40,12 +40,14 @@ def decode_model(text: str) -> list[LayerSpec]:
     return specs
 
 
-def decode_input(text: str) -> tuple[int, ...]:
-    """An input shape from the link: 1 to 3 positive sizes, such as ``(1, 28, 28)``."""
+def decode_input(text: str, *, typed: bool = False) -> tuple[int, ...]:
+    """An input shape from the link (or ``typed`` in the box): 1 to 3 positive sizes, such as
+    ``(1, 28, 28)``. The message says where the bad shape came from."""
+    where = "typed" if typed else "link"
     try:
         shape = parse_shape(text, max_dims=3)
     except PlaygroundError as err:
-        raise ModelError("err.layers.link_input", text=short(text), reason=err) from None
+        raise ModelError(f"err.layers.{where}_input", text=short(text), reason=err) from None
     if not shape or min(shape) < 1:
-        raise ModelError("err.layers.link_input_sizes", text=short(text))
+        raise ModelError(f"err.layers.{where}_input_sizes", text=short(text))
     return shape

@@ -158,20 +158,26 @@ def _figure(
         few = {"nticks": 4} if square else {}
         xtick = {"dtick": 1} if cols <= tick_every else few
         ytick = {"dtick": 1} if rows <= tick_every else few
+        # Exactly the cells: a square panel shrinks its domain, never widens its range.
+        xrange = {"range": [-0.5, cols - 0.5]} if cols else {}
+        yrange = {"range": [rows - 0.5, -0.5]} if rows else {"autorange": "reversed"}
         layout[_name("x", k)] = {
             **common,
             **xtick,
+            **xrange,
             "domain": xdom,
             "anchor": _ref("y", k),
             "side": "top",
+            "constrain": "domain",
         }
         layout[_name("y", k)] = {
             **common,
             **ytick,
+            **yrange,
             "domain": ydom,
             "anchor": _ref("x", k),
-            "autorange": "reversed",
-            **({"scaleanchor": _ref("x", k), "constrain": "domain"} if square else {}),
+            "constrain": "domain",
+            **({"scaleanchor": _ref("x", k)} if square else {}),
         }
         if k <= len(titles) and titles[k - 1]:
             layout["annotations"].append(
@@ -190,7 +196,7 @@ def _figure(
             )
     top = 40 if title else 10
     if layout["annotations"]:
-        top += 55
+        top += 80  # panel titles sit above the column ticks and below Plotly's toolbar
     lines = _lines(note).count("<br>") + 1 if note else 0
     layout["margin"] = {"l": 10, "r": 10, "t": top, "b": 20 + 20 * lines if note else 10}
     if note:
@@ -348,7 +354,7 @@ def make_slices_figure(
         domains=_grid(rows, cols),
         titles=[f"[{', '.join(map(str, i))}]" for i in indices],
         title=title,
-        height=min(90 + rows * (60 + 28 * panel_rows) + 20 * _lines(note).count("<br>"), 900),
+        height=min(90 + rows * (60 + 40 * panel_rows) + 20 * _lines(note).count("<br>"), 900),
         shapes=shapes,
         note=note,
         square=True,

@@ -24,12 +24,14 @@ from playground.ui.notebook import chapter_intro, notebook_button
 from playground.ui.streamlit_internals import session_id
 from playground.ui.widgets import (
     bound,
+    chart,
     lazy_tabs,
     relabel_on_language_switch,
     shared_dataset,
     show_code,
     show_error,
     table,
+    uploader,
 )
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "Settings",
     "bound",
     "chapter_intro",
+    "chart",
     "check_yourself",
     "class_names",
     "current_lang",
@@ -58,4 +61,5 @@ __all__ = [
     "state",
     "table",
     "tr",
+    "uploader",
 ]

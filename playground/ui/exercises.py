@@ -79,7 +79,7 @@ def exercise_panel(chapter: str) -> None:
              on_click=_flag, args=(f"{key}_revealed",))  # fmt: skip
     if st.session_state.pop(f"{key}_train", False):  # "reach the target" trains in a slot
         with st.spinner(tr("xq.training")):
-            in_slot(lambda: _grade(exercise, setup, key), free=lambda: None)
+            in_slot(lambda: _grade(exercise, setup, key))
         sync_progress()
     if err := st.session_state.pop(f"{key}_refused", None):
         show_error(err)
@@ -158,7 +158,7 @@ def _show_setup(exercise: xq.Exercise, setup: xq.Setup) -> None:
     else:
         code = setup.question if exercise.kind != "expression" else ""
     if code.strip():
-        st.code(code, language="python")
+        st.code(code, language="python", wrap_lines=True)
 
 
 def _answer_widgets(exercise: xq.Exercise, setup: xq.Setup, state_key: str) -> None:

@@ -14,6 +14,7 @@ from playground.core.errors import PlaygroundError
 from playground.core.i18n import Code, column_label, escape_markdown
 from playground.data.datasets import ImageDataset
 from playground.data.torchvision_raw import load_dataset
+from playground.plots.describe import describe
 from playground.ui.i18n import current_lang, tr
 from playground.ui.notebook import record_script, record_section
 from playground.ui.ranges import clamped_number, forget_clamp
@@ -23,6 +24,7 @@ __all__ = [
     "BOUND_DEFAULTS",
     "BOUND_KEYS",
     "bound",
+    "chart",
     "error_text",
     "lazy_tabs",
     "relabel_on_language_switch",
@@ -31,6 +33,7 @@ __all__ = [
     "show_code",
     "show_error",
     "table",
+    "uploader",
 ]
 
 T = TypeVar("T")
@@ -221,11 +224,27 @@ def lazy_tabs(key: str, sections: Sequence[tuple[str, Callable[[], None]]]) -> N
                 section()
 
 
+def uploader(label: str, types: Sequence[str], /, *, key: str, **kwargs: Any) -> Any:
+    """``st.file_uploader``, and under it, on a page not in English, what Streamlit's English
+    "Drag and drop file here · Limit 20MB per file" says, in the page's language."""
+    file = st.file_uploader(label, type=list(types), key=key, **kwargs)
+    if current_lang() != "en":
+        mb = st.get_option("server.maxUploadSize")
+        st.caption(tr("ui.upload_hint", mb=mb, types=", ".join(f".{t}" for t in types)))
+    return file
+
+
+def chart(fig: Any, /, *, key: str, into: Any = None, **kwargs: Any) -> Any:
+    """``st.plotly_chart`` with a text alternative for screen readers: :func:`describe` reads
+    the figure's own numbers, in the page's language. ``into`` is a column or container."""
+    return (into or st).plotly_chart(fig, key=key, alt=describe(fig, current_lang()), **kwargs)
+
+
 def show_code(code: str) -> None:
     """The plain PyTorch script behind a result, with Streamlit's copy button."""
     with st.expander(tr("code.title"), icon=":material/code:"):
         st.caption(tr("code.caption"))
-        st.code(code, language="python")
+        st.code(code, language="python", wrap_lines=True)
     record_script(code)
 
 
@@ -243,7 +262,7 @@ def show_error(err: BaseException) -> None:
     torch_message = getattr(err, "torch_message", None)
     if torch_message and torch_message.strip() != text:
         with st.expander(tr("error.torch")):
-            st.code(torch_message, language="text")
+            st.code(torch_message, language="text", wrap_lines=True)
 
 
 def table(data: Any, /, **kwargs: Any) -> None:

@@ -188,6 +188,7 @@ def test_numerical_check_samples_large_leaves():
     assert int((~check.numeric["w"].isnan()).sum()) == ag.MAX_CHECKED_ELEMENTS
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("preset", sorted(ag.PRESETS))
 def test_program_snippet_gives_the_page_gradients(preset):
     statements = ag.parse_program(ag.PRESETS[preset])
@@ -412,3 +413,15 @@ def test_what_the_page_says_about_backward_twice_zero_grad_and_detach_is_what_to
     assert w.grad is None  # set_to_none=True is the default
     d = w.detach()
     assert d.data_ptr() == w.data_ptr() and not d.requires_grad  # shares memory, no graph
+
+
+def test_grad_fn_names_break_before_backward_so_labels_do_not_collide():
+    comp, graph = _run(ag.PRESETS["tutorial"])
+    fig = make_graph_figure(graph)
+    labels = [text for trace in fig.data for text in trace.text]
+    assert "BinaryCrossEntropyWithLogits<br>Backward0<br>= loss" in labels
+    ops = [n.op for n in graph.nodes if n.kind == "op"]
+    assert ops and all(
+        any(lbl.startswith(op.replace("Backward", "<br>Backward")) for lbl in labels) for op in ops
+    )
+    assert fig.layout.margin.t >= 30  # Plotly's toolbar sits above the top node's label

@@ -106,3 +106,27 @@ def test_every_reference_script_prints_what_the_grader_computed(tmp_path):
             assert got.startswith("raises:"), (name, got)
         else:
             assert got == expected, (name, got, expected)
+
+
+def test_every_inputs_script_reads_a_row_per_line_and_rebuilds_the_tensors():
+    """The inputs box shows tensors as PyTorch prints them: no 330-character line."""
+    import torch
+
+    from playground.exercises.spec import inputs_script
+
+    for exercise in EXERCISES:
+        for seed in range(3):
+            setup = variant(exercise, seed)
+            if not setup.tensors:
+                continue
+            script = inputs_script(setup.tensors)
+            assert max(map(len, script.splitlines())) <= 100, (exercise.id, seed)
+            for name, t in setup.tensors.items():
+                line = next(x for x in script.splitlines() if x.startswith(f"{name} = "))
+                if t.dim() >= 2 and t.shape[0] > 1:
+                    assert not line.endswith(")"), (exercise.id, line)  # rows go on
+            ns: dict = {}
+            exec(compile(script, exercise.id, "exec"), ns)  # our own generated script
+            for name, t in setup.tensors.items():
+                assert ns[name].shape == t.shape and ns[name].dtype == t.dtype, exercise.id
+                torch.testing.assert_close(ns[name], t, atol=1e-4, rtol=0)

@@ -99,3 +99,20 @@ def test_a_training_link_with_a_model_trains_that_model():
     assert at.session_state["model_specs"] == cifar
     assert at.session_state["model_input"] == (3, 32, 32)
     assert at.toggle(key="tr_builder").value is True
+
+
+def test_the_preset_box_names_a_linked_model_that_is_no_preset_as_your_own():
+    deep = "Flatten();" + ";".join(["Linear(784, 784)", "ReLU()"] * 9) + ";Linear(784, 10)"
+    at = _open("pages/layers.py", {"m_model": deep})
+    assert at.selectbox(key="m_preset").value == "custom"
+    assert "Your own model" in at.selectbox(key="m_preset").format_func("custom")
+    at.selectbox(key="m_preset").set_value("lenet").run()
+    assert at.selectbox(key="m_preset").value == "lenet"
+    assert at.session_state["model_specs"] == LENET
+
+
+def test_a_typed_input_shape_is_refused_as_typed_not_as_the_links():
+    at = _open("pages/layers.py", {})
+    at.text_input(key="m_shape").set_value("(0, 28, 28)").run()
+    text = " ".join(e.value for e in at.error).replace("\\", "")  # Markdown-escaped
+    assert "(0, 28, 28)" in text and "link" not in text

@@ -98,3 +98,24 @@ def test_a_size_0_tensor_is_drawn_as_empty_with_its_shape():
         assert fig.data == () and f"shape {shape} has no elements (size 0 in dim {dims})" in text
     chinese = make_tensor_figure(torch.zeros(0, 3), lang="zh").layout.annotations[0].text
     assert "空张量" in chinese
+
+
+def test_axes_span_exactly_the_cells_so_ticks_never_run_past_the_tensor():
+    """randn(2, 3, 4) ticks columns 0..3 (not -2..5); a 28-pixel image runs to 27, not 40."""
+    slices = make_tensor_figure(torch.randn(2, 3, 4)).layout
+    for axis in ("xaxis", "xaxis2"):
+        assert list(slices[axis].range) == [-0.5, 3.5]
+        assert slices[axis].constrain == "domain"  # a square panel shrinks, never widens
+    assert list(slices.yaxis2.range) == [2.5, -0.5]  # rows top to bottom, as printed
+    image = make_tensor_figure(torch.rand(28, 28), square=True).layout
+    assert list(image.xaxis.range) == [-0.5, 27.5] and list(image.yaxis.range) == [27.5, -0.5]
+    assert image.yaxis.scaleanchor == "x"
+
+
+def test_slice_titles_sit_below_the_toolbar_and_above_the_ticks():
+    layout = make_tensor_figure(torch.randn(2, 3, 4)).layout
+    titles = [a for a in layout.annotations if a.text in ("[0]", "[1]")]
+    assert len(titles) == 2
+    # Plotly's toolbar is about 30 px tall at the figure's top; the title's 14 px text ends
+    # yshift (28 px) above the panel, which starts margin.t px down.
+    assert all(layout.margin.t - t.yshift - 20 >= 30 for t in titles)
