@@ -37,3 +37,11 @@ def fashion_root(fashion_sample, tmp_path) -> Path:
     ):
         (raw / dst).write_bytes(gzip.decompress((fashion_sample / src).read_bytes()))
     return tmp_path
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The fast loop (a ``-m`` that leaves out ``slow``) runs shown scripts in forked warm
+    interpreters; the full suite, as CI runs it, in a fresh Python each (tests/snippets.py)."""
+    from tests import snippets
+
+    snippets.FRESH["value"] = "not slow" not in (config.option.markexpr or "")

@@ -68,6 +68,7 @@ def test_environment_snippet_matches_the_page():
     assert len(result["cuda"]) == len(info.cuda)
 
 
+@pytest.mark.slow
 def test_the_environment_script_prints_the_pages_thread_count_in_a_fresh_python():
     import ast
     import subprocess

@@ -149,6 +149,21 @@ def test_every_page_renders_in_a_real_browser(browser, server, lang):
             page.screenshot(path=str(SHOTS / f"{path or 'home'}{suffix}.png"), full_page=True)
 
 
+def test_every_page_renders_on_a_phone(browser, server):
+    """390 px wide, as a student's phone: no crash box, and a screenshot to look at."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)  # fmt: skip
+    try:
+        page = context.new_page()
+        for path in PAGES:
+            page.goto(f"{server}/{path}")
+            wait_until_rendered(page)
+            assert exception_boxes(page) == [], f"/{path}: {exception_boxes(page)}"
+            page.screenshot(path=str(SHOTS / f"phone-{path or 'home'}.png"))
+    finally:
+        context.close()
+
+
 def test_switching_language_and_pages_keeps_the_settings(browser, server):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:

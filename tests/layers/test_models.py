@@ -292,6 +292,7 @@ def test_inside_layer_views_for_each_kind():
     assert "16 kernels" in conv[0][0]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("preset", "samples"), [("tutorial", True), ("lenet", True), ("cifar_lenet", False)]
 )

@@ -42,6 +42,7 @@ def test_round_trip_is_bit_exact(fmt, name, preset):
         assert torch.equal(fresh(x), model(x))
 
 
+@pytest.mark.slow
 def test_training_checkpoint_round_trip_and_resume_equal_an_uninterrupted_run():
     train, test = make_offline_dataset(0), make_offline_dataset(0, train=False)
     cfg = trn.TrainConfig(epochs=4, optimizer="Adam", seed=2)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
 import torch
 
 from playground import layers as md
@@ -17,6 +18,7 @@ def _sha(ds) -> str:
     return hashlib.sha256(ds.images.numpy().tobytes() + ds.targets.numpy().tobytes()).hexdigest()
 
 
+@pytest.mark.slow
 def test_cached_datasets_are_byte_identical_after_20_trainings():
     train, test = shared_dataset("offline", True), shared_dataset("offline", False)
     before = (_sha(train), _sha(test))

@@ -37,6 +37,7 @@ def _numbers(lines: list[str]) -> list[float]:
     return [float(x) for x in re.findall(r"(?:loss: |Avg loss: |Accuracy: )\s*([\d.]+)", text)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "cfg",
     [
@@ -72,6 +73,7 @@ def test_fashion_sample_reaches_75_percent(fashion_root):
     assert t.history.test_accuracy[-1] >= 0.75
 
 
+@pytest.mark.slow
 def test_the_tutorials_defaults_learn_the_offline_dataset_as_they_learn_fashionmnist(offline):
     # SGD, lr 1e-3, batch 64, 5 epochs, the whole 60,000: measured 44.4 / 80.4 / 88.6 / 90.6 / 92.0 %.
     t = _train(*offline, trn.TrainConfig(seed=0))

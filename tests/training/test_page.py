@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.apptest import open_page, texts
 
 
@@ -61,6 +63,7 @@ def test_the_status_tells_the_truth_after_a_run_and_after_stop():
     assert bars[0].startswith("stopped at epoch 2") and at.button[0].label == "Resume"
 
 
+@pytest.mark.slow
 def test_a_finished_run_continues_for_more_epochs_and_equals_one_longer_run():
     import torch
 

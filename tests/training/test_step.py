@@ -55,6 +55,7 @@ def test_a_non_finite_loss_stops_before_backward():
     assert all(p.grad is None for p in model.parameters())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("optimizer", ["SGD", "Adam"])
 def test_the_loop_slow_steps_and_the_script_give_the_same_losses(offline, optimizer):
     cfg = trn.TrainConfig(learning_rate=0.05, epochs=1, seed=3, optimizer=optimizer)

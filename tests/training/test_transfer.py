@@ -54,6 +54,7 @@ def test_new_head_copies_the_body_and_leaves_the_source_alone():
     assert torch.equal(head.weight, nn.Linear(512, 5).weight)
 
 
+@pytest.mark.slow
 def test_fixed_feature_extractor_freezes_everything_but_the_head(report):
     runs = {r.scenario: r for r in report.runs}
     fx = runs[tl.FEATURE_EXTRACTOR]

@@ -20,6 +20,10 @@ from tests.apptest import PAGES
 from tests.conftest import ROOT
 from tests.snippets import run_standalone
 
+# The sweep renders every page and tab in both languages (about 20 s) before any script runs:
+# the whole module belongs to the full suite. The chapters' own script tests stay in the fast loop.
+pytestmark = pytest.mark.slow
+
 
 def _render(page: str, lang: str, query: dict[str, str]) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
@@ -65,17 +69,34 @@ def scripts() -> dict[str, str]:
 
 def test_the_sweep_sees_every_chapters_scripts():
     where = " ".join(scripts().values())
-    assert 30 <= len(scripts()) <= 80  # the runs below are indexed up to 80
+    assert 30 <= len(scripts()) <= 88  # the runs below are indexed up to 72 + 16
     for page in PAGES:
         # The Exercises page shows the chapters' own exercises: their blocks are seen there first.
         assert page in where or page == "pages/exercises.py"
 
 
-@pytest.mark.parametrize("index", range(80))
-def test_every_shown_script_runs_standalone(index, tmp_path):
-    blocks = list(scripts().items())
+def _blocks(trains: bool) -> list[tuple[str, str]]:
+    """The scripts that train (an optimizer ``.step()``: seconds to a minute each) or the rest."""
+    return [(c, w) for c, w in scripts().items() if (".step()" in c) == trains]
+
+
+def _run(blocks: list[tuple[str, str]], index: int, tmp_path) -> None:
     if index >= len(blocks):
-        pytest.skip(f"the app shows {len(blocks)} distinct scripts")
+        pytest.skip(f"the app shows {len(blocks)} such scripts")
     code, where = blocks[index]
     out = run_standalone(code, tmp_path, timeout=420)
     assert out.strip() or "print(" not in code, f"{where}: printed nothing"
+
+
+@pytest.mark.parametrize("index", range(72))
+def test_every_shown_script_runs_standalone(index, tmp_path):
+    _run(_blocks(trains=False), index, tmp_path)
+
+
+@pytest.mark.parametrize("index", range(16))
+def test_every_shown_training_script_runs_standalone(index, tmp_path):
+    _run(_blocks(trains=True), index, tmp_path)
+
+
+def test_the_training_scripts_are_few_enough_for_their_slots():
+    assert 1 <= len(_blocks(trains=True)) <= 16 and len(_blocks(trains=False)) <= 72
