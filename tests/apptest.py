@@ -23,9 +23,17 @@ PAGES = [
 ]
 
 
-def open_page(page: str, *, lang: str = "en", timeout: float = 60, **state: object) -> AppTest:
-    """Run the real app.py, then the page, with sidebar state preset."""
+def open_page(
+    page: str,
+    *,
+    lang: str = "en",
+    timeout: float = 60,
+    query: dict[str, str] | None = None,
+    **state: object,
+) -> AppTest:
+    """Run the real app.py, then the page, with sidebar state (and a link's ``query``) preset."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    at.query_params.update(query or {})
     at.session_state["language"] = LANGUAGES[lang]
     at.session_state["device"] = "cpu"
     for key, value in state.items():

@@ -232,6 +232,8 @@ def make_probability_figure(
 def module_to_demo(model: nn.Module) -> dict[str, str]:
     """``Module.to`` changes the module in place and returns it; ``Tensor.to`` returns a copy."""
     t = torch.ones(2)
+    if next(model.parameters(), None) is None:  # MaxPool2d alone: show it on a Linear
+        model = nn.Linear(2, 2)
     moved = model.to(torch.float64)
     result = {
         "model.to(torch.float64) is model": str(moved is model),

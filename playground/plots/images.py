@@ -12,9 +12,22 @@ import math
 
 import plotly.graph_objects as go
 import torch
+import torch.nn.functional as F  # noqa: N812 - the tutorial's own alias
 from PIL import Image
 
 PALETTE = "#4C78A8"
+MAX_GRID_SIDE = 160  # pixels per image in a grid: a 1290-pixel map is shown area-averaged
+
+
+def _fit(images: torch.Tensor) -> torch.Tensor:
+    """Images larger than ``MAX_GRID_SIDE`` shrunk by area averaging: one PNG of eight
+    3870-pixel squares took seconds to encode and megabytes to send."""
+    side = max(images.shape[-2:])
+    if side <= MAX_GRID_SIDE:
+        return images
+    size = [max(1, d * MAX_GRID_SIDE // side) for d in images.shape[-2:]]
+    small = F.interpolate(images.float(), size=size, mode="area")
+    return small.round().clamp(0, 255).to(torch.uint8)
 
 
 # -- figures -----------------------------------------------------------------------------
@@ -53,10 +66,11 @@ def make_grid_figure(
     images = images.detach().to("cpu")
     if images.is_floating_point():
         images = (images.clamp(0, 1) * 255).round().to(torch.uint8)
+    images = _fit(images)
     n, _, h, w = images.shape
     cols = max(1, min(cols, n))
     rows = math.ceil(n / cols)
-    zoom, pad = 3, 2
+    zoom, pad = (3 if max(h, w) <= 64 else 1), 2
     lines = max((label.count("\n") + 1 for label in labels or []), default=0)
     pad_y = 2 + 6 * lines if labels else pad  # room for each label's lines under its image
     source, width, tall = _png(images, cols, pad, zoom, pad_y)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.apptest import interact, open_page, texts
 
 
@@ -86,3 +88,24 @@ def test_apply_fix_and_the_input_shape_box():
     at.text_input(key="m_shape").set_value("(0, -1)").run()
     assert not at.exception and at.session_state["model_input"] == (3, 32, 32)
     assert at.error and at.text_input(key="m_shape").value == "(3, 32, 32)"
+
+
+@pytest.mark.slow
+def test_a_model_without_parameters_opens_every_tab_and_big_maps_are_shrunk():
+    """MaxPool2d alone on (3, 1290, 1290): the .to demo has no parameter to show (it used to
+    raise StopIteration), and 'Inside' drew two 3870-pixel PNGs (2.7 s of CPU)."""
+    import torch
+
+    from playground import layers as md
+    from playground.layers.figures import inside_layer
+    from playground.plots.images import MAX_GRID_SIDE
+
+    link = {"m_model": "MaxPool2d(2)", "m_input": "(3, 1290, 1290)"}
+    for tab in ("structure", "parameters", "inside", "activations"):
+        at = open_page("pages/layers.py", query={**link, "m_tab": tab})
+        assert not at.exception, (tab, [e.value for e in at.exception])
+        assert at.session_state["model_specs"] == [md.LayerSpec.of("MaxPool2d", 2)]
+    assert "model.to(torch.float64) is model" in str(at.dataframe[-1].value)
+    x = torch.rand(1, 3, 1290, 1290)
+    for _, fig in inside_layer(torch.nn.MaxPool2d(2), x, torch.nn.MaxPool2d(2)(x)):
+        assert fig.layout.images[0].sizex <= 3 * (MAX_GRID_SIDE + 2) + 2  # 3 maps, 160 px each
