@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from playground.chapters import CHAPTERS, HOME
 from playground.core.device import configure_threads
 from playground.server.memory import freeze_startup_objects
 from playground.ui import (
-    CHAPTERS,
     PAGE_ICON,
     notebook_button,
     share_controls,
@@ -22,8 +22,8 @@ configure_threads()
 freeze_startup_objects()
 
 settings = sidebar_controls()
-home = st.Page("pages/home.py", title=tr("nav.home"), icon=":material/home:", default=True)
-chapters = [st.Page(f, title=tr(k), icon=i, url_path=u) for f, u, k, i in CHAPTERS]
+home = st.Page(HOME, title=tr("nav.home"), icon=":material/home:", default=True)
+chapters = [st.Page(c.page, title=tr(c.title_key), icon=c.icon, url_path=c.slug) for c in CHAPTERS]
 current = st.navigation([home, *chapters])
 try:
     current.run()

@@ -24,20 +24,11 @@ ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # AppTest's bare-mode warnings
 sys.path.insert(0, str(ROOT))
 
+from playground.chapters import CHAPTERS  # noqa: E402
 from tests.apptest import open_page  # noqa: E402
 from tests.e2e.test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, start_server  # noqa: E402
 
-PAGES = [
-    "",
-    "tensors",
-    "broadcasting",
-    "autograd",
-    "data",
-    "layers",
-    "training",
-    "save_load",
-    "examples",
-]
+PAGES = ["", *(c.slug for c in CHAPTERS if c.exercises)]  # "" is Home
 
 
 def _chain(n_ops: int, k: int) -> str:

@@ -6,11 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from playground import ui
+from playground.chapters import CHAPTERS
 from playground.core.device import environment_code, environment_info
 from playground.data.datasets import DatasetStatus, dataset_status, dataset_title
 from playground.server.runs import RUNS
 from playground.server.slots import SLOTS
-from playground.ui import CHAPTERS, ntr, page, show_code, tr
+from playground.ui import ntr, page, show_code, tr
 
 
 def dataset_detail(status: DatasetStatus) -> str:
@@ -23,20 +24,18 @@ def dataset_detail(status: DatasetStatus) -> str:
     return status.folder
 
 
-CARDS = [(f, title, f"blurb.{url}", icon) for f, url, title, icon in CHAPTERS]
-
 cfg = page()
 ui.chapter_intro("home.title", "home.intro")
 
 st.header(tr("home.path"))
-for row_start in range(0, len(CARDS), 3):  # 9 cards: three full rows
+for row_start in range(0, len(CHAPTERS), 3):  # 9 cards: three full rows
     cols = st.columns(3)
-    chunk = enumerate(CARDS[row_start : row_start + 3], start=row_start + 1)
-    for col, (n, (path, title, blurb, icon)) in zip(cols, chunk, strict=False):
+    chunk = enumerate(CHAPTERS[row_start : row_start + 3], start=row_start + 1)
+    for col, (n, chapter) in zip(cols, chunk, strict=False):
         with col.container(border=True, height="stretch"):
-            st.caption(tr("home.chapter", n=n) if "exercises" not in path else tr("xq.title"))
-            st.page_link(path, label=f"**{tr(title)}**", icon=icon)
-            st.write(tr(blurb))
+            st.caption(tr("home.chapter", n=n) if chapter.exercises else tr("xq.title"))
+            st.page_link(chapter.page, label=f"**{tr(chapter.title_key)}**", icon=chapter.icon)
+            st.write(tr(chapter.blurb_key))
 
 st.header(tr("home.env"))
 env = environment_info()

@@ -6,21 +6,11 @@ import re
 
 from streamlit.testing.v1 import AppTest
 
+from playground import chapters
 from playground.core.i18n import LANGUAGES
 from tests.conftest import ROOT
 
-PAGES = [
-    "pages/home.py",
-    "pages/tensors.py",
-    "pages/broadcasting.py",
-    "pages/autograd.py",
-    "pages/data.py",
-    "pages/layers.py",
-    "pages/training.py",
-    "pages/save_load.py",
-    "pages/examples.py",
-    "pages/exercises.py",
-]
+PAGES = list(chapters.PAGES)
 
 
 def open_page(

@@ -6,6 +6,8 @@ import ast
 
 import pytest
 
+import playground
+from playground.chapters import CHAPTERS, PAGES
 from tests.conftest import ROOT
 
 ENGINE = sorted((ROOT / "playground").rglob("*.py"))
@@ -65,16 +67,40 @@ def test_pages_are_thin(path):
     assert len(path.read_text().splitlines()) <= limit
 
 
-CHAPTER_PAGES = sorted(p for p in (ROOT / "pages").glob("*.py") if p.stem != "home")
-
-
-@pytest.mark.parametrize("page", CHAPTER_PAGES, ids=lambda p: p.stem)
-def test_one_chapter_one_place(page):
-    """pages/<chapter>.py -> playground/<chapter>/ -> tests/<chapter>/, the same name at each hop."""
-    package = ROOT / "playground" / page.stem
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.slug)
+def test_one_chapter_one_place(chapter):
+    """Registry line -> pages/<slug>.py -> playground/<slug>/ -> tests/<slug>/, one name."""
+    assert (ROOT / chapter.page).is_file(), chapter.page
+    package = ROOT / "playground" / chapter.slug
     assert (package / "__init__.py").is_file(), package
     assert "__all__" in (package / "__init__.py").read_text()
-    assert list((ROOT / "tests" / page.stem).glob("test_*.py")), f"tests/{page.stem}/"
+    assert list((ROOT / "tests" / chapter.slug).glob("test_*.py")), f"tests/{chapter.slug}/"
+    assert chapter.slug in playground.__all__
+
+
+def test_every_page_is_in_the_registry():
+    assert {p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py")} == set(PAGES)
+
+
+SOURCES = [*APP_FILES, *sorted((ROOT / "tests").rglob("*.py")), *sorted((ROOT / "benchmarks").glob("*.py"))]  # fmt: skip
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_list_of_chapters_outside_the_registry(path):
+    """Three or more chapter names (or page paths) written out in one list is a second list of
+    chapters: derive it from playground.chapters instead."""
+    if path.name == "chapters.py":
+        return
+    names = {c.slug for c in CHAPTERS} | {c.page for c in CHAPTERS}
+    tree = ast.parse(path.read_text())
+    surface = {  # a package's own __all__ (checked against the registry above)
+        id(n.value) for n in tree.body
+        if isinstance(n, ast.Assign) and getattr(n.targets[0], "id", "") == "__all__"
+    }  # fmt: skip
+    for node in ast.walk(tree):
+        if isinstance(node, ast.List | ast.Tuple | ast.Set) and id(node) not in surface:
+            found = [e.value for e in node.elts if isinstance(e, ast.Constant) and e.value in names]
+            assert len(found) < 3, f"{path.name}:{node.lineno} lists chapters {found}"
 
 
 @pytest.mark.parametrize("path", ENGINE, ids=lambda p: str(p.relative_to(ROOT)))
@@ -133,3 +159,58 @@ def test_every_chart_has_a_text_alternative_and_no_code_box_scrolls_sideways(pat
         if node.func.attr == "code":
             wrap = [k for k in node.keywords if k.arg == "wrap_lines"]
             assert wrap and getattr(wrap[0].value, "value", None) is True, f"{where}: wrap_lines"
+
+
+def _module_graph() -> dict[str, set[str]]:
+    """playground's modules -> the playground modules each imports (function-local too).
+    ``from playground.data import offline`` is an edge to the submodule, not the package."""
+    mods = {}
+    for p in ENGINE:
+        name = ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        mods[name] = p
+    graph: dict[str, set[str]] = {m: set() for m in mods}
+    for m, p in mods.items():
+        for node in ast.walk(ast.parse(p.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("playground"):
+                subs = {f"{node.module}.{a.name}" for a in node.names}
+                graph[m] |= subs if subs <= mods.keys() else {node.module} & mods.keys()
+            elif isinstance(node, ast.Import):
+                graph[m] |= {a.name for a in node.names} & mods.keys()
+    return graph
+
+
+GENERIC_UI = ["frame", "widgets", "i18n", "notebook", "ranges", "streamlit_internals"]
+CHAPTER_PACKAGES = {c.slug for c in CHAPTERS}
+
+
+@pytest.mark.parametrize("name", GENERIC_UI)
+def test_the_generic_ui_imports_no_chapter(name):
+    """Chapter UI (state, runs, exercises) hooks into the frame; the frame never reaches up."""
+    imported = _module_graph()[f"playground.ui.{name}"]
+    chapters = {m for m in imported if m.split(".")[1] in CHAPTER_PACKAGES}
+    chapter_ui = imported & {f"playground.ui.{m}" for m in ("state", "runs", "exercises")}
+    assert chapters == set() and chapter_ui == set(), (chapters, chapter_ui)
+
+
+def test_playground_has_no_import_cycle():
+    graph = _module_graph()
+
+    def reach(start: str) -> set[str]:
+        seen, todo = set(), list(graph[start])
+        while todo:
+            m = todo.pop()
+            if m not in seen:
+                seen.add(m)
+                todo += graph[m]
+        return seen
+
+    assert [m for m in graph if m in reach(m)] == []
+
+
+@pytest.mark.parametrize("path", ENGINE, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_private_name_crosses_a_package(path):
+    package = path.relative_to(ROOT).parts[1]
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("playground."):
+            if node.module.split(".")[1] != package:
+                assert not [a.name for a in node.names if a.name.startswith("_")], node.module

@@ -11,7 +11,14 @@ import torch
 from playground.broadcasting.rules import BroadcastExplanation
 from playground.core.config import limits
 from playground.core.i18n import t as translate
-from playground.plots.heatmap import _as_2d, _figure, _heatmap, _row, slice_indices, summary_note
+from playground.plots.heatmap import (
+    as_2d,
+    heatmap_trace,
+    panel_figure,
+    row_domains,
+    slice_indices,
+    summary_note,
+)
 from playground.plots.style import PALETTE
 
 RESULT_COLOUR = "#9C755F"  # not an operand's colour, even with six operands
@@ -61,12 +68,12 @@ def make_broadcast_figure(ex: BroadcastExplanation, *, lang: str = "en") -> go.F
     if ex.result:
         panels.append(_stacked([torch.ones(rows, cols, dtype=torch.float64) for _ in blocks]))
     traces = [
-        _heatmap(z, k, text=False, colorscale=looks[k - 1], zmin=0, zmax=1, xgap=2, ygap=2,
+        heatmap_trace(z, k, text=False, colorscale=looks[k - 1], zmin=0, zmax=1, xgap=2, ygap=2,
                  hoverinfo="skip", hovertemplate=None)
         for k, z in enumerate(panels, start=1)
     ]  # fmt: skip
-    fig = _figure(
-        traces, domains=_row(n), titles=titles, note=" ".join(notes),
+    fig = panel_figure(
+        traces, domains=row_domains(n), titles=titles, note=" ".join(notes),
         height=min(160 + 30 * len(panels[0]), 560),
     )  # fmt: skip
     if blocks != [()]:  # label each block's rows with its leading index
@@ -112,9 +119,9 @@ def make_join_figure(source: torch.Tensor, *, title: str = "", lang: str = "en")
     )
     traces = []
     for k, panel in enumerate(panels, start=1):
-        z = _as_2d(panel)
+        z = as_2d(panel)
         traces.append(
-            _heatmap(
+            heatmap_trace(
                 z,
                 k,
                 text=False,
@@ -130,11 +137,11 @@ def make_join_figure(source: torch.Tensor, *, title: str = "", lang: str = "en")
         traces[-1]["text"] = [[f"t{int(v)}" for v in row] for row in traces[-1]["z"]]
         traces[-1]["texttemplate"] = "%{text}"
     titles = [f"[{k}]" for k in range(len(panels))] if len(panels) > 1 else []
-    return _figure(
+    return panel_figure(
         traces,
-        domains=_row(len(panels), 0.04),
+        domains=row_domains(len(panels), 0.04),
         titles=titles,
         title=title,
-        height=min(160 + 36 * _as_2d(panels[0]).shape[0], 460),
+        height=min(160 + 36 * as_2d(panels[0]).shape[0], 460),
         note=summary_note(panels[0], lang=lang),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from playground.chapters import EXERCISE_CHAPTERS
 from playground.exercises.catalog_autograd import AUTOGRAD_DATA
 from playground.exercises.catalog_layers import LAYERS_TRAINING
 from playground.exercises.catalog_saving import SAVING_EXAMPLES
@@ -26,16 +27,7 @@ __all__ = [
 ]
 
 EXERCISES: list[Exercise] = [*TENSORS, *AUTOGRAD_DATA, *LAYERS_TRAINING, *SAVING_EXAMPLES]
-CHAPTER_IDS = [
-    "tensors",
-    "broadcasting",
-    "autograd",
-    "data",
-    "layers",
-    "training",
-    "save_load",
-    "examples",
-]
+CHAPTER_IDS = list(EXERCISE_CHAPTERS)  # from the one list of chapters
 _BY_ID = {e.id: e for e in EXERCISES}
 
 

@@ -1,9 +1,10 @@
 """A learner's progress: attempts, first-try right and solved, per exercise, and a short code
 for the URL so a refresh or a shared link keeps it.
 
-The code is ``1`` (its version) then base64url bytes: for each exercise tried, its index in
-:data:`EXERCISES` and one byte ``attempts << 2 | solved << 1 | first_try``; a last byte is a
-checksum, so a mangled link is recognised and ignored with a message.
+The code is ``1`` (its version) then base64url bytes: for each exercise tried, its permanent
+number (:data:`playground.exercises.codes.NUMBERS`, never a position in a list) and one byte
+``attempts << 2 | solved << 1 | first_try``; a last byte is a checksum, so a mangled link is
+recognised and ignored with a message.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import binascii
 from dataclasses import dataclass, replace
 
 from playground.core.errors import PlaygroundError
+from playground.exercises.codes import NUMBERS
 
 __all__ = [
     "MAX_CODE_CHARS",
@@ -54,18 +56,17 @@ def record_attempt(
     return {**progress, exercise_id: new}
 
 
-def _ids() -> list[str]:
-    from playground.exercises import EXERCISES
-
-    return [e.id for e in EXERCISES]
+_IDS = {number: exercise_id for exercise_id, number in NUMBERS.items()}
 
 
 def encode(progress: dict[str, Record]) -> str:
-    ids, data = _ids(), bytearray()
-    for index, exercise_id in enumerate(ids):
+    data = bytearray()
+    for number, exercise_id in sorted(_IDS.items()):
         r = progress.get(exercise_id)
         if r is not None and r.attempts:
-            data += bytes([index, min(r.attempts, MAX_ATTEMPTS) << 2 | r.solved << 1 | r.first_try])
+            data += bytes(
+                [number, min(r.attempts, MAX_ATTEMPTS) << 2 | r.solved << 1 | r.first_try]
+            )
     if not data:
         return ""
     data.append(sum(data) % 256)
@@ -85,12 +86,12 @@ def decode(code: str) -> dict[str, Record]:
         raise ProgressError("err.xq.bad_code") from None
     if len(data) < 3 or len(data) % 2 != 1 or sum(data[:-1]) % 256 != data[-1]:
         raise ProgressError("err.xq.bad_code")
-    ids, progress = _ids(), {}
-    for index, state in zip(data[:-1:2], data[1:-1:2], strict=True):
+    progress = {}
+    for number, state in zip(data[:-1:2], data[1:-1:2], strict=True):
         attempts, solved, first = state >> 2, bool(state & 2), bool(state & 1)
-        if index >= len(ids) or attempts == 0 or (first and not solved):
+        if number not in _IDS or attempts == 0 or (first and not solved):
             raise ProgressError("err.xq.bad_code")
-        progress[ids[index]] = Record(attempts, first, solved)
+        progress[_IDS[number]] = Record(attempts, first, solved)
     return progress
 
 

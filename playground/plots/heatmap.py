@@ -33,7 +33,7 @@ def _drawn_grid(t: torch.Tensor, cap: int | None = None) -> tuple[int, int, int,
     return rows, cols, keep_rows, min(cols, cap // keep_rows)
 
 
-def _as_2d(t: torch.Tensor, cap: int | None = None) -> torch.Tensor:
+def as_2d(t: torch.Tensor, cap: int | None = None) -> torch.Tensor:
     """``t`` as a 2-D float64 grid on the CPU (leading dims flattened), at most the drawing cap.
 
     A big tensor gives its top-left corner, picked by indexing before any copy,
@@ -83,7 +83,7 @@ def _corner_note(t: torch.Tensor, corner: tuple[int, ...], lang: str) -> str:
     )  # fmt: skip
 
 
-def _heatmap(z: torch.Tensor, panel: int = 1, *, text: bool = True, **kw: object) -> dict:
+def heatmap_trace(z: torch.Tensor, panel: int = 1, *, text: bool = True, **kw: object) -> dict:
     small = z.numel() <= MAX_CELLS_WITH_TEXT
     trace: dict[str, Any] = {
         "type": "heatmap",
@@ -111,7 +111,7 @@ def _name(axis: str, panel: int) -> str:
     return f"{axis}axis" if panel == 1 else f"{axis}axis{panel}"
 
 
-def _boxes(cells: torch.Tensor, panel: int = 1) -> list[dict]:
+def cell_boxes(cells: torch.Tensor, panel: int = 1) -> list[dict]:
     """A rectangle around every True cell of a 2-D bool mask."""
     return [
         {
@@ -128,7 +128,7 @@ def _boxes(cells: torch.Tensor, panel: int = 1) -> list[dict]:
     ]
 
 
-def _figure(
+def panel_figure(
     traces: list[dict],
     *,
     domains: Sequence[tuple[tuple[float, float], tuple[float, float]]] = (((0, 1), (0, 1)),),
@@ -243,7 +243,7 @@ def _lines(note: str, width: int = 50) -> str:
     return "<br>".join(out)
 
 
-def _row(n: int, gap: float = 0.05) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+def row_domains(n: int, gap: float = 0.05) -> list[tuple[tuple[float, float], tuple[float, float]]]:
     width = (1 - gap * (n - 1)) / n
     return [((k * (width + gap), k * (width + gap) + width), (0, 1)) for k in range(n)]
 
@@ -267,10 +267,10 @@ def make_tensor_figure(
         return make_empty_figure(t, title=title, lang=lang)
     if t.dim() >= 3:
         return make_slices_figure(t, selected=selected, title=title, lang=lang)
-    z = _as_2d(t)
-    shapes = _boxes(_as_2d(selected)) if selected is not None else []
-    return _figure(
-        [_heatmap(z)],
+    z = as_2d(t)
+    shapes = cell_boxes(as_2d(selected)) if selected is not None else []
+    return panel_figure(
+        [heatmap_trace(z)],
         title=title,
         height=min(120 + 40 * z.shape[0], 520),
         shapes=shapes,
@@ -317,7 +317,7 @@ def make_slices_figure(
     cols = min(t.shape[-3], PANELS_PER_ROW)
     rows = math.ceil(len(indices) / cols)
     cap = max(1, limits().max_draw_cells // len(indices))
-    panels = [_as_2d(t[i], cap=cap) for i in indices]
+    panels = [as_2d(t[i], cap=cap) for i in indices]
     lo = min(float(p.min()) for p in panels)
     hi = max(float(p.max()) for p in panels)
     traces, shapes = [], []
@@ -325,7 +325,7 @@ def make_slices_figure(
     for k, (index, z) in enumerate(zip(indices, panels, strict=True), start=1):
         at = ", ".join(map(str, index))
         traces.append(
-            _heatmap(
+            heatmap_trace(
                 z,
                 k,
                 text=text,
@@ -335,7 +335,7 @@ def make_slices_figure(
             )
         )
         if selected is not None:
-            shapes += _boxes(_as_2d(selected[index], cap=cap), k)
+            shapes += cell_boxes(as_2d(selected[index], cap=cap), k)
     h, w = t.shape[-2:]
     note = translate(
         "plot.slices",
@@ -349,7 +349,7 @@ def make_slices_figure(
     if panels[0].shape != (h, w):  # each panel is a corner of its slice
         note += " " + _corner_note(t, panels[0].shape, lang)
     panel_rows = min(len(panels[0]), 12)
-    return _figure(
+    return panel_figure(
         traces,
         domains=_grid(rows, cols),
         titles=[f"[{', '.join(map(str, i))}]" for i in indices],
@@ -371,7 +371,7 @@ def _grid(
     out = []
     for r in range(rows):
         top = 1 - r * (height + vgap)
-        for x in _row(cols, gap):
+        for x in row_domains(cols, gap):
             out.append((x[0], (max(0.0, top - height), min(1.0, top))))
     return out
 

@@ -6,8 +6,15 @@ import plotly.graph_objects as go
 import torch
 
 from playground.core.i18n import t
-from playground.plots.heatmap import _as_2d, _boxes, _figure, _heatmap, _row, summary_note
-from playground.plots.style import _GREYS
+from playground.plots.heatmap import (
+    as_2d,
+    cell_boxes,
+    heatmap_trace,
+    panel_figure,
+    row_domains,
+    summary_note,
+)
+from playground.plots.style import GREYS
 
 
 def make_storage_figure(
@@ -18,10 +25,10 @@ def make_storage_figure(
     Big tensors show the first cells of each, as :func:`make_tensor_figure` does.
     """
     flat = base.detach().reshape(-1) if base.is_contiguous() else base.detach().flatten()
-    storage = _as_2d(flat)
-    view = _as_2d(offsets)
-    return _figure(
-        [_heatmap(storage, 1, colorscale=_GREYS), _heatmap(view, 2)],
+    storage = as_2d(flat)
+    view = as_2d(offsets)
+    return panel_figure(
+        [heatmap_trace(storage, 1, colorscale=GREYS), heatmap_trace(view, 2)],
         domains=[((0, 1), (0.78, 1)), ((0, 1), (0, 0.62))],
         titles=[t("fig.storage", lang), t("fig.view_slots", lang)],
         title=title,
@@ -42,11 +49,11 @@ def make_matmul_figure(
     cell[i, j] = True
     traces, shapes = [], []
     for k, (m, mask) in enumerate(((a, rows), (b, cols), (c, cell)), start=1):
-        traces.append(_heatmap(_as_2d(m), k))
-        shapes += _boxes(_as_2d(mask), k)
-    return _figure(
+        traces.append(heatmap_trace(as_2d(m), k))
+        shapes += cell_boxes(as_2d(mask), k)
+    return panel_figure(
         traces,
-        domains=_row(3, 0.06),
+        domains=row_domains(3, 0.06),
         titles=["A", "B", "C = A @ B"],
         shapes=shapes,
         height=min(180 + 40 * max(a.shape[0], b.shape[0]), 500),

@@ -10,7 +10,6 @@ from __future__ import annotations
 from playground.ui import state
 from playground.ui.exercises import check_yourself
 from playground.ui.frame import (
-    CHAPTERS,
     DEFAULT_SEED,
     PAGE_ICON,
     Settings,
@@ -21,13 +20,13 @@ from playground.ui.frame import (
 )
 from playground.ui.i18n import class_names, current_lang, localized, ntr, tr
 from playground.ui.notebook import chapter_intro, notebook_button
+from playground.ui.state import shared_dataset
 from playground.ui.streamlit_internals import session_id
 from playground.ui.widgets import (
     bound,
     chart,
     lazy_tabs,
     relabel_on_language_switch,
-    shared_dataset,
     show_code,
     show_error,
     table,
@@ -35,7 +34,6 @@ from playground.ui.widgets import (
 )
 
 __all__ = [
-    "CHAPTERS",
     "DEFAULT_SEED",
     "PAGE_ICON",
     "Settings",

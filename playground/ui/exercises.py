@@ -15,6 +15,7 @@ from playground.core.i18n import Code
 from playground.exercises import progress as pg
 from playground.exercises.spec import inputs_script
 from playground.training.config import LEARNING_RATES, OPTIMIZERS
+from playground.ui.frame import on_every_page
 from playground.ui.i18n import tr
 from playground.ui.runs import in_slot
 from playground.ui.state import training_data
@@ -203,3 +204,6 @@ def _show_solution(exercise: xq.Exercise, setup: xq.Setup) -> None:
 def reset_progress() -> None:
     st.session_state[_KEY] = {}
     st.query_params.pop("xp", None)
+
+
+on_every_page(sync_progress)  # a link's ?xp= progress is read on whichever page it opens

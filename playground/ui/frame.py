@@ -10,6 +10,7 @@ import random
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,8 +21,6 @@ from playground.core import device as devices
 from playground.core.i18n import LANGUAGES
 from playground.server.memory import return_freed_memory
 from playground.server.runs import RUNS
-from playground.ui import state
-from playground.ui.exercises import sync_progress
 from playground.ui.i18n import current_lang, ntr, tr
 from playground.ui.streamlit_internals import (
     active_session_check,
@@ -31,9 +30,10 @@ from playground.ui.streamlit_internals import (
 from playground.ui.widgets import BOUND_KEYS, bound, reset_to_default
 
 __all__ = [
-    "CHAPTERS",
     "DEFAULT_SEED",
     "Settings",
+    "on_every_page",
+    "on_reset",
     "page",
     "settings",
     "share_controls",
@@ -41,19 +41,6 @@ __all__ = [
 ]
 
 DEFAULT_SEED = 0
-
-# (file, url path, title key, icon), in the tutorial's order. Home's card blurb is "blurb.<url path>".
-CHAPTERS = [
-    ("pages/tensors.py", "tensors", "nav.tensors", ":material/grid_on:"),
-    ("pages/broadcasting.py", "broadcasting", "nav.broadcasting", ":material/view_column:"),
-    ("pages/autograd.py", "autograd", "nav.autograd", ":material/account_tree:"),
-    ("pages/data.py", "data", "nav.data", ":material/photo_library:"),
-    ("pages/layers.py", "layers", "nav.layers", ":material/layers:"),
-    ("pages/training.py", "training", "nav.training", ":material/trending_down:"),
-    ("pages/save_load.py", "save_load", "nav.save_load", ":material/save:"),
-    ("pages/examples.py", "examples", "nav.examples", ":material/functions:"),
-    ("pages/exercises.py", "exercises", "nav.exercises", ":material/quiz:"),
-]
 
 
 @dataclass(frozen=True)
@@ -138,6 +125,23 @@ def link_controls() -> None:
 
 
 _KEPT = frozenset({"language", "device", "seed"})
+# What chapter UI modules (state, exercises) hook into every page and into Reset: the frame
+# calls them, and imports no chapter.
+_EVERY_PAGE: list[Callable[[], None]] = []
+_RESETS: dict[str, Callable[[], None]] = {}
+
+
+def on_every_page(hook: Callable[[], None]) -> Callable[[], None]:
+    """Run ``hook`` at the start of every page (after the frame's own checks)."""
+    _EVERY_PAGE.append(hook)
+    return hook
+
+
+def on_reset(keys: Iterable[str], hook: Callable[[], None]) -> None:
+    """Reset calls ``hook`` for these URL keys instead of resetting a widget."""
+    _RESETS.update(dict.fromkeys(keys, hook))
+
+
 PAGE_ICON = Path(__file__).parent / "assets" / "icon.png"
 
 
@@ -147,8 +151,8 @@ def reset_controls() -> None:
     for key in [k for k in st.query_params if k not in _KEPT]:
         if isinstance(BOUND_KEYS.get(key), tuple):
             continue  # a tab: stay where you are
-        if key in state.MODEL_KEYS:
-            state.reset_model()
+        if key in _RESETS:  # a chapter's own state (the built model) resets itself
+            _RESETS[key]()
             continue
         # Streamlit refuses to delete a bound parameter: set the widget to its default
         # instead, and a value equal to the default leaves the URL by itself.
@@ -161,7 +165,8 @@ def page() -> Settings:
     if leave_legacy_pages_mode():
         st.rerun()
     _start_janitor()
-    sync_progress()
+    for hook in _EVERY_PAGE:
+        hook()
     return settings()
 
 

@@ -13,7 +13,8 @@ from playground.server.slots import SLOTS
 from playground.training.loop import resume
 from playground.ui import state as shared
 from playground.ui.i18n import ntr, tr
-from playground.ui.widgets import bound, shared_dataset, show_error
+from playground.ui.state import shared_dataset
+from playground.ui.widgets import bound, show_error
 
 __all__ = ["continue_controls", "in_slot", "open_resumed_run", "resume_controls", "session_key"]
 

@@ -10,11 +10,13 @@ import streamlit as st
 
 from playground.core.errors import DatasetError, PlaygroundError
 from playground.data.datasets import ImageDataset, train_test_split
+from playground.data.torchvision_raw import load_dataset
 from playground.layers.link import decode_input, decode_model, encode_model
 from playground.layers.models import INPUT_SHAPES, PRESETS, LayerSpec, ModelCheck
 from playground.server.runs import RUNS
 from playground.training.config import BATCH_SIZES, LEARNING_RATES, LOSSES, OPTIMIZERS
 from playground.training.loop import Trainer
+from playground.ui.frame import on_reset
 from playground.ui.streamlit_internals import session_id
 
 __all__ = [
@@ -27,6 +29,7 @@ __all__ = [
     "model_from_link",
     "new_editor",
     "reset_model",
+    "shared_dataset",
     "restore_training_controls",
     "set_built_model",
     "set_trainer",
@@ -89,6 +92,12 @@ def link_model(specs: list[LayerSpec], shape: tuple[int, ...]) -> None:
         else:
             st.query_params["m_input"] = str(tuple(shape))
     st.session_state[_LINKED] = st.query_params.get("m_model")
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def shared_dataset(name: str, train: bool = True) -> ImageDataset:
+    """A dataset decoded once per server and shared by every session: never mutate it."""
+    return load_dataset(name, train=train)
 
 
 def reset_model() -> None:
@@ -229,8 +238,6 @@ def uploaded() -> ImageDataset | None:
 def training_data(name: str) -> tuple[ImageDataset, ImageDataset]:
     """(train, test) for a dataset name: the shared one, or this session's upload, split
     80/20 once per upload."""
-    from playground.ui.widgets import shared_dataset
-
     if name != UPLOADED:
         return shared_dataset(name, True), shared_dataset(name, False)
     own = uploaded()
@@ -241,3 +248,6 @@ def training_data(name: str) -> tuple[ImageDataset, ImageDataset]:
         cached = (own, *train_test_split(own))
         st.session_state["d_uploaded_split"] = cached
     return cached[1], cached[2]
+
+
+on_reset(MODEL_KEYS, reset_model)

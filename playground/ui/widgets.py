@@ -12,8 +12,6 @@ import streamlit as st
 
 from playground.core.errors import PlaygroundError
 from playground.core.i18n import Code, column_label, escape_markdown
-from playground.data.datasets import ImageDataset
-from playground.data.torchvision_raw import load_dataset
 from playground.plots.describe import describe
 from playground.ui.i18n import current_lang, tr
 from playground.ui.notebook import record_script, record_section
@@ -29,7 +27,6 @@ __all__ = [
     "lazy_tabs",
     "relabel_on_language_switch",
     "reset_to_default",
-    "shared_dataset",
     "show_code",
     "show_error",
     "table",
@@ -181,12 +178,6 @@ def _ignore(key: str, used: object = _MISSING) -> None:
     else:
         message = tr("link.ignored_used", key=Code(key), used=Code(str(used)))
         st.toast(message, icon=":material/link_off:", duration="infinite")
-
-
-@st.cache_resource(max_entries=8, show_spinner=False)
-def shared_dataset(name: str, train: bool = True) -> ImageDataset:
-    """A dataset decoded once per server and shared by every session: never mutate it."""
-    return load_dataset(name, train=train)
 
 
 def lazy_tabs(key: str, sections: Sequence[tuple[str, Callable[[], None]]]) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from playground.chapters import CHAPTERS
 from tests.conftest import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -36,18 +37,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SHOTS = ROOT / "docs" / "screenshots"
-PAGES = [
-    "",
-    "tensors",
-    "broadcasting",
-    "autograd",
-    "data",
-    "layers",
-    "training",
-    "save_load",
-    "examples",
-    "exercises",
-]
+PAGES = ["", *(c.slug for c in CHAPTERS)]  # "" is Home
 
 
 def free_port() -> int:
@@ -226,7 +216,7 @@ def test_new_seed_button_draws_a_new_seed_into_the_url(browser, server):
         page.close()
 
 
-@pytest.mark.parametrize("path", ["tensors", "broadcasting", "autograd", "data", "examples"])
+@pytest.mark.parametrize("path", [c.slug for c in CHAPTERS if c.exercises])
 def test_every_tab_renders_without_errors(browser, server, path):
     """Tabs run lazily, so each one is opened: its charts draw and no exception box appears."""
     with fresh_page(browser, 1000) as page:

@@ -170,3 +170,21 @@ def test_progress_counts_attempts_first_try_and_solved():
 def test_a_malformed_progress_code_is_refused(code):
     with pytest.raises(ProgressError):
         decode(code)
+
+
+def test_an_old_progress_code_keeps_naming_the_same_exercises():
+    """Written on 2026-12-06 by the position-based encoder: numbers are permanent now, so a
+    new or reordered exercise never changes what an old link means."""
+    assert decode("1AAooB0kMjg") == {
+        "tensors.view_infer": Record(attempts=2, first_try=False, solved=True),
+        "layers.linear_out": Record(attempts=1, first_try=True, solved=True),
+        "examples.legendre": Record(attempts=3, first_try=False, solved=False),
+    }
+
+
+def test_every_exercise_has_its_own_permanent_number():
+    from playground.exercises import EXERCISES
+    from playground.exercises.codes import NUMBERS
+
+    assert set(NUMBERS) >= {e.id for e in EXERCISES}  # a retired id keeps its number
+    assert len(set(NUMBERS.values())) == len(NUMBERS) and max(NUMBERS.values()) < 256

@@ -13,6 +13,7 @@ import functools
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from playground.chapters import CHAPTERS
 from playground.core.i18n import LANGUAGES
 from playground.examples.levels import LEVELS
 from playground.ui import widgets
@@ -42,10 +43,7 @@ def _tabs(page: str) -> list[dict[str, str]]:
     """One query per tab of ``page`` (its lazy tabs' key and slugs, as the page registers them)."""
     _render(page, "en", {})
     keys = [k for k, v in widgets.BOUND_KEYS.items() if k.endswith("_tab") and isinstance(v, tuple)]
-    prefix = {"pages/tensors.py": "t_", "pages/broadcasting.py": "b_", "pages/autograd.py": "ag_",
-              "pages/data.py": "d_", "pages/layers.py": "m_", "pages/training.py": "tr_",
-              "pages/save_load.py": "s_", "pages/examples.py": "ex_",
-              "pages/exercises.py": "xs_"}.get(page)  # fmt: skip
+    prefix = next((c.prefix for c in CHAPTERS if c.page == page), None)
     key = next((k for k in keys if prefix and k.startswith(prefix)), None)
     tabs = [{key: slug} for slug in widgets.BOUND_KEYS[key]] if key else [{}]
     if page == "pages/examples.py":  # each problem and level shows its own script
