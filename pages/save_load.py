@@ -184,6 +184,8 @@ def inference_section() -> None:
         st.markdown(tr("save.predicted_actual", predicted=guess, actual=actual))
     else:
         st.markdown(tr("save.predicted", predicted=guess))
+    if actual and trainer is None and "loaded_model" not in state:  # the script gives these
+        show_code(ck.inference_code(specs, cfg.seed, i))
 
 
 sections = [explorer_section, save_section, load_section, modes_section, inference_section]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from playground.layers.code import model_code
+from playground.layers.code import model_code, model_parts
 from playground.layers.models import LayerSpec
 
 SAVE_CODE = {
@@ -122,3 +122,26 @@ def modes_code(seed: int) -> str:
     from playground.layers.models import PRESETS
 
     return model_code(PRESETS["modern_cnn"]) + MODES_BODY.format(seed=seed)
+
+
+def inference_code(specs: Sequence[LayerSpec], seed: int, index: int) -> str:
+    """The Inference tab for the page's model and test image ``index`` of the offline set:
+    ``model.eval()``, one forward pass under ``no_grad``, softmax, the predicted class."""
+    from playground.data.code import dataset_parts, imports_of
+
+    imports, definitions, ctor = model_parts(specs)
+    data_imports, data_definitions, lines = dataset_parts("offline", transform="None", test=True)
+    classes = f"{definitions.strip()}\n\n" if definitions else ""
+    return f"""{imports_of(imports, data_imports)}{data_definitions.rstrip()}\n\n
+{classes}{lines}torch.manual_seed({seed})
+model = {ctor}
+# ^ the page's model, untrained; load your trained state_dict here instead
+model.eval()  # Dropout off, BatchNorm on its running statistics
+x = test_data.images[{int(index)}:{int(index) + 1}].float() / 255  # test image {int(index)}, [0, 1]
+with torch.no_grad():
+    pred_probab = nn.Softmax(dim=1)(model(x))
+predicted = test_data.classes[int(pred_probab.argmax(1))]
+actual = test_data.classes[int(test_data.targets[{int(index)}])]
+print(f"Predicted: {{predicted}}, actual: {{actual}}")
+print(pred_probab[0])
+"""

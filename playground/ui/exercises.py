@@ -17,6 +17,7 @@ from playground.exercises.spec import inputs_script
 from playground.training.config import LEARNING_RATES, OPTIMIZERS
 from playground.ui.frame import on_every_page
 from playground.ui.i18n import tr
+from playground.ui.notebook import record_script
 from playground.ui.runs import in_slot
 from playground.ui.state import training_data
 from playground.ui.widgets import bound, show_code, show_error
@@ -160,6 +161,7 @@ def _show_setup(exercise: xq.Exercise, setup: xq.Setup) -> None:
         code = setup.question if exercise.kind != "expression" else ""
     if code.strip():
         st.code(code, language="python", wrap_lines=True)
+        record_script(code)  # the Exercises page's notebook holds the exercise's inputs
 
 
 def _answer_widgets(exercise: xq.Exercise, setup: xq.Setup, state_key: str) -> None:

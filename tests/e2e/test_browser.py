@@ -526,3 +526,15 @@ def test_switching_language_on_training_keeps_the_compare_tab_and_its_values(bro
             assert kept in page.url, kept
         assert page.locator(".st-key-tr_opt input").first.input_value() == "Adam"
         assert exception_boxes(page) == []
+
+
+@pytest.mark.parametrize(
+    "path", ["save_load?s_tab=inference", "exercises", *(c.slug for c in CHAPTERS)]
+)
+def test_every_page_and_the_inference_tab_offer_the_notebook(browser, server, path):
+    with fresh_page(browser) as page:
+        page.goto(f"{server}/{path}")
+        wait_until_rendered(page)
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        # Drawn after the page: on Data, after the dataset has loaded.
+        sidebar.get_by_text("Download as notebook").first.wait_for(timeout=60_000)

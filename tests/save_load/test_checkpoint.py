@@ -442,3 +442,22 @@ def test_the_modes_snippet_is_a_complete_script_that_shows_what_the_page_shows()
         md.build_model(md.PRESETS["modern_cnn"], seed=4),
     )
     assert [row[-1] for row in page.rows()][:2] == [True, False]  # the page's "differ" column
+
+
+@pytest.mark.parametrize("preset", ["tutorial", "lenet"])
+def test_the_inference_script_predicts_what_the_page_predicts(preset):
+    from playground import layers as md
+    from playground.data.torchvision_raw import load_dataset
+    from playground.layers.figures import probabilities
+    from playground.save_load.code import inference_code
+    from tests.snippets import run_snippet
+
+    specs, index, seed = md.PRESETS[preset], 17, 3
+    model = md.build_model(specs, seed=seed).eval()
+    test = load_dataset("offline", train=False)
+    with torch.no_grad():
+        probs, pred = probabilities(model(test.images[index : index + 1].float() / 255))
+    ns = run_snippet(inference_code(specs, seed, index))
+    torch.testing.assert_close(ns["pred_probab"], probs)
+    assert ns["predicted"] == test.classes[int(pred[0])]
+    assert ns["actual"] == test.classes[int(test.targets[index])]
