@@ -64,5 +64,5 @@ table = pd.DataFrame(
     [(dataset_title(s.key, cfg.lang), yes if s.offline else no, dataset_detail(s)) for s in rows],
     columns=[tr("home.dataset"), tr("home.offline"), tr("home.where")],
 )
-st.dataframe(table, hide_index=True, width="stretch")
+st.table(table, hide_index=True)  # a static table wraps the how-to in "Where / why"
 show_code(environment_code(env.python_threads))

@@ -34,7 +34,7 @@ from tests.ui.test_standalone_scripts import _render, _tabs
 ALLOW = frozenset(
     """PyTorch NumPy Python Kaiming Apple torchvision pickle safetensors pth ipynb logit logits
     epoch epochs momentum nesterov lambda ctx np Lambda Jupyter Colab True False None Pillow
-    Language keepdim chunks shuffle strict lr optimizer forward step raises""".split()
+    Language keepdim chunks shuffle strict lr optimizer forward step raises Streamlit""".split()
 )
 _NAMESPACES = (torch, nn, optim, torch.Tensor, v2, functional, torch.autograd, torch.utils.data, np,
                torchvision, torch.cuda, autograd_functional)  # fmt: skip
@@ -61,6 +61,7 @@ def _is_name(word: str) -> bool:
 
 def english_words(text: str) -> list[str]:
     """The English words a Chinese reader would meet in ``text``."""
+    text = text.replace("<br>Backward", "Backward")  # a grad_fn name on two lines is one name
     text = _TAGS.sub(" ", _CODE.sub(" ", _TORCH_SAYS.sub(" ", text.replace("\\", ""))))
     while (shorter := _INLINE_CODE.sub(" ", text)) != text:  # next(iter(loader)): inside out
         text = shorter
