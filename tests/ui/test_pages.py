@@ -24,9 +24,7 @@ def test_home_lists_every_chapter_and_the_environment():
     at = open_page("pages/home.py")
     body = texts(at)
     assert torch.__version__ in body
-    assert at.table[0].value.iloc[0, 1] == t(
-        "home.yes"
-    )  # the built-in dataset is always offline
+    assert at.table[0].value.iloc[0, 1] == t("home.yes")  # the built-in dataset is always offline
     assert any("torch.__version__" in c.value for c in at.code)
 
 
