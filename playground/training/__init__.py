@@ -21,6 +21,7 @@ from playground.training.config import (
     make_loss,
     make_optimizer,
     max_train_samples,
+    shared_tensors,
     tensorize,
 )
 from playground.training.figures import (
@@ -147,6 +148,7 @@ __all__ = [
     "specs_from_checkpoint",
     "specs_with_head",
     "speed",
+    "shared_tensors",
     "tensorize",
     "train_step",
     "training_code",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -59,6 +61,32 @@ def tensorize(
     # mul_(1 / 255), not div_(255): bit for bit what v2.ToDtype(float32, scale=True) computes.
     x = images.to(device=device, dtype=torch.float32).mul_(1.0 / 255)
     return x, targets.to(device)
+
+
+_SHARED: weakref.WeakKeyDictionary[ImageDataset, dict[str, tuple[torch.Tensor, torch.Tensor]]]
+_SHARED = weakref.WeakKeyDictionary()
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_tensors(
+    ds: ImageDataset, device: torch.device | str = "cpu", n: int | None = None
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """:func:`tensorize`'s numbers, but made once per dataset and device and shared by every
+    run on the server: each run holds views (the first ``n`` samples), never a copy.
+
+    They are inference tensors, so an in-place write from any page raises instead of
+    changing another learner's data; batches are gathered (``x[idx]``), which makes the
+    normal tensors autograd saves.
+    """
+    key = str(torch.device(device))
+    with _SHARED_LOCK:  # one conversion, even when a class presses Train at once
+        per_device = _SHARED.setdefault(ds, {})
+        if key not in per_device:
+            with torch.inference_mode():
+                x, y = tensorize(ds, device)
+                per_device[key] = x, y.clone()  # .to() on the same device returns ds.targets
+        x, y = per_device[key]
+    return x[:n], y[:n]
 
 
 def make_loss(name: str, n_classes: int) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:

@@ -35,7 +35,7 @@ from playground.training.config import (
     make_loss,
     make_optimizer,
     max_train_samples,
-    tensorize,
+    shared_tensors,
 )
 from playground.training.record import History, checked_history, specs_from_checkpoint, whole
 from playground.training.step import DEVICE_TENSOR, EagerStepper, GraphStepper, Stepper
@@ -74,8 +74,8 @@ class Trainer:
         self.cfg, self.device = cfg, torch.device(device)
         self.specs, self.input_shape = list(specs), tuple(input_shape)
         self.classes = train.classes
-        self.x, self.y = tensorize(train, self.device, n)
-        self.x_test, self.y_test = tensorize(test, self.device)
+        self.x, self.y = shared_tensors(train, self.device, n)  # views: held once per server
+        self.x_test, self.y_test = shared_tensors(test, self.device)
         self.model = (
             model if model is not None else build_model(specs, seed=cfg.seed, device=self.device)
         )
