@@ -16,6 +16,8 @@ from playground.data.datasets import DATASETS, data_root, dataset_title, is_avai
 from playground.plots.heatmap import make_tensor_figure
 from playground.plots.images import make_bar_figure, make_grid_figure
 from playground.training import transfer as tl
+from playground.training.controls import CONTROLS as C
+from playground.training.controls import config_from
 from playground.training.figures import make_compare_figure as compare_fig
 from playground.training.figures import make_confusion_figure as confusion_fig
 from playground.training.figures import make_curves_figure as curves_fig
@@ -39,10 +41,9 @@ def setup() -> tuple[trn.TrainConfig, str, int | None, list[md.LayerSpec]]:
     own = tr("data.tab.upload")
     titles = {"format_func": lambda k: own if k == shared.UPLOADED else dataset_title(k, cfg.lang)}
     dataset = bound(c[0].selectbox, tr("data.dataset"), names, key="tr_data", **titles)
-    subset = bound(
-        c[1].number_input, tr("train.subset"), 0, 60_000, 0, 1_000, key="tr_subset",
-        help=tr("train.subset_help"),
-    )  # fmt: skip
+    subset = ui.control(
+        c[1].number_input, C["subset"], tr("train.subset"), help=tr("train.subset_help")
+    )
     use_builder = shared.has_built_model() and bound(
         c[2].toggle, tr("train.use_builder"), True, key="tr_builder"
     )
@@ -53,20 +54,20 @@ def setup() -> tuple[trn.TrainConfig, str, int | None, list[md.LayerSpec]]:
         shared.link_model(*shared.built_model())
     specs = shared.built_model()[0] if use_builder else md.PRESETS[preset]
     c = st.columns(4)
-    help_loss = {"help": tr("train.loss_help")}
-    loss = bound(c[0].selectbox, tr("train.loss"), trn.LOSSES, key="tr_loss", **help_loss)
-    opt = bound(c[1].selectbox, tr("train.optimizer"), trn.OPTIMIZERS, key="tr_opt")
-    lr = bound(c[2].select_slider, "learning_rate", trn.LEARNING_RATES, 1e-3, key="tr_lr")
-    batch = bound(c[3].select_slider, "batch_size", trn.BATCH_SIZES, 64, key="tr_bs")
-    c = st.columns(4)
-    epochs = bound(c[0].number_input, "epochs", 1, 50, 5, key="tr_epochs")
-    momentum = bound(
-        c[1].number_input, "momentum", 0.0, 0.99, 0.0, 0.1, key="tr_mom", disabled=opt != "SGD"
+    chosen = {  # each control's range, default and URL key are declared in training/controls.py
+        "loss": ui.control(c[0].selectbox, C["loss"], tr("train.loss"), help=tr("train.loss_help")),
+        "optimizer": (opt := ui.control(c[1].selectbox, C["optimizer"], tr("train.optimizer"))),
+        "learning_rate": ui.control(c[2].select_slider, C["learning_rate"], "learning_rate"),
+        "batch_size": ui.control(c[3].select_slider, C["batch_size"], "batch_size"),
+    }
+    c, sgd_only = st.columns(4), {"disabled": opt != "SGD"}
+    chosen["epochs"] = ui.control(c[0].number_input, C["epochs"], "epochs")
+    chosen["momentum"] = ui.control(c[1].number_input, C["momentum"], "momentum", **sgd_only)
+    chosen["nesterov"] = ui.control(c[2].toggle, C["nesterov"], "nesterov", **sgd_only)
+    chosen["weight_decay"] = ui.control(
+        c[3].number_input, C["weight_decay"], "weight_decay", format="%g"
     )
-    nesterov = bound(c[2].toggle, "nesterov", False, key="tr_nesterov", disabled=opt != "SGD")
-    decay = bound(c[3].number_input, "weight_decay", 0.0, 0.1, 0.0, 1e-4, format="%g", key="tr_wd")
-    config = trn.TrainConfig(lr, batch, int(epochs), loss, opt, momentum, nesterov, decay, cfg.seed)
-    return config, dataset, int(subset) or None, specs
+    return config_from(chosen, cfg.seed), dataset, int(subset) or None, specs
 
 
 config, dataset, subset, specs = setup()

@@ -12,7 +12,9 @@ from collections.abc import Iterator
 
 import torch
 
-__all__ = ["generator", "seeded"]
+__all__ = ["MAX_SEED", "generator", "seeded"]
+
+MAX_SEED = 2**31 - 2  # the sidebar's seed box, and what Resume accepts from a checkpoint
 
 _LOCK = threading.Lock()  # seeding the global RNG must not interleave between sessions
 

@@ -10,9 +10,11 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from playground.core.errors import TrainingError
+from playground.core.rng import MAX_SEED
 from playground.core.shapes import short
 from playground.layers.specs import LayerSpec
-from playground.training.config import LOSSES, OPTIMIZERS, TrainConfig
+from playground.training.config import TrainConfig
+from playground.training.controls import CONTROLS
 
 
 @dataclass
@@ -66,21 +68,15 @@ def specs_from_checkpoint(
 
 
 def _unusable(cfg: TrainConfig) -> list[str]:
-    """``name=value`` for each setting of the wrong type or not offered (an int may stand for
-    a float; a bool is no int)."""
-    bad = []
-    for f in fields(cfg):
-        value, kind = getattr(cfg, f.name), type(f.default)
-        typed = isinstance(value, kind) or kind is float and isinstance(value, int)
-        offered = {"loss": LOSSES, "optimizer": OPTIMIZERS}.get(f.name)
-        if (
-            not typed
-            or isinstance(value, bool)
-            and kind is not bool
-            or offered is not None
-            and value not in offered
-            or f.name == "epochs"
-            and not 1 <= value <= 1000
-        ):
-            bad.append(f"{f.name}={short(value)}")
+    """``name=value`` for each setting the Training page's controls do not offer (the same
+    declarations the page draws), and a seed out of the sidebar's range."""
+    bad = [
+        f"{c.field}={short(getattr(cfg, c.field))}"
+        for c in CONTROLS.values()
+        if hasattr(cfg, c.field) and not c.allows(getattr(cfg, c.field))
+    ]
+    if not (
+        isinstance(cfg.seed, int) and not isinstance(cfg.seed, bool) and 0 <= cfg.seed <= MAX_SEED
+    ):
+        bad.append(f"seed={short(cfg.seed)}")
     return bad

@@ -25,6 +25,7 @@ from playground.ui.streamlit_internals import session_id
 from playground.ui.widgets import (
     bound,
     chart,
+    control,
     lazy_tabs,
     relabel_on_language_switch,
     show_code,
@@ -40,6 +41,7 @@ __all__ = [
     "bound",
     "chapter_intro",
     "chart",
+    "control",
     "check_yourself",
     "class_names",
     "current_lang",

@@ -19,6 +19,7 @@ import torch
 
 from playground.core import device as devices
 from playground.core.i18n import LANGUAGES
+from playground.core.rng import MAX_SEED
 from playground.server.memory import return_freed_memory
 from playground.server.runs import RUNS
 from playground.ui.i18n import current_lang, ntr, tr
@@ -53,7 +54,7 @@ class Settings:
 
 
 def _new_seed() -> None:
-    st.session_state["seed"] = random.randrange(0, 2**31 - 1)
+    st.session_state["seed"] = random.randrange(0, MAX_SEED + 1)
 
 
 # Streamlit's code colours are 2.3:1 to 3.8:1 on its code background (green #21c354 for
@@ -93,7 +94,7 @@ def sidebar_controls() -> Settings:
         st.caption(cpu if chosen == "cpu" else infos.get(str(chosen), ""))
         cols = st.columns([4, 1], vertical_alignment="bottom")
         bound(
-            cols[0].number_input, tr("sidebar.seed"), min_value=0, max_value=2**31 - 2, step=1,
+            cols[0].number_input, tr("sidebar.seed"), min_value=0, max_value=MAX_SEED, step=1,
             key="seed", help=tr("sidebar.seed_help"),
         )  # fmt: skip
         cols[1].button(

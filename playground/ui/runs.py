@@ -10,6 +10,7 @@ import streamlit as st
 import torch
 
 from playground.server.slots import SLOTS
+from playground.training.controls import MAX_EPOCHS
 from playground.training.loop import resume
 from playground.ui import state as shared
 from playground.ui.i18n import ntr, tr
@@ -17,8 +18,6 @@ from playground.ui.state import shared_dataset
 from playground.ui.widgets import bound, show_error
 
 __all__ = ["continue_controls", "in_slot", "open_resumed_run", "resume_controls", "session_key"]
-
-MAX_EPOCHS = 50  # the Training page's epochs box goes this far
 
 
 def session_key() -> str:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.core.errors import DatasetError, PlaygroundError
+from playground.core.rng import MAX_SEED
 from playground.data.datasets import ImageDataset, train_test_split
 from playground.data.torchvision_raw import load_dataset
 from playground.layers.link import decode_input, decode_model, encode_model
 from playground.layers.models import INPUT_SHAPES, PRESETS, LayerSpec, ModelCheck
 from playground.server.runs import RUNS
-from playground.training.config import BATCH_SIZES, LEARNING_RATES, LOSSES, OPTIMIZERS
+from playground.training.controls import values_of
 from playground.training.loop import Trainer
 from playground.ui.frame import on_reset
 from playground.ui.streamlit_internals import session_id
@@ -152,20 +153,6 @@ def clear_trainer() -> None:
 
 
 # The Training page's controls, each with the values its widget accepts.
-_TRAINING_CONTROLS = {
-    "tr_loss": lambda v: v in LOSSES,
-    "tr_opt": lambda v: v in OPTIMIZERS,
-    "tr_lr": lambda v: v in LEARNING_RATES,
-    "tr_bs": lambda v: v in BATCH_SIZES,
-    "tr_epochs": lambda v: 1 <= v <= 50,
-    "tr_mom": lambda v: 0.0 <= v <= 0.99,
-    "tr_nesterov": lambda v: isinstance(v, bool),
-    "tr_wd": lambda v: 0.0 <= v <= 0.1,
-    "tr_subset": lambda v: 0 <= v <= 60_000,
-    "seed": lambda v: 0 <= v <= 2**31 - 2,
-}
-
-
 def restore_training_controls(t: Trainer) -> dict[str, str]:
     """Set the Training page's controls to the ones ``t`` was started with (in a callback,
     before any widget draws), so the page shows that run and Train means "go on".
@@ -173,13 +160,9 @@ def restore_training_controls(t: Trainer) -> dict[str, str]:
     Returns them as that page's query parameters, for ``st.switch_page``: a widget bound to
     the URL writes its value there only when the user moves it.
     """
-    c = t.cfg
-    values: dict[str, object] = {
-        "tr_loss": c.loss, "tr_opt": c.optimizer, "tr_lr": c.learning_rate,
-        "tr_bs": c.batch_size, "tr_epochs": c.epochs, "tr_mom": c.momentum,
-        "tr_nesterov": c.nesterov, "tr_wd": c.weight_decay, "tr_subset": t.n, "seed": c.seed,
-    }  # fmt: skip
-    values = {k: v for k, v in values.items() if _TRAINING_CONTROLS[k](v)}
+    values: dict[str, object] = values_of(t.cfg, t.n)  # through the declared controls
+    if 0 <= t.cfg.seed <= MAX_SEED:
+        values["seed"] = t.cfg.seed
     if t.dataset:
         values["tr_data"] = t.dataset
     preset = next((name for name, specs in PRESETS.items() if specs == t.specs), None)

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
+from playground.core.controls import Control
 from playground.core.errors import PlaygroundError
 from playground.core.i18n import Code, column_label, escape_markdown
 from playground.plots.describe import describe
@@ -23,6 +24,7 @@ __all__ = [
     "BOUND_KEYS",
     "bound",
     "chart",
+    "control",
     "error_text",
     "lazy_tabs",
     "relabel_on_language_switch",
@@ -213,6 +215,19 @@ def lazy_tabs(key: str, sections: Sequence[tuple[str, Callable[[], None]]]) -> N
                     st.query_params[key] = name
                 record_section(labels[slugs.index(name)])
                 section()
+
+
+def control(widget: Callable[..., Any], c: Control, label: str, /, **kwargs: Any) -> Any:
+    """:func:`bound` for a declared control: its options or range, default and key come from
+    the declaration, never from the page."""
+    if c.options is not None:
+        if getattr(widget, "__name__", "") == "select_slider":
+            return bound(widget, label, list(c.options), c.default, key=c.key, **kwargs)
+        index = list(c.options).index(c.default)
+        return bound(widget, label, list(c.options), index, key=c.key, **kwargs)
+    if isinstance(c.default, bool):
+        return bound(widget, label, c.default, key=c.key, **kwargs)
+    return bound(widget, label, c.low, c.high, c.default, c.step, key=c.key, **kwargs)
 
 
 def uploader(label: str, types: Sequence[str], /, *, key: str, **kwargs: Any) -> Any:
