@@ -49,6 +49,13 @@ def _resume(**edit: object) -> Callable[[], object]:
     return lambda: trn.resume(ckpt, lambda name, train: TRAIN if train else TEST).epoch
 
 
+def _with_config(**edit: object) -> Callable[[], object]:
+    """A checkpoint whose saved TrainConfig says something the Training page never offers."""
+    ckpt = _checkpoint()
+    ckpt["config"] = {**ckpt["config"], **edit}
+    return lambda: trn.resume(ckpt, lambda name, train: TRAIN if train else TEST).epoch
+
+
 def _with_layer(kind: str, args: list) -> Callable[[], object]:
     ckpt = _checkpoint()
     ckpt["specs"] = [[kind, args], *ckpt["specs"][1:]]
@@ -103,6 +110,20 @@ SPECS: dict[str, tuple[Callable[[], object], str | None]] = {
     "index with a comment and a URL": (lambda: tns.index_text("[0] # https://evil.example/login ]"), None),
     "view t.view(torch.uint8)": (lambda: tns.view_result(_INDEX_T, "t.view(torch.uint8)").shares_storage, None),
     "(-1) ** 0.5": (lambda: evaluate("(-1) ** 0.5"), "err.expr"),
+    # Our own: a saved config is checked against the page's declared controls.
+    "config learning_rate 0.02 (not offered)": (_with_config(learning_rate=0.02), "err.training"),
+    "config epochs 51": (_with_config(epochs=51), "err.training"),
+    "config nesterov 1": (_with_config(nesterov=1), "err.training"),
+    "config seed -1": (_with_config(seed=-1), "err.training"),
+    "config momentum nan": (_with_config(momentum=float("nan")), "err.training"),
+    "config with an unknown field": (_with_config(device="cuda:7"), "err.training"),
+    "config optimizer LBFGS": (_with_config(optimizer="LBFGS"), "err.training"),
+    # Our own: every layer argument by type and range, from a checkpoint.
+    "layer Dropout p=1.0": (_with_layer("Dropout", [["p", 1.0]]), "err.layers"),
+    "layer Softmax dim=99": (_with_layer("Softmax", [["dim", 99]]), "err.layers"),
+    "layer LeakyReLU slope 1e300": (_with_layer("LeakyReLU", [["negative_slope", 1e300]]), "err.layers"),
+    "layer Linear bias='yes'": (_with_layer("Linear", [["in_features", 784], ["out_features", 10], ["bias", "yes"]]), "err.layers"),
+    "layer Conv2d kernel (3, 3, 3)": (_with_layer("Conv2d", [["in_channels", 1], ["out_channels", 6], ["kernel_size", (3, 3, 3)]]), "err.training"),  # the misfit message, with its fix
 }  # fmt: skip
 CASES = {name: case for name, (case, _) in SPECS.items()}
 EXPECT = {name: key for name, (_, key) in SPECS.items()}
