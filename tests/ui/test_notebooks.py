@@ -17,20 +17,20 @@ from tests.apptest import PAGES
 from tests.snippets import run_standalone
 from tests.ui.test_standalone_scripts import _render
 
-# The Exercises page shows a script only after an answer: it has no notebook before that.
-NOTEBOOK_PAGES = [p for p in PAGES if p != "pages/exercises.py"]
+NOTEBOOK_PAGES = list(PAGES)  # the Exercises page's notebook holds the exercise's inputs
 _ADDRESS = re.compile(r"0x[0-9a-f]+")  # print(z.grad_fn) names an object by its address
 
 
 @functools.cache
 def _notebook(page: str, lang: str) -> tuple[NotebookPage, list[str], str]:
     at = _render(page, lang, {})
-    # "Show the code" blocks (an exercise's inputs are a question, not a result's script)
+    # "Show the code" blocks, then the Check-yourself exercise's inputs (a script to explore)
     shown = [c.value for e in at.expander for c in e.code if c.language == "python"]
+    inputs = [c.value for c in at.code if c.language == "python" and c.value not in shown]
     record = at.session_state["_notebook"]
     labels = [b.proto.label for b in at.get("download_button")]
     assert t("nb.download", lang) in labels
-    return record, shown, make_notebook(record, lang=lang, seed=0, device="cpu")
+    return record, shown + inputs[-1:], make_notebook(record, lang=lang, seed=0, device="cpu")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
