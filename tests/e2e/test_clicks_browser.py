@@ -156,3 +156,23 @@ def test_a_links_values_out_of_range_are_named_in_the_pages_language(browser, se
         assert any("t_tab" in t and "Create" in t for t in _toasts(page)), _toasts(page)
         assert selected_tab(page) == "Create"
         assert exception_boxes(page) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "typed", "used"),
+    [
+        ("data", "Inspect sample", "999999", "59999"),
+        ("training?tr_tab=transfer", "target training samples", "5", "50"),
+        ("examples", "iterations", "-3", "1"),
+        ("", "Seed", "-5", "0"),
+    ],
+)
+def test_every_kind_of_number_box_clamps_and_says_so(browser, server, path, name, typed, used):  # noqa: F811
+    """The same rule on every page: the box shows the value used, a warning names both."""
+    with fresh_page(browser) as page:
+        box = _type_number(page, f"{server}/{path}", name, typed)
+        page.wait_for_function("v => document.activeElement && true", arg=used)
+        assert box.input_value() == used
+        said = page.locator('[data-testid="stAlert"]').all_inner_texts()
+        assert any(f"{typed} was given, so {used} is used" in a for a in said), said
+        assert exception_boxes(page) == []
