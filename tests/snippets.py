@@ -165,8 +165,8 @@ class _WarmPython:
         self.proc.stdin.write(f"{cwd}\t{timeout}\n")
         self.proc.stdin.flush()
         returncode = int(self.proc.stdout.readline() or 1)
-        read = lambda name: (cwd / name).read_text() if (cwd / name).exists() else ""  # noqa: E731
-        return returncode, read("stdout.txt"), read("stderr.txt")
+        out, err = (cwd / "stdout.txt", cwd / "stderr.txt")
+        return returncode, *(f.read_text() if f.exists() else "" for f in (out, err))
 
 
 _WARM = _WarmPython()

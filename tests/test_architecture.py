@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 
 import pytest
 
@@ -161,6 +162,7 @@ def test_every_chart_has_a_text_alternative_and_no_code_box_scrolls_sideways(pat
             assert wrap and getattr(wrap[0].value, "value", None) is True, f"{where}: wrap_lines"
 
 
+@functools.cache
 def _module_graph() -> dict[str, set[str]]:
     """playground's modules -> the playground modules each imports (function-local too).
     ``from playground.data import offline`` is an edge to the submodule, not the package."""

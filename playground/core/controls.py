@@ -27,15 +27,11 @@ class Control:
 
     def allows(self, value: object) -> bool:
         """Whether ``value`` is one this control offers (a bool is never a number)."""
+        if isinstance(value, bool) or isinstance(self.default, bool):
+            return isinstance(value, bool) and isinstance(self.default, bool)
         if self.options is not None:
-            return any(value == o and type(value) is type(o) for o in self.options) or (
-                isinstance(value, int | float)
-                and not isinstance(value, bool)
-                and value in self.options
-            )
-        if isinstance(self.default, bool):
-            return isinstance(value, bool)
-        if isinstance(value, bool) or not isinstance(value, int | float):
+            return value in self.options
+        if not isinstance(value, int | float):
             return False
         if isinstance(self.default, int) and not float(value).is_integer():
             return False
