@@ -11,10 +11,10 @@ from playground.core.errors import DatasetError, UploadError
 from playground.core.i18n import t as plain
 from playground.data.datasets import DATASETS, ImageDataset, data_root, dataset_title, is_available
 from playground.data.torchvision_raw import load_dataset
-from playground.data.upload import read_image_zip
 from playground.plots.heatmap import make_tensor_figure
 from playground.plots.images import make_bar_figure, make_grid_figure
 from playground.ui import bound, lazy_tabs, ntr, page, shared_dataset, show_code, show_error, tr
+from playground.ui import state as shared
 from playground.ui.runs import in_slot
 
 cfg = page()
@@ -169,11 +169,10 @@ def upload_section() -> None:
     file = ui.uploader(tr("data.upload"), ["zip"], help=tr("data.upload_help"), key="d_zip")
     if file is not None:
         try:
-            uploaded = read_image_zip(file.getvalue())
+            uploaded = shared.read_upload(file.getvalue())  # decoded once per distinct zip
         except UploadError as err:
             show_error(err)
         else:
-            st.session_state["d_uploaded"] = uploaded  # private to this session
             st.success(ntr("data.uploaded", len(uploaded), classes=len(uploaded.classes)))
             if st.session_state.get("d_uploaded_name") != (file.name, file.size):
                 st.session_state["d_uploaded_name"] = (file.name, file.size)

@@ -12,6 +12,7 @@ from playground import ui
 from playground.core.errors import CheckpointError, PlaygroundError, UnsafeCheckpointError
 from playground.layers.figures import probabilities
 from playground.plots.images import make_bar_figure, make_grid_figure
+from playground.training.shared import steady
 from playground.ui import (
     bound,
     class_names,
@@ -31,8 +32,8 @@ cfg = page()
 open_resumed_run()
 ui.chapter_intro("nav.save_load", "save.intro")
 state = st.session_state
-trainer = shared.trainer()
-if trainer is not None:
+if (trainer := shared.trainer()) is not None:
+    trainer = steady(trainer)  # a run the class is training: its weights as of now, untorn
     model, specs, shape = trainer.model, trainer.specs, trainer.input_shape
     st.caption(tr("save.from_training", label=trainer.cfg.label(), epoch=trainer.epoch))
 else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import pandas as pd
@@ -24,7 +25,7 @@ from playground.training.figures import make_curves_figure as curves_fig
 from playground.training.figures import selected_cell
 from playground.ui import bound, class_names, lazy_tabs, page, show_code, show_error, table, tr
 from playground.ui import state as shared
-from playground.ui.runs import continue_controls, in_slot
+from playground.ui.runs import continue_controls, in_slot, report
 
 cfg = page()
 ui.chapter_intro("nav.training", "train.intro")
@@ -81,20 +82,31 @@ def shape_of(name: str) -> tuple[int, ...]:
     return tuple(shared.training_data(name)[0].images.shape[1:])
 
 
-def new_trainer(c: trn.TrainConfig) -> trn.Trainer:
-    """Every run of this page starts here: registered, so the janitor frees it if we leave."""
-    t = trn.Trainer(
-        specs, shape_of(dataset), *datasets(), c, device=cfg.device, subset=subset,
-        data_parallel=state.get("tr_dp", False), dataset=dataset,
-    )  # fmt: skip
-    shared.track(t)
-    return t
+def run_key(c: trn.TrainConfig) -> trn.RunKey:
+    n = min(len(datasets()[0]), subset or len(datasets()[0]))
+    return trn.run_key(specs, shape_of(dataset), shared.dataset_identity(dataset), c, n,
+                       device=cfg.device, data_parallel=state.get("tr_dp", False))  # fmt: skip
+
+
+def new_trainer(c: trn.TrainConfig, *, private: bool = False) -> trn.Trainer:
+    """Every run of this page starts here: the class's shared run for these settings (or a
+    private one), registered so the janitor frees it once nobody holds it."""
+
+    def make() -> trn.Trainer:
+        return trn.Trainer(
+            specs, shape_of(dataset), *datasets(), c, device=cfg.device, subset=subset,
+            data_parallel=state.get("tr_dp", False), dataset=dataset,
+        )  # fmt: skip
+
+    return shared.track(make() if private else trn.shared_trainer(run_key(c), make))
 
 
 def _set(training: bool, reset: bool = False) -> None:
     state["training"] = training
     if reset:
         shared.clear_trainer()
+    elif not training and (t := shared.trainer()) is not None and t.shared_key and not t.done:
+        shared.set_trainer(t.fork())  # Stop holds *this* learner's run here; the class goes on
 
 
 if state.pop("s_resumed", None) is not None:
@@ -128,17 +140,28 @@ def draw(t: trn.Trainer) -> None:
 
 def train_now() -> None:
     t = shared.trainer()
-    if t is None or t.done:  # "Train again": a fresh run with the current settings
+    if t is None or t.done:  # "Train again": the run for the current settings
         t = shared.set_trainer(new_trainer(config))
     while not t.done and state.get("training"):
-        t.run(max_seconds=0.75)  # Stop lands within ~0.75 s of a click
+        if not t.run(max_seconds=0.75):  # Stop lands within ~0.75 s of a click
+            time.sleep(0.25)  # another session of the class advances this run: follow it
+        report(t)
         draw(t)
     if t.done and id(t.history) not in {id(h) for _, h in state["runs"]}:
         state["runs"].append((f"#{len(state['runs']) + 1} {t.cfg.label()}", t.history))
 
 
+def ticket() -> trn.RunKey | None:
+    """The run a Train click follows: the class's for these settings, or this session's own."""
+    t = shared.trainer()
+    return run_key(config) if t is None or t.done else t.shared_key
+
+
 if state.get("training"):
-    in_slot(train_now, wait=True, free=shared.clear_trainer)
+    try:
+        in_slot(train_now, wait=True, free=shared.clear_trainer, run=ticket())
+    except ValueError as err:  # settings the budget refuses: said once, below the buttons
+        show_error(err)
     state["training"] = False
     if (trainer := shared.trainer()) is not None and trainer.done:
         st.rerun()  # the buttons above were drawn before the run: now they say "Train again"
@@ -156,7 +179,9 @@ def slow_section() -> None:
     if not st.button(tr("train.step"), icon=":material/slow_motion_video:"):
         return
     try:
-        t = shared.trainer() or shared.set_trainer(new_trainer(config))
+        t = shared.trainer() or shared.set_trainer(new_trainer(config, private=True))
+        if t.shared_key is not None:  # one step in slow motion changes the run: this one's own
+            t = shared.set_trainer(t.fork())
     except ValueError as err:
         show_error(err)
         return
@@ -182,6 +207,7 @@ def results_section() -> None:
     if t is None or not t.history.test_accuracy:
         st.info(tr("train.no_results"), icon=":material/info:")
         return
+    t = trn.steady(t)  # never read a model another session is training mid-step
     r, names = trn.results(t), class_names(t.classes)
     c = st.columns(2)
     ui.chart(
@@ -235,9 +261,10 @@ def compare_section() -> None:
 def run_compare(configs: list[trn.TrainConfig]) -> None:
     bar, chosen = st.progress(0.0), []
     for k, c in enumerate(configs):
-        t = new_trainer(c)
+        t = new_trainer(c)  # the class's run for c: trained once however many compare it
         while not t.done:
-            t.run(max_seconds=0.75)
+            if not t.run(max_seconds=0.75):
+                time.sleep(0.25)
             bar.progress((k + t.progress) / len(configs), c.label())
         name = f"#{len(state['runs']) + 1} {c.label()}" + (" ✗ NaN" if t.diverged else "")
         state["runs"].append((name, t.history))

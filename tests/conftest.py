@@ -45,3 +45,13 @@ def pytest_configure(config: pytest.Config) -> None:
     from tests import snippets
 
     snippets.FRESH["value"] = "not slow" not in (config.option.markexpr or "")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_result_store():
+    """Each test starts with the server's result store empty: no test gets another's run."""
+    from playground.server.store import STORE
+
+    STORE.clear()
+    yield
+    STORE.clear()

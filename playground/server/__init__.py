@@ -15,13 +15,25 @@ from playground.server.slots import (
     SLOTS,
     TrainingSlots,
 )
+from playground.server.store import (
+    STORE,
+    ResultStore,
+    StoreStats,
+    library_versions,
+    tensor_bytes,
+)
 
 __all__ = [
     "RUNS",
     "Releasable",
+    "ResultStore",
     "RunRegistry",
     "SLOTS",
+    "STORE",
+    "StoreStats",
     "TrainingSlots",
     "freeze_startup_objects",
+    "library_versions",
     "return_freed_memory",
+    "tensor_bytes",
 ]

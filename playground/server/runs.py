@@ -53,8 +53,9 @@ class RunRegistry:
             return sum(len(h.alive()) for h in self._held.values())
 
     def reap(self, is_active: Callable[[str], bool], grace: float, now: float) -> list[str]:
-        """Release the runs of sessions inactive for ``grace`` seconds; returns those sessions."""
-        freed = []
+        """Forget sessions inactive for ``grace`` seconds and release their runs, except a run
+        another session still holds (a class follows one shared run); returns those sessions."""
+        freed, dropped = [], []
         with self._lock:
             for session, held in list(self._held.items()):
                 runs = held.alive()
@@ -65,10 +66,12 @@ class RunRegistry:
                 elif held.gone_since is None:
                     held.gone_since = now
                 elif now - held.gone_since >= grace:
-                    for run in runs:
-                        run.release()
+                    dropped.extend(runs)
                     del self._held[session]
                     freed.append(session)
+            still = {id(r) for h in self._held.values() for r in h.alive()}
+            for run in {id(r): r for r in dropped if id(r) not in still}.values():
+                run.release()
         return freed
 
 

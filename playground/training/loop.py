@@ -13,10 +13,12 @@ indexing. With the same generator this gives exactly the batches of
 
 from __future__ import annotations
 
+import copy
 import math
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Any
 
 import torch
@@ -24,9 +26,9 @@ from torch import nn
 
 from playground.core.errors import DatasetError, TrainingError
 from playground.core.rng import generator
-from playground.core.shapes import short
 from playground.data.datasets import ImageDataset
 from playground.layers.models import LayerSpec, build_model
+from playground.server.store import tensor_bytes
 from playground.training.config import (
     CURVE_EVERY,
     LOG_EVERY,
@@ -37,7 +39,7 @@ from playground.training.config import (
     max_train_samples,
     shared_tensors,
 )
-from playground.training.record import History, checked_history, specs_from_checkpoint, whole
+from playground.training.record import History, checked_position, specs_from_checkpoint
 from playground.training.step import DEVICE_TENSOR, EagerStepper, GraphStepper, Stepper
 
 __all__ = ["History", "Trainer", "evaluate", "predictions", "resume", "speed"]
@@ -99,6 +101,11 @@ class Trainer:
         self.diverged: TrainingError | None = None
         self.seconds = 0.0
         self._snapshot = self._state()
+        self._data = train, test  # for fork(): the same shared tensors, never a copy
+        self._captured = captured
+        # One thread advances a run at a time; a run a class shares is read by every watcher.
+        self._lock = threading.RLock()
+        self.shared_key: Any = None  # its RunKey while a class shares it (training/shared.py)
 
     def _pick_stepper(
         self, *, captured: bool | None, data_parallel: bool
@@ -132,6 +139,10 @@ class Trainer:
 
     def release(self) -> None:
         """Free the data, model and graph of an abandoned run (its session has gone)."""
+        with self._lock:
+            self._release()
+
+    def _release(self) -> None:
         self.stepper.reset()
         empty = torch.empty(0)
         self.x = self.y = self.x_test = self.y_test = empty
@@ -169,10 +180,47 @@ class Trainer:
             )  # fmt: skip
         self.cfg = replace(self.cfg, epochs=total)
 
+    def fork(self) -> Trainer:
+        """A private copy at this very position (weights, optimizer buffers, RNG, curves), on
+        the same shared data: it goes on exactly as this run would, without changing it."""
+        with self._lock:
+            twin = Trainer(
+                self.specs, self.input_shape, *self._data, self.cfg, device=self.device,
+                subset=self.n, captured=self._captured, data_parallel=self.data_parallel,
+                dataset=self.dataset,
+            )  # fmt: skip
+            twin.restore({
+                "model_state_dict": self._state(),
+                "optimizer_state_dict": copy.deepcopy(self.optimizer.state_dict()),
+                "epoch": self.epoch, "batch": self.batch,
+                "order": None if self.order is None else self.order.cpu(),
+                "generator_state": self.generator.get_state(),
+                "history": asdict(self.history), "seconds": self.seconds,
+            })  # fmt: skip
+            twin.diverged = self.diverged
+            return twin
+
+    @property
+    def busy(self) -> bool:
+        """Whether another thread is advancing this run right now."""
+        if self._lock.acquire(blocking=False):
+            self._lock.release()
+            return False
+        return True
+
+    def nbytes(self) -> int:
+        """The bytes this run holds of its own: weights, optimizer buffers, snapshot (the data
+        are shared views and not counted)."""
+        if self.released:
+            return 0
+        return tensor_bytes(self.model, self.optimizer.state_dict()["state"], self._snapshot)
+
     def checkpoint(self) -> bytes:
         """The saving recipe's checkpoint plus what resuming needs: config, layers, RNG, curves."""
-        from dataclasses import asdict
+        with self._lock:  # a consistent position even while a class's run goes on
+            return self._checkpoint()
 
+    def _checkpoint(self) -> bytes:
         from playground.save_load.checkpoint import checkpoint_bytes
 
         last = self.history.train_loss[-1] if self.history.train_loss else float("nan")
@@ -195,7 +243,9 @@ class Trainer:
 
     def restore(self, ckpt: dict[str, Any]) -> None:
         """Continue a saved run: weights, optimizer buffers, epoch, batch, RNG and curves."""
-        epoch, batch, order, history, seconds = self._checked_record(ckpt)
+        epoch, batch, order, history, seconds = checked_position(
+            ckpt, self.cfg.epochs, self.batches_per_epoch, self.n
+        )
         self.stepper.reset()  # load_state_dict replaces the optimizer's state tensors
         self.model.load_state_dict(ckpt["model_state_dict"])
         self.optimizer.load_state_dict(ckpt["optimizer_state_dict"])
@@ -205,41 +255,24 @@ class Trainer:
         self.history, self.seconds = history, seconds
         self._snapshot = self._state()
 
-    def _checked_record(
-        self, ckpt: dict[str, Any]
-    ) -> tuple[int, int, torch.Tensor | None, History, float]:
-        """Every field of a saved position, by type and range, before any is used: a hostile
-        file names the field it got wrong instead of crashing the page later."""
-
-        def refuse(name: str, value: object) -> TrainingError:
-            return TrainingError("err.training.checkpoint_settings", err=f"{name}={short(value)}")
-
-        epoch, batch = ckpt.get("epoch"), ckpt.get("batch", 0)
-        if not (isinstance(epoch, int) and whole(epoch) and 0 <= epoch <= self.cfg.epochs):
-            raise refuse("epoch", epoch)
-        if not (isinstance(batch, int) and whole(batch) and 0 <= batch <= self.batches_per_epoch):
-            raise refuse("batch", batch)
-        order = ckpt.get("order")
-        if order is not None and not (
-            isinstance(order, torch.Tensor)
-            and order.dtype == torch.int64
-            and order.shape == (self.n,)
-            and torch.equal(order.sort().values, torch.arange(self.n))
-        ):
-            raise refuse("order", order)
-        if not isinstance(ckpt.get("generator_state"), torch.Tensor):
-            raise refuse("generator_state", ckpt.get("generator_state"))
-        seconds = ckpt.get("seconds", 0.0)
-        if not isinstance(seconds, int | float) or not 0 <= seconds < 1e7:
-            raise refuse("seconds", seconds)
-        return epoch, batch, order, checked_history(ckpt.get("history", {})), seconds
-
     def _state(self) -> dict[str, torch.Tensor]:
         return {k: v.detach().clone() for k, v in self.model.state_dict().items()}
 
     # -- the loop ------------------------------------------------------------------------
     def run(self, *, max_seconds: float = 0.5, max_batches: int | None = None) -> int:
-        """Train until ``max_seconds`` pass (or ``max_batches``); returns the batches done."""
+        """Train until ``max_seconds`` pass (or ``max_batches``); returns the batches done.
+
+        While another thread advances this run (a class following one shared run), this
+        returns 0 at once: the caller draws what that thread has done.
+        """
+        if not self._lock.acquire(blocking=False):
+            return 0
+        try:
+            return self._run(max_seconds, max_batches)
+        finally:
+            self._lock.release()
+
+    def _run(self, max_seconds: float, max_batches: int | None) -> int:
         start, done = time.perf_counter(), 0
         self.model.train()
         while not self.done:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+import torch
+
 from playground.core.errors import TrainingError
 from playground.core.rng import MAX_SEED
 from playground.core.shapes import short
@@ -80,3 +82,33 @@ def _unusable(cfg: TrainConfig) -> list[str]:
     ):
         bad.append(f"seed={short(cfg.seed)}")
     return bad
+
+
+def checked_position(
+    ckpt: dict[str, Any], epochs: int, batches_per_epoch: int, n: int
+) -> tuple[int, int, torch.Tensor | None, History, float]:
+    """Every field of a saved position, by type and range, before any is used: a hostile
+    file names the field it got wrong instead of crashing the page later."""
+
+    def refuse(name: str, value: object) -> TrainingError:
+        return TrainingError("err.training.checkpoint_settings", err=f"{name}={short(value)}")
+
+    epoch, batch = ckpt.get("epoch"), ckpt.get("batch", 0)
+    if not (isinstance(epoch, int) and whole(epoch) and 0 <= epoch <= epochs):
+        raise refuse("epoch", epoch)
+    if not (isinstance(batch, int) and whole(batch) and 0 <= batch <= batches_per_epoch):
+        raise refuse("batch", batch)
+    order = ckpt.get("order")
+    if order is not None and not (
+        isinstance(order, torch.Tensor)
+        and order.dtype == torch.int64
+        and order.shape == (n,)
+        and torch.equal(order.sort().values, torch.arange(n))
+    ):
+        raise refuse("order", order)
+    if not isinstance(ckpt.get("generator_state"), torch.Tensor):
+        raise refuse("generator_state", ckpt.get("generator_state"))
+    seconds = ckpt.get("seconds", 0.0)
+    if not isinstance(seconds, int | float) or not 0 <= seconds < 1e7:
+        raise refuse("seconds", seconds)
+    return epoch, batch, order, checked_history(ckpt.get("history", {})), seconds

@@ -4,20 +4,29 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 
 import streamlit as st
 import torch
 
 from playground.server.slots import SLOTS
+from playground.server.store import STORE
 from playground.training.controls import MAX_EPOCHS
-from playground.training.loop import resume
+from playground.training.loop import Trainer, resume, speed
+from playground.training.shared import continued
 from playground.ui import state as shared
 from playground.ui.i18n import ntr, tr
 from playground.ui.state import shared_dataset
 from playground.ui.widgets import bound, show_error
 
-__all__ = ["continue_controls", "in_slot", "open_resumed_run", "resume_controls", "session_key"]
+__all__ = [
+    "continue_controls",
+    "in_slot",
+    "open_resumed_run",
+    "report",
+    "resume_controls",
+    "session_key",
+]
 
 
 def session_key() -> str:
@@ -31,17 +40,22 @@ def in_slot(
     wait: bool = False,
     free: Callable[[], object] = lambda: None,
     queued: bool = True,
+    run: Hashable = None,
 ) -> None:
     """Run ``work`` in one of the server's training slots, or say where this session waits.
 
     ``wait`` polls for a free slot (a click that should run once it can); otherwise the
     learner clicks again. Out of GPU memory, ``free`` drops this session's run (a training
-    passes ``shared.clear_trainer``) so the memory comes back. ``queued=False`` runs light work at once, with the same error handling.
+    passes ``shared.clear_trainer``) so the memory comes back. ``queued=False`` runs light
+    work at once, with the same error handling. ``run`` names a run a class shares: every
+    session asking for it holds one place in line and, once it starts, one slot.
     """
     session = session_key()
-    if queued and (place := SLOTS.try_acquire(session)):
+    if queued and (place := SLOTS.try_acquire(session, run=run)):
         key = "train.queue" if wait else "train.queue_click"
-        st.info(tr(key, place=place), icon=":material/hourglass_top:")
+        eta = SLOTS.estimate(place)
+        words = tr(key, place=place) + ("" if eta is None else " " + tr("train.queue_eta", s=eta))
+        st.info(words, icon=":material/hourglass_top:")
         if wait:
             time.sleep(1.0)
             st.rerun()
@@ -50,6 +64,8 @@ def in_slot(
         work()
     except torch.cuda.OutOfMemoryError:
         free()
+        if run is not None:
+            STORE.drop(run)  # nobody else gets the run that did not fit
         torch.cuda.empty_cache()
         st.error(tr("train.oom"), icon=":material/memory:")
     except ValueError as err:  # a PlaygroundError, or PyTorch refusing a loaded state_dict
@@ -80,11 +96,17 @@ def _continue(epochs: int) -> None:
     if (t := shared.trainer()) is None:
         return
     try:
-        t.extend(epochs)
+        t = shared.set_trainer(continued(t, epochs))  # a class's run: the longer run's own key
     except ValueError as err:
         st.session_state["tr_refusal"] = err
         return
     st.session_state["tr_epochs"], st.session_state["training"] = t.cfg.epochs, True
+
+
+def report(t: Trainer) -> None:
+    """What the queue's estimates are made of: this run's seconds left, or its total once done."""
+    _, left = speed(t)
+    SLOTS.report(session_key(), left, finished=t.seconds if t.done else None)
 
 
 def resume_controls(ckpt: dict, device: torch.device) -> None:

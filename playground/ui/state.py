@@ -6,12 +6,15 @@ Save & load, and a resumed checkpoint feeds Training. One key each, named here o
 
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 
 from playground.core.errors import DatasetError, PlaygroundError
 from playground.core.rng import MAX_SEED
 from playground.data.datasets import ImageDataset, train_test_split
 from playground.data.torchvision_raw import load_dataset
+from playground.data.upload import read_image_zip
 from playground.layers.link import decode_input, decode_model, encode_model
 from playground.layers.models import INPUT_SHAPES, PRESETS, LayerSpec, ModelCheck
 from playground.server.runs import RUNS
@@ -24,11 +27,13 @@ __all__ = [
     "MODEL_KEYS",
     "built_model",
     "clear_trainer",
+    "dataset_identity",
     "editor_version",
     "has_built_model",
     "link_model",
     "model_from_link",
     "new_editor",
+    "read_upload",
     "reset_model",
     "shared_dataset",
     "restore_training_controls",
@@ -214,23 +219,45 @@ UPLOADED = "upload"  # the dataset name of this session's own zip
 
 
 def uploaded() -> ImageDataset | None:
-    """The dataset this session uploaded on the Data page (private to the session)."""
+    """The dataset this session uploaded on the Data page."""
     return st.session_state.get("d_uploaded")
+
+
+def read_upload(data: bytes) -> ImageDataset:
+    """An uploaded zip, decoded once per server by its content: the class that uploads the
+    teacher's zip holds one copy, and their runs on it share one key. Raises UploadError."""
+    digest = hashlib.sha256(data).hexdigest()
+    ds = _decoded_upload(digest, data)
+    st.session_state["d_uploaded"], st.session_state["d_uploaded_digest"] = ds, digest
+    return ds
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _decoded_upload(digest: str, _data: bytes) -> ImageDataset:
+    return read_image_zip(_data)
+
+
+def dataset_identity(name: str) -> str:
+    """What names a dataset's numbers in a run's key: a built-in's name, an upload's hash."""
+    if name != UPLOADED:
+        return name
+    return "upload:" + st.session_state.get("d_uploaded_digest", "")
 
 
 def training_data(name: str) -> tuple[ImageDataset, ImageDataset]:
     """(train, test) for a dataset name: the shared one, or this session's upload, split
-    80/20 once per upload."""
+    80/20 once per server for each distinct zip."""
     if name != UPLOADED:
         return shared_dataset(name, True), shared_dataset(name, False)
     own = uploaded()
     if own is None:
         raise DatasetError("err.dataset.upload_gone")
-    cached = st.session_state.get("d_uploaded_split")
-    if cached is None or cached[0] is not own:
-        cached = (own, *train_test_split(own))
-        st.session_state["d_uploaded_split"] = cached
-    return cached[1], cached[2]
+    return _split_upload(st.session_state.get("d_uploaded_digest", ""), own)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _split_upload(digest: str, _own: ImageDataset) -> tuple[ImageDataset, ImageDataset]:
+    return train_test_split(_own)
 
 
 on_reset(MODEL_KEYS, reset_model)

@@ -10,6 +10,7 @@ import torch
 from playground import layers as md
 from playground import training as trn
 from playground.server.slots import SLOTS
+from playground.server.store import STORE
 from playground.ui import shared_dataset
 from tests.apptest import open_page
 
@@ -59,6 +60,7 @@ def test_a_crash_or_oom_inside_a_training_frees_its_slot_and_others_go_on(monkey
         raise RuntimeError("simulated crash inside a training")
 
     for failure, shown in ((oom, "ran out of memory"), (crash, None)):
+        STORE.clear()  # else the second Train gets the run the first case finished
         monkeypatch.setattr(trn.Trainer, "run", failure)
         a = open_page("pages/training.py", tr_subset=500, tr_epochs=1)
         next(x for x in a.button if x.label == "Train").click().run()
@@ -66,7 +68,7 @@ def test_a_crash_or_oom_inside_a_training_frees_its_slot_and_others_go_on(monkey
             assert any(shown in e.value for e in a.error)
         else:
             assert a.exception  # shown in that session only
-        assert SLOTS._running == set()  # released in `finally`
+        assert SLOTS.counts() == (0, 0)  # released in `finally`
         monkeypatch.undo()
         other = open_page("pages/training.py", tr_subset=500, tr_epochs=1)
         next(x for x in other.button if x.label == "Train").click().run()
