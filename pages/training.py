@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import replace
 
 import pandas as pd
@@ -25,7 +24,7 @@ from playground.training.figures import make_curves_figure as curves_fig
 from playground.training.figures import selected_cell
 from playground.ui import bound, class_names, lazy_tabs, page, show_code, show_error, table, tr
 from playground.ui import state as shared
-from playground.ui.runs import continue_controls, in_slot, report
+from playground.ui.runs import continue_controls, follow, in_slot, run_buttons
 
 cfg = page()
 ui.chapter_intro("nav.training", "train.intro")
@@ -101,22 +100,11 @@ def new_trainer(c: trn.TrainConfig, *, private: bool = False) -> trn.Trainer:
     return shared.track(make() if private else trn.shared_trainer(run_key(c), make))
 
 
-def _set(training: bool, reset: bool = False) -> None:
-    state["training"] = training
-    if reset:
-        shared.clear_trainer()
-    elif not training and (t := shared.trainer()) is not None and t.shared_key and not t.done:
-        shared.set_trainer(t.fork())  # Stop holds *this* learner's run here; the class goes on
-
-
 if state.pop("s_resumed", None) is not None:
     st.success(tr("save.resumed"), icon=":material/restore:")
 b = st.columns([1, 1, 1, 3])
 trainer = shared.trainer()
-label = tr("train.train" if trainer is None else "train.again" if trainer.done else "train.resume")
-b[0].button(label, on_click=_set, args=(True,), type="primary", icon=":material/play_arrow:")
-b[1].button(tr("train.stop"), on_click=_set, args=(False,), icon=":material/stop:")
-b[2].button(tr("train.reset"), on_click=_set, args=(False, True), icon=":material/restart_alt:")
+run_buttons(b[:3], trainer)
 if cfg.device.type == "cuda" and torch.cuda.device_count() > 1:  # a real choice only then
     bound(b[3].toggle, tr("train.data_parallel", n=torch.cuda.device_count()), key="tr_dp")
 if trainer is not None and trainer.cfg != config:
@@ -142,24 +130,15 @@ def train_now() -> None:
     t = shared.trainer()
     if t is None or t.done:  # "Train again": the run for the current settings
         t = shared.set_trainer(new_trainer(config))
-    while not t.done and state.get("training"):
-        if not t.run(max_seconds=0.75):  # Stop lands within ~0.75 s of a click
-            time.sleep(0.25)  # another session of the class advances this run: follow it
-        report(t)
-        draw(t)
+    follow(t, draw, while_=lambda: state.get("training"))
     if t.done and id(t.history) not in {id(h) for _, h in state["runs"]}:
         state["runs"].append((f"#{len(state['runs']) + 1} {t.cfg.label()}", t.history))
 
 
-def ticket() -> trn.RunKey | None:
-    """The run a Train click follows: the class's for these settings, or this session's own."""
-    t = shared.trainer()
-    return run_key(config) if t is None or t.done else t.shared_key
-
-
 if state.get("training"):
-    try:
-        in_slot(train_now, wait=True, free=shared.clear_trainer, run=ticket())
+    try:  # the class's run for these settings, or this session's own stopped one
+        ticket = run_key(config) if trainer is None or trainer.done else trainer.shared_key
+        in_slot(train_now, wait=True, free=shared.clear_trainer, run=ticket)
     except ValueError as err:  # settings the budget refuses: said once, below the buttons
         show_error(err)
     state["training"] = False
@@ -262,10 +241,7 @@ def run_compare(configs: list[trn.TrainConfig]) -> None:
     bar, chosen = st.progress(0.0), []
     for k, c in enumerate(configs):
         t = new_trainer(c)  # the class's run for c: trained once however many compare it
-        while not t.done:
-            if not t.run(max_seconds=0.75):
-                time.sleep(0.25)
-            bar.progress((k + t.progress) / len(configs), c.label())
+        follow(t, lambda t, k=k, c=c: bar.progress((k + t.progress) / len(configs), c.label()))
         name = f"#{len(state['runs']) + 1} {c.label()}" + (" ✗ NaN" if t.diverged else "")
         state["runs"].append((name, t.history))
         chosen.append(name)

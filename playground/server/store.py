@@ -139,8 +139,10 @@ class ResultStore:
             self._entries.pop(key, None)
 
     def clear(self) -> None:
+        """Forget every result and the counts (runs in flight finish for their waiters)."""
         with self._lock:
             self._entries.clear()
+            self._computed = self._shared = 0
 
     def stats(self) -> StoreStats:
         with self._lock:

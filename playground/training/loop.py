@@ -273,6 +273,9 @@ class Trainer:
             self._lock.release()
 
     def _run(self, max_seconds: float, max_batches: int | None) -> int:
+        # OpenMP's and MKL's thread counts are per calling thread, and the kernels they pick
+        # change the last bits: every thread that advances a run uses the process's count.
+        torch.set_num_threads(torch.get_num_threads())
         start, done = time.perf_counter(), 0
         self.model.train()
         while not self.done:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
 
 import streamlit as st
 import torch
@@ -21,11 +22,14 @@ from playground.ui.widgets import bound, show_error
 
 __all__ = [
     "continue_controls",
+    "follow",
     "in_slot",
     "open_resumed_run",
     "report",
     "resume_controls",
+    "run_buttons",
     "session_key",
+    "set_training",
 ]
 
 
@@ -101,6 +105,38 @@ def _continue(epochs: int) -> None:
         st.session_state["tr_refusal"] = err
         return
     st.session_state["tr_epochs"], st.session_state["training"] = t.cfg.epochs, True
+
+
+def run_buttons(cols: Sequence[Any], t: Trainer | None) -> None:
+    """Train (Train again, Resume), Stop and Reset, in three columns."""
+    label = "train.train" if t is None else "train.again" if t.done else "train.resume"
+    cols[0].button(tr(label), on_click=set_training, args=(True,), type="primary",
+                   icon=":material/play_arrow:")  # fmt: skip
+    cols[1].button(tr("train.stop"), on_click=set_training, args=(False,), icon=":material/stop:")
+    cols[2].button(tr("train.reset"), on_click=set_training, args=(False, True),
+                   icon=":material/restart_alt:")  # fmt: skip
+
+
+def set_training(training: bool, reset: bool = False) -> None:
+    """Train, Stop and Reset. Stop holds *this* learner's run where it is (a private fork of a
+    run the class shares, which goes on for the others); Reset forgets it."""
+    st.session_state["training"] = training
+    if reset:
+        shared.clear_trainer()
+    elif not training and (t := shared.trainer()) is not None and t.shared_key and not t.done:
+        shared.set_trainer(t.fork())
+
+
+def follow(
+    t: Trainer, draw: Callable[[Trainer], object], *, while_: Callable[[], object] = lambda: True
+) -> None:
+    """Advance ``t`` in slices of 0.75 s (so Stop lands that fast), drawing after each; while
+    another session of the class advances it, just draw what that session did."""
+    while not t.done and while_():
+        if not t.run(max_seconds=0.75):
+            time.sleep(0.25)
+        report(t)
+        draw(t)
 
 
 def report(t: Trainer) -> None:
