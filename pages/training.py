@@ -147,6 +147,7 @@ if state.get("training"):
 if trainer is not None:
     draw(trainer)
     st.caption(tr("train.pipeline", name=trn.pipeline_label(trainer.pipeline, cfg.lang)))
+    shared.shared_run_caption(trainer)
     if trainer.diverged:
         show_error(trainer.diverged)
 show_code(trn.training_code(config, specs, dataset, subset, device=cfg.device,

@@ -47,6 +47,11 @@ class RunRegistry:
                 held.refs.append(weakref.ref(run))
             held.gone_since = None
 
+    def holders(self, run: Releasable) -> int:
+        """Sessions holding ``run`` (more than one when a class shares it)."""
+        with self._lock:
+            return sum(any(r is run for r in h.alive()) for h in self._held.values())
+
     def held(self) -> int:
         """Runs still in memory, over all sessions."""
         with self._lock:

@@ -21,6 +21,7 @@ from playground.server.runs import RUNS
 from playground.training.controls import values_of
 from playground.training.loop import Trainer
 from playground.ui.frame import on_reset
+from playground.ui.i18n import ntr, tr
 from playground.ui.streamlit_internals import session_id
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "restore_training_controls",
     "set_built_model",
     "set_trainer",
+    "shared_run_caption",
     "show_misfit",
     "track",
     "training_data",
@@ -145,6 +147,12 @@ def track(t: Trainer) -> Trainer:
     """Register a run this session created, so the janitor frees it if the tab leaves."""
     RUNS.track(session_id(), t)
     return t
+
+
+def shared_run_caption(t: Trainer) -> None:
+    """Under a run the class shares: how many sessions follow it (the server trains it once)."""
+    if t.shared_key is not None:
+        st.caption(ntr("train.shared", RUNS.holders(t)), help=tr("train.shared_help"))
 
 
 def set_trainer(t: Trainer) -> Trainer:

@@ -147,6 +147,7 @@ def test_the_janitor_frees_a_shared_run_only_when_nobody_holds_it(offline):
     reg = RunRegistry()
     reg.track("a", t)
     reg.track("b", t)
+    assert reg.holders(t) == 2 and reg.holders(_make(offline)()) == 0
     active = {"a": False, "b": True}
     reg.reap(active.get, grace=1, now=0)
     assert reg.reap(active.get, grace=1, now=2) == ["a"] and not t.released
@@ -179,6 +180,7 @@ def test_two_sessions_on_one_link_press_train_and_the_server_trains_once():
     for at in (a, b):
         assert not at.exception and not at.error
         assert any("Accuracy" in c.value for c in at.code)
+    assert any("The class's run:" in c.value for c in b.caption)  # AppTest has one session id
     own = open_page("pages/training.py", query={**link, "seed": "4"})
     assert _press_train(own) is not ta and STORE.stats().computed == 2
 
