@@ -53,9 +53,9 @@ class RunRegistry:
             return sum(any(r is run for r in h.alive()) for h in self._held.values())
 
     def held(self) -> int:
-        """Runs still in memory, over all sessions."""
+        """Runs still in memory, over all sessions (a run a class shares counts once)."""
         with self._lock:
-            return sum(len(h.alive()) for h in self._held.values())
+            return len({id(r) for h in self._held.values() for r in h.alive()})
 
     def reap(self, is_active: Callable[[str], bool], grace: float, now: float) -> list[str]:
         """Forget sessions inactive for ``grace`` seconds and release their runs, except a run
