@@ -1,0 +1,187 @@
+"""A class on one server: the real `streamlit run` on loopback, students as websocket clients.
+
+Plays what a teacher's class does and prints each figure next to its target:
+
+- **solo**: one session presses Train on the teacher's link (the tutorial's settings on the
+  offline set unless ``--subset``/``--epochs``): its wall time and the server's CPU seconds;
+- **class trains**: ``--students`` sessions open that link with another seed and press Train
+  within ``--spread`` seconds: when the last one sees the finished run, as a multiple of the solo
+  run (target ≤ 1.3), and the server's CPU seconds for all of them against the solo run's
+  (target ≤ 1.3);
+- **herd**: ``--herd`` new sessions open the same link at once, for every page: p50/p95 until
+  the page's script finished (target p95 ≤ 2 s);
+- peak server RSS, and every exception element or failed session (target 0).
+
+The clients speak Streamlit's own protocol (no browser to render), so a 2-core machine spends
+its CPU on the server under test. Run: python benchmarks/class_test.py [--students 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.bench_startup import rss_mb  # noqa: E402
+from benchmarks.load_test import cpu_seconds, p95, ws_rerun  # noqa: E402
+from playground.chapters import CHAPTERS  # noqa: E402
+from tests.e2e.test_browser import free_port, start_server  # noqa: E402
+
+STREAM = "ws://127.0.0.1:{port}/_stcore/stream"
+
+
+async def _script_run(ws, page: str, query: str, widgets=()) -> list:
+    """One script run; returns its new elements (and raises on an exception element)."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    msg = BackMsg()
+    msg.rerun_script.page_name, msg.rerun_script.query_string = page, query
+    for w in widgets:
+        msg.rerun_script.widget_states.widgets.append(w)
+    await ws.send(msg.SerializeToString())
+    elements = []
+    while True:
+        fwd = ForwardMsg()
+        fwd.ParseFromString(await ws.recv())
+        kind = fwd.WhichOneof("type")
+        if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
+            element = fwd.delta.new_element
+            if element.WhichOneof("type") == "exception":
+                raise RuntimeError(f"exception element: {element.exception.message[:120]}")
+            elements.append(element)
+        if kind == "script_finished":
+            return elements
+
+
+def _finished_log(elements: list, epochs: int) -> str | None:
+    """The run's log once it holds every epoch's test line."""
+    for e in elements:
+        if e.WhichOneof("type") == "code" and e.code.code_text.count("Test Error") >= epochs:
+            return e.code.code_text
+    return None
+
+
+async def press_train(port: int, query: str, epochs: int, delay: float) -> tuple[float, str]:
+    """Open the link, wait ``delay``, press Train; seconds from the click to the finished run."""
+    import websockets
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    async with websockets.connect(
+        STREAM.format(port=port), subprotocols=["streamlit"], max_size=None
+    ) as ws:
+        elements = await _script_run(ws, "training", query)
+        button = next(
+            e.button
+            for e in elements
+            if e.WhichOneof("type") == "button" and e.button.label == "Train"
+        )
+        await asyncio.sleep(delay)
+        click = WidgetState(id=button.id, trigger_value=True)
+        start = time.perf_counter()
+        elements = await _script_run(ws, "training", query, [click])
+        while (log := _finished_log(elements, epochs)) is None:  # queued: it asks again
+            elements = await _script_run(ws, "training", query)
+        return time.perf_counter() - start, log
+
+
+async def herd(port: int, page: str, query: str, n: int) -> tuple[list[float], int]:
+    import websockets
+
+    async def one() -> float:
+        async with websockets.connect(
+            STREAM.format(port=port), subprotocols=["streamlit"], max_size=None
+        ) as ws:
+            seconds, exceptions = await asyncio.wait_for(ws_rerun(ws, page, query), 300)
+            if exceptions:
+                raise RuntimeError(f"{page}: {exceptions} exception element(s)")
+            return seconds
+
+    results = await asyncio.gather(*(one() for _ in range(n)), return_exceptions=True)
+    return [r for r in results if isinstance(r, float)], sum(
+        isinstance(r, BaseException) for r in results
+    )
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    port = free_port()
+    proc = start_server(port, env={"PLAYGROUND_MAX_TRAININGS": str(args.slots)})
+    errors: list[str] = []
+    peak = 0.0
+    try:
+        base = f"tr_epochs={args.epochs}" + (f"&tr_subset={args.subset}" if args.subset else "")
+        await herd(port, "", "", 1)  # imports paid once, before anything is timed
+        cpu0 = cpu_seconds(proc.pid)
+        solo_s, solo_log = await press_train(port, base + "&seed=1", args.epochs, 0)
+        solo_cpu = cpu_seconds(proc.pid) - cpu0
+        print(f"solo run: {solo_s:.1f} s wall, {solo_cpu:.1f} s server CPU")
+
+        rng = random.Random(0)
+        link = base + "&seed=2"
+        cpu0, t0 = cpu_seconds(proc.pid), time.perf_counter()
+        delays = sorted(rng.uniform(0, args.spread) for _ in range(args.students))
+        runs = await asyncio.gather(
+            *(press_train(port, link, args.epochs, d) for d in delays), return_exceptions=True
+        )
+        span = time.perf_counter() - t0 - delays[0]  # from the first click to the last result
+        class_cpu = cpu_seconds(proc.pid) - cpu0
+        done = [r for r in runs if isinstance(r, tuple)]
+        errors += [f"class: {type(r).__name__}: {r}" for r in runs if isinstance(r, BaseException)]
+        peak = max(peak, rss_mb(proc.pid))
+        same = len({log for _, log in done}) == 1 and solo_log not in {log for _, log in done}
+        wait = max((s for s, _ in done), default=float("nan"))
+        print(
+            f"class trains: {len(done)}/{args.students} finished, all saw one run: {same}; "
+            f"the longest wait from a click to the finished run: {wait:.1f} s = "
+            f"{wait / solo_s:.2f} x solo (target <= 1.3); all done {span:.1f} s after the first click"
+        )
+        print(
+            f"server CPU for the class: {class_cpu:.1f} s = {class_cpu / solo_cpu:.2f} x one run's "
+            "(target <= 1.3)"
+        )
+
+        print(f"{'herd: page':26s} {'n':>4s} {'p50 s':>7s} {'p95 s':>7s}   (target p95 <= 2 s)")
+        worst = 0.0
+        for path in ["", *(c.slug for c in CHAPTERS)]:
+            seconds, failed = await herd(port, path, link if path == "training" else "", args.herd)
+            peak = max(peak, rss_mb(proc.pid))
+            if failed:
+                errors.append(f"herd {path or 'home'}: {failed} session(s) failed")
+            if seconds:
+                worst = max(worst, p95(seconds))
+                print(
+                    f"{path or 'home':26s} {len(seconds):4d} {statistics.median(seconds):7.2f} "
+                    f"{p95(seconds):7.2f}"
+                )
+        print(f"herd worst p95: {worst:.2f} s")
+        print(f"peak server RSS: {peak:.0f} MB")
+        if proc.poll() is not None:
+            errors.append("the server died")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    print(f"errors: {len(errors)}")
+    for e in errors[:20]:
+        print("  ", e)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--students", type=int, default=30)
+    parser.add_argument("--spread", type=float, default=10.0, help="seconds over which they click")
+    parser.add_argument("--herd", type=int, default=100)
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--subset", type=int, default=0, help="training samples (0 = all)")
+    parser.add_argument("--slots", type=int, default=2, help="PLAYGROUND_MAX_TRAININGS")
+    asyncio.run(main_async(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
