@@ -61,12 +61,12 @@ async def _script_run(ws, page: str, query: str, widgets=()) -> list:
             return elements
 
 
-def _finished_log(elements: list, epochs: int) -> str | None:
-    """The run's log once it holds every epoch's test line."""
-    for e in elements:
-        if e.WhichOneof("type") == "code" and e.code.code_text.count("Test Error") >= epochs:
-            return e.code.code_text
-    return None
+def _finished_log(elements: list) -> str | None:
+    """The run's log (its last lines) once its progress bar says "done"."""
+    done = any(e.WhichOneof("type") == "progress" and e.progress.text.startswith("done")
+               for e in elements)  # fmt: skip
+    logs = [e.code.code_text for e in elements if e.WhichOneof("type") == "code"]
+    return logs[0] if done and logs else None
 
 
 async def press_train(port: int, query: str, epochs: int, delay: float) -> tuple[float, str]:
@@ -87,7 +87,8 @@ async def press_train(port: int, query: str, epochs: int, delay: float) -> tuple
         click = WidgetState(id=button.id, trigger_value=True)
         start = time.perf_counter()
         elements = await _script_run(ws, "training", query, [click])
-        while (log := _finished_log(elements, epochs)) is None:  # queued: it asks again
+        while (log := _finished_log(elements)) is None:  # queued: it asks again, as the page does
+            await asyncio.sleep(1.0)
             elements = await _script_run(ws, "training", query)
         return time.perf_counter() - start, log
 
