@@ -38,7 +38,8 @@ STREAM = "ws://127.0.0.1:{port}/_stcore/stream"
 
 
 async def _script_run(ws, page: str, query: str, widgets=()) -> list:
-    """One script run; returns its new elements (and raises on an exception element)."""
+    """One script run; returns the elements it left on the page, one per place (a placeholder
+    redrawn ten times is its last drawing), and raises on an exception element."""
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -47,7 +48,7 @@ async def _script_run(ws, page: str, query: str, widgets=()) -> list:
     for w in widgets:
         msg.rerun_script.widget_states.widgets.append(w)
     await ws.send(msg.SerializeToString())
-    elements = []
+    elements: dict[tuple[int, ...], object] = {}
     while True:
         fwd = ForwardMsg()
         fwd.ParseFromString(await ws.recv())
@@ -56,17 +57,21 @@ async def _script_run(ws, page: str, query: str, widgets=()) -> list:
             element = fwd.delta.new_element
             if element.WhichOneof("type") == "exception":
                 raise RuntimeError(f"exception element: {element.exception.message[:120]}")
-            elements.append(element)
+            elements[tuple(fwd.metadata.delta_path)] = element
         if kind == "script_finished":
-            return elements
+            return list(elements.values())
 
 
 def _finished_log(elements: list) -> str | None:
     """The run's log (its last lines) once its progress bar says "done"."""
     done = any(e.WhichOneof("type") == "progress" and e.progress.text.startswith("done")
                for e in elements)  # fmt: skip
-    logs = [e.code.code_text for e in elements if e.WhichOneof("type") == "code"]
-    return logs[0] if done and logs else None
+    logs = [
+        e.code.code_text
+        for e in elements
+        if e.WhichOneof("type") == "code" and e.code.language == "text"  # the run's log box
+    ]
+    return logs[-1] if done and logs else None  # a follower redraws it: the last is the end
 
 
 async def press_train(port: int, query: str, epochs: int, delay: float) -> tuple[float, str]:
@@ -93,7 +98,7 @@ async def press_train(port: int, query: str, epochs: int, delay: float) -> tuple
         return time.perf_counter() - start, log
 
 
-async def herd(port: int, page: str, query: str, n: int) -> tuple[list[float], int]:
+async def herd(port: int, page: str, query: str, n: int) -> tuple[list[float], list[str]]:
     import websockets
 
     async def one() -> float:
@@ -106,9 +111,10 @@ async def herd(port: int, page: str, query: str, n: int) -> tuple[list[float], i
             return seconds
 
     results = await asyncio.gather(*(one() for _ in range(n)), return_exceptions=True)
-    return [r for r in results if isinstance(r, float)], sum(
-        isinstance(r, BaseException) for r in results
-    )
+    failures = [
+        f"{type(r).__name__}: {str(r)[:120]}" for r in results if isinstance(r, BaseException)
+    ]
+    return [r for r in results if isinstance(r, float)], failures
 
 
 async def main_async(args: argparse.Namespace) -> None:
@@ -136,8 +142,11 @@ async def main_async(args: argparse.Namespace) -> None:
         done = [r for r in runs if isinstance(r, tuple)]
         errors += [f"class: {type(r).__name__}: {r}" for r in runs if isinstance(r, BaseException)]
         peak = max(peak, rss_mb(proc.pid))
-        same = len({log for _, log in done}) == 1 and solo_log not in {log for _, log in done}
+        logs = {log for _, log in done}
+        same = len(logs) == 1 and solo_log not in logs
         wait = max((s for s, _ in done), default=float("nan"))
+        if not same:
+            errors += [f"class: {len(logs)} different logs: " + " | ".join(x[-80:] for x in logs)]
         print(
             f"class trains: {len(done)}/{args.students} finished, all saw one run: {same}; "
             f"the longest wait from a click to the finished run: {wait:.1f} s = "
@@ -153,8 +162,7 @@ async def main_async(args: argparse.Namespace) -> None:
         for path in ["", *(c.slug for c in CHAPTERS)]:
             seconds, failed = await herd(port, path, link if path == "training" else "", args.herd)
             peak = max(peak, rss_mb(proc.pid))
-            if failed:
-                errors.append(f"herd {path or 'home'}: {failed} session(s) failed")
+            errors += [f"herd {path or 'home'}: {f}" for f in failed]
             if seconds:
                 worst = max(worst, p95(seconds))
                 print(

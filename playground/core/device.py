@@ -110,16 +110,22 @@ def time_call(
     return Timing(tuple(seconds))
 
 
-_threads_configured = False
+_configured: int | None = None
 
 
 def configure_threads(n: int | None = None) -> int:
-    """Set ``torch.set_num_threads`` once per process from ``PLAYGROUND_TORCH_THREADS``."""
-    global _threads_configured
-    if not _threads_configured or n is not None:
-        torch.set_num_threads(n or limits().torch_threads)
-        _threads_configured = True
-    return torch.get_num_threads()
+    """``torch.set_num_threads`` from ``PLAYGROUND_TORCH_THREADS``, in the calling thread.
+
+    OpenMP keeps the count per thread and Streamlit runs each script in a new thread, so
+    ``app.py`` calls this on every run: once per process would leave every later session's
+    thread with all the cores.
+    """
+    global _configured
+    if _configured is None or n is not None:
+        _configured = n or limits().torch_threads
+    if torch.get_num_threads() != _configured:
+        torch.set_num_threads(_configured)
+    return _configured
 
 
 @dataclass(frozen=True)

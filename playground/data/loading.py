@@ -12,7 +12,7 @@ from torch.utils.data import DataLoader, Subset
 from torchvision.transforms import v2
 
 from playground.core.budget import check_shape
-from playground.core.rng import generator
+from playground.core.rng import generator, seeded
 from playground.data.datasets import ImageDataset
 
 
@@ -69,8 +69,7 @@ def augment(images: torch.Tensor, name: str, seed: int) -> torch.Tensor:
     check_shape(tuple(images.shape), torch.float32, what=f"v2 {name}", copies=4)
     transform = AUGMENTATIONS[name]()
     out = []
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+    with seeded(seed):  # v2's random transforms draw from the global RNG
         for img in images:
             result = transform(v2.functional.to_image(img))
             if result.shape[-2:] != img.shape[-2:]:

@@ -105,6 +105,7 @@ class Trainer:
         self._captured = captured
         # One thread advances a run at a time; a run a class shares is read by every watcher.
         self._lock = threading.RLock()
+        self.threads = torch.get_num_threads()  # of the thread that made it, for run()
         self.shared_key: Any = None  # its RunKey while a class shares it (training/shared.py)
 
     def _pick_stepper(
@@ -273,9 +274,9 @@ class Trainer:
             self._lock.release()
 
     def _run(self, max_seconds: float, max_batches: int | None) -> int:
-        # OpenMP's and MKL's thread counts are per calling thread, and the kernels they pick
-        # change the last bits: every thread that advances a run uses the process's count.
-        torch.set_num_threads(torch.get_num_threads())
+        # OpenMP's thread count is per calling thread, and the kernels it picks change the
+        # last bits: every thread that advances this run uses the count it was made with.
+        torch.set_num_threads(self.threads)
         start, done = time.perf_counter(), 0
         self.model.train()
         while not self.done:

@@ -49,7 +49,7 @@ def slow_step(trainer: Trainer, n_show: int = 4) -> SlowStep:
     slow-motion steps and the loop give the same losses.
     """
     cfg, model = trainer.cfg, trainer.model
-    torch.set_num_threads(torch.get_num_threads())  # as Trainer.run: the same bits in any thread
+    torch.set_num_threads(trainer.threads)  # as Trainer.run: the same bits in any thread
     trainer.stepper.reset()  # this step is eager, with every number in view
     idx, current = trainer.next_batch()
     model.train()

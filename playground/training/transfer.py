@@ -24,6 +24,7 @@ from torch import nn
 
 from playground.core.errors import PlaygroundError, TrainingError
 from playground.core.i18n import t
+from playground.core.rng import seeded
 from playground.data.code import dataset_parts, imports_of
 from playground.data.datasets import ImageDataset
 from playground.layers.code import model_parts
@@ -98,8 +99,7 @@ def with_new_head(model: nn.Module, n_out: int, seed: int) -> nn.Module:
     model = copy.deepcopy(model)
     name = head_name(model)
     old = _linear(model, name)
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+    with seeded(seed):
         head = nn.Linear(old.in_features, n_out, bias=old.bias is not None)
     model.set_submodule(name, head.to(old.weight.device))
     return model

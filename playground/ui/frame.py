@@ -19,7 +19,7 @@ import torch
 
 from playground.core import device as devices
 from playground.core.i18n import LANGUAGES
-from playground.core.rng import MAX_SEED
+from playground.core.rng import MAX_SEED, seed_global
 from playground.server.memory import return_freed_memory
 from playground.server.runs import RUNS
 from playground.ui.i18n import current_lang, ntr, tr
@@ -199,5 +199,5 @@ def settings() -> Settings:
     if message:
         st.warning(message, icon=":material/memory:")
     seed = int(st.session_state.get("seed", DEFAULT_SEED))
-    torch.manual_seed(seed)
+    seed_global(seed)
     return Settings(device=device, seed=seed, lang=current_lang())

@@ -10,6 +10,7 @@ from typing import Any
 import streamlit as st
 import torch
 
+from playground.server.runs import RUNS
 from playground.server.slots import SLOTS
 from playground.server.store import STORE
 from playground.training.controls import MAX_EPOCHS
@@ -130,12 +131,19 @@ def set_training(training: bool, reset: bool = False) -> None:
 def follow(
     t: Trainer, draw: Callable[[Trainer], object], *, while_: Callable[[], object] = lambda: True
 ) -> None:
-    """Advance ``t`` in slices of 0.75 s (so Stop lands that fast), drawing after each; while
-    another session of the class advances it, just draw what that session did."""
+    """Advance ``t`` in slices of 0.75 s (so Stop lands that fast), drawing after each. While
+    another session of the class advances it, look again after a pause that grows with the
+    class (0.6 s for two, 3 s for thirty) and draw only what changed: thirty followers
+    redrawing four times a second would cost more CPU than the run itself."""
+    seen = -1
     while not t.done and while_():
         if not t.run(max_seconds=0.75):
-            time.sleep(0.25)
-        report(t)
+            time.sleep(min(3.0, 0.5 + 0.1 * RUNS.holders(t)))
+        if (now := t.epoch * t.batches_per_epoch + t.batch) != seen:
+            seen = now
+            report(t)
+            draw(t)
+    if seen != t.epoch * t.batches_per_epoch + t.batch:
         draw(t)
 
 

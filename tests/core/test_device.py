@@ -60,8 +60,8 @@ def test_environment_info_reports_real_versions():
 def test_environment_snippet_matches_the_page():
     from tests.snippets import run_snippet
 
-    result = run_snippet(environment_code())["result"]
     info = environment_info()
+    result = run_snippet(environment_code(info.python_threads))["result"]  # as Home calls it
     assert result["torch"] == info.torch_version
     assert result["torchvision"] == info.torchvision_version
     assert result["threads"] == info.python_threads
@@ -101,3 +101,21 @@ def test_freed_memory_goes_back_to_the_os_on_glibc():
     trimmed = return_freed_memory()
     assert trimmed == (platform.system() == "Linux" and platform.libc_ver()[0] == "glibc")
     assert return_freed_memory() == trimmed  # the library is loaded once, then reused
+
+
+def test_every_session_thread_runs_with_the_configured_thread_count():
+    """Streamlit runs each script in a new thread, and OpenMP keeps the count per thread."""
+    import threading
+
+    from playground.core.device import configure_threads
+
+    n, seen = configure_threads(), []
+
+    def script_run():
+        seen.append(configure_threads())
+        seen.append(torch.get_num_threads())
+
+    worker = threading.Thread(target=script_run)
+    worker.start()
+    worker.join()
+    assert seen == [n, n]
