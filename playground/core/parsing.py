@@ -9,9 +9,11 @@ mismatch`` and a page did not render. Every parse of typed text goes through her
 from __future__ import annotations
 
 import ast
+import inspect
 import threading
+from typing import Any
 
-__all__ = ["parse_expression"]
+__all__ = ["parse_expression", "source_of"]
 
 _LOCK = threading.Lock()
 
@@ -20,3 +22,16 @@ def parse_expression(text: str) -> ast.Expression:
     """``ast.parse(text, mode="eval")``, one thread at a time (raises ``SyntaxError``)."""
     with _LOCK:
         return ast.parse(text, mode="eval")
+
+
+_SOURCES: dict[Any, str] = {}
+
+
+def source_of(obj: Any) -> str:
+    """``inspect.getsource(obj)``, once per object: for a class it parses the whole module
+    with ``ast`` (the same 3.11 bug: a hundred students opening Save & load at once crashed
+    one page), and it cost milliseconds on every run of every page that shows a model."""
+    with _LOCK:
+        if obj not in _SOURCES:
+            _SOURCES[obj] = inspect.getsource(obj)
+        return _SOURCES[obj]

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import inspect
-
+from playground.core.parsing import source_of
 from playground.data import offline
 from playground.data.datasets import DATASETS
 from playground.data.loading import LoaderSettings
@@ -42,7 +41,7 @@ def imports_of(*blocks: str) -> str:
 
 def offline_source() -> str:
     """The generator of :mod:`playground.data.offline`, to paste into a script."""
-    source = inspect.getsource(offline)
+    source = source_of(offline)
     body = source.split('"""', 2)[2].replace("from __future__ import annotations\n", "")
     body = body.replace("import torch\n", "", 1).strip()
     return (

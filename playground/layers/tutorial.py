@@ -12,7 +12,6 @@ equivalent stateless module.
 
 from __future__ import annotations
 
-import inspect
 import textwrap
 from collections.abc import Sequence
 
@@ -20,6 +19,7 @@ import torch
 import torch.nn.functional as F  # noqa: N812 (the tutorials' spelling)
 from torch import nn
 
+from playground.core.parsing import source_of
 from playground.layers import tutorial_cifar
 
 
@@ -80,7 +80,7 @@ def class_source(preset: str) -> str:
     """The class as the tutorial writes it."""
     cls, name = CLASSES[preset]
     assert cls.__name__ == name  # print(model) shows the class's own name
-    return textwrap.dedent(inspect.getsource(cls))
+    return textwrap.dedent(source_of(cls))
 
 
 def _lenet_steps(

@@ -52,3 +52,30 @@ def test_magic_is_off():
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["runner"]["magicEnabled"] is False
+
+
+def test_source_of_parses_each_object_once_and_safely_from_many_threads():
+    """A hundred students opening Save & load at once crashed one page in CPython 3.11's ast."""
+    import inspect
+    import threading
+
+    from playground.core.parsing import source_of
+    from playground.layers.tutorial import CLASSES, class_source
+
+    errors: list[BaseException] = []
+
+    def page_run() -> None:
+        try:
+            for preset in CLASSES:
+                class_source(preset)
+        except BaseException as err:  # the test reports any of them
+            errors.append(err)
+
+    threads = [threading.Thread(target=page_run) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    cls = next(iter(CLASSES.values()))[0]
+    assert source_of(cls) == inspect.getsource(cls) and source_of(cls) is source_of(cls)
