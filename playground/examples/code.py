@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 from string import Template
 
+import torch
+
 from playground.examples.levels import ExampleConfig
 from playground.examples.polynomial import start_values
 from playground.examples.scripts_relu import RELU
@@ -26,10 +28,14 @@ def example_code(cfg: ExampleConfig) -> str:
     every = cfg.level.print_every
     dtype = "torch.float64" if cfg.dtype == "float64" else "torch.float32"
     start = ", ".join(repr(v) for v in start_values(cfg.seed))
-    return Template(template).substitute(
+    code = Template(template).substitute(
         lr=repr(cfg.lr), iterations=cfg.iterations, seed=cfg.seed, dtype=dtype,
         device=cfg.device, every=every, last=every - 1, start=start,
     )  # fmt: skip
+    # The page runs with the server's thread count; a fresh Python would use every core, and
+    # another count sums in another order (the ReLU levels' last digits).
+    pin = f"import torch\n\ntorch.set_num_threads({torch.get_num_threads()})  # as the app runs PyTorch\n"
+    return code.replace("import torch\n", pin, 1)
 
 
 def diff_code(previous: str, current: str) -> str:

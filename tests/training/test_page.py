@@ -78,7 +78,9 @@ def test_a_finished_run_continues_for_more_epochs_and_equals_one_longer_run():
     go_on = next(b for b in at.button if b.label == "Continue for 2 more epochs")
     go_on.click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.session_state["trainer"] is trainer and trainer.epoch == 4 and trainer.done
+    longer = at.session_state["trainer"]  # the 4-epoch run's own key: the class's 2 stay 2
+    assert longer is not trainer and trainer.epoch == 2 and longer.epoch == 4 and longer.done
+    trainer = longer
     assert at.number_input(key="tr_epochs").value == 4  # the box shows the run's total
     assert "The settings changed" not in texts(at) and at.button[0].label == "Train again"
     cfg = trn.TrainConfig(epochs=4, optimizer="Adam")
