@@ -95,10 +95,12 @@ async def press_train(port: int, query: str, epochs: int, delay: float) -> tuple
         click = WidgetState(id=button.id, trigger_value=True)
         start = time.perf_counter()
         elements = await _script_run(ws, "training", query, [click])
-        while (log := _finished_log(elements)) is None:  # queued: it asks again, as the page does
+        while _finished_log(elements) is None:  # queued: it asks again, as the page does
             await asyncio.sleep(1.0)
             elements = await _script_run(ws, "training", query)
-        return time.perf_counter() - start, log
+        seconds = time.perf_counter() - start
+        final = await _script_run(ws, "training", query)  # the page draws the finished run once
+        return seconds, _finished_log(final) or ""
 
 
 async def herd(port: int, page: str, query: str, n: int) -> tuple[list[float], list[str]]:
