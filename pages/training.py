@@ -82,7 +82,7 @@ def shape_of(name: str) -> tuple[int, ...]:
 
 
 def run_key(c: trn.TrainConfig) -> trn.RunKey:
-    n = min(len(datasets()[0]), subset or len(datasets()[0]))
+    n = min(len(train := datasets()[0]), subset or len(train))
     return trn.run_key(specs, shape_of(dataset), shared.dataset_identity(dataset), c, n,
                        device=cfg.device, data_parallel=state.get("tr_dp", False))  # fmt: skip
 

@@ -128,6 +128,12 @@ def configure_threads(n: int | None = None) -> int:
     return _configured
 
 
+def threads_code() -> str:
+    """Pins the calling thread's count in a shown script: another count changes the last
+    digits of every number."""
+    return f"torch.set_num_threads({torch.get_num_threads()})  # as the app runs PyTorch\n"
+
+
 @dataclass(frozen=True)
 class EnvironmentInfo:
     """What the Home page reports about this machine."""

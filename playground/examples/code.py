@@ -10,8 +10,7 @@ from __future__ import annotations
 import difflib
 from string import Template
 
-import torch
-
+from playground.core.device import threads_code
 from playground.examples.levels import ExampleConfig
 from playground.examples.polynomial import start_values
 from playground.examples.scripts_relu import RELU
@@ -34,8 +33,7 @@ def example_code(cfg: ExampleConfig) -> str:
     )  # fmt: skip
     # The page runs with the server's thread count; a fresh Python would use every core, and
     # another count sums in another order (the ReLU levels' last digits).
-    pin = f"import torch\n\ntorch.set_num_threads({torch.get_num_threads()})  # as the app runs PyTorch\n"
-    return code.replace("import torch\n", pin, 1)
+    return code.replace("import torch\n", f"import torch\n\n{threads_code()}", 1)
 
 
 def diff_code(previous: str, current: str) -> str:

@@ -9,6 +9,7 @@ dropped when next asked for.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -25,6 +26,7 @@ __all__ = ["STORE", "ResultStore", "StoreStats", "library_versions", "tensor_byt
 T = TypeVar("T")
 
 
+@functools.cache
 def library_versions() -> tuple[str, ...]:
     """Part of every key: another torch may give other bits for the same config."""
     import torchvision

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 import torch
 
+from playground.core.device import threads_code
 from playground.data.code import dataset_parts, imports_of
 from playground.layers.code import model_parts
 from playground.layers.models import LayerSpec
@@ -38,11 +39,6 @@ def _parallel(device: str, data_parallel: bool) -> str:
     first = torch.device(device).index or 0  # as the Trainer orders them
     ids = [first, *(k for k in range(torch.cuda.device_count()) if k != first)]
     return f"model = nn.DataParallel(model, device_ids={ids})  # splits each batch over the GPUs\n"
-
-
-def threads_code() -> str:
-    """Pins the page's thread count: another count changes the last digits of every number."""
-    return f"torch.set_num_threads({torch.get_num_threads()})  # as the app runs PyTorch\n"
 
 
 def training_code(

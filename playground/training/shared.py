@@ -62,9 +62,7 @@ def shared_trainer(key: RunKey, make: Callable[[], Trainer], store: ResultStore 
         t.shared_key = key
         return t
 
-    return store.get_or_compute(
-        key, build, size=Trainer.nbytes, usable=lambda t: not t.released and t.shared_key == key
-    )
+    return store.get_or_compute(key, build, size=Trainer.nbytes, usable=lambda t: not t.released)
 
 
 def continued(t: Trainer, epochs: int, store: ResultStore = STORE) -> Trainer:

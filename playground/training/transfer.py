@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 import torch
 from torch import nn
 
+from playground.core.device import threads_code
 from playground.core.errors import PlaygroundError, TrainingError
 from playground.core.i18n import t
 from playground.core.rng import seeded
@@ -29,7 +30,7 @@ from playground.data.code import dataset_parts, imports_of
 from playground.data.datasets import ImageDataset
 from playground.layers.code import model_parts
 from playground.layers.models import LayerSpec, build_model, layer_names
-from playground.training.code import loss_and_optimizer_code, threads_code
+from playground.training.code import loss_and_optimizer_code
 from playground.training.config import TrainConfig
 from playground.training.loop import History, Trainer
 from playground.training.step import STEP_CODE

@@ -135,15 +135,15 @@ def follow(
     another session of the class advances it, look again after a pause that grows with the
     class (0.6 s for two, 3 s for thirty) and draw only what changed: thirty followers
     redrawing four times a second would cost more CPU than the run itself."""
-    seen = -1
+    seen = -1.0
     while not t.done and while_():
         if not t.run(max_seconds=0.75):
             time.sleep(min(3.0, 0.5 + 0.1 * RUNS.holders(t)))
-        if (now := t.epoch * t.batches_per_epoch + t.batch) != seen:
-            seen = now
+        if t.progress != seen:
+            seen = t.progress
             report(t)
             draw(t)
-    if seen != t.epoch * t.batches_per_epoch + t.batch:
+    if t.progress != seen:
         draw(t)
 
 
