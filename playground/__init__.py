@@ -19,6 +19,7 @@ __all__ = [
     "plots",
     "save_load",
     "server",
+    "teach",
     "tensors",
     "training",
     "ui",

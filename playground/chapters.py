@@ -47,6 +47,7 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter("save_load", ":material/save:", "s_"),
     Chapter("examples", ":material/functions:", "ex_"),
     Chapter("exercises", ":material/quiz:", "xs_", exercises=False),  # every chapter's set
+    Chapter("teach", ":material/co_present:", "tc_", exercises=False),  # the class pulse
 )
 HOME = "pages/home.py"
 PAGES: tuple[str, ...] = (HOME, *(c.page for c in CHAPTERS))

@@ -38,7 +38,7 @@ class Board:
     joined: int
     active: int
     attempts: int
-    per_exercise: list[dict[str, object]]  # exercise, attempted, solved, first_try, attempts
+    per_exercise: list[dict[str, object]]  # exercise, tried, solved, first_try, attempts
     answers: list[Answer]  # the pushed question's, most given first
     answered: int  # students who answered the pushed question
 
@@ -77,7 +77,7 @@ def _per_exercise(attempts: Sequence[Row]) -> list[dict[str, object]]:
         pairs = [p for p in first if p[0] == exercise]
         rows.append({
             "exercise": exercise,
-            "attempted": len(pairs),
+            "tried": len(pairs),
             "solved": sum(p in solved for p in pairs),
             "first_try": sum(first[p] for p in pairs),
             "attempts": count[exercise],
@@ -157,12 +157,18 @@ def csv_bytes(attempts: Sequence[Row], exercise_title: Mapping[str, str]) -> byt
             "answer": _cell(str(a["answer"])),
             "correct": bool(a["correct"]),
             "pushed": a["push_id"] is not None,
-            "time_utc": dt.datetime.fromtimestamp(float(a["at"]), dt.timezone.utc).isoformat(timespec="seconds"),  # type: ignore[arg-type]
+            "time_utc": _utc(a["at"]),
         }
         for a in attempts
     ]
     columns = ["nickname", "exercise", "title", "seed", "answer", "correct", "pushed", "time_utc"]
     return pd.DataFrame(rows, columns=columns).to_csv(index=False).encode("utf-8-sig")
+
+
+def _utc(seconds: object) -> str:
+    return dt.datetime.fromtimestamp(float(str(seconds)), dt.timezone.utc).isoformat(
+        timespec="seconds"
+    )
 
 
 def _cell(text: str) -> str:

@@ -114,7 +114,7 @@ def make_engine(url: str) -> Engine:
     )
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # SQLAlchemy's documented recipe: let SQLAlchemy, not pysqlite, open transactions.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -128,7 +128,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
-def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_begin(conn) -> None:
     # A writer takes the write lock at BEGIN: a deferred transaction that read first and then
     # wrote would fail at once (SQLITE_BUSY_SNAPSHOT) instead of waiting its turn.
     write = conn.get_execution_options().get("write", True)

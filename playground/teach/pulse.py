@@ -21,8 +21,9 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Row, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from playground.core.config import env_int
@@ -201,7 +202,9 @@ class Pulse:
                     push_seed=int(seed), push_id=CLASSES.c.push_id + 1, revealed=False,
                 )
             )  # fmt: skip
-            return int(conn.execute(select(CLASSES.c.push_id).where(CLASSES.c.id == class_id)).scalar_one())
+            return int(
+                conn.execute(select(CLASSES.c.push_id).where(CLASSES.c.id == class_id)).scalar_one()
+            )
 
     def reveal(self, code: str, key: str, revealed: bool = True) -> None:
         with self._tx() as conn:
@@ -228,8 +231,9 @@ class Pulse:
         with self._tx(write=False) as conn:
             class_id = self._teacher_class(conn, code, key)
             rows = conn.execute(
-                select(STUDENTS.c.id, STUDENTS.c.nickname, STUDENTS.c.joined_at,
-                       STUDENTS.c.seen_at).where(STUDENTS.c.class_id == class_id)  # fmt: skip
+                select(
+                    STUDENTS.c.id, STUDENTS.c.nickname, STUDENTS.c.joined_at, STUDENTS.c.seen_at
+                ).where(STUDENTS.c.class_id == class_id)  # fmt: skip
             )
             return [dict(r._mapping) for r in rows]
 
@@ -309,7 +313,7 @@ class Pulse:
                 ).order_by(ATTEMPTS.c.id).limit(1)
             ).scalar()  # fmt: skip
 
-    def _student(self, conn: Connection, student: Student):  # type: ignore[no-untyped-def]
+    def _student(self, conn: Connection, student: Student) -> Row[Any, Any]:
         row = conn.execute(
             select(STUDENTS.c.id, STUDENTS.c.class_id)
             .join(CLASSES, CLASSES.c.id == STUDENTS.c.class_id)

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from playground.ui import state
+from playground.ui import teach as _teach  # noqa: F401  (its hooks: the class banner, attempts)
 from playground.ui.exercises import check_yourself
 from playground.ui.frame import (
     DEFAULT_SEED,

@@ -7,6 +7,8 @@ numbers. Progress lives in the session and, as a short code, in the URL (``?xp=â
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from playground import exercises as xq
@@ -22,9 +24,28 @@ from playground.ui.runs import in_slot
 from playground.ui.state import training_data
 from playground.ui.widgets import bound, show_code, show_error
 
-__all__ = ["check_yourself", "exercise_panel", "progress", "reset_progress", "sync_progress"]
+__all__ = [
+    "answer_of",
+    "answer_widgets",
+    "check_yourself",
+    "exercise_panel",
+    "on_graded",
+    "progress",
+    "reset_progress",
+    "show_result",
+    "show_setup",
+    "show_solution",
+    "sync_progress",
+]
 
 _KEY, _BAD = "xq_progress", "xq_bad_code"
+# Who else hears of a graded attempt (the class pulse): called with the exercise, its seed and
+# the grade, after the session's own progress is recorded.
+_ON_GRADED: list[Callable[[xq.Exercise, int, xq.Graded], None]] = []
+
+
+def on_graded(hook: Callable[[xq.Exercise, int, xq.Graded], None]) -> None:
+    _ON_GRADED.append(hook)
 
 
 def progress() -> dict[str, pg.Record]:
@@ -70,8 +91,8 @@ def exercise_panel(chapter: str) -> None:
     if record is not None:
         done = tr("xq.status_solved") if record.solved else tr("xq.status_open")
         st.caption(tr("xq.status", attempts=record.attempts, status=done))
-    _show_setup(exercise, setup)
-    _answer_widgets(exercise, setup, key)
+    show_setup(exercise, setup)
+    answer_widgets(exercise, setup, key)
     c = st.container(horizontal=True)
     c.button(tr("xq.check"), icon=":material/task_alt:", type="primary", key=f"{key}_go",
              on_click=_submit, args=(exercise, setup, key))  # fmt: skip
@@ -89,9 +110,9 @@ def exercise_panel(chapter: str) -> None:
         st.info(tr(f"{exercise.text_key}.hint", **_params(setup)), icon=":material/lightbulb:")
     graded = st.session_state.get(key)
     if graded is not None:
-        _show_result(graded)
+        show_result(graded)
     if graded is not None or st.session_state.get(f"{key}_revealed"):
-        _show_solution(exercise, setup)
+        show_solution(exercise, setup)
 
 
 def _flag(name: str) -> None:
@@ -111,12 +132,14 @@ def _submit(exercise: xq.Exercise, setup: xq.Setup, key: str) -> None:
 def _grade(exercise: xq.Exercise, setup: xq.Setup, key: str) -> None:
     if exercise.kind == "target":  # the server's shared, read-only offline dataset
         setup.extra["data"] = training_data("offline")
-    graded = xq.grade(exercise, setup, _answer(exercise, key))
+    graded = xq.grade(exercise, setup, answer_of(exercise, key))
     st.session_state[key] = graded
     st.session_state[_KEY] = pg.record_attempt(progress(), exercise.id, graded.correct)
+    for hook in _ON_GRADED:
+        hook(exercise, int(st.session_state.get("seed", 0)), graded)
 
 
-def _answer(exercise: xq.Exercise, key: str) -> object:
+def answer_of(exercise: xq.Exercise, key: str) -> object:
     state = st.session_state
     if exercise.kind == "state_dict":
         return state.get(f"{key}_missing", []), state.get(f"{key}_unexpected", [])
@@ -143,7 +166,7 @@ def _params(setup: xq.Setup) -> dict[str, object]:
     return {**setup.params, **code, "answer": Code(setup.answer)}
 
 
-def _show_setup(exercise: xq.Exercise, setup: xq.Setup) -> None:
+def show_setup(exercise: xq.Exercise, setup: xq.Setup) -> None:
     kind, params = exercise.kind, _params(setup)
     if exercise.kind == "expression":
         st.markdown(tr(f"{exercise.text_key}.task", **params))
@@ -164,7 +187,7 @@ def _show_setup(exercise: xq.Exercise, setup: xq.Setup) -> None:
         record_script(code)  # the Exercises page's notebook holds the exercise's inputs
 
 
-def _answer_widgets(exercise: xq.Exercise, setup: xq.Setup, state_key: str) -> None:
+def answer_widgets(exercise: xq.Exercise, setup: xq.Setup, state_key: str) -> None:
     kind = exercise.kind
     if kind == "state_dict":
         keys = list(setup.extra["keys"])
@@ -185,7 +208,7 @@ def _answer_widgets(exercise: xq.Exercise, setup: xq.Setup, state_key: str) -> N
     )
 
 
-def _show_result(graded: xq.Graded) -> None:
+def show_result(graded: xq.Graded) -> None:
     if graded.correct:
         st.success(tr("xq.right"), icon=":material/check_circle:")
     else:
@@ -197,7 +220,7 @@ def _show_result(graded: xq.Graded) -> None:
     c[1].code(graded.real, language=None, wrap_lines=True)
 
 
-def _show_solution(exercise: xq.Exercise, setup: xq.Setup) -> None:
+def show_solution(exercise: xq.Exercise, setup: xq.Setup) -> None:
     st.markdown(tr("xq.reference", answer=Code(setup.answer)))
     st.write(tr(f"{exercise.text_key}.why", **_params(setup)))
     show_code(setup.script)

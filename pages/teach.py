@@ -1,0 +1,37 @@
+"""Teach: start a class (a join code, a QR, a live dashboard) or join one with a nickname."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from playground import ui
+from playground.ui import page, tr
+from playground.ui import teach as pulse_ui
+
+cfg = page()
+ui.chapter_intro("nav.teach", "teach.intro")
+pulse_ui.open_teacher_link()
+
+if (owner := pulse_ui.teacher()) is not None:
+    pulse_ui.dashboard(*owner, seed=cfg.seed)
+    st.stop()
+
+start, join = st.columns(2, gap="large")
+with start.container(border=True):
+    st.subheader(tr("teach.start_title"), anchor=False)
+    st.caption(tr("teach.start_help", hours=pulse_ui.pulse().hours))
+    st.button(tr("teach.start"), type="primary", icon=":material/co_present:",
+              on_click=pulse_ui.start_class, key="tc_start")  # fmt: skip
+with join.container(border=True):
+    st.subheader(tr("teach.join_title"), anchor=False)
+    st.caption(tr("teach.join_help"))
+    if (me := pulse_ui.student()) is not None:
+        pulse_ui.joined_as(me)
+    else:
+        with st.form("tc_join", border=False):
+            code = st.text_input(tr("teach.code"), str(st.query_params.get("join", ""))[:12],
+                                 max_chars=12, key="tc_code")  # fmt: skip
+            nickname = st.text_input(tr("teach.nickname"), max_chars=24, key="tc_nickname")
+            if st.form_submit_button(tr("teach.join"), icon=":material/login:"):
+                pulse_ui.join_class(code, nickname)
+                st.rerun()
