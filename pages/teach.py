@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from playground import ui
+from playground.teach import class_hours
 from playground.ui import page, tr
 from playground.ui import teach as pulse_ui
 
@@ -19,7 +20,7 @@ if (owner := pulse_ui.teacher()) is not None:
 start, join = st.columns(2, gap="large")
 with start.container(border=True):
     st.subheader(tr("teach.start_title"), anchor=False)
-    st.caption(tr("teach.start_help", hours=pulse_ui.pulse().hours))
+    st.caption(tr("teach.start_help", hours=class_hours()))
     st.button(tr("teach.start"), type="primary", icon=":material/co_present:",
               on_click=pulse_ui.start_class, key="tc_start")  # fmt: skip
 with join.container(border=True):
@@ -28,10 +29,8 @@ with join.container(border=True):
     if (me := pulse_ui.student()) is not None:
         pulse_ui.joined_as(me)
     else:
-        with st.form("tc_join", border=False):
-            code = st.text_input(tr("teach.code"), str(st.query_params.get("join", ""))[:12],
-                                 max_chars=12, key="tc_code")  # fmt: skip
-            nickname = st.text_input(tr("teach.nickname"), max_chars=24, key="tc_nickname")
-            if st.form_submit_button(tr("teach.join"), icon=":material/login:"):
-                pulse_ui.join_class(code, nickname)
-                st.rerun()
+        st.text_input(tr("teach.code"), str(st.query_params.get("join", ""))[:12], max_chars=12,
+                      key="tc_code")  # fmt: skip
+        st.text_input(tr("teach.nickname"), max_chars=24, key="tc_nickname")
+        st.button(tr("teach.join"), icon=":material/login:", key="tc_join",
+                  on_click=pulse_ui.join_from_form)  # fmt: skip

@@ -10,18 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CHAPTERS", "EXERCISE_CHAPTERS", "HOME", "PAGES", "Chapter", "by_slug"]
+__all__ = ["CHAPTERS", "EXERCISE_CHAPTERS", "HOME", "PAGES", "SCRIPT_PAGES", "Chapter", "by_slug"]
 
 
 @dataclass(frozen=True)
 class Chapter:
     """One chapter: its URL path (also its package and tests folder), its sidebar icon, the
-    prefix of its widget keys (``t_`` for ``t_tab``), and whether it has a Check-yourself set."""
+    prefix of its widget keys (``t_`` for ``t_tab``), whether it has a Check-yourself set, and
+    whether it shows scripts as soon as it opens (Teach does once a question is pushed)."""
 
     slug: str
     icon: str
     prefix: str
     exercises: bool = True
+    scripts: bool = True  # shows PyTorch scripts (and a notebook) as soon as it opens
 
     @property
     def page(self) -> str:
@@ -47,10 +49,11 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter("save_load", ":material/save:", "s_"),
     Chapter("examples", ":material/functions:", "ex_"),
     Chapter("exercises", ":material/quiz:", "xs_", exercises=False),  # every chapter's set
-    Chapter("teach", ":material/co_present:", "tc_", exercises=False),  # the class pulse
+    Chapter("teach", ":material/co_present:", "tc_", exercises=False, scripts=False),
 )
 HOME = "pages/home.py"
 PAGES: tuple[str, ...] = (HOME, *(c.page for c in CHAPTERS))
+SCRIPT_PAGES: tuple[str, ...] = (HOME, *(c.page for c in CHAPTERS if c.scripts))
 EXERCISE_CHAPTERS: tuple[str, ...] = tuple(c.slug for c in CHAPTERS if c.exercises)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,11 @@ if str(ROOT) not in sys.path:
 
 # Tests see the real error text; hosted users get the redacted message from config.toml.
 os.environ.setdefault("STREAMLIT_CLIENT_SHOW_ERROR_DETAILS", "full")
+# The class pulse of every page and server the tests start: a throwaway SQLite file.
+os.environ.setdefault(
+    "PLAYGROUND_DATABASE_URL",
+    f"sqlite:///{tempfile.mkdtemp(prefix='playground-tests-')}/pulse.sqlite3",
+)
 
 SHARED_SAMPLE = ROOT.parent / "shared" / "data" / "fashion-mnist-sample"
 

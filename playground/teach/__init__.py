@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from playground.teach.board import Answer, Board, csv_bytes, distribution_figure, make_board
 from playground.teach.db import database_url, make_engine, migrate
-from playground.teach.pulse import ClassState, NewClass, Pulse, PulseError, Student
+from playground.teach.pulse import ClassState, NewClass, Pulse, PulseError, Student, class_hours
 from playground.teach.qr import qr_png
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "Pulse",
     "PulseError",
     "Student",
+    "class_hours",
     "csv_bytes",
     "database_url",
     "distribution_figure",

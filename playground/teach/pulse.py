@@ -45,6 +45,7 @@ __all__ = [
     "Pulse",
     "PulseError",
     "Student",
+    "class_hours",
     "clean_nickname",
 ]
 
@@ -80,6 +81,11 @@ class ClassState:
     push_seed: int | None
     push_id: int
     revealed: bool
+
+
+def class_hours() -> int:
+    """``PLAYGROUND_CLASS_HOURS``: how long a class and its rows are kept (default 12)."""
+    return env_int("PLAYGROUND_CLASS_HOURS", 12)
 
 
 def _hash(secret: str) -> str:
@@ -133,7 +139,7 @@ class Pulse:
         writes_per_10s: int = 8,
     ) -> None:
         self.engine, self.clock = engine, clock
-        self.hours = hours if hours is not None else env_int("PLAYGROUND_CLASS_HOURS", 12)
+        self.hours = hours if hours is not None else class_hours()
         self._writes = _RateLimit(writes_per_10s, 10.0, clock)
         self._joins = _RateLimit(6, 60.0, clock)
         try:
@@ -189,7 +195,7 @@ class Pulse:
         ).first()
         ok = hmac.compare_digest(row.teacher_hash if row else _DUMMY_HASH, _hash(key or ""))
         if row is None or not ok:
-            raise PulseError("err.pulse.no_class")
+            raise self._no_class()
         return int(row.id)
 
     def push(self, code: str, key: str, exercise_id: str | None, seed: int = 0) -> int:
@@ -267,7 +273,7 @@ class Pulse:
                 )
             ).scalar()
             if class_id is None:
-                raise PulseError("err.pulse.no_class")
+                raise self._no_class()
             conn.execute(insert(STUDENTS), {"class_id": class_id, "nickname": nickname,
                          "token_hash": _hash(token), "joined_at": now, "seen_at": now})  # fmt: skip
         return Student(_code(code), token, nickname)
@@ -324,8 +330,11 @@ class Pulse:
             )
         ).first()
         if row is None:
-            raise PulseError("err.pulse.no_class")
+            raise self._no_class()
         return row
+
+    def _no_class(self) -> PulseError:
+        return PulseError("err.pulse.no_class", hours=f"{self.hours:g}")
 
     # ---- upkeep -------------------------------------------------------------------------
 

@@ -42,6 +42,7 @@ __all__ = [
     "class_state",
     "dashboard",
     "join_class",
+    "join_from_form",
     "joined_as",
     "open_teacher_link",
     "pulse",
@@ -95,6 +96,13 @@ def join_class(code: str, nickname: str) -> None:
         st.session_state[_STUDENT] = pulse().join(code, nickname, session=session_id())
     except PlaygroundError as err:
         _fail(err)
+
+
+def join_from_form() -> None:
+    """``on_click`` of the Teach page's Join: its code and nickname fields."""
+    join_class(
+        str(st.session_state.get("tc_code", "")), str(st.session_state.get("tc_nickname", ""))
+    )
 
 
 def joined_as(me: teach.Student) -> None:
@@ -230,9 +238,9 @@ def open_teacher_link() -> None:
         if pulse().is_teacher(code, key):
             st.session_state[_TEACHER] = (code.upper(), key)
             return
-        _fail(teach.PulseError("err.pulse.no_class"))
+        show_error(teach.PulseError("err.pulse.no_class", hours=teach.class_hours()))
     except PlaygroundError as err:
-        _fail(err)
+        show_error(err)
 
 
 def _close() -> None:
@@ -293,12 +301,12 @@ def dashboard(code: str, key: str, seed: int) -> None:
         st.subheader(tr("teach.push_title"), anchor=False)
         labels = pushable()
         c = st.columns([3, 1], vertical_alignment="bottom")
-        exercise = c[0].selectbox(tr("teach.exercise"), list(labels), key="tc_exercise",
-                                  format_func=labels.__getitem__)  # fmt: skip
-        push_seed = c[1].number_input(tr("teach.seed"), 0, 2**31 - 1, seed, key="tc_seed")
+        c[0].selectbox(tr("teach.exercise"), list(labels), key="tc_exercise",
+                       format_func=labels.__getitem__)  # fmt: skip
+        c[1].number_input(tr("teach.seed"), 0, 2**31 - 1, seed, key="tc_seed")
         b = st.container(horizontal=True)
         b.button(tr("teach.push"), type="primary", icon=":material/campaign:", key="tc_push",
-                 on_click=_act, args=("push", code, key, exercise, int(push_seed)))  # fmt: skip
+                 on_click=_act, args=("push", code, key))  # fmt: skip
         b.button(tr("teach.reveal"), icon=":material/visibility:", key="tc_reveal",
                  on_click=_act, args=("reveal", code, key))  # fmt: skip
         b.button(tr("teach.hide"), icon=":material/visibility_off:", key="tc_hide",
@@ -308,10 +316,11 @@ def dashboard(code: str, key: str, seed: int) -> None:
         _board(code, key)
 
 
-def _act(action: str, code: str, key: str, exercise: str = "", seed: int = 0) -> None:
+def _act(action: str, code: str, key: str) -> None:
+    state = st.session_state  # read at the click: the choice made just before it counts
     try:
         if action == "push":
-            pulse().push(code, key, exercise, seed)
+            pulse().push(code, key, str(state.get("tc_exercise", "")), int(state.get("tc_seed", 0)))
         elif action == "down":
             pulse().push(code, key, None)
         else:

@@ -11,13 +11,14 @@ import re
 import nbformat
 import pytest
 
+from playground.chapters import SCRIPT_PAGES
 from playground.core.i18n import t
 from playground.core.notebook import NotebookPage, make_notebook
-from tests.apptest import PAGES
 from tests.snippets import run_standalone
 from tests.ui.test_standalone_scripts import _render
 
-NOTEBOOK_PAGES = list(PAGES)  # the Exercises page's notebook holds the exercise's inputs
+# The Exercises page's notebook holds the exercise's inputs; Teach has none until a push.
+NOTEBOOK_PAGES = list(SCRIPT_PAGES)
 _ADDRESS = re.compile(r"0x[0-9a-f]+")  # print(z.grad_fn) names an object by its address
 
 

@@ -13,7 +13,7 @@ import functools
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from playground.chapters import CHAPTERS
+from playground.chapters import CHAPTERS, SCRIPT_PAGES
 from playground.core.i18n import LANGUAGES
 from playground.examples.levels import LEVELS
 from playground.ui import widgets
@@ -68,7 +68,7 @@ def scripts() -> dict[str, str]:
 def test_the_sweep_sees_every_chapters_scripts():
     where = " ".join(scripts().values())
     assert 30 <= len(scripts()) <= 88  # the runs below are indexed up to 72 + 16
-    for page in PAGES:
+    for page in SCRIPT_PAGES:
         # The Exercises page shows the chapters' own exercises: their blocks are seen there first.
         assert page in where or page == "pages/exercises.py"
 

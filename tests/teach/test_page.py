@@ -1,0 +1,148 @@
+"""The Teach page through AppTest: a teacher and students, each their own session."""
+
+from __future__ import annotations
+
+import pytest
+
+from playground import exercises as xq
+from playground.core.i18n import t
+from playground.ui.teach import class_state, pulse
+from tests.apptest import open_page, texts
+
+PAGE = "pages/teach.py"
+
+
+def _button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def _start_class(lang="en"):
+    teacher = open_page(PAGE, lang=lang)
+    _button(teacher, t("teach.start", lang)).click().run()
+    code, key = teacher.session_state["pulse_teacher"]
+    assert not teacher.exception and teacher.title[1].value == code  # the join code, large
+    return teacher, code, key
+
+
+def _join(code, nickname, lang="en", page=PAGE):
+    student = open_page(PAGE, lang=lang, query={"join": code})
+    assert student.text_input(key="tc_code").value == code  # the join link fills the code in
+    student.text_input(key="tc_nickname").input(nickname)
+    _button(student, t("teach.join", lang)).click().run()
+    assert not student.exception, [e.value for e in student.exception]
+    if page != PAGE:
+        student.switch_page(page).run()
+    return student
+
+
+def test_a_pushed_question_is_answered_on_any_page_and_revealed_to_all():
+    teacher, code, key = _start_class()
+    ada = _join(code, "Ada <b>")
+    bo = _join(code, "博", lang="zh", page="pages/autograd.py")  # another page, another language
+    assert ada.session_state["pulse_student"].nickname == "Ada <b>"
+    exercise = xq.by_chapter("broadcasting")[0]
+    teacher.selectbox(key="tc_exercise").set_value(exercise.id)
+    teacher.number_input(key="tc_seed").set_value(5)
+    _button(teacher, t("teach.push")).click().run()
+    class_state.clear()
+    setup = xq.variant(exercise, 5)
+    wrong = next(w for w in setup.wrong if w != setup.answer)
+    for student, answer, lang in ((ada, setup.answer, "en"), (bo, wrong, "zh")):
+        student.run()
+        assert t("teach.asks", lang, code=f"`{code}`").split("(")[0] in texts(student)
+        student.text_input(key=f"pulse_{code}_1_text").input(answer)
+        _button(student, t("teach.send", lang)).click().run()
+        assert not student.exception, [e.value for e in student.exception]
+        assert student.session_state[f"pulse_{code}_1"].correct is (answer == setup.answer)
+        assert t("teach.sent", lang) in texts(student)
+        assert t("xq.right", lang) not in texts(student)  # nothing revealed before the teacher
+    teacher.run()
+    metrics = {m.label: m.value for m in teacher.metric}
+    assert metrics[t("teach.joined_n")] == "2" and metrics[t("teach.answered_n")] == "2 / 2"
+    attempts = pulse().attempts(code, key)
+    assert [(a["nickname"], a["correct"], a["push_id"]) for a in attempts] == [
+        ("Ada <b>", True, 1), ("博", False, 1)]  # fmt: skip
+    _button(teacher, t("teach.reveal")).click().run()
+    class_state.clear()
+    bo.run()
+    body = texts(bo)
+    assert t("teach.revealed", "zh") in body and t("xq.wrong", "zh") in body
+    assert setup.answer in body or xq.grade(exercise, setup, setup.answer).real in body
+    assert not bo.exception
+
+
+def test_check_yourself_attempts_reach_the_class():
+    teacher, code, key = _start_class()
+    student = _join(code, "cy", page="pages/tensors.py")
+    exercise = xq.by_chapter("tensors")[0]
+    setup = xq.variant(exercise, 0)
+    student.text_input(key=f"xq_{exercise.id}_0_text").input(setup.answer)
+    _button(student, t("xq.check")).click().run()
+    (attempt,) = pulse().attempts(code, key)
+    assert (attempt["exercise_id"], attempt["correct"], attempt["push_id"]) == (
+        exercise.id,
+        True,
+        None,
+    )
+    teacher.run()
+    assert teacher.dataframe[0].value.iloc[0, 1:].tolist() == [
+        1,
+        1,
+        1,
+        1,
+    ]  # tried, solved, first, n
+    labels = [b.proto.label for b in teacher.get("download_button")]
+    assert t("teach.csv") in labels
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_wrong_teacher_link_opens_nothing_and_leaves_the_address_bar(lang):
+    _, code, _ = _start_class()
+    for query in (
+        {"class": code, "key": "guess"},
+        {"class": "<b>x</b>", "key": "a" * 5000},
+        {"key": ""},
+    ):
+        at = open_page(PAGE, lang=lang, query=query)
+        assert not at.exception
+        assert "pulse_teacher" not in at.session_state
+        assert "key" not in at.query_params and "class" not in at.query_params
+        assert t("err.pulse.no_class", lang, hours=12).split("（")[0].split("(")[0] in texts(at)
+
+
+def test_the_teacher_link_opens_the_dashboard_and_hides_the_key():
+    _, code, key = _start_class()
+    at = open_page(PAGE, query={"class": code.lower(), "key": key})
+    assert at.session_state["pulse_teacher"] == (code, key)
+    assert "key" not in at.query_params
+    assert any(key in c.value for c in at.code)  # in the collapsed "Teacher link", not the URL
+
+
+@pytest.mark.parametrize(
+    ("code", "nickname", "error"),
+    [("NOPE99", "ada", "err.pulse.no_class"), (None, "   ", "err.pulse.nickname"),
+     ("<script>alert(1)</script>", "ada", "err.pulse.no_class")],
+)  # fmt: skip
+def test_a_bad_join_says_why_in_the_page_language(code, nickname, error):
+    _, real, _ = _start_class()
+    at = open_page(PAGE, lang="zh", query={"join": code or real})
+    assert len(at.text_input(key="tc_code").value) <= 12
+    at.text_input(key="tc_nickname").input(nickname)
+    _button(at, t("teach.join", "zh")).click().run()
+    assert not at.exception and "pulse_student" not in at.session_state
+    assert t(error, "zh", hours=12, max_chars=24)[:8] in texts(at)
+
+
+def test_a_class_that_ended_lets_its_students_go_on_alone():
+    _, code, key = _start_class()
+    student = _join(code, "ada", page="pages/tensors.py")
+    import sqlalchemy as sa
+
+    with pulse().engine.begin() as conn:
+        conn.execute(
+            sa.text("UPDATE pulse_classes SET expires_at = 0 WHERE code = :c"), {"c": code}
+        )
+    class_state.clear()
+    student.run()
+    assert t("teach.ended") in texts(student) and "pulse_student" not in student.session_state
+    assert not student.exception
