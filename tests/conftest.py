@@ -6,6 +6,7 @@ import gzip
 import os
 import sys
 import tempfile
+import uuid
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,32 @@ def _fresh_result_store():
     STORE.clear()
     yield
     STORE.clear()
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A real PostgreSQL server: .ci/run's (``PLAYGROUND_TEST_DATABASE_URL``) or our own."""
+    from tests import pgserver
+
+    url = os.environ.get("PLAYGROUND_TEST_DATABASE_URL")
+    if url:
+        yield url
+        return
+    try:
+        url, folder = pgserver.start()
+    except (RuntimeError, OSError, KeyError) as err:
+        pytest.skip(f"no PostgreSQL server could start here ({err}); .ci/run installs one")
+    yield url
+    pgserver.stop(folder)
+
+
+def fresh_database(server_url: str) -> str:
+    """A new, empty database on the server: each test migrates its own."""
+    import sqlalchemy as sa
+
+    name = f"pulse_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    admin.dispose()
+    return server_url.rsplit("/", 1)[0] + "/" + name

@@ -6,7 +6,7 @@ the class every few seconds (one cached read per server per second, whatever the
 size) and reruns the page only when the question or the reveal changed. Their graded
 "Check yourself" attempts on any page go to the class too.
 
-The teacher's dashboard redraws itself every two seconds from the database, so replicas
+The teacher's dashboard redraws itself every second from the database, so replicas
 behind the load balancer show one class.
 """
 
@@ -52,7 +52,7 @@ __all__ = [
     "teacher",
 ]
 
-WATCH_SECONDS, BOARD_SECONDS, HEARTBEAT_SECONDS = 3, 2, 30
+WATCH_SECONDS, BOARD_SECONDS, HEARTBEAT_SECONDS = 3, 1, 30
 _STUDENT, _TEACHER, _SEEN, _ERROR, _BEAT = (
     "pulse_student", "pulse_teacher", "pulse_seen", "pulse_error", "pulse_beat",
 )  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import shutil
 import subprocess
@@ -29,14 +30,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
+@contextlib.contextmanager
+def running_cluster(prefix: Path, env: dict[str, str]):
+    """Two replicas sharing ``env`` behind nginx: (base URL, ports, processes)."""
     if not Path(NGINX).exists():
         pytest.skip("nginx is not installed (apt-get install nginx); .ci/run installs it")
-    env = {"STREAMLIT_SERVER_COOKIE_SECRET": "shared-by-every-replica"}
+    env = {"STREAMLIT_SERVER_COOKIE_SECRET": "shared-by-every-replica", **env}
     ports = [free_port(), free_port()]
     replicas = [start_server(p, env=env) for p in ports]
-    prefix = tmp_path_factory.mktemp("nginx")
     listen = free_port()
     conf = prefix / "nginx.conf"
     conf.write_text(
@@ -50,13 +51,21 @@ def cluster(tmp_path_factory):
             break
         except OSError:
             time.sleep(0.1)
-    yield base, ports, replicas
-    nginx.terminate()
-    nginx.wait(timeout=10)
-    for r in replicas:
-        if r.poll() is None:
-            r.terminate()
-            r.wait(timeout=20)
+    try:
+        yield base, ports, replicas
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
+        for r in replicas:
+            if r.poll() is None:
+                r.terminate()
+                r.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    with running_cluster(tmp_path_factory.mktemp("nginx"), {}) as running:
+        yield running
 
 
 def _client() -> urllib.request.OpenerDirector:

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-
 import pytest
-import sqlalchemy as sa
 
 from playground.teach import Pulse, make_engine
-from tests import pgserver
+from tests.conftest import fresh_database
 
 
 class Clock:
@@ -20,30 +16,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture(scope="session")
-def postgres_url():
-    url = os.environ.get("PLAYGROUND_TEST_DATABASE_URL")
-    if url:
-        yield url
-        return
-    try:
-        url, folder = pgserver.start()
-    except (RuntimeError, OSError, KeyError) as err:
-        pytest.skip(f"no PostgreSQL server could start here ({err}); .ci/run installs one")
-    yield url
-    pgserver.stop(folder)
-
-
-def fresh_database(server_url: str) -> str:
-    """A new, empty database on the server: each test migrates its own."""
-    name = f"pulse_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    admin.dispose()
-    return server_url.rsplit("/", 1)[0] + "/" + name
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
