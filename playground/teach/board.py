@@ -121,8 +121,9 @@ def distribution_figure(
         counts = [a.count for a in shown]
     fig = go.Figure(
         go.Bar(
-            y=names, x=counts, orientation="h", marker_color=colours, text=counts,
-            textposition="outside", customdata=hover,
+            y=names, x=counts, orientation="h", marker_color=colours,
+            text=[f"{n}  {h}".strip() for n, h in zip(counts, hover, strict=True)],
+            textposition="outside", customdata=hover, cliponaxis=False,
             hovertemplate="%{y}: %{x} %{customdata}<extra></extra>",
         )
     )  # fmt: skip

@@ -60,8 +60,11 @@ _STUDENT, _TEACHER, _SEEN, _ERROR, _BEAT = (
 
 @st.cache_resource(show_spinner=False)
 def pulse() -> teach.Pulse:
-    """One store per server process: its engine's pool is shared by every session."""
-    return teach.Pulse(teach.make_engine(teach.database_url()))
+    """One store per server process: its engine's pool is shared by every session. Classes
+    past ``PLAYGROUND_CLASS_HOURS`` are deleted now and whenever a class starts."""
+    store = teach.Pulse(teach.make_engine(teach.database_url()))
+    store.expire()
+    return store
 
 
 @st.cache_data(ttl=1, show_spinner=False, max_entries=1000)

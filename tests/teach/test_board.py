@@ -27,6 +27,9 @@ def test_the_chart_hides_the_right_answer_until_it_is_revealed():
     assert list(shown.marker.color) == ["#b35c00", "#1a7f37", "#b31d28"]
     assert list(shown.y) == ["(3, 4)", "(2, 3, 4)", "&lt;b&gt;x&lt;/b&gt;"]  # typed, never markup
     assert list(shown.customdata) == ["a common mistake", "PyTorch's answer", ""]
+    # Not by colour alone: the bars say which is right once revealed, and nothing before.
+    assert list(shown.text) == ["5  a common mistake", "3  PyTorch's answer", "1"]
+    assert list(hidden.text) == ["5", "3", "1"]
 
 
 def test_many_distinct_answers_fold_into_others():
