@@ -97,10 +97,13 @@ def database_url() -> str:
     return f"sqlite:///{Path(folder) / 'pulse.sqlite3'}"
 
 
-def make_engine(url: str) -> Engine:
-    """An engine with short timeouts: a database that is down answers in seconds, not minutes."""
+def make_engine(url: str, *, wait_seconds: float = 5.0) -> Engine:
+    """An engine with short timeouts: a database that is down or locked answers within
+    ``wait_seconds``, not minutes."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 5, "check_same_thread": False})
+        engine = create_engine(
+            url, connect_args={"timeout": wait_seconds, "check_same_thread": False}
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
@@ -110,20 +113,16 @@ def make_engine(url: str) -> Engine:
         max_overflow=5,
         pool_timeout=5,
         pool_pre_ping=True,  # a replica outlives a database restart
-        connect_args={"connect_timeout": 5},
+        connect_args={"connect_timeout": max(1, round(wait_seconds))},
     )
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # SQLAlchemy's documented recipe: let SQLAlchemy, not pysqlite, open transactions.
+    # pysqlite's own ``timeout`` already sets the busy timeout.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    for pragma in (
-        "journal_mode=WAL",
-        "synchronous=NORMAL",
-        "busy_timeout=5000",
-        "foreign_keys=ON",
-    ):
+    for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
 

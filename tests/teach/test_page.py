@@ -146,3 +146,31 @@ def test_a_class_that_ended_lets_its_students_go_on_alone():
     student.run()
     assert t("teach.ended") in texts(student) and "pulse_student" not in student.session_state
     assert not student.exception
+
+
+def test_a_database_that_goes_down_leaves_the_exercise_working(monkeypatch):
+    import socket
+
+    import playground.ui.teach as teach_ui
+    from playground.teach import Pulse, make_engine
+
+    _, code, key = _start_class()
+    student = _join(code, "ada", page="pages/tensors.py")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    down = object.__new__(Pulse)
+    down.__dict__.update(pulse().__dict__)
+    down.engine = make_engine(f"postgresql+psycopg://x@127.0.0.1:{port}/x", wait_seconds=1)
+    monkeypatch.setattr(teach_ui, "pulse", lambda: down)
+    class_state.clear()
+    exercise = xq.by_chapter("tensors")[0]
+    setup = xq.variant(exercise, 0)
+    student.text_input(key=f"xq_{exercise.id}_0_text").input(setup.answer)
+    _button(student, t("xq.check")).click().run()
+    assert not student.exception, [e.value for e in student.exception]
+    assert student.session_state[f"xq_{exercise.id}_0"].correct  # graded here all the same
+    assert t("xq.right") in texts(student)
+    assert t("err.pulse.down", reason="OperationalError").split("(")[0] in texts(student)
+    monkeypatch.undo()
+    assert pulse().attempts(code, key) == []  # nothing acknowledged that was not committed

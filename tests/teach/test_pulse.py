@@ -217,3 +217,22 @@ def test_a_database_that_is_down_answers_within_seconds():
         Pulse(engine)
     assert err.value.key == "err.pulse.down"
     assert time.perf_counter() - start < 10
+
+
+def test_a_locked_sqlite_file_answers_within_the_wait_and_keeps_what_was_committed(tmp_path, clock):
+    url = f"sqlite:///{tmp_path / 'pulse.sqlite3'}"
+    pulse = Pulse(make_engine(url, wait_seconds=0.2), clock=clock)
+    new, (ada,) = _class_of(pulse, 1)
+    pulse.record(ada, "tensors.view_infer", 0, "(1,)", True)  # acknowledged: committed
+    holder = make_engine(url).connect()
+    held = holder.begin()  # BEGIN IMMEDIATE: another writer holds the lock
+    start = time.perf_counter()
+    with pytest.raises(PulseError) as err:
+        pulse.record(ada, "tensors.view_infer", 0, "(2,)", False)
+    assert err.value.key == "err.pulse.down" and time.perf_counter() - start < 2
+    assert len(pulse.attempts(new.code, new.teacher_key)) == 1  # readers are not blocked (WAL)
+    held.rollback()
+    holder.close()
+    clock.now += 10
+    pulse.record(ada, "tensors.view_infer", 0, "(2,)", False)
+    assert [a["answer"] for a in pulse.attempts(new.code, new.teacher_key)] == ["(1,)", "(2,)"]
