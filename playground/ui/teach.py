@@ -121,14 +121,17 @@ def _leave() -> None:
 
 def class_banner() -> None:
     """At the top of every page: the class, and its pushed question for a student."""
-    _show_failure()
+    failure = st.session_state.pop(_ERROR, None)
     me = student()
-    if me is None:
-        return
-    try:
-        state = class_state(me.code)
-    except PlaygroundError as err:
-        show_error(err)
+    state = None
+    if me is not None:
+        try:
+            state = class_state(me.code)
+        except PlaygroundError as err:
+            failure = failure or err  # one message, even when both say "down"
+    if failure is not None:
+        show_error(failure)
+    if me is None or failure is not None and state is None:
         return
     if state is None:
         st.warning(tr("teach.ended"), icon=":material/event_busy:")

@@ -12,6 +12,13 @@ from tests.apptest import open_page, texts
 PAGE = "pages/teach.py"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """AppTest sessions share one session id: each test starts with the join limit unused."""
+    for limit in (pulse()._joins, pulse()._writes):
+        limit._events.clear()
+
+
 def _button(at, label):
     return next(b for b in at.button if b.label == label)
 
@@ -172,5 +179,6 @@ def test_a_database_that_goes_down_leaves_the_exercise_working(monkeypatch):
     assert student.session_state[f"xq_{exercise.id}_0"].correct  # graded here all the same
     assert t("xq.right") in texts(student)
     assert t("err.pulse.down", reason="OperationalError").split("(")[0] in texts(student)
+    assert len(student.error) == 1  # said once, though the banner's look failed as well
     monkeypatch.undo()
     assert pulse().attempts(code, key) == []  # nothing acknowledged that was not committed
