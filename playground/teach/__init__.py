@@ -8,7 +8,14 @@ teacher pushes a question to every page and reveals PyTorch's answer to all at o
 
 from __future__ import annotations
 
-from playground.teach.board import Answer, Board, csv_bytes, distribution_figure, make_board
+from playground.teach.board import (
+    Answer,
+    Board,
+    by_student,
+    csv_bytes,
+    distribution_figure,
+    make_board,
+)
 from playground.teach.db import database_url, make_engine, migrate
 from playground.teach.pulse import ClassState, NewClass, Pulse, PulseError, Student, class_hours
 from playground.teach.qr import qr_png
@@ -17,6 +24,7 @@ __all__ = [
     "Answer",
     "Board",
     "ClassState",
+    "by_student",
     "NewClass",
     "Pulse",
     "PulseError",

@@ -15,7 +15,15 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-__all__ = ["ACTIVE_SECONDS", "Answer", "Board", "csv_bytes", "distribution_figure", "make_board"]
+__all__ = [
+    "ACTIVE_SECONDS",
+    "Answer",
+    "Board",
+    "by_student",
+    "csv_bytes",
+    "distribution_figure",
+    "make_board",
+]
 
 ACTIVE_SECONDS = 120  # a student whose page looked in within two minutes is active
 TOP_ANSWERS = 12
@@ -96,6 +104,18 @@ def _answers(attempts: Sequence[Row], push_id: int | None, known: set[str]) -> l
     counts = Counter((str(a["answer"]), bool(a["correct"])) for a in firsts.values())
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0]))
     return [Answer(text, n, ok, not ok and text in known) for (text, ok), n in ranked]
+
+
+def by_student(attempts: Sequence[Row], push_id: int, *, revealed: bool) -> list[dict[str, object]]:
+    """Each student's first answer to the push, for the board the teacher chooses to show;
+    whether it is right only once revealed."""
+    firsts: dict[object, Row] = {}
+    for a in attempts:
+        if a["push_id"] == push_id:
+            firsts.setdefault(a["student"], a)
+    rows = [{"nickname": a["nickname"], "answer": a["answer"]}
+            | ({"correct": bool(a["correct"])} if revealed else {}) for a in firsts.values()]  # fmt: skip
+    return sorted(rows, key=lambda r: str(r["nickname"]).lower())
 
 
 def distribution_figure(

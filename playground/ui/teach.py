@@ -109,7 +109,7 @@ def join_from_form() -> None:
 
 
 def joined_as(me: teach.Student) -> None:
-    st.caption(tr("teach.joined", code=Code(me.code)))
+    st.markdown(tr("teach.joined", code=Code(me.code)))  # code in a caption is too faint (axe)
     st.caption(tr("teach.as"))
     st.text(me.nickname)  # untrusted: plain text, never Markdown
 
@@ -297,7 +297,13 @@ def dashboard(code: str, key: str, seed: int) -> None:
     with left:
         st.caption(tr("teach.join_code"))
         st.title(code, anchor=False)
-        st.image(teach.qr_png(join_url), caption=tr("teach.scan"), width=280)
+        st.image(
+            teach.qr_png(join_url),
+            caption=tr("teach.scan"),
+            width=280,
+            output_format="PNG",
+            alt=f"{tr('teach.qr_alt')}: {join_url}",
+        )  # PNG: JPEG's blur hurts scanning
         st.code(join_url, language=None, wrap_lines=True)
         with st.expander(tr("teach.teacher_link"), icon=":material/key:"):
             st.caption(tr("teach.teacher_link_help"))
@@ -362,6 +368,8 @@ def _board(code: str, key: str) -> None:
         st.info(tr("teach.none_pushed"), icon=":material/campaign:")
     else:
         _pushed_board(board, pushed, seed, state.revealed)
+        if st.toggle(tr("teach.show_names"), key="tc_names", help=tr("teach.show_names_help")):
+            table(teach.by_student(attempts, state.push_id, revealed=state.revealed))
     titles = pushable()
     if board.per_exercise:
         st.subheader(tr("teach.per_exercise"), anchor=False)

@@ -529,7 +529,7 @@ def test_switching_language_on_training_keeps_the_compare_tab_and_its_values(bro
 
 
 @pytest.mark.parametrize(
-    "path", ["save_load?s_tab=inference", "exercises", *(c.slug for c in CHAPTERS)]
+    "path", ["save_load?s_tab=inference", "exercises", *(c.slug for c in CHAPTERS if c.scripts)]
 )
 def test_every_page_and_the_inference_tab_offer_the_notebook(browser, server, path):
     with fresh_page(browser) as page:

@@ -7,6 +7,7 @@ import pytest
 
 from playground import exercises as xq
 from playground.core.i18n import LANGUAGES, t
+from tests.e2e.test_accessibility_browser import _violations, axe  # noqa: F401 (fixture)
 from tests.e2e.test_browser import (  # noqa: F401 (fixtures)
     SHOTS,
     browser,
@@ -26,7 +27,7 @@ def _bars(page) -> dict[str, int]:
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_a_class_answers_a_pushed_question_and_sees_the_reveal(browser, server, lang):  # noqa: F811
+def test_a_class_answers_a_pushed_question_and_sees_the_reveal(browser, server, axe, lang):  # noqa: F811
     query = f"language={LANGUAGES[lang]}"
     exercise = xq.by_chapter("tensors")[0]  # the push list's first entry, seed 0
     setup = xq.variant(exercise, 0)
@@ -73,3 +74,5 @@ def test_a_class_answers_a_pushed_question_and_sees_the_reveal(browser, server, 
     students[0][0].screenshot(path=str(SHOTS / f"teach-student{suffix}.png"), full_page=True)
     for page in [teacher, *(p for p, _ in students)]:
         assert exception_boxes(page) == []
+    # The dashboard and a student's revealed card meet the same axe rules as every page.
+    assert _violations(teacher, axe) == [] and _violations(students[0][0], axe) == []

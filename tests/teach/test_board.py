@@ -74,3 +74,13 @@ def test_the_qr_code_is_a_square_black_and_white_png():
         io.BytesIO(qr_png("http://example.org/teach?join=ABCDEF" + "x" * 200, scale=4))
     )
     assert bigger.width > image.width  # a longer link needs a larger symbol
+
+
+def test_the_names_board_shows_first_answers_and_rightness_only_after_the_reveal():
+    from playground.teach import by_student
+
+    attempts = [_attempt(1, "(3, 4)", False), _attempt(0, "(2, 3, 4)", True),
+                _attempt(1, "(2, 3, 4)", True), _attempt(2, "(1,)", False, push_id=7)]  # fmt: skip
+    assert by_student(attempts, 1, revealed=False) == [
+        {"nickname": "s0", "answer": "(2, 3, 4)"}, {"nickname": "s1", "answer": "(3, 4)"}]  # fmt: skip
+    assert [r["correct"] for r in by_student(attempts, 1, revealed=True)] == [True, False]
