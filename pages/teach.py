@@ -8,13 +8,14 @@ from playground import ui
 from playground.teach import class_hours
 from playground.ui import page, tr
 from playground.ui import teach as pulse_ui
+from playground.ui.teach_dashboard import dashboard
 
 cfg = page()
 ui.chapter_intro("nav.teach", "teach.intro")
 pulse_ui.open_teacher_link()
 
 if (owner := pulse_ui.teacher()) is not None:
-    pulse_ui.dashboard(*owner, seed=cfg.seed)
+    dashboard(*owner, seed=cfg.seed)
     st.stop()
 
 start, join = st.columns(2, gap="large")

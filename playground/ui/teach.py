@@ -6,13 +6,11 @@ the class every few seconds (one cached read per server per second, whatever the
 size) and reruns the page only when the question or the reveal changed. Their graded
 "Check yourself" attempts on any page go to the class too.
 
-The teacher's dashboard redraws itself every second from the database, so replicas
-behind the load balancer show one class.
+The teacher's dashboard is ``teach_dashboard``.
 """
 
 from __future__ import annotations
 
-import functools
 import time
 
 import streamlit as st
@@ -33,27 +31,27 @@ from playground.ui.exercises import (
 from playground.ui.frame import on_every_page
 from playground.ui.i18n import tr
 from playground.ui.streamlit_internals import session_id
-from playground.ui.widgets import chart, show_error, table
+from playground.ui.widgets import show_error
 
 __all__ = [
-    "BOARD_SECONDS",
     "WATCH_SECONDS",
+    "TEACHER_KEY",
     "class_banner",
     "class_state",
-    "dashboard",
+    "fail",
     "join_class",
     "join_from_form",
     "joined_as",
     "open_teacher_link",
     "pulse",
-    "pushable",
+    "show_failure",
     "start_class",
     "student",
     "teacher",
 ]
 
-WATCH_SECONDS, BOARD_SECONDS, HEARTBEAT_SECONDS = 3, 1, 30
-_STUDENT, _TEACHER, _SEEN, _ERROR, _BEAT = (
+WATCH_SECONDS, HEARTBEAT_SECONDS = 3, 30
+_STUDENT, TEACHER_KEY, _SEEN, _ERROR, _BEAT = (
     "pulse_student", "pulse_teacher", "pulse_seen", "pulse_error", "pulse_beat",
 )  # fmt: skip
 
@@ -78,14 +76,14 @@ def student() -> teach.Student | None:
 
 
 def teacher() -> tuple[str, str] | None:
-    return st.session_state.get(_TEACHER)
+    return st.session_state.get(TEACHER_KEY)
 
 
-def _fail(err: PlaygroundError) -> None:
+def fail(err: PlaygroundError) -> None:
     st.session_state[_ERROR] = err  # shown once, on the next run of the page
 
 
-def _show_failure() -> None:
+def show_failure() -> None:
     if err := st.session_state.pop(_ERROR, None):
         show_error(err)
 
@@ -98,7 +96,7 @@ def join_class(code: str, nickname: str) -> None:
     try:
         st.session_state[_STUDENT] = pulse().join(code, nickname, session=session_id())
     except PlaygroundError as err:
-        _fail(err)
+        fail(err)
 
 
 def join_from_form() -> None:
@@ -216,7 +214,7 @@ def _to_class(exercise: xq.Exercise, seed: int, graded: xq.Graded) -> None:
     try:
         pulse().record(me, exercise.id, seed, graded.yours, graded.correct)
     except PlaygroundError as err:
-        _fail(err)
+        fail(err)
 
 
 # ---- the teacher ---------------------------------------------------------------------------
@@ -227,9 +225,9 @@ def start_class() -> None:
     try:
         new = pulse().create_class()
     except PlaygroundError as err:
-        _fail(err)
+        fail(err)
         return
-    st.session_state[_TEACHER] = (new.code, new.teacher_key)
+    st.session_state[TEACHER_KEY] = (new.code, new.teacher_key)
 
 
 def open_teacher_link() -> None:
@@ -242,166 +240,11 @@ def open_teacher_link() -> None:
     params.pop("key", None)
     try:
         if pulse().is_teacher(code, key):
-            st.session_state[_TEACHER] = (code.upper(), key)
+            st.session_state[TEACHER_KEY] = (code.upper(), key)
             return
         show_error(teach.PulseError("err.pulse.no_class", hours=teach.class_hours()))
     except PlaygroundError as err:
         show_error(err)
-
-
-def _close() -> None:
-    st.session_state.pop(_TEACHER, None)
-
-
-def pushable() -> dict[str, str]:
-    """Every exercise a class can answer at once (not "reach the target", which trains)."""
-    labels: dict[str, str] = {}
-    for chapter in xq.CHAPTER_IDS:
-        for n, e in enumerate(xq.by_chapter(chapter), start=1):
-            if e.kind != "target":
-                labels[e.id] = tr("teach.exercise_item", chapter=tr(f"nav.{chapter}"), n=n,
-                                  kind=tr(f"xq.kind.{e.kind}"))  # fmt: skip
-    return labels
-
-
-@functools.lru_cache(maxsize=256)
-def known_wrong(exercise_id: str, seed: int) -> frozenset[str]:
-    """The exercise's known wrong answers as grading shows them, computed by torch."""
-    exercise = xq.by_id(exercise_id)
-    if exercise is None or exercise.kind in ("target", "state_dict"):
-        return frozenset()
-    setup = xq.variant(exercise, seed)
-    shown = set()
-    for wrong in setup.wrong:
-        try:
-            shown.add(xq.grade(exercise, setup, wrong).yours)
-        except (PlaygroundError, TypeError, ValueError):
-            continue
-    return frozenset(shown)
-
-
-def _reference(exercise: xq.Exercise, setup: xq.Setup) -> str:
-    """The reference answer as grading shows a student's (``(12, 5)``)."""
-    try:
-        return xq.grade(exercise, setup, setup.answer).yours
-    except (PlaygroundError, TypeError, ValueError):
-        return setup.answer
-
-
-def dashboard(code: str, key: str, seed: int) -> None:
-    """The join code, link and QR for the projector; push and reveal; the live board."""
-    _show_failure()
-    base = (st.context.url or "").split("?", 1)[0]
-    join_url, teacher_url = f"{base}?join={code}", f"{base}?class={code}&key={key}"
-    left, right = st.columns([2, 3], gap="large")
-    with left:
-        st.caption(tr("teach.join_code"))
-        st.title(code, anchor=False)
-        st.image(
-            teach.qr_png(join_url),
-            caption=tr("teach.scan"),
-            width=280,
-            output_format="PNG",
-            alt=f"{tr('teach.qr_alt')}: {join_url}",
-        )  # PNG: JPEG's blur hurts scanning
-        st.code(join_url, language=None, wrap_lines=True)
-        with st.expander(tr("teach.teacher_link"), icon=":material/key:"):
-            st.caption(tr("teach.teacher_link_help"))
-            st.code(teacher_url, language=None, wrap_lines=True)
-        st.button(tr("teach.end"), on_click=_close, icon=":material/close:")
-    with right:
-        st.subheader(tr("teach.push_title"), anchor=False)
-        labels = pushable()
-        c = st.columns([3, 1], vertical_alignment="bottom")
-        c[0].selectbox(tr("teach.exercise"), list(labels), key="tc_exercise",
-                       format_func=labels.__getitem__)  # fmt: skip
-        c[1].number_input(tr("teach.seed"), 0, 2**31 - 1, seed, key="tc_seed")
-        b = st.container(horizontal=True)
-        b.button(tr("teach.push"), type="primary", icon=":material/campaign:", key="tc_push",
-                 on_click=_act, args=("push", code, key))  # fmt: skip
-        b.button(tr("teach.reveal"), icon=":material/visibility:", key="tc_reveal",
-                 on_click=_act, args=("reveal", code, key))  # fmt: skip
-        b.button(tr("teach.hide"), icon=":material/visibility_off:", key="tc_hide",
-                 on_click=_act, args=("hide", code, key))  # fmt: skip
-        b.button(tr("teach.take_down"), icon=":material/cancel_presentation:", key="tc_down",
-                 on_click=_act, args=("down", code, key))  # fmt: skip
-        _board(code, key)
-
-
-def _act(action: str, code: str, key: str) -> None:
-    state = st.session_state  # read at the click: the choice made just before it counts
-    try:
-        if action == "push":
-            pulse().push(code, key, str(state.get("tc_exercise", "")), int(state.get("tc_seed", 0)))
-        elif action == "down":
-            pulse().push(code, key, None)
-        else:
-            pulse().reveal(code, key, action == "reveal")
-        class_state.clear()  # this server's students see it on their next look
-    except PlaygroundError as err:
-        _fail(err)
-
-
-@st.fragment(run_every=BOARD_SECONDS)
-def _board(code: str, key: str) -> None:
-    try:
-        state = pulse().state(code)
-        students, attempts = pulse().students(code, key), pulse().attempts(code, key)
-    except PlaygroundError as err:
-        show_error(err)
-        return
-    if state is None:
-        return
-    pushed = xq.by_id(state.push_exercise or "")
-    seed = int(state.push_seed or 0)
-    board = teach.make_board(
-        students, attempts, now=time.time(), push_id=state.push_id if pushed else None,
-        known_wrong=known_wrong(pushed.id, seed) if pushed else (),
-    )  # fmt: skip
-    m = st.columns(4)
-    m[0].metric(tr("teach.joined_n"), board.joined)
-    m[1].metric(tr("teach.active_n"), board.active)
-    m[2].metric(tr("teach.answers_n"), board.attempts)
-    m[3].metric(tr("teach.answered_n"), f"{board.answered} / {board.joined}" if pushed else "–")
-    st.caption(tr("teach.live", seconds=BOARD_SECONDS))
-    if pushed is None:
-        st.info(tr("teach.none_pushed"), icon=":material/campaign:")
-    else:
-        _pushed_board(board, pushed, seed, state.revealed)
-        if st.toggle(tr("teach.show_names"), key="tc_names", help=tr("teach.show_names_help")):
-            table(teach.by_student(attempts, state.push_id, revealed=state.revealed))
-    titles = pushable()
-    if board.per_exercise:
-        st.subheader(tr("teach.per_exercise"), anchor=False)
-        table([{**r, "exercise": titles.get(str(r["exercise"]), r["exercise"])}
-               for r in board.per_exercise])  # fmt: skip
-    st.download_button(
-        tr("teach.csv"), teach.csv_bytes(attempts, titles), file_name=f"class-{code}.csv",
-        mime="text/csv", icon=":material/download:", on_click="ignore", key="tc_csv",
-    )  # fmt: skip
-
-
-def _pushed_board(board: teach.Board, exercise: xq.Exercise, seed: int, revealed: bool) -> None:
-    setup = xq.variant(exercise, seed)
-    with st.container(border=True):
-        st.markdown(tr("teach.current", seed=seed))
-        show_setup(exercise, setup)
-    if not board.answers:
-        st.caption(tr("teach.no_answers"))
-    else:
-        answers = list(board.answers)
-        if revealed and not any(a.correct for a in answers):  # nobody had it: show it, at 0
-            answers.append(teach.Answer(_reference(exercise, setup), 0, True, False))
-        labels = {k: tr(f"teach.{k}") for k in ("right", "known", "others", "students")}
-        fig = teach.distribution_figure(answers, labels=labels, revealed=revealed)
-        chart(fig, key="tc_answers")
-    if not revealed:
-        st.caption(tr("teach.hidden_note"))
-        return
-    for a in board.answers:
-        if a.known:
-            st.markdown(tr("teach.mistake_line", count=a.count, answer=Code(a.text)))
-    show_solution(exercise, setup)
 
 
 on_every_page(class_banner)
