@@ -109,7 +109,12 @@ def _fix(
         return check_model(specs, input_shape, batch=2)
 
     extra = {"specs": specs, "at": at, "input_shape": input_shape, "output_shape": out}
-    script = f"{code}\n{print_or_raises('', 'tuple(model(x).shape)')}"
+    fixed = ",\n    ".join(s.call() for s in good)
+    script = (
+        f"{code}\n{print_or_raises('', 'tuple(model(x).shape)')}\n"
+        f"# The fix: layer {at + 1} becomes {good[at].call()}\n"
+        f"model = nn.Sequential(\n    {fixed},\n)\nprint(tuple(model(x).shape))\n"
+    )
     return Setup(code, answer, compute, script, wrong=tuple(wrong), extra=extra,
                  params={"layer": at + 1, "kind": specs[at].kind})  # fmt: skip
 

@@ -10,7 +10,8 @@ from playground.training.config import TrainConfig
 
 __all__ = ["TARGET", "target_script", "train_for_target"]
 
-# Measured on the offline dataset: Adam at 1e-3 reaches 88-91 %, SGD at 1e-4 about 10 %.
+# Measured (tests/exercises/test_grading.py, seeds 0, 3, 7): Adam reaches 80 % from 3e-4 to
+# 3e-3; SGD at no learning rate in this budget.
 TARGET = {"subset": 2000, "epochs": 1, "threshold": 80}
 
 
