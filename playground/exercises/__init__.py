@@ -7,8 +7,14 @@ from playground.exercises.catalog_autograd import AUTOGRAD_DATA
 from playground.exercises.catalog_layers import LAYERS_TRAINING
 from playground.exercises.catalog_saving import SAVING_EXAMPLES
 from playground.exercises.catalog_tensors import TENSORS
-from playground.exercises.grade import MAX_ANSWER_CHARS, grade, real_result
-from playground.exercises.spec import KINDS, RAISES, Exercise, Graded, Setup, variant
+from playground.exercises.grade import (
+    MAX_ANSWER_CHARS,
+    diagnose,
+    grade,
+    known_mistakes,
+    real_result,
+)
+from playground.exercises.spec import KINDS, RAISES, Exercise, Graded, Setup, Wrong, variant
 
 __all__ = [
     "CHAPTER_IDS",
@@ -19,9 +25,12 @@ __all__ = [
     "MAX_ANSWER_CHARS",
     "RAISES",
     "Setup",
+    "Wrong",
     "by_chapter",
     "by_id",
+    "diagnose",
     "grade",
+    "known_mistakes",
     "real_result",
     "variant",
 ]

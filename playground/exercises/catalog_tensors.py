@@ -15,9 +15,14 @@ from playground.exercises.build import (
     shape_text,
     task,
 )
-from playground.exercises.spec import Exercise, Setup
+from playground.exercises.spec import Exercise, Setup, Wrong
 
 __all__ = ["TENSORS"]
+
+
+def W(text: str, name: str, **values: object) -> Wrong:  # noqa: N802 (reads as a constructor)
+    """A known wrong answer and why: the catalog's ``xq.mistake.<name>``."""
+    return Wrong(text, f"xq.mistake.{name}", **values)
 
 
 # ---- tensors ---------------------------------------------------------------------------------
@@ -25,40 +30,52 @@ __all__ = ["TENSORS"]
 
 def view_infer(rng: random.Random) -> Setup:
     a, b, c = dims(rng, 3, distinct=True)
+    n = {"a": a, "b": b, "c": c, "ab": a * b}
     return ask(rng, {"x": T((a, b, c))}, f"x.view(-1, {c})", shape=True,
-               wrong=lambda r, t: [shape_text(a, b, c), shape_text(c, a * b)])  # fmt: skip
+               wrong=lambda r, t: [W(shape_text(a, b, c), "view_unchanged", **n),
+                                   W(shape_text(c, a * b), "view_order", **n)])  # fmt: skip
 
 
 def permute(rng: random.Random) -> Setup:
     a, b, c = dims(rng, 3, distinct=True)
+    n = {"a": a, "b": b, "c": c}
     return ask(rng, {"x": T((a, b, c))}, "x.permute(2, 0, 1)", shape=True,
-               wrong=lambda r, t: [shape_text(a, b, c), shape_text(b, c, a)])  # fmt: skip
+               wrong=lambda r, t: [W(shape_text(a, b, c), "permute_unchanged", **n),
+                                   W(shape_text(b, c, a), "permute_inverse", **n)])  # fmt: skip
 
 
 def unsqueeze(rng: random.Random) -> Setup:
     a, b = dims(rng, 2, distinct=True)
+    n = {"a": a, "b": b}
     return ask(rng, {"x": T((a, b))}, "x.unsqueeze(1)", shape=True,
-               wrong=lambda r, t: [shape_text(1, a, b), shape_text(a, b, 1)])  # fmt: skip
+               wrong=lambda r, t: [W(shape_text(1, a, b), "unsqueeze_front", **n),
+                                   W(shape_text(a, b, 1), "unsqueeze_back", **n)])  # fmt: skip
 
 
 def slicing(rng: random.Random) -> Setup:
     a, b = dims(rng, 2, 3, 6, distinct=True)
     k = rng.randint(1, b - 1)
+    n = {"a": a, "k": k, "rows": a - 1, "last": k - 1}
     return ask(rng, {"x": T((a, b))}, f"x[1:, :{k}]", shape=True,
-               wrong=lambda r, t: [shape_text(a, k), shape_text(a - 1, k + 1)])  # fmt: skip
+               wrong=lambda r, t: [W(shape_text(a, k), "slice_start", **n),
+                                   W(shape_text(a - 1, k + 1), "slice_stop", **n)])  # fmt: skip
 
 
 def reduce_dim(rng: random.Random) -> Setup:
     a, b, c = dims(rng, 3, distinct=True)
+    n = {"a": a, "b": b, "c": c}
     return ask(rng, {"x": T((a, b, c))}, "x.sum(dim=1)", shape=True,
-               wrong=lambda r, t: [shape_text(b), shape_text(a, 1, c)])  # fmt: skip
+               wrong=lambda r, t: [W(shape_text(b), "sum_kept", **n),
+                                   W(shape_text(a, 1, c), "sum_keepdim", **n)])  # fmt: skip
 
 
 def view_raises(rng: random.Random) -> Setup:
     a, b = rng.choice([(3, 5), (5, 3), (3, 7), (7, 3), (5, 5)])
     k = rng.choice([2, 4])
+    n = {"k": k, "ab": a * b}
     return ask(rng, {"x": T((a, b))}, f"x.view({k}, -1)", shape=True,
-               wrong=lambda r, t: [shape_text(k, a * b // k), shape_text(k, a * b // k + 1)])  # fmt: skip
+               wrong=lambda r, t: [W(shape_text(k, a * b // k), "view_uneven", **n),
+                                   W(shape_text(k, a * b // k + 1), "view_uneven", **n)])  # fmt: skip
 
 
 def sum_value(rng: random.Random) -> Setup:
@@ -121,44 +138,59 @@ def column_mean(rng: random.Random) -> Setup:
 
 def bc_outer(rng: random.Random) -> Setup:
     p, q = dims(rng, 2, distinct=True)
+    n = {"p": p, "q": q}
     return ask(rng, {"a": T((p, 1)), "b": T((1, q))}, "a + b", shape=True,
-               wrong=lambda r, t: [shape_text(p, 1), shape_text(1, q)])  # fmt: skip
+               wrong=lambda r, t: [W(shape_text(p, 1), "bc_stretch", **n),
+                                   W(shape_text(1, q), "bc_stretch", **n)])  # fmt: skip
 
 
 def bc_row(rng: random.Random) -> Setup:
     p, q = dims(rng, 2, distinct=True)
+    n = {"p": p, "q": q}
     return ask(rng, {"a": T((p, q)), "b": T((q,))}, "a * b", shape=True,
-               wrong=lambda r, t: [shape_text(q), shape_text(p)])  # fmt: skip
+               wrong=lambda r, t: [W(shape_text(q), "bc_row", **n),
+                                   W(shape_text(p), "bc_row", **n)])  # fmt: skip
 
 
 def bc_raises(rng: random.Random) -> Setup:
     p, q = dims(rng, 2, distinct=True)
+    n = {"p": p, "q": q}
     return ask(rng, {"a": T((p, q)), "b": T((p,))}, "a + b", shape=True,
-               wrong=lambda r, t: [shape_text(p, q), shape_text(p, p)])  # fmt: skip
+               wrong=lambda r, t: [W(shape_text(p, q), "bc_right", **n),
+                                   W(shape_text(p, p), "bc_right", **n)])  # fmt: skip
 
 
 def bc_3d(rng: random.Random) -> Setup:
     n, p, q = dims(rng, 3, distinct=True)
+    m = {"n": n, "p": p, "q": q}
     return ask(rng, {"a": T((n, 1, q)), "b": T((p, 1))}, "a - b", shape=True,
-               wrong=lambda r, t: [shape_text(n, 1, q), shape_text(n, q, p)])  # fmt: skip
+               wrong=lambda r, t: [W(shape_text(n, 1, q), "bc_align", **m),
+                                   W(shape_text(n, q, p), "bc_align", **m)])  # fmt: skip
 
 
 def cat_rows(rng: random.Random) -> Setup:
     p, q, r = dims(rng, 3, distinct=True)
+    n = {"p": p, "r": r, "pr": p + r}
     return ask(rng, {"a": T((p, q)), "b": T((r, q))}, "torch.cat([a, b], dim=0)", shape=True,
-               wrong=lambda x, t: [shape_text(2, p, q), shape_text(p, q + r)])  # fmt: skip
+               wrong=lambda x, t: [W(shape_text(2, p, q), "cat_is_not_stack", **n),
+                                   W(shape_text(p, q + r), "cat_rows", **n)])  # fmt: skip
 
 
 def stack_dim(rng: random.Random) -> Setup:
     p, q = dims(rng, 2, distinct=True)
+    n = {"p": p, "q": q}
     return ask(rng, {"a": T((p, q)), "b": T((p, q))}, "torch.stack([a, b], dim=1)", shape=True,
-               wrong=lambda r, t: [shape_text(2 * p, q), shape_text(2, p, q), shape_text(p, 2 * q)])  # fmt: skip
+               wrong=lambda r, t: [W(shape_text(2 * p, q), "stack_is_not_cat", **n),
+                                   W(shape_text(2, p, q), "stack_dim0", **n),
+                                   W(shape_text(p, 2 * q), "stack_is_not_cat", **n)])  # fmt: skip
 
 
 def cat_raises(rng: random.Random) -> Setup:
     p, q, r = dims(rng, 3, distinct=True)
+    n = {"p": p, "r": r}
     return ask(rng, {"a": T((p, q)), "b": T((r, q))}, "torch.cat([a, b], dim=1)", shape=True,
-               wrong=lambda x, t: [shape_text(p, 2 * q), shape_text(p + r, q)])  # fmt: skip
+               wrong=lambda x, t: [W(shape_text(p, 2 * q), "cat_mismatch", **n),
+                                   W(shape_text(p + r, q), "cat_mismatch", **n)])  # fmt: skip
 
 
 def bc_value(rng: random.Random) -> Setup:

@@ -19,13 +19,14 @@ from playground.exercises.spec import (
     Exercise,
     Graded,
     Setup,
+    Wrong,
     format_result,
     parse_shape_answer,
     parse_value_answer,
     same_values,
 )
 
-__all__ = ["MAX_ANSWER_CHARS", "grade", "real_result"]
+__all__ = ["MAX_ANSWER_CHARS", "diagnose", "grade", "known_mistakes", "real_result"]
 
 MAX_ANSWER_CHARS = 400
 EXTRA_INPUTS = 2  # a typed expression is also checked on two more random inputs
@@ -48,6 +49,30 @@ def grade(exercise: Exercise, setup: Setup, answer: Any) -> Graded:
     if isinstance(answer, str) and len(answer) > MAX_ANSWER_CHARS:
         raise ExpressionError("err.xq.too_long", n=len(answer), max_chars=MAX_ANSWER_CHARS)
     return _GRADERS[exercise.kind](setup, answer)
+
+
+def known_mistakes(exercise: Exercise, setup: Setup) -> dict[str, tuple[str, dict[str, object]]]:
+    """The variant's explained wrong answers, each as grading shows it (``(3, 4)``), with
+    the catalog key and values that say why it is wrong."""
+    found: dict[str, tuple[str, dict[str, object]]] = {}
+    for wrong in setup.wrong:
+        if not isinstance(wrong, Wrong) or not wrong.why:
+            continue
+        try:
+            shown = grade(exercise, setup, str(wrong)).yours
+        except (PlaygroundError, TypeError, ValueError):
+            continue
+        found.setdefault(shown, (wrong.why, dict(wrong.values)))
+    return found
+
+
+def diagnose(
+    exercise: Exercise, setup: Setup, graded: Graded
+) -> tuple[str, dict[str, object]] | None:
+    """Why a wrong answer is wrong, when it is one of the exercise's known mistakes."""
+    if graded.correct:
+        return None
+    return known_mistakes(exercise, setup).get(graded.yours)
 
 
 def _shape(setup: Setup, answer: str) -> Graded:

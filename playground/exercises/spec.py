@@ -30,6 +30,7 @@ __all__ = [
     "Exercise",
     "Graded",
     "Setup",
+    "Wrong",
     "first_line",
     "format_result",
     "generator_from",
@@ -49,6 +50,20 @@ RAISES = "raises"
 _RAISES_WORDS = re.compile(
     r"^\s*(raises?|error|exception|报错|出错|错误|异常|抛出异常)\s*[.!。！]?\s*$", re.I
 )
+
+
+class Wrong(str):
+    """A known wrong answer, as a learner would type it, with why it is wrong: a catalog key
+    (``xq.mistake.<name>``) and the variant's own numbers for it. It is a ``str``, so every
+    list of wrong answers may hold plain strings and these alike."""
+
+    why: str
+    values: dict[str, object]
+
+    def __new__(cls, text: str, why: str = "", **values: object) -> Wrong:
+        self = super().__new__(cls, text)
+        self.why, self.values = why, values
+        return self
 
 
 @dataclass

@@ -110,7 +110,7 @@ def exercise_panel(chapter: str) -> None:
         st.info(tr(f"{exercise.text_key}.hint", **_params(setup)), icon=":material/lightbulb:")
     graded = st.session_state.get(key)
     if graded is not None:
-        show_result(graded)
+        show_result(graded, xq.diagnose(exercise, setup, graded))
     if graded is not None or st.session_state.get(f"{key}_revealed"):
         show_solution(exercise, setup)
 
@@ -208,7 +208,8 @@ def answer_widgets(exercise: xq.Exercise, setup: xq.Setup, state_key: str) -> No
     )
 
 
-def show_result(graded: xq.Graded) -> None:
+def show_result(graded: xq.Graded, why: tuple[str, dict[str, object]] | None = None) -> None:
+    """Right or wrong, both answers side by side, and why, for a known mistake."""
     if graded.correct:
         st.success(tr("xq.right"), icon=":material/check_circle:")
     else:
@@ -218,6 +219,9 @@ def show_result(graded: xq.Graded) -> None:
     c[0].code(graded.yours, language=None, wrap_lines=True)
     c[1].caption(tr("xq.pytorch"))
     c[1].code(graded.real, language=None, wrap_lines=True)
+    if why is not None:
+        key, values = why
+        st.info(f"**{tr('xq.because')}** {tr(key, **values)}", icon=":material/psychology:")
 
 
 def show_solution(exercise: xq.Exercise, setup: xq.Setup) -> None:

@@ -187,7 +187,7 @@ def _pushed_card(me: teach.Student, state: teach.ClassState) -> None:
             return
         st.success(tr("teach.revealed"), icon=":material/visibility:")
         if graded is not None:
-            show_result(graded)
+            show_result(graded, xq.diagnose(exercise, setup, graded))
         else:
             st.caption(tr("xq.pytorch"))
             st.code(format_result(xq.real_result(setup)), language=None, wrap_lines=True)

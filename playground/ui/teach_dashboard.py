@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Mapping
+from types import MappingProxyType
 
 import streamlit as st
 
@@ -21,6 +23,7 @@ from playground.ui.widgets import chart, show_error, table
 __all__ = ["BOARD_SECONDS", "dashboard", "known_wrong", "pushable"]
 
 BOARD_SECONDS = 1
+Why = tuple[str, dict[str, object]]  # a catalog key and the variant's values
 
 
 def _close() -> None:
@@ -39,19 +42,21 @@ def pushable() -> dict[str, str]:
 
 
 @functools.lru_cache(maxsize=256)
-def known_wrong(exercise_id: str, seed: int) -> frozenset[str]:
-    """The exercise's known wrong answers as grading shows them, computed by torch."""
+def known_wrong(exercise_id: str, seed: int) -> Mapping[str, Why | None]:
+    """The exercise's known wrong answers as grading shows them, computed by torch, each
+    with why it is wrong where the catalog says (read-only: the cache shares it)."""
     exercise = xq.by_id(exercise_id)
     if exercise is None or exercise.kind in ("target", "state_dict"):
-        return frozenset()
+        return MappingProxyType({})
     setup = xq.variant(exercise, seed)
-    shown = set()
+    shown: dict[str, Why | None] = {}
     for wrong in setup.wrong:
         try:
-            shown.add(xq.grade(exercise, setup, wrong).yours)
+            shown.setdefault(xq.grade(exercise, setup, wrong).yours, None)
         except (PlaygroundError, TypeError, ValueError):
             continue
-    return frozenset(shown)
+    shown.update(xq.known_mistakes(exercise, setup))
+    return MappingProxyType(shown)
 
 
 def _reference(exercise: xq.Exercise, setup: xq.Setup) -> str:
@@ -172,7 +177,10 @@ def _pushed_board(board: teach.Board, exercise: xq.Exercise, seed: int, revealed
     if not revealed:
         st.caption(tr("teach.hidden_note"))
         return
+    mistakes = known_wrong(exercise.id, seed)
     for a in board.answers:
         if a.known:
-            st.markdown(tr("teach.mistake_line", count=a.count, answer=Code(a.text)))
+            why = mistakes.get(a.text)
+            reason = tr(why[0], **why[1]) if why else tr("teach.known")
+            st.markdown(tr("teach.mistake_line", count=a.count, answer=Code(a.text), why=reason))
     show_solution(exercise, setup)

@@ -223,3 +223,49 @@ def test_reach_the_target_explains_what_training_really_measures():
         why = t("xq.reach_target.why", lang)
         for stated in ("3e-4", "3e-3", "80 %", "10–20 %", "40–70 %", "0.03", "0.3", "1e-4", "NaN"):
             assert stated in why, (lang, stated)
+
+
+SHAPE_CHAPTERS = ("tensors", "broadcasting")
+
+
+def test_every_explained_mistake_is_wrong_and_says_why_with_the_variants_numbers():
+    import string
+
+    from playground.core.i18n import t
+    from playground.exercises import EXERCISES, Wrong, diagnose, known_mistakes
+
+    explained = 0
+    for exercise in (e for e in EXERCISES if e.kind != "target"):  # "target" trains
+        for seed in range(6):
+            setup = variant(exercise, seed)
+            mistakes = known_mistakes(exercise, setup)
+            for wrong in setup.wrong:
+                if not isinstance(wrong, Wrong):
+                    continue
+                graded = grade(exercise, setup, str(wrong))
+                assert not graded.correct, (exercise.id, seed, wrong)
+                assert diagnose(exercise, setup, graded) == (wrong.why, wrong.values)
+                assert mistakes[graded.yours] == (wrong.why, wrong.values)
+                for lang in ("en", "zh"):
+                    text = t(wrong.why, lang, **wrong.values)
+                    assert not [f for _, f, _, _ in string.Formatter().parse(text) if f]
+                    numbers = {str(v) for v in wrong.values.values()}
+                    assert numbers & set(text.replace("(", " ").replace(",", " ").split()) or any(
+                        n in text for n in numbers
+                    ), (exercise.id, text)  # the variant's own numbers, not letters
+                explained += 1
+            if exercise.kind in ("shape", "value", "expression"):  # answers typed as text
+                right = grade(exercise, setup, setup.answer)
+                assert right.correct and diagnose(exercise, setup, right) is None
+            if exercise.chapter in SHAPE_CHAPTERS and exercise.kind == "shape":
+                assert setup.wrong and all(isinstance(w, Wrong) for w in setup.wrong), exercise.id
+    assert explained >= 13 * 6 * 2 - 12  # every shape exercise of both chapters, 6 seeds
+
+
+def test_an_unexplained_wrong_answer_gets_no_made_up_reason():
+    from playground.exercises import diagnose
+
+    exercise = by_id("tensors.view_infer")
+    setup = variant(exercise, 0)
+    graded = grade(exercise, setup, "(1, 60)")
+    assert not graded.correct and diagnose(exercise, setup, graded) is None

@@ -102,3 +102,20 @@ def test_reach_the_target_trains_in_the_queue_and_reports_the_accuracy():
     assert t("xq.right", "en") in [e.value for e in at.success]
     accuracy = float(at.session_state[key].real.rstrip("%"))
     assert accuracy >= 80 and at.session_state["xq_progress"]["training.reach_target"].solved
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_known_mistake_is_explained_with_the_variants_numbers(lang):
+    from playground.core.i18n import t
+    from playground.exercises import by_id, variant
+    from tests.apptest import open_page, texts
+
+    exercise = by_id("tensors.view_infer")
+    setup = variant(exercise, 0)
+    wrong = setup.wrong[0]  # x's own shape: the shape before the view
+    at = open_page("pages/tensors.py", lang=lang)
+    at.text_input(key=f"xq_{exercise.id}_0_text").input(str(wrong))
+    next(b for b in at.button if b.label == t("xq.check", lang)).click().run()
+    assert not at.exception
+    body = texts(at)
+    assert t(wrong.why, lang, **wrong.values) in body and t("xq.because", lang) in body

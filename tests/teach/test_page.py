@@ -182,3 +182,21 @@ def test_a_database_that_goes_down_leaves_the_exercise_working(monkeypatch):
     assert len(student.error) == 1  # said once, though the banner's look failed as well
     monkeypatch.undo()
     assert pulse().attempts(code, key) == []  # nothing acknowledged that was not committed
+
+
+def test_after_the_reveal_the_board_says_why_a_common_wrong_answer_is_wrong():
+    teacher, code, key = _start_class()
+    exercise = xq.by_id("tensors.view_infer")
+    setup = xq.variant(exercise, 0)
+    wrong = setup.wrong[0]
+    teacher.selectbox(key="tc_exercise").set_value(exercise.id).run()
+    _button(teacher, t("teach.push")).click().run()
+    class_state.clear()
+    for nickname in ("a", "b"):
+        student = _join(code, nickname)
+        student.text_input(key=f"pulse_{code}_1_text").input(str(wrong))
+        _button(student, t("teach.send")).click().run()
+    _button(teacher, t("teach.reveal")).click().run()
+    reason = t(wrong.why, "en", **wrong.values)
+    line = t("teach.mistake_line", count=2, answer=f"`{wrong}`", why=reason)
+    assert line in texts(teacher)  # "2 × (3, 4, 5): (3, 4, 5) is x's own shape…"
