@@ -148,12 +148,17 @@ def distribution_figure(
         )
     )  # fmt: skip
     fig.update_layout(
-        height=max(200, 48 * len(names) + 80), margin={"l": 10, "r": 40, "t": 10, "b": 30},
+        height=max(200, 48 * len(names) + 80), margin={"l": 10, "r": 40 + max(map(_text_px, hover), default=0), "t": 10, "b": 30},
         plot_bgcolor="white", yaxis={"autorange": "reversed", "type": "category"},
         xaxis={"title": labels["students"], "rangemode": "tozero", "dtick": 1 if max(counts, default=0) < 10 else None},
         font={"size": 16},
     )  # fmt: skip
     return fig
+
+
+def _text_px(text: str) -> int:
+    """About how wide a label is at 16 px: CJK characters are twice a Latin letter."""
+    return sum(16 if ord(ch) >= 0x2E80 else 9 for ch in text)
 
 
 def _colour(answer: Answer, revealed: bool) -> str:
