@@ -5,6 +5,7 @@ from __future__ import annotations
 from playground.chapters import EXERCISE_CHAPTERS
 from playground.exercises.catalog_autograd import AUTOGRAD_DATA
 from playground.exercises.catalog_layers import LAYERS_TRAINING
+from playground.exercises.catalog_pitfalls import PITFALLS
 from playground.exercises.catalog_saving import SAVING_EXAMPLES
 from playground.exercises.catalog_tensors import TENSORS
 from playground.exercises.grade import (
@@ -35,7 +36,13 @@ __all__ = [
     "variant",
 ]
 
-EXERCISES: list[Exercise] = [*TENSORS, *AUTOGRAD_DATA, *LAYERS_TRAINING, *SAVING_EXAMPLES]
+EXERCISES: list[Exercise] = [
+    *TENSORS,
+    *AUTOGRAD_DATA,
+    *LAYERS_TRAINING,
+    *SAVING_EXAMPLES,
+    *PITFALLS,
+]
 CHAPTER_IDS = list(EXERCISE_CHAPTERS)  # from the one list of chapters
 _BY_ID = {e.id: e for e in EXERCISES}
 

@@ -11,7 +11,14 @@ from typing import Any
 import torch
 
 from playground.core.expr import evaluate
-from playground.exercises.spec import RAISES, Setup, generator_from, print_or_raises, script_for
+from playground.exercises.spec import (
+    RAISES,
+    Setup,
+    Wrong,
+    generator_from,
+    print_or_raises,
+    script_for,
+)
 
 __all__ = [
     "T",
@@ -20,6 +27,7 @@ __all__ = [
     "dims",
     "draw",
     "layer_shape",
+    "mistake",
     "program",
     "quarters",
     "shape_text",
@@ -49,6 +57,11 @@ def draw(spec: Mapping[str, T], g: torch.Generator) -> dict[str, torch.Tensor]:
         else:
             out[name] = torch.randint(t.lo, t.hi, t.shape, generator=g)
     return out
+
+
+def mistake(text: str, name: str, **values: object) -> Wrong:
+    """A known wrong answer and why: the catalog's ``xq.mistake.<name>`` with these values."""
+    return Wrong(text, f"xq.mistake.{name}", **values)
 
 
 def wrong_answers(answer: str, wrong: list[str]) -> tuple[str, ...]:

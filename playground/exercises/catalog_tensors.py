@@ -15,14 +15,10 @@ from playground.exercises.build import (
     shape_text,
     task,
 )
-from playground.exercises.spec import Exercise, Setup, Wrong
+from playground.exercises.build import mistake as W  # noqa: N812 (reads as a constructor)
+from playground.exercises.spec import Exercise, Setup
 
 __all__ = ["TENSORS"]
-
-
-def W(text: str, name: str, **values: object) -> Wrong:  # noqa: N802 (reads as a constructor)
-    """A known wrong answer and why: the catalog's ``xq.mistake.<name>``."""
-    return Wrong(text, f"xq.mistake.{name}", **values)
 
 
 # ---- tensors ---------------------------------------------------------------------------------

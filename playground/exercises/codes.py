@@ -84,4 +84,12 @@ NUMBERS: dict[str, int] = {
     "examples.myrelu_backward": 71,
     "examples.linear_poly_params": 72,
     "examples.legendre": 73,
+    "tensors.view_transposed": 74,
+    "tensors.int_division": 75,
+    "tensors.float_promotion": 76,
+    "tensors.max_dim": 77,
+    "broadcasting.loss_broadcast": 78,
+    "autograd.int_requires_grad": 79,
+    "layers.ce_float_target": 80,
+    "layers.dropout_no_grad": 81,
 }
