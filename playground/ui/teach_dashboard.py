@@ -42,21 +42,14 @@ def pushable() -> dict[str, str]:
 
 
 @functools.lru_cache(maxsize=256)
-def known_wrong(exercise_id: str, seed: int) -> Mapping[str, Why | None]:
-    """The exercise's known wrong answers as grading shows them, computed by torch, each
-    with why it is wrong where the catalog says (read-only: the cache shares it)."""
+def known_wrong(exercise_id: str, seed: int) -> Mapping[str, Why]:
+    """The exercise's explained mistakes as grading shows them, computed by torch, each with
+    why it is wrong (read-only: the cache shares it). Only these are marked "a common
+    mistake": an answer the board marks always comes with its explanation."""
     exercise = xq.by_id(exercise_id)
     if exercise is None or exercise.kind in ("target", "state_dict"):
         return MappingProxyType({})
-    setup = xq.variant(exercise, seed)
-    shown: dict[str, Why | None] = {}
-    for wrong in setup.wrong:
-        try:
-            shown.setdefault(xq.grade(exercise, setup, wrong).yours, None)
-        except (PlaygroundError, TypeError, ValueError):
-            continue
-    shown.update(xq.known_mistakes(exercise, setup))
-    return MappingProxyType(shown)
+    return MappingProxyType(xq.known_mistakes(exercise, xq.variant(exercise, seed)))
 
 
 def _reference(exercise: xq.Exercise, setup: xq.Setup) -> str:
@@ -180,7 +173,7 @@ def _pushed_board(board: teach.Board, exercise: xq.Exercise, seed: int, revealed
     mistakes = known_wrong(exercise.id, seed)
     for a in board.answers:
         if a.known:
-            why = mistakes.get(a.text)
-            reason = tr(why[0], **why[1]) if why else tr("teach.known")
-            st.markdown(tr("teach.mistake_line", count=a.count, answer=Code(a.text), why=reason))
+            key, values = mistakes[a.text]
+            st.markdown(tr("teach.mistake_line", count=a.count, answer=Code(a.text),
+                           why=tr(key, **values)))  # fmt: skip
     show_solution(exercise, setup)

@@ -200,3 +200,14 @@ def test_after_the_reveal_the_board_says_why_a_common_wrong_answer_is_wrong():
     reason = t(wrong.why, "en", **wrong.values)
     line = t("teach.mistake_line", count=2, answer=f"`{wrong}`", why=reason)
     assert line in texts(teacher)  # "2 × (3, 4, 5): (3, 4, 5) is x's own shape…"
+
+
+def test_the_board_marks_only_mistakes_it_can_explain():
+    from playground.ui.teach_dashboard import known_wrong
+
+    explained = known_wrong("tensors.view_infer", 0)
+    setup = xq.variant(xq.by_id("tensors.view_infer"), 0)
+    assert set(explained) == {str(w) for w in setup.wrong}
+    assert all(key.startswith("xq.mistake.") for key, _ in explained.values())
+    # sum_value's wrong answers are test fodder (a neighbour of the sum), not a known mistake
+    assert known_wrong("tensors.sum_value", 0) == {}
