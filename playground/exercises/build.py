@@ -88,10 +88,22 @@ def _as_float(text: str) -> float | None:
 
 
 def answer_text(value: Any) -> str:
-    """The real value as a learner would type it: ``6``, ``2.5``, ``[1.0, 2.0]``, ``True``."""
+    """The real value as a learner would type it: ``6``, ``2.5``, ``[1.0, 2.0]``, ``True``.
+
+    Floats carry PyTorch's printing precision (4 decimals), never float32 noise:
+    ``0.2``, not ``0.20000000298023224``; grading compares with a tolerance anyway.
+    """
     if isinstance(value, torch.Tensor):
         value = value.tolist()
-    return repr(value)
+    return repr(_as_printed(value))
+
+
+def _as_printed(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_as_printed(v) for v in value]
+    if isinstance(value, float):
+        return round(value, 4) + 0.0  # + 0.0: no "-0.0"
+    return value
 
 
 def ask(

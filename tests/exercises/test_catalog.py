@@ -8,7 +8,15 @@ import time
 
 import pytest
 
-from playground.exercises import CHAPTER_IDS, EXERCISES, by_chapter, grade, real_result, variant
+from playground.exercises import (
+    CHAPTER_IDS,
+    EXERCISES,
+    by_chapter,
+    by_id,
+    grade,
+    real_result,
+    variant,
+)
 from playground.exercises.spec import format_result
 from tests.snippets import run_standalone
 
@@ -133,3 +141,13 @@ def test_every_inputs_script_reads_a_row_per_line_and_rebuilds_the_tensors():
             for name, t in setup.tensors.items():
                 assert ns[name].shape == t.shape and ns[name].dtype == t.dtype, exercise.id
                 torch.testing.assert_close(ns[name], t, atol=1e-4, rtol=0)
+
+
+def test_reference_answers_show_values_as_pytorch_prints_them_not_float32_noise():
+    import re
+
+    for exercise in (e for e in EXERCISES if e.kind != "target"):
+        for seed in range(20):
+            answer = variant(exercise, seed).answer
+            assert not re.search(r"\d\.\d{5,}", answer), (exercise.id, seed, answer)
+    assert variant(by_id("autograd.grad_mean"), 0).answer == "[0.2, 0.2, 0.2, 0.2, 0.2]"
