@@ -20,8 +20,8 @@ __all__ = ["PITFALLS"]
 
 def view_transposed(rng: random.Random) -> Setup:
     a, b = dims(rng, 2, distinct=True)
-    n = {"ab": a * b}
-    return ask(rng, {"x": T((a, b))}, "x.t().view(-1)", shape=True,
+    n = {"ab": a * b, "a": a, "b": b}
+    return ask(rng, {"x": T((a, b))}, "x.t().view(-1)", shape=True, params=n,
                wrong=lambda r, t: [W(shape_text(a * b), "view_noncontiguous", **n),
                                    W(shape_text(b, a), "view_noncontiguous", **n)])  # fmt: skip
 
@@ -57,7 +57,7 @@ def loss_broadcast(rng: random.Random) -> Setup:
     n = rng.randint(3, 6)
     m = {"n": n, "n2": n * n}
     return ask(rng, {"pred": T((n, 1), "float"), "target": T((n,), "float")}, "pred - target",
-               shape=True, wrong=lambda r, t: [W(shape_text(n, 1), "loss_broadcast", **m),
+               shape=True, params=m, wrong=lambda r, t: [W(shape_text(n, 1), "loss_broadcast", **m),
                                                W(shape_text(n), "loss_broadcast", **m)])  # fmt: skip
 
 
@@ -65,7 +65,7 @@ def ce_float_target(rng: random.Random) -> Setup:
     n, c = rng.randint(2, 4), rng.randint(3, 5)
     m = {"n": n, "c": c}
     spec = {"logits": T((n, c), "float"), "target": T((n,), "label", hi=c)}
-    return ask(rng, spec, "F.cross_entropy(logits, target.float())", shape=True,
+    return ask(rng, spec, "F.cross_entropy(logits, target.float())", shape=True, params=m,
                wrong=lambda r, t: [W("()", "ce_float", **m), W(shape_text(n), "ce_float", **m)])  # fmt: skip
 
 

@@ -69,7 +69,7 @@ def view_raises(rng: random.Random) -> Setup:
     a, b = rng.choice([(3, 5), (5, 3), (3, 7), (7, 3), (5, 5)])
     k = rng.choice([2, 4])
     n = {"k": k, "ab": a * b}
-    return ask(rng, {"x": T((a, b))}, f"x.view({k}, -1)", shape=True,
+    return ask(rng, {"x": T((a, b))}, f"x.view({k}, -1)", shape=True, params=n,
                wrong=lambda r, t: [W(shape_text(k, a * b // k), "view_uneven", **n),
                                    W(shape_text(k, a * b // k + 1), "view_uneven", **n)])  # fmt: skip
 
@@ -151,7 +151,7 @@ def bc_row(rng: random.Random) -> Setup:
 def bc_raises(rng: random.Random) -> Setup:
     p, q = dims(rng, 2, distinct=True)
     n = {"p": p, "q": q}
-    return ask(rng, {"a": T((p, q)), "b": T((p,))}, "a + b", shape=True,
+    return ask(rng, {"a": T((p, q)), "b": T((p,))}, "a + b", shape=True, params=n,
                wrong=lambda r, t: [W(shape_text(p, q), "bc_right", **n),
                                    W(shape_text(p, p), "bc_right", **n)])  # fmt: skip
 
@@ -184,7 +184,7 @@ def stack_dim(rng: random.Random) -> Setup:
 def cat_raises(rng: random.Random) -> Setup:
     p, q, r = dims(rng, 3, distinct=True)
     n = {"p": p, "r": r}
-    return ask(rng, {"a": T((p, q)), "b": T((r, q))}, "torch.cat([a, b], dim=1)", shape=True,
+    return ask(rng, {"a": T((p, q)), "b": T((r, q))}, "torch.cat([a, b], dim=1)", shape=True, params=n,
                wrong=lambda x, t: [W(shape_text(p, 2 * q), "cat_mismatch", **n),
                                    W(shape_text(p + r, q), "cat_mismatch", **n)])  # fmt: skip
 
