@@ -15,6 +15,7 @@ from playground.core.errors import (
     PlaygroundError,
     ProgramError,
 )
+from playground.core.i18n import t
 from tests.snippets import run_in_process, run_snippet
 
 SEED = 7
@@ -158,6 +159,17 @@ def test_non_scalar_output_backward_uses_ones():
     result = ag.backward(comp, graph)
     assert result.vector is not None and torch.equal(result.vector, torch.ones(3))
     assert torch.equal(result.grads["w"], torch.full((3,), 5.0))
+    # What the page says: ones gives the gradients of output.sum(); the blitz's v is another.
+    w = comp.values["w"].detach().requires_grad_()
+    (w * 5).sum().backward()
+    assert torch.equal(w.grad, result.grads["w"])
+    from playground.autograd.concepts import V
+
+    assert V == (0.1, 1.0, 0.0001)
+    for lang in ("en", "zh"):
+        assert "[0.1, 1.0, 0.0001]" in t("ag.nonscalar", lang, n=3) and "ones_like" in t(
+            "ag.nonscalar", lang, n=3
+        )
 
 
 @pytest.mark.parametrize("preset", sorted(ag.PRESETS))

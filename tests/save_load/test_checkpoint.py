@@ -461,3 +461,11 @@ def test_the_inference_script_predicts_what_the_page_predicts(preset):
     torch.testing.assert_close(ns["pred_probab"], probs)
     assert ns["predicted"] == test.classes[int(pred[0])]
     assert ns["actual"] == test.classes[int(test.targets[index])]
+
+
+def test_the_onnx_explanation_is_one_sentence_about_one_exporter():
+    from playground.core.i18n import t
+
+    for lang in ("en", "zh"):
+        text = t("save.why.onnx", lang)
+        assert text.count("torch.onnx.export") == 1 and "dynamo=True" in text
