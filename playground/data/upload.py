@@ -274,7 +274,8 @@ def _is_int(label: str) -> bool:
     return label.isascii() and label.isdigit()
 
 
-CUSTOM_DATASET_CODE = """import os
+CUSTOM_DATASET_CODE = """# needs pandas besides torch and torchvision, as the tutorial's: pip install pandas
+import os
 import pandas as pd
 from PIL import Image
 from torch.utils.data import Dataset

@@ -12,7 +12,8 @@ from playground.layers.code import model_code, model_parts
 from playground.layers.models import LayerSpec
 
 SAVE_CODE = {
-    "safetensors": """from safetensors.torch import save_file, load_file
+    "safetensors": """# needs safetensors besides torch: pip install safetensors
+from safetensors.torch import save_file, load_file
 
 save_file(model.state_dict(), "model.safetensors")
 model.load_state_dict(load_file("model.safetensors"))
@@ -55,9 +56,10 @@ model = torch.load("model.pt", weights_only=False)
 }
 
 LOAD_CODE = """import torch
-from safetensors.torch import load_file
 
 if path.endswith(".safetensors"):
+    from safetensors.torch import load_file  # only here: pip install safetensors
+
     state_dict = load_file(path)
 else:
     state_dict = torch.load(path, weights_only=True, map_location="cpu")  # never weights_only=False

@@ -98,3 +98,28 @@ def test_every_shown_training_script_runs_standalone(index, tmp_path):
 
 def test_the_training_scripts_are_few_enough_for_their_slots():
     assert 1 <= len(_blocks(trains=True)) <= 16 and len(_blocks(trains=False)) <= 72
+
+
+# What a fresh Python with torch and torchvision has: the standard library, torch, and
+# torchvision's own dependencies (numpy, pillow).
+_INSTALLED_WITH_TORCHVISION = {"torch", "torchvision", "numpy", "PIL"}
+_PIP_NAMES = {"PIL": "pillow", "sklearn": "scikit-learn"}
+
+
+def test_every_shown_script_declares_what_it_needs_beyond_torch_and_torchvision():
+    import ast
+    import sys
+
+    declared = set()
+    for code, where in scripts().items():
+        modules = set()
+        for node in ast.walk(ast.parse(code)):
+            if isinstance(node, ast.Import):
+                modules |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                modules.add(node.module.split(".")[0])
+        extra = modules - _INSTALLED_WITH_TORCHVISION - set(sys.stdlib_module_names)
+        for name in extra:
+            assert f"pip install {_PIP_NAMES.get(name, name)}" in code, (where, name)
+        declared |= extra
+    assert "safetensors" in declared  # the sweep sees Save & load's safetensors script
