@@ -109,10 +109,20 @@ def exercise_panel(chapter: str) -> None:
     if st.session_state.get(f"{key}_hinted"):
         st.info(tr(f"{exercise.text_key}.hint", **_params(setup)), icon=":material/lightbulb:")
     graded = st.session_state.get(key)
+    revealed = bool(st.session_state.get(f"{key}_revealed"))
+    # PyTorch's result and the solution after two graded attempts, a right one, or on request:
+    # one wrong guess must not turn "solved" into retyping.
+    opened = revealed or graded is not None and (graded.correct or _tries(key) >= 2)
     if graded is not None:
-        show_result(graded, xq.diagnose(exercise, setup, graded))
-    if graded is not None or st.session_state.get(f"{key}_revealed"):
+        show_result(graded, xq.diagnose(exercise, setup, graded), real=opened)
+        if not opened:
+            st.caption(tr("xq.try_again"))
+    if opened:
         show_solution(exercise, setup)
+
+
+def _tries(key: str) -> int:
+    return int(st.session_state.get(f"{key}_tries", 0))
 
 
 def _flag(name: str) -> None:
@@ -134,6 +144,7 @@ def _grade(exercise: xq.Exercise, setup: xq.Setup, key: str) -> None:
         setup.extra["data"] = training_data("offline")
     graded = xq.grade(exercise, setup, answer_of(exercise, key))
     st.session_state[key] = graded
+    st.session_state[f"{key}_tries"] = _tries(key) + 1
     st.session_state[_KEY] = pg.record_attempt(progress(), exercise.id, graded.correct)
     for hook in _ON_GRADED:
         hook(exercise, int(st.session_state.get("seed", 0)), graded)
@@ -208,8 +219,11 @@ def answer_widgets(exercise: xq.Exercise, setup: xq.Setup, state_key: str) -> No
     )
 
 
-def show_result(graded: xq.Graded, why: tuple[str, dict[str, object]] | None = None) -> None:
-    """Right or wrong, both answers side by side, and why, for a known mistake."""
+def show_result(
+    graded: xq.Graded, why: tuple[str, dict[str, object]] | None = None, *, real: bool = True
+) -> None:
+    """Right or wrong, the learner's answer beside PyTorch's (when ``real``), and why, for
+    a known mistake."""
     if graded.correct:
         st.success(tr("xq.right"), icon=":material/check_circle:")
     else:
@@ -217,8 +231,9 @@ def show_result(graded: xq.Graded, why: tuple[str, dict[str, object]] | None = N
     c = st.columns(2)
     c[0].caption(tr("xq.yours"))
     c[0].code(graded.yours, language=None, wrap_lines=True)
-    c[1].caption(tr("xq.pytorch"))
-    c[1].code(graded.real, language=None, wrap_lines=True)
+    if real:
+        c[1].caption(tr("xq.pytorch"))
+        c[1].code(graded.real, language=None, wrap_lines=True)
     if why is not None:
         key, values = why
         st.info(f"**{tr('xq.because')}** {tr(key, **values)}", icon=":material/psychology:")

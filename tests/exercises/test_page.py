@@ -41,12 +41,24 @@ def test_a_submitted_answer_shows_pytorchs_result_and_the_why(lang):
     setup = variant(by_chapter("tensors")[0], 0)
     _answer(at, "tensors.view_infer", "(1, 1)")
     assert t("xq.wrong", lang) in [e.value for e in at.error]
-    assert setup.answer in [c.value for c in at.code]  # PyTorch's real shape beside the answer
+    # One wrong guess does not give the answer away: no real shape, no solution yet.
+    assert setup.answer not in [c.value for c in at.code]
+    assert setup.script.strip() not in [c.value.strip() for c in at.code]
+    assert t("xq.try_again", lang) in [c.value for c in at.caption]
+    _answer(at, "tensors.view_infer", "(2, 2)")
+    assert setup.answer in [c.value for c in at.code]  # after two: PyTorch's real shape
     _answer(at, "tensors.view_infer", setup.answer)
     assert t("xq.right", lang) in [e.value for e in at.success]
     assert setup.script.strip() in [c.value.strip() for c in at.code]  # the reference's code
     record = at.session_state["xq_progress"]["tensors.view_infer"]
-    assert (record.attempts, record.first_try, record.solved) == (2, False, True)
+    assert (record.attempts, record.first_try, record.solved) == (3, False, True)
+
+
+def test_show_the_solution_opens_it_before_any_attempt():
+    at = open_page("pages/tensors.py", timeout=120)
+    setup = variant(by_chapter("tensors")[0], 0)
+    at.button(key="xq_tensors.view_infer_0_sol").click().run()
+    assert setup.script.strip() in [c.value.strip() for c in at.code]
 
 
 def test_a_refusal_is_shown_and_is_not_an_attempt():
