@@ -78,6 +78,7 @@ print(torch.equal(a, b))   # False: Dropout draws a new mask each pass
 model.eval()
 c, d = model(x), model(x)
 print(torch.equal(c, d))   # True: Dropout is off, BatchNorm uses its running statistics
+print(", ".join(f"{{v:.4f}}" for v in c[0, :4].tolist()))  # the page's eval() row
 """
 
 
@@ -123,7 +124,7 @@ def modes_code(seed: int) -> str:
     from playground.layers.code import model_code
     from playground.layers.models import PRESETS
 
-    return model_code(PRESETS["modern_cnn"]) + MODES_BODY.format(seed=seed)
+    return model_code(PRESETS["modern_cnn"], seed=seed) + MODES_BODY.format(seed=seed)
 
 
 def inference_code(specs: Sequence[LayerSpec], seed: int, index: int) -> str:

@@ -469,3 +469,19 @@ def test_the_onnx_explanation_is_one_sentence_about_one_exporter():
     for lang in ("en", "zh"):
         text = t("save.why.onnx", lang)
         assert text.count("torch.onnx.export") == 1 and "dynamo=True" in text
+
+
+@pytest.mark.parametrize("seed", [0, 5])
+def test_the_train_eval_script_prints_the_pages_eval_numbers(seed, tmp_path):
+    from playground import layers as md
+    from playground import save_load as ck
+    from playground.save_load.code import modes_code
+    from tests.snippets import run_standalone
+
+    specs = md.PRESETS["modern_cnn"]
+    x = torch.rand(2, 1, 28, 28, generator=torch.Generator().manual_seed(seed))
+    demo = ck.train_vs_eval(
+        md.build_model(specs, seed=seed), x, md.build_model(specs, seed=seed + 1)
+    )
+    printed = run_standalone(modes_code(seed), tmp_path).strip().splitlines()
+    assert printed[-3:] == ["False", "True", demo.rows()[1][1]]  # the page's eval() row
