@@ -39,6 +39,7 @@ __all__ = [
     "class_banner",
     "class_state",
     "fail",
+    "forget_class_states",
     "join_class",
     "join_from_form",
     "joined_as",
@@ -65,10 +66,33 @@ def pulse() -> teach.Pulse:
     return store
 
 
-@st.cache_data(ttl=1, show_spinner=False, max_entries=1000)
+# When the database is down, a class's 100 watchers must not each wait out the connect
+# timeout every few seconds: the failure is remembered for a few seconds and given at once.
+_DOWN: dict[str, object] = {"until": 0.0, "error": None}
+DOWN_SECONDS = 10.0
+
+
 def class_state(code: str) -> teach.ClassState | None:
     """A class's pushed question: read once a second per server, for all of its students."""
+    if time.monotonic() < float(_DOWN["until"]):  # type: ignore[arg-type]
+        raise _DOWN["error"]  # type: ignore[misc]
+    try:
+        return _class_state(code)
+    except teach.PulseError as err:
+        if err.key == "err.pulse.down":
+            _DOWN.update(until=time.monotonic() + DOWN_SECONDS, error=err)
+        raise
+
+
+@st.cache_data(ttl=1, show_spinner=False, max_entries=1000)
+def _class_state(code: str) -> teach.ClassState | None:
     return pulse().state(code)
+
+
+def forget_class_states() -> None:
+    """The next look reads the database: after a push or a reveal, and in tests."""
+    _class_state.clear()
+    _DOWN.update(until=0.0, error=None)
 
 
 def student() -> teach.Student | None:

@@ -17,7 +17,7 @@ from playground.core.errors import PlaygroundError
 from playground.core.i18n import Code
 from playground.ui.exercises import show_setup, show_solution
 from playground.ui.i18n import tr
-from playground.ui.teach import TEACHER_KEY, class_state, fail, pulse, show_failure
+from playground.ui.teach import TEACHER_KEY, fail, forget_class_states, pulse, show_failure
 from playground.ui.widgets import chart, show_error, table
 
 __all__ = ["BOARD_SECONDS", "dashboard", "known_wrong", "pushable"]
@@ -109,7 +109,7 @@ def _act(action: str, code: str, key: str) -> None:
             pulse().push(code, key, None)
         else:
             pulse().reveal(code, key, action == "reveal")
-        class_state.clear()  # this server's students see it on their next look
+        forget_class_states()  # this server's students see it on their next look
     except PlaygroundError as err:
         fail(err)
 

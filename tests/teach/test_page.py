@@ -6,7 +6,7 @@ import pytest
 
 from playground import exercises as xq
 from playground.core.i18n import t
-from playground.ui.teach import class_state, pulse
+from playground.ui.teach import forget_class_states, pulse
 from tests.apptest import open_page, texts
 
 PAGE = "pages/teach.py"
@@ -17,6 +17,7 @@ def _fresh_rate_limits():
     """AppTest sessions share one session id: each test starts with the join limit unused."""
     for limit in (pulse()._joins, pulse()._writes):
         limit._events.clear()
+    forget_class_states()  # nor a "database down" another test left
 
 
 def _button(at, label):
@@ -51,7 +52,7 @@ def test_a_pushed_question_is_answered_on_any_page_and_revealed_to_all():
     teacher.selectbox(key="tc_exercise").set_value(exercise.id)
     teacher.number_input(key="tc_seed").set_value(5)
     _button(teacher, t("teach.push")).click().run()
-    class_state.clear()
+    forget_class_states()
     setup = xq.variant(exercise, 5)
     wrong = next(w for w in setup.wrong if w != setup.answer)
     for student, answer, lang in ((ada, setup.answer, "en"), (bo, wrong, "zh")):
@@ -70,7 +71,7 @@ def test_a_pushed_question_is_answered_on_any_page_and_revealed_to_all():
     assert [(a["nickname"], a["correct"], a["push_id"]) for a in attempts] == [
         ("Ada <b>", True, 1), ("博", False, 1)]  # fmt: skip
     _button(teacher, t("teach.reveal")).click().run()
-    class_state.clear()
+    forget_class_states()
     bo.run()
     body = texts(bo)
     assert t("teach.revealed", "zh") in body and t("xq.wrong", "zh") in body
@@ -149,7 +150,7 @@ def test_a_class_that_ended_lets_its_students_go_on_alone():
         conn.execute(
             sa.text("UPDATE pulse_classes SET expires_at = 0 WHERE code = :c"), {"c": code}
         )
-    class_state.clear()
+    forget_class_states()
     student.run()
     assert t("teach.ended") in texts(student) and "pulse_student" not in student.session_state
     assert not student.exception
@@ -170,7 +171,7 @@ def test_a_database_that_goes_down_leaves_the_exercise_working(monkeypatch):
     down.__dict__.update(pulse().__dict__)
     down.engine = make_engine(f"postgresql+psycopg://x@127.0.0.1:{port}/x", wait_seconds=1)
     monkeypatch.setattr(teach_ui, "pulse", lambda: down)
-    class_state.clear()
+    forget_class_states()
     exercise = xq.by_chapter("tensors")[0]
     setup = xq.variant(exercise, 0)
     student.text_input(key=f"xq_{exercise.id}_0_text").input(setup.answer)
@@ -191,7 +192,7 @@ def test_after_the_reveal_the_board_says_why_a_common_wrong_answer_is_wrong():
     wrong = setup.wrong[0]
     teacher.selectbox(key="tc_exercise").set_value(exercise.id).run()
     _button(teacher, t("teach.push")).click().run()
-    class_state.clear()
+    forget_class_states()
     for nickname in ("a", "b"):
         student = _join(code, nickname)
         student.text_input(key=f"pulse_{code}_1_text").input(str(wrong))
@@ -211,3 +212,23 @@ def test_the_board_marks_only_mistakes_it_can_explain():
     assert all(key.startswith("xq.mistake.") for key, _ in explained.values())
     # sum_value's wrong answers are test fodder (a neighbour of the sum), not a known mistake
     assert known_wrong("tensors.sum_value", 0) == {}
+
+
+def test_a_database_that_is_down_is_not_asked_again_by_every_watcher(monkeypatch):
+    import playground.ui.teach as teach_ui
+    from playground.teach import PulseError
+
+    calls = []
+
+    def down(code):
+        calls.append(code)
+        raise PulseError("err.pulse.down", reason="OperationalError")
+
+    monkeypatch.setattr(teach_ui, "_class_state", down)
+    forget_class_states()
+    for _ in range(30):  # a class's watchers, looking at once
+        with pytest.raises(PulseError):
+            teach_ui.class_state("ABCDEF")
+    assert calls == ["ABCDEF"]  # one wait on the database; the others answered at once
+    monkeypatch.undo()
+    forget_class_states()
