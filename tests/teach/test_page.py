@@ -224,8 +224,7 @@ def test_a_database_that_is_down_is_not_asked_again_by_every_watcher(monkeypatch
         calls.append(code)
         raise PulseError("err.pulse.down", reason="OperationalError")
 
-    monkeypatch.setattr(teach_ui, "_class_state", down)
-    forget_class_states()
+    monkeypatch.setattr(teach_ui, "_class_state", down)  # the fixture forgot any "down"
     for _ in range(30):  # a class's watchers, looking at once
         with pytest.raises(PulseError):
             teach_ui.class_state("ABCDEF")
