@@ -435,12 +435,13 @@ def test_the_modes_snippet_is_a_complete_script_that_shows_what_the_page_shows()
         cwd=os.path.dirname(os.__file__), env={**os.environ, "PYTHONPATH": ""},
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split()[-2:] == ["False", "True"]  # train() differs, eval() agrees
     page = ck.train_vs_eval(
         md.build_model(md.PRESETS["modern_cnn"], seed=3),
         torch.rand(2, 1, 28, 28, generator=torch.Generator().manual_seed(3)),
         md.build_model(md.PRESETS["modern_cnn"], seed=4),
     )
+    # train() differs, eval() agrees, and the eval() row is the page's
+    assert result.stdout.strip().splitlines()[-3:] == ["False", "True", page.rows()[1][1]]
     assert [row[-1] for row in page.rows()][:2] == [True, False]  # the page's "differ" column
 
 
