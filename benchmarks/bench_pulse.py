@@ -74,10 +74,8 @@ def run(url: str, students: int, window: float) -> dict[str, float]:
     def dashboard() -> None:
         while not done.is_set():
             t0 = time.perf_counter()
-            state = pulse.state(new.code)
-            board = make_board(pulse.students(new.code, new.teacher_key),
-                               pulse.attempts(new.code, new.teacher_key), now=time.time(),
-                               push_id=state.push_id if state else None)  # fmt: skip
+            state, students_now, attempts = pulse.board_rows(new.code, new.teacher_key)
+            board = make_board(students_now, attempts, now=time.time(), push_id=state.push_id)
             refreshes.append(time.perf_counter() - t0)
             assert board.joined == students
             done.wait(1.0)

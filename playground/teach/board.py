@@ -66,7 +66,7 @@ def make_board(
         attempts=len(attempts),
         per_exercise=_per_exercise(attempts),
         answers=_answers(attempts, push_id, set(known_wrong)),
-        answered=len({a["student"] for a in attempts if push_id and a["push_id"] == push_id}),
+        answered=len(_firsts(attempts, push_id)) if push_id else 0,
     )
 
 
@@ -93,15 +93,20 @@ def _per_exercise(attempts: Sequence[Row]) -> list[dict[str, object]]:
     return rows
 
 
-def _answers(attempts: Sequence[Row], push_id: int | None, known: set[str]) -> list[Answer]:
-    """Each student's first answer to the pushed question, grouped."""
-    if not push_id:
-        return []
+def _firsts(attempts: Sequence[Row], push_id: int) -> list[Row]:
+    """Each student's first attempt at push ``push_id`` (attempts come oldest first)."""
     firsts: dict[object, Row] = {}
     for a in attempts:
         if a["push_id"] == push_id:
             firsts.setdefault(a["student"], a)
-    counts = Counter((str(a["answer"]), bool(a["correct"])) for a in firsts.values())
+    return list(firsts.values())
+
+
+def _answers(attempts: Sequence[Row], push_id: int | None, known: set[str]) -> list[Answer]:
+    """Each student's first answer to the pushed question, grouped."""
+    if not push_id:
+        return []
+    counts = Counter((str(a["answer"]), bool(a["correct"])) for a in _firsts(attempts, push_id))
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0]))
     return [Answer(text, n, ok, not ok and text in known) for (text, ok), n in ranked]
 
@@ -109,12 +114,9 @@ def _answers(attempts: Sequence[Row], push_id: int | None, known: set[str]) -> l
 def by_student(attempts: Sequence[Row], push_id: int, *, revealed: bool) -> list[dict[str, object]]:
     """Each student's first answer to the push, for the board the teacher chooses to show;
     whether it is right only once revealed."""
-    firsts: dict[object, Row] = {}
-    for a in attempts:
-        if a["push_id"] == push_id:
-            firsts.setdefault(a["student"], a)
     rows = [{"nickname": a["nickname"], "answer": a["answer"]}
-            | ({"correct": bool(a["correct"])} if revealed else {}) for a in firsts.values()]  # fmt: skip
+            | ({"correct": bool(a["correct"])} if revealed else {})
+            for a in _firsts(attempts, push_id)]  # fmt: skip
     return sorted(rows, key=lambda r: str(r["nickname"]).lower())
 
 

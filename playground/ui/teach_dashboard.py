@@ -117,12 +117,9 @@ def _act(action: str, code: str, key: str) -> None:
 @st.fragment(run_every=BOARD_SECONDS)
 def _board(code: str, key: str) -> None:
     try:
-        state = pulse().state(code)
-        students, attempts = pulse().students(code, key), pulse().attempts(code, key)
+        state, students, attempts = pulse().board_rows(code, key)
     except PlaygroundError as err:
         show_error(err)
-        return
-    if state is None:
         return
     pushed = xq.by_id(state.push_exercise or "")
     seed = int(state.push_seed or 0)
@@ -148,7 +145,7 @@ def _board(code: str, key: str) -> None:
         table([{**r, "exercise": titles.get(str(r["exercise"]), r["exercise"])}
                for r in board.per_exercise])  # fmt: skip
     st.download_button(
-        tr("teach.csv"), teach.csv_bytes(attempts, titles), file_name=f"class-{code}.csv",
+        tr("teach.csv"), lambda: teach.csv_bytes(attempts, titles), file_name=f"class-{code}.csv",
         mime="text/csv", icon=":material/download:", on_click="ignore", key="tc_csv",
     )  # fmt: skip
 
