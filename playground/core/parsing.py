@@ -13,7 +13,7 @@ import inspect
 import threading
 from typing import Any
 
-__all__ = ["parse_expression", "source_of"]
+__all__ = ["parse_expression", "parse_statements", "source_of"]
 
 _LOCK = threading.Lock()
 
@@ -22,6 +22,12 @@ def parse_expression(text: str) -> ast.Expression:
     """``ast.parse(text, mode="eval")``, one thread at a time (raises ``SyntaxError``)."""
     with _LOCK:
         return ast.parse(text, mode="eval")
+
+
+def parse_statements(text: str) -> ast.Module:
+    """``ast.parse(text)``: statements, parsed (never run), one thread at a time."""
+    with _LOCK:
+        return ast.parse(text, mode="exec")
 
 
 _SOURCES: dict[Any, str] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from playground.chapters import EXERCISE_CHAPTERS
 from playground.exercises.catalog_autograd import AUTOGRAD_DATA
+from playground.exercises.catalog_bugs import BUGS
 from playground.exercises.catalog_layers import LAYERS_TRAINING
 from playground.exercises.catalog_pitfalls import PITFALLS
 from playground.exercises.catalog_saving import SAVING_EXAMPLES
@@ -15,7 +16,7 @@ from playground.exercises.grade import (
     known_mistakes,
     real_result,
 )
-from playground.exercises.spec import KINDS, RAISES, Exercise, Graded, Setup, Wrong, variant
+from playground.exercises.spec import KINDS, RAISES, RUNS, Exercise, Graded, Setup, Wrong, variant
 
 __all__ = [
     "CHAPTER_IDS",
@@ -25,6 +26,7 @@ __all__ = [
     "KINDS",
     "MAX_ANSWER_CHARS",
     "RAISES",
+    "RUNS",
     "Setup",
     "Wrong",
     "by_chapter",
@@ -42,6 +44,7 @@ EXERCISES: list[Exercise] = [
     *LAYERS_TRAINING,
     *SAVING_EXAMPLES,
     *PITFALLS,
+    *BUGS,
 ]
 CHAPTER_IDS = list(EXERCISE_CHAPTERS)  # from the one list of chapters
 _BY_ID = {e.id: e for e in EXERCISES}

@@ -167,18 +167,29 @@ def program(
     wrong: list[str],
     shape: bool = False,
     params: Mapping[str, object] | None = None,
+    last: str = "",
 ) -> Setup:
     """A short program (autograd, a DataLoader, a layer) and the one thing to predict, ``show``.
 
     ``compute`` does in torch exactly what ``code`` says; the tests run ``code`` as a script
-    and compare what it prints with ``compute``'s result.
+    and compare what it prints with ``compute``'s result. ``last`` is a final statement that
+    may raise: then "raises" is the answer, and the script prints PyTorch's refusal.
     """
-    real = compute()
-    answer = str(tuple(real.shape)) if shape else answer_text(real)
     printed = f"tuple({show}.shape)" if shape else show
-    script = f"{code.rstrip()}\n\nprint({printed})\n"
+    try:
+        real = compute()
+        answer = str(tuple(real.shape)) if shape else answer_text(real)
+    except Exception:
+        if not last:
+            raise
+        answer = RAISES
+    if last:
+        question = f"{code.rstrip()}\n{last}"
+        script = f"{code.rstrip()}\n{print_or_raises(last, printed)}"
+    else:
+        question, script = code.rstrip(), f"{code.rstrip()}\n\nprint({printed})\n"
     return Setup(
-        question=code.rstrip(),
+        question=question,
         answer=answer,
         compute=lambda _names: compute(),
         script=script,

@@ -72,6 +72,8 @@ def diagnose(
     """Why a wrong answer is wrong, when it is one of the exercise's known mistakes."""
     if graded.correct:
         return None
+    if graded.why is not None:
+        return graded.why
     return known_mistakes(exercise, setup).get(graded.yours)
 
 
@@ -153,6 +155,25 @@ def _target(setup: Setup, answer: Any) -> Graded:
     return Graded(ok, f"{optimizer}, lr={lr:g}", f"{100 * accuracy:.1f}%")
 
 
+def _find_bug(setup: Setup, answer: Any) -> Graded:
+    """``answer`` is (line number, the line as it should be); the edited script runs for real
+    and must print what the fixed script prints."""
+    from playground.exercises.bugs import canonical_line, run_loop, same_run
+
+    line, text = int(answer[0]), canonical_line(str(answer[1]))
+    run = run_loop(setup.extra["loop"].edited(line, text))
+    reference = run_loop(setup.extra["fixed"])
+    ok = same_run(run, reference)
+    yours = f"{line}: {text}\n\n{run.printed()}"
+    why = None
+    if not ok and run.error is not None:
+        why = ("xq.bug.raises", {"line": line, "error": run.error})
+    elif not ok:
+        here = line == int(str(setup.params["line"]))
+        why = ("xq.bug.differs" if here else "xq.bug.elsewhere", {"line": line})
+    return Graded(ok, yours, reference.printed(), why)
+
+
 _GRADERS = {
     "shape": _shape,
     "value": _value,
@@ -160,4 +181,5 @@ _GRADERS = {
     "fix_model": _fix_model,
     "state_dict": _state_dict,
     "target": _target,
+    "find_bug": _find_bug,
 }

@@ -27,6 +27,7 @@ from playground.core.expr import evaluate
 __all__ = [
     "KINDS",
     "RAISES",
+    "RUNS",
     "Exercise",
     "Graded",
     "Setup",
@@ -44,7 +45,10 @@ __all__ = [
     "variant",
 ]
 
-KINDS = ("shape", "value", "expression", "fix_model", "state_dict", "target")
+KINDS = ("shape", "value", "expression", "fix_model", "state_dict", "target", "find_bug")
+# Kinds whose grading trains for real: they run in a training slot, and a class is not
+# pushed them all at once.
+RUNS = ("target", "find_bug")
 RAISES = "raises"
 # What a learner may type for "this raises", in either language.
 _RAISES_WORDS = re.compile(
@@ -119,6 +123,7 @@ class Graded:
     correct: bool
     yours: str
     real: str
+    why: tuple[str, dict[str, object]] | None = None  # the grader's own diagnosis, if any
 
 
 def variant(exercise: Exercise, seed: int) -> Setup:

@@ -15,6 +15,7 @@ from playground import exercises as xq
 from playground.core.errors import PlaygroundError
 from playground.core.i18n import Code
 from playground.exercises import progress as pg
+from playground.exercises.bugs import MAX_LINE_CHARS, run_loop
 from playground.exercises.spec import inputs_script
 from playground.training.config import LEARNING_RATES, OPTIMIZERS
 from playground.ui.frame import on_every_page
@@ -100,7 +101,7 @@ def exercise_panel(chapter: str) -> None:
              on_click=_flag, args=(f"{key}_hinted",))  # fmt: skip
     c.button(tr("xq.solution"), icon=":material/visibility:", key=f"{key}_sol",
              on_click=_flag, args=(f"{key}_revealed",))  # fmt: skip
-    if st.session_state.pop(f"{key}_train", False):  # "reach the target" trains in a slot
+    if st.session_state.pop(f"{key}_train", False):  # a kind that trains runs in a slot
         with st.spinner(tr("xq.training")):
             in_slot(lambda: _grade(exercise, setup, key))
         sync_progress()
@@ -130,7 +131,7 @@ def _flag(name: str) -> None:
 
 
 def _submit(exercise: xq.Exercise, setup: xq.Setup, key: str) -> None:
-    if exercise.kind == "target":
+    if exercise.kind in xq.RUNS:
         st.session_state[f"{key}_train"] = True  # the page trains under the queue, not here
         return
     try:
@@ -156,6 +157,8 @@ def answer_of(exercise: xq.Exercise, key: str) -> object:
         return state.get(f"{key}_missing", []), state.get(f"{key}_unexpected", [])
     if exercise.kind == "target":
         return state.get(f"{key}_opt", OPTIMIZERS[0]), state.get(f"{key}_lr", LEARNING_RATES[0])
+    if exercise.kind == "find_bug":
+        return state.get(f"{key}_line", 0), state.get(f"{key}_text", "")
     return state.get(f"{key}_text", "")
 
 
@@ -189,6 +192,9 @@ def show_setup(exercise: xq.Exercise, setup: xq.Setup) -> None:
         st.markdown(tr(f"xq.ask.{kind}_after", **params))
     else:
         st.markdown(tr(f"xq.ask.{kind}", **params))
+    if kind == "find_bug":
+        _show_buggy_script(setup)
+        return
     if setup.tensors:  # the inputs, as a script a learner can paste and explore
         code = inputs_script(setup.tensors)
     else:
@@ -198,8 +204,33 @@ def show_setup(exercise: xq.Exercise, setup: xq.Setup) -> None:
         record_script(code)  # the Exercises page's notebook holds the exercise's inputs
 
 
+def _show_buggy_script(setup: xq.Setup) -> None:
+    """The script with its line numbers, and what it prints as it is (run once per server)."""
+    st.code(setup.question, language="python", line_numbers=True)
+    record_script(setup.question)
+    run = run_loop(setup.extra["loop"])
+    st.caption(tr("xq.bug.prints"))
+    st.code(run.printed(), language=None, wrap_lines=True)
+    for warning in run.warnings:
+        st.caption(tr("xq.bug.warned", warning=Code(warning[:300])))
+
+
+def _prefill(state_key: str, lines: dict[int, str]) -> None:
+    """Picking a line puts its text in the answer box, ready to edit."""
+    line = int(st.session_state.get(f"{state_key}_line") or 0)
+    st.session_state[f"{state_key}_text"] = lines.get(line, "")
+
+
 def answer_widgets(exercise: xq.Exercise, setup: xq.Setup, state_key: str) -> None:
     kind = exercise.kind
+    if kind == "find_bug":
+        lines = setup.extra["loop"].editable()
+        if f"{state_key}_line" not in st.session_state:
+            st.session_state[f"{state_key}_line"] = next(iter(lines))
+            _prefill(state_key, lines)
+        st.selectbox(tr("xq.bug.pick_line"), list(lines), key=f"{state_key}_line",
+                     format_func=lambda n: f"{n}: {lines[n]}", on_change=_prefill,
+                     args=(state_key, lines))  # fmt: skip
     if kind == "state_dict":
         keys = list(setup.extra["keys"])
         c = st.columns(2)
@@ -214,7 +245,7 @@ def answer_widgets(exercise: xq.Exercise, setup: xq.Setup, state_key: str) -> No
     st.text_input(
         tr(f"xq.answer.{kind}"),
         key=f"{state_key}_text",
-        max_chars=xq.MAX_ANSWER_CHARS,
+        max_chars=MAX_LINE_CHARS if kind == "find_bug" else xq.MAX_ANSWER_CHARS,
         placeholder=tr(f"xq.placeholder.{kind}"),
     )
 

@@ -189,7 +189,7 @@ def _watch(code: str) -> None:
 
 def _pushed_card(me: teach.Student, state: teach.ClassState) -> None:
     exercise = xq.by_id(state.push_exercise or "")
-    if exercise is None or exercise.kind == "target":
+    if exercise is None or exercise.kind in xq.RUNS:
         return
     setup = xq.variant(exercise, int(state.push_seed or 0))
     key = f"pulse_{me.code}_{state.push_id}"

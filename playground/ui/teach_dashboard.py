@@ -31,11 +31,12 @@ def _close() -> None:
 
 
 def pushable() -> dict[str, str]:
-    """Every exercise a class can answer at once (not "reach the target", which trains)."""
+    """Every exercise a class can answer at once (not those that train: "reach the target",
+    "find the bug")."""
     labels: dict[str, str] = {}
     for chapter in xq.CHAPTER_IDS:
         for n, e in enumerate(xq.by_chapter(chapter), start=1):
-            if e.kind != "target":
+            if e.kind not in xq.RUNS:
                 labels[e.id] = tr("teach.exercise_item", chapter=tr(f"nav.{chapter}"), n=n,
                                   kind=tr(f"xq.kind.{e.kind}"))  # fmt: skip
     return labels
@@ -47,7 +48,7 @@ def known_wrong(exercise_id: str, seed: int) -> Mapping[str, Why]:
     why it is wrong (read-only: the cache shares it). Only these are marked "a common
     mistake": an answer the board marks always comes with its explanation."""
     exercise = xq.by_id(exercise_id)
-    if exercise is None or exercise.kind in ("target", "state_dict"):
+    if exercise is None or exercise.kind in (*xq.RUNS, "state_dict"):
         return MappingProxyType({})
     return MappingProxyType(xq.known_mistakes(exercise, xq.variant(exercise, seed)))
 

@@ -40,8 +40,8 @@ def _answer(setup, text):
     return text
 
 
-def test_there_are_at_least_six_exercises_per_chapter_and_sixty_in_all():
-    assert len(EXERCISES) >= 60 and len({e.id for e in EXERCISES}) == len(EXERCISES)
+def test_there_are_at_least_six_exercises_per_chapter_and_ninety_six_in_all():
+    assert len(EXERCISES) >= 96 and len({e.id for e in EXERCISES}) == len(EXERCISES)
     for chapter in CHAPTER_IDS:
         assert len(by_chapter(chapter)) >= 6, chapter
     assert {e.kind for e in EXERCISES} == {
@@ -51,6 +51,7 @@ def test_there_are_at_least_six_exercises_per_chapter_and_sixty_in_all():
         "fix_model",
         "state_dict",
         "target",
+        "find_bug",
     }
 
 
