@@ -206,7 +206,7 @@ def show_setup(exercise: xq.Exercise, setup: xq.Setup) -> None:
 
 def _show_buggy_script(setup: xq.Setup) -> None:
     """The script with its line numbers, and what it prints as it is (run once per server)."""
-    st.code(setup.question, language="python", line_numbers=True)
+    st.code(setup.question, language="python", line_numbers=True, wrap_lines=True)
     record_script(setup.question)
     run = run_loop(setup.extra["loop"])
     st.caption(tr("xq.bug.prints"))
