@@ -204,6 +204,9 @@ def _check(node: ast.stmt) -> None:
             raise ExpressionError("err.xq.bug_statement")
         if target.id in _PROTECTED or target.id.startswith("_"):
             raise ExpressionError("err.xq.bug_name", name=target.id)
+        inner = node.value.args if _is_model_call(node.value) else [node.value]  # type: ignore[attr-defined]
+        if any(_is_model_call(n) for arg in inner for n in ast.walk(arg)):
+            raise ExpressionError("err.xq.bug_model")  # model(...) only as a whole right side
         return
     if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
         call, func = node.value, node.value.func
@@ -253,14 +256,16 @@ def _execute(node: ast.stmt, names: dict[str, Any], model: nn.Module, optimizer:
     getattr(owner, func.attr)(*args, **kwargs)
 
 
+def _is_model_call(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "model"
+    )
+
+
 def _value(node: ast.expr, names: dict[str, Any], model: nn.Module) -> Any:
-    if (
-        isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Name)
-        and node.func.id == "model"
-        and len(node.args) == 1
-        and not node.keywords
-    ):
+    if isinstance(node, ast.Call) and _is_model_call(node):
+        if len(node.args) != 1 or node.keywords:
+            raise ExpressionError("err.xq.bug_model")
         return _torch(lambda: model(_value(node.args[0], names, model)))
     try:
         return evaluate(ast.unparse(node), names, max_elements=1 << 14)

@@ -43,7 +43,7 @@ def _bug(
         compute=lambda _names: run_loop(fixed).printed(),
         script=fixed.script(),
         wrong=tuple(repr(w) for w in wrong_answers),
-        params={"line": bug_line, "seed": seed, "lr": lr},
+        params={"line": bug_line, "fix": answer[1], "seed": seed, "lr": lr},
         extra={"loop": loop, "fixed": fixed, "answer": answer, "wrong": wrong_answers},
     )
 

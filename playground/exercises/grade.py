@@ -168,6 +168,8 @@ def _find_bug(setup: Setup, answer: Any) -> Graded:
     why = None
     if not ok and run.error is not None:
         why = ("xq.bug.raises", {"line": line, "error": run.error})
+    elif not ok and run.printed() == run_loop(setup.extra["loop"]).printed():
+        why = ("xq.bug.same_as_buggy", {"line": line})
     elif not ok:
         here = line == int(str(setup.params["line"]))
         why = ("xq.bug.differs" if here else "xq.bug.elsewhere", {"line": line})

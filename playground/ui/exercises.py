@@ -88,10 +88,7 @@ def exercise_panel(chapter: str) -> None:
     seed = int(st.session_state.get("seed", 0))
     setup = xq.variant(exercise, seed)
     key = f"xq_{exercise.id}_{seed}"
-    record = progress().get(exercise.id)
-    if record is not None:
-        done = tr("xq.status_solved") if record.solved else tr("xq.status_open")
-        st.caption(tr("xq.status", attempts=record.attempts, status=done))
+    status = st.empty()  # filled last: a kind that trains is graded further down this run
     show_setup(exercise, setup)
     answer_widgets(exercise, setup, key)
     c = st.container(horizontal=True)
@@ -120,6 +117,9 @@ def exercise_panel(chapter: str) -> None:
             st.caption(tr("xq.try_again"))
     if opened:
         show_solution(exercise, setup)
+    if (record := progress().get(exercise.id)) is not None:
+        done = tr("xq.status_solved") if record.solved else tr("xq.status_open")
+        status.caption(tr("xq.status", attempts=record.attempts, status=done))
 
 
 def _tries(key: str) -> int:
@@ -176,7 +176,7 @@ def _pick(chapter: str) -> str:
 
 def _params(setup: xq.Setup) -> dict[str, object]:
     """The variant's values for its texts; code-like ones are shown as code."""
-    code = {k: Code(str(v)) for k, v in setup.params.items() if k in ("expr", "show")}
+    code = {k: Code(str(v)) for k, v in setup.params.items() if k in ("expr", "show", "fix")}
     return {**setup.params, **code, "answer": Code(setup.answer)}
 
 

@@ -90,6 +90,8 @@ def test_a_wrong_fix_is_diagnosed_with_the_line_and_what_went_wrong():
     wrong = grade(exercise, setup, (line, "loss = F.nll_loss(torch.softmax(logits, dim=1), y)"))
     assert diagnose(exercise, setup, wrong) == ("xq.bug.differs", {"line": line})
     other = grade(exercise, setup, (line - 1, "logits = model(x)"))
+    assert diagnose(exercise, setup, other) == ("xq.bug.same_as_buggy", {"line": line - 1})
+    other = grade(exercise, setup, (line - 1, "logits = model(x * 2)"))
     assert diagnose(exercise, setup, other) == ("xq.bug.elsewhere", {"line": line - 1})
     for lang in ("en", "zh"):
         assert str(line - 1) in t("xq.bug.elsewhere", lang, line=line - 1)
@@ -108,6 +110,8 @@ def test_a_wrong_fix_is_diagnosed_with_the_line_and_what_went_wrong():
         "model.train(mode=print)",
         "open('f').write('x')",
         "loss = model.forward(x)",
+        "logits = model(x) * 2",
+        "logits = model(model(x))",
         "loss.backward(retain_graph=True)",
         "a = 1; b = 2; c = 3; d = 4",
         "",
