@@ -2,9 +2,11 @@
 for the URL so a refresh or a shared link keeps it.
 
 The code is ``1`` (its version) then base64url bytes: for each exercise tried, its permanent
-number (:data:`playground.exercises.codes.NUMBERS`, never a position in a list) and one byte
-``attempts << 2 | solved << 1 | first_try``; a last byte is a checksum, so a mangled link is
-recognised and ignored with a message.
+number (:data:`playground.exercises.codes.NUMBERS`, never a position in a list, below 128)
+with the high bit set when the learner asked for the solution before solving it, and one
+byte ``attempts << 2 | solved << 1 | first_try``; a last byte is a checksum, so a mangled
+link is recognised and ignored with a message. Codes written before the high bit existed
+read the same.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ __all__ = [
     "decode",
     "encode",
     "record_attempt",
+    "record_reveal",
     "summary",
 ]
 
@@ -40,6 +43,7 @@ class Record:
     attempts: int = 0
     first_try: bool = False
     solved: bool = False
+    solution_first: bool = False  # the solution was asked for before the exercise was solved
 
 
 def record_attempt(
@@ -50,12 +54,21 @@ def record_attempt(
     new = replace(
         old,
         attempts=min(old.attempts + 1, MAX_ATTEMPTS),
-        first_try=old.first_try or (old.attempts == 0 and correct),
+        first_try=old.first_try or (old.attempts == 0 and correct and not old.solution_first),
         solved=old.solved or correct,
     )
     return {**progress, exercise_id: new}
 
 
+def record_reveal(progress: dict[str, Record], exercise_id: str) -> dict[str, Record]:
+    """The learner asked for the solution: recorded unless the exercise is already solved."""
+    old = progress.get(exercise_id, Record())
+    if old.solved or old.solution_first:
+        return progress
+    return {**progress, exercise_id: replace(old, solution_first=True)}
+
+
+_SEEN = 0x80  # the number byte's high bit
 _IDS = {number: exercise_id for exercise_id, number in NUMBERS.items()}
 
 
@@ -63,10 +76,9 @@ def encode(progress: dict[str, Record]) -> str:
     data = bytearray()
     for number, exercise_id in sorted(_IDS.items()):
         r = progress.get(exercise_id)
-        if r is not None and r.attempts:
-            data += bytes(
-                [number, min(r.attempts, MAX_ATTEMPTS) << 2 | r.solved << 1 | r.first_try]
-            )
+        if r is not None and (r.attempts or r.solution_first):
+            state = min(r.attempts, MAX_ATTEMPTS) << 2 | r.solved << 1 | r.first_try
+            data += bytes([number | (_SEEN if r.solution_first else 0), state])
     if not data:
         return ""
     data.append(sum(data) % 256)
@@ -87,11 +99,14 @@ def decode(code: str) -> dict[str, Record]:
     if len(data) < 3 or len(data) % 2 != 1 or sum(data[:-1]) % 256 != data[-1]:
         raise ProgressError("err.xq.bad_code")
     progress = {}
-    for number, state in zip(data[:-1:2], data[1:-1:2], strict=True):
+    for tagged, state in zip(data[:-1:2], data[1:-1:2], strict=True):
+        number, seen = tagged & ~_SEEN, bool(tagged & _SEEN)
         attempts, solved, first = state >> 2, bool(state & 2), bool(state & 1)
-        if number not in _IDS or attempts == 0 or (first and not solved):
+        if number not in _IDS or (attempts == 0 and not seen) or (first and not solved):
             raise ProgressError("err.xq.bad_code")
-        progress[_IDS[number]] = Record(attempts, first, solved)
+        if first and seen or attempts == 0 and (solved or first):
+            raise ProgressError("err.xq.bad_code")
+        progress[_IDS[number]] = Record(attempts, first, solved, seen)
     return progress
 
 
@@ -109,6 +124,7 @@ def summary(progress: dict[str, Record]) -> list[dict[str, object]]:
                 "tried": sum(r.attempts > 0 for r in records),
                 "solved": sum(r.solved for r in records),
                 "first_try": sum(r.first_try for r in records),
+                "solution_first": sum(r.solution_first for r in records),
             }
         )
     return rows

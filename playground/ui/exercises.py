@@ -16,6 +16,7 @@ from playground.core.errors import PlaygroundError
 from playground.core.i18n import Code
 from playground.exercises import progress as pg
 from playground.exercises.bugs import MAX_LINE_CHARS, run_loop
+from playground.exercises.hints import second_hint
 from playground.exercises.spec import inputs_script
 from playground.training.config import LEARNING_RATES, OPTIMIZERS
 from playground.ui.frame import on_every_page
@@ -94,18 +95,22 @@ def exercise_panel(chapter: str) -> None:
     c = st.container(horizontal=True)
     c.button(tr("xq.check"), icon=":material/task_alt:", type="primary", key=f"{key}_go",
              on_click=_submit, args=(exercise, setup, key))  # fmt: skip
-    c.button(tr("xq.hint"), icon=":material/lightbulb:", key=f"{key}_hint",
-             on_click=_flag, args=(f"{key}_hinted",))  # fmt: skip
+    hints = int(st.session_state.get(f"{key}_hinted", 0))
+    c.button(tr("xq.hint_more" if hints else "xq.hint"), icon=":material/lightbulb:",
+             key=f"{key}_hint", on_click=_more_hint, args=(key,), disabled=hints >= 2)  # fmt: skip
     c.button(tr("xq.solution"), icon=":material/visibility:", key=f"{key}_sol",
-             on_click=_flag, args=(f"{key}_revealed",))  # fmt: skip
+             on_click=_reveal, args=(exercise, key))  # fmt: skip
     if st.session_state.pop(f"{key}_train", False):  # a kind that trains runs in a slot
         with st.spinner(tr("xq.training")):
             in_slot(lambda: _grade(exercise, setup, key))
         sync_progress()
     if err := st.session_state.pop(f"{key}_refused", None):
         show_error(err)
-    if st.session_state.get(f"{key}_hinted"):
+    if hints:  # two steps: the exercise's own hint, then one computed from the variant
         st.info(tr(f"{exercise.text_key}.hint", **_params(setup)), icon=":material/lightbulb:")
+    if hints >= 2:
+        hint_key, values = second_hint(exercise, setup)
+        st.info(tr(hint_key, **values), icon=":material/lightbulb:")
     graded = st.session_state.get(key)
     revealed = bool(st.session_state.get(f"{key}_revealed"))
     # PyTorch's result and the solution after two graded attempts, a right one, or on request:
@@ -126,8 +131,14 @@ def _tries(key: str) -> int:
     return int(st.session_state.get(f"{key}_tries", 0))
 
 
-def _flag(name: str) -> None:
-    st.session_state[name] = True
+def _more_hint(key: str) -> None:
+    st.session_state[f"{key}_hinted"] = min(int(st.session_state.get(f"{key}_hinted", 0)) + 1, 2)
+
+
+def _reveal(exercise: xq.Exercise, key: str) -> None:
+    """Show the solution, and record that it was asked for before the exercise was solved."""
+    st.session_state[f"{key}_revealed"] = True
+    st.session_state[_KEY] = pg.record_reveal(progress(), exercise.id)
 
 
 def _submit(exercise: xq.Exercise, setup: xq.Setup, key: str) -> None:

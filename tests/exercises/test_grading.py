@@ -180,6 +180,27 @@ def test_an_old_progress_code_keeps_naming_the_same_exercises():
         "layers.linear_out": Record(attempts=1, first_try=True, solved=True),
         "examples.legendre": Record(attempts=3, first_try=False, solved=False),
     }
+    # Written on 2026-12-06 after 22 exercises were added (numbers 74 to 95).
+    assert decode("1SwdREFYKEw") == {
+        "tensors.int_division": Record(attempts=1, first_try=True, solved=True),
+        "layers.dropout_no_grad": Record(attempts=4, first_try=False, solved=False),
+        "training.bug_detached": Record(attempts=2, first_try=False, solved=True),
+    }
+
+
+def test_asking_for_the_solution_first_is_recorded_with_the_attempts_and_in_the_code():
+    from playground.exercises.progress import encode, record_attempt, record_reveal
+
+    seen = record_reveal({}, "training.softmax_ce")
+    assert seen["training.softmax_ce"] == Record(solution_first=True)
+    assert decode(encode(seen)) == seen  # a reveal before any attempt survives the link
+    right = record_attempt(seen, "training.softmax_ce", True)
+    assert right["training.softmax_ce"] == Record(
+        1, first_try=False, solved=True, solution_first=True
+    )
+    assert decode(encode(right)) == right
+    solved = record_attempt({}, "tensors.view_infer", True)
+    assert record_reveal(solved, "tensors.view_infer") is solved  # after solving: nothing to record
 
 
 def test_every_exercise_has_its_own_permanent_number():
@@ -187,7 +208,9 @@ def test_every_exercise_has_its_own_permanent_number():
     from playground.exercises.codes import NUMBERS
 
     assert set(NUMBERS) >= {e.id for e in EXERCISES}  # a retired id keeps its number
-    assert len(set(NUMBERS.values())) == len(NUMBERS) and max(NUMBERS.values()) < 256
+    assert (
+        len(set(NUMBERS.values())) == len(NUMBERS) and max(NUMBERS.values()) < 128
+    )  # the high bit marks a solution seen
 
 
 @pytest.mark.slow

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from playground.core.i18n import t
-from playground.exercises import CHAPTER_IDS, by_chapter, variant
+from playground.exercises import CHAPTER_IDS, by_chapter, by_id, variant
 from tests.apptest import open_page, texts
 from tests.ui.test_standalone_scripts import _render
 
@@ -59,6 +59,54 @@ def test_show_the_solution_opens_it_before_any_attempt():
     setup = variant(by_chapter("tensors")[0], 0)
     at.button(key="xq_tensors.view_infer_0_sol").click().run()
     assert setup.script.strip() in [c.value.strip() for c in at.code]
+    record = at.session_state["xq_progress"]["tensors.view_infer"]
+    assert record.solution_first and record.attempts == 0  # the choice is recorded
+    _answer(at, "tensors.view_infer", setup.answer)
+    record = at.session_state["xq_progress"]["tensors.view_infer"]
+    assert record.solved and not record.first_try  # right, but not at the first try unseen
+    assert "xp" in at.query_params
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_hints_come_in_two_steps(lang):
+    from playground.exercises.hints import second_hint
+
+    at = open_page("pages/tensors.py", lang=lang, timeout=120)
+    exercise = by_chapter("tensors")[0]
+    setup = variant(exercise, 0)
+    hint = at.button(key="xq_tensors.view_infer_0_hint")
+    assert hint.label == t("xq.hint", lang)
+    hint.click().run()
+    assert len(at.info) == 1 and at.button(key="xq_tensors.view_infer_0_hint").label == t(
+        "xq.hint_more", lang
+    )
+    at.button(key="xq_tensors.view_infer_0_hint").click().run()
+    key, values = second_hint(exercise, setup)
+    assert t(key, lang, **values) in [i.value for i in at.info]
+    assert at.button(key="xq_tensors.view_infer_0_hint").disabled
+    assert not at.session_state["xq_progress"]  # a hint is not an attempt
+
+
+def test_find_the_bug_runs_the_edited_line_in_the_queue_and_says_what_went_wrong():
+    at = _render("pages/training.py", "en", {"xq_training": "training.bug_target_dtype"})
+    key = "xq_training.bug_target_dtype_0"
+    setup = variant(by_id("training.bug_target_dtype"), 0)
+    line = int(setup.params["line"])
+    at.selectbox(key=f"{key}_line").set_value(line).run()
+    assert at.text_input(key=f"{key}_text").value == "loss = F.cross_entropy(logits, y.float())"
+    at.button(key=f"{key}_go").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert t("xq.wrong", "en") in [e.value for e in at.error]
+    assert any("expected target dtype" in i.value for i in at.info)  # why: the error
+    at.text_input(key=f"{key}_text").input("loss = F.cross_entropy(logits, y)")
+    at.button(key=f"{key}_go").click().run()
+    assert t("xq.right", "en") in [e.value for e in at.success]
+    record = at.session_state["xq_progress"]["training.bug_target_dtype"]
+    assert (record.attempts, record.solved) == (2, True)
+    at.text_input(key=f"{key}_text").input("import os")
+    at.button(key=f"{key}_go").click().run()
+    assert t("err.xq.bug_statement", "en") in [e.value for e in at.error]
+    assert at.session_state["xq_progress"]["training.bug_target_dtype"].attempts == 2
 
 
 def test_a_refusal_is_shown_and_is_not_an_attempt():

@@ -1,0 +1,62 @@
+"""Hints come in two steps, the second computed from the variant, and neither states the
+answer: checked on every exercise and 20 seeds, in both languages."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+
+from playground.core.i18n import Code, t
+from playground.exercises import EXERCISES, variant
+from playground.exercises.hints import second_hint
+from playground.exercises.spec import RAISES
+
+FAST = [e for e in EXERCISES if e.kind != "target"]
+
+
+def _params(setup):
+    code = {k: Code(str(v)) for k, v in setup.params.items() if k in ("expr", "show", "fix")}
+    return {**setup.params, **code, "answer": Code(setup.answer)}
+
+
+def _gives_away(answer: str, text: str, question: str) -> bool:
+    """The answer spelt out in the hint, when it is not already in the question."""
+    if answer == RAISES or len(answer) < 4 or answer in question:
+        return False
+    squeeze = lambda s: s.replace(" ", "")  # noqa: E731
+    return squeeze(answer) in squeeze(text)
+
+
+@pytest.mark.parametrize("exercise", FAST, ids=lambda e: e.id)
+def test_both_hint_steps_are_translated_and_never_state_the_answer(exercise):
+    for seed in range(20):
+        setup = variant(exercise, seed)
+        key, values = second_hint(exercise, setup)
+        for lang in ("en", "zh"):
+            first = t(f"{exercise.text_key}.hint", lang, **_params(setup))
+            second = t(key, lang, **values)
+            for text in (first, second):
+                assert not [f for _, f, _, _ in string.Formatter().parse(text) if f], text
+                assert not _gives_away(setup.answer, text, setup.question), (
+                    exercise.id,
+                    seed,
+                    text,
+                )
+            assert second != first
+
+
+def test_the_second_step_narrows_with_the_variants_own_numbers():
+    from playground.exercises import by_id
+
+    setup = variant(by_id("tensors.view_infer"), 0)
+    key, values = second_hint(by_id("tensors.view_infer"), setup)
+    assert key == "xq.hint2.ndim" and values["ndim"] == len(eval(setup.answer))  # our own text
+    bug = by_id("training.bug_softmax_dim")
+    setup = variant(bug, 3)
+    assert second_hint(bug, setup) == ("xq.hint2.find_bug", {"line": setup.params["line"]})
+    fix = by_id("layers.fix_linear")
+    setup = variant(fix, 2)
+    assert second_hint(fix, setup)[1]["layer"] == setup.extra["at"] + 1
+    raises = by_id("autograd.backward_nonscalar")
+    assert second_hint(raises, variant(raises, 0))[0] == "xq.hint2.check_first"
