@@ -9,9 +9,16 @@ import torch
 from playground.core.errors import PlaygroundError
 from playground.core.i18n import Code
 from playground.exercises.grade import real_result
-from playground.exercises.spec import RAISES, Exercise, Setup, parse_value_answer
+from playground.exercises.spec import (
+    RAISES,
+    Exercise,
+    Graded,
+    Setup,
+    parse_shape_answer,
+    parse_value_answer,
+)
 
-__all__ = ["second_hint"]
+__all__ = ["second_hint", "what_to_check"]
 
 
 def second_hint(exercise: Exercise, setup: Setup) -> tuple[str, dict[str, object]]:
@@ -48,3 +55,42 @@ def second_hint(exercise: Exercise, setup: Setup) -> tuple[str, dict[str, object
 
 def _shape(value: object) -> tuple[int, ...]:
     return tuple(torch.as_tensor(value).shape)
+
+
+def what_to_check(
+    exercise: Exercise, setup: Setup, graded: Graded
+) -> tuple[str, dict[str, object]]:
+    """For a wrong answer that is none of the known mistakes: how it differs from PyTorch's
+    (which dimensions, how many values), without saying what PyTorch's is; else the second
+    step of the hint."""
+    try:
+        if exercise.kind == "shape":
+            return _shape_check(parse_shape_answer(graded.yours), real_result(setup))
+        if exercise.kind == "value" and setup.answer != RAISES:
+            return _value_check(parse_value_answer(graded.yours), setup)
+    except (PlaygroundError, TypeError, ValueError, RuntimeError):
+        pass
+    return second_hint(exercise, setup)
+
+
+def _shape_check(yours: tuple[int, ...] | str, real: object) -> tuple[str, dict[str, object]]:
+    if isinstance(real, BaseException):
+        return "xq.check.raises", {}
+    shape = tuple(real.shape) if isinstance(real, torch.Tensor) else tuple(real)  # type: ignore[arg-type]
+    if yours == RAISES:
+        return "xq.check.runs", {}
+    if len(yours) != len(shape):
+        return "xq.check.ndim", {"yours": len(yours), "real": len(shape)}
+    wrong = [str(k) for k, (a, b) in enumerate(zip(yours, shape, strict=True)) if a != b]
+    return "xq.check.dims", {"dims": ", ".join(wrong), "n": len(wrong), "ndim": len(shape)}
+
+
+def _value_check(yours: torch.Tensor, setup: Setup) -> tuple[str, dict[str, object]]:
+    real = torch.as_tensor(real_result(setup)).detach().to("cpu", torch.float64)
+    if yours.numel() != real.numel():
+        return "xq.check.count", {"yours": yours.numel(), "real": real.numel()}
+    off = ~torch.isclose(yours.reshape(-1), real.reshape(-1), rtol=1e-3, atol=1e-3)
+    if real.numel() == 1:
+        return "xq.check.number", {}
+    first = int(off.nonzero()[0].item()) if off.any() else 0
+    return "xq.check.values", {"n": int(off.sum()), "total": real.numel(), "first": first}

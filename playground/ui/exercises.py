@@ -16,7 +16,7 @@ from playground.core.errors import PlaygroundError
 from playground.core.i18n import Code
 from playground.exercises import progress as pg
 from playground.exercises.bugs import MAX_LINE_CHARS, run_loop
-from playground.exercises.hints import second_hint
+from playground.exercises.hints import second_hint, what_to_check
 from playground.exercises.spec import inputs_script
 from playground.training.config import LEARNING_RATES, OPTIMIZERS
 from playground.ui.frame import on_every_page
@@ -117,7 +117,9 @@ def exercise_panel(chapter: str) -> None:
     # one wrong guess must not turn "solved" into retyping.
     opened = revealed or graded is not None and (graded.correct or _tries(key) >= 2)
     if graded is not None:
-        show_result(graded, xq.diagnose(exercise, setup, graded), real=opened)
+        why = xq.diagnose(exercise, setup, graded)
+        check = None if why or graded.correct else what_to_check(exercise, setup, graded)
+        show_result(graded, why, real=opened, check=check)
         if not opened:
             st.caption(tr("xq.try_again"))
     if opened:
@@ -262,10 +264,14 @@ def answer_widgets(exercise: xq.Exercise, setup: xq.Setup, state_key: str) -> No
 
 
 def show_result(
-    graded: xq.Graded, why: tuple[str, dict[str, object]] | None = None, *, real: bool = True
+    graded: xq.Graded,
+    why: tuple[str, dict[str, object]] | None = None,
+    *,
+    real: bool = True,
+    check: tuple[str, dict[str, object]] | None = None,
 ) -> None:
     """Right or wrong, the learner's answer beside PyTorch's (when ``real``), and why, for
-    a known mistake."""
+    a known mistake; for another wrong answer, what to check."""
     if graded.correct:
         st.success(tr("xq.right"), icon=":material/check_circle:")
     else:
@@ -279,6 +285,9 @@ def show_result(
     if why is not None:
         key, values = why
         st.info(f"**{tr('xq.because')}** {tr(key, **values)}", icon=":material/psychology:")
+    if check is not None:
+        key, values = check
+        st.info(f"**{tr('xq.check_this')}** {tr(key, **values)}", icon=":material/search:")
 
 
 def show_solution(exercise: xq.Exercise, setup: xq.Setup) -> None:

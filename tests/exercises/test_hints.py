@@ -60,3 +60,29 @@ def test_the_second_step_narrows_with_the_variants_own_numbers():
     assert second_hint(fix, setup)[1]["layer"] == setup.extra["at"] + 1
     raises = by_id("autograd.backward_nonscalar")
     assert second_hint(raises, variant(raises, 0))[0] == "xq.hint2.check_first"
+
+
+def test_an_unexplained_wrong_answer_is_told_what_to_check_without_the_answer():
+    from playground.exercises import by_id, grade
+    from playground.exercises.hints import what_to_check
+
+    exercise = by_id("tensors.view_infer")
+    setup = variant(exercise, 0)
+    real = eval(setup.answer)  # our own text: a shape tuple
+    wrong_last = (*real[:-1], real[-1] + 1)
+    key, values = what_to_check(exercise, setup, grade(exercise, setup, str(wrong_last)))
+    assert key == "xq.check.dims" and values["dims"] == str(len(real) - 1)
+    key, values = what_to_check(exercise, setup, grade(exercise, setup, "(1, 1, 1, 1, 1)"))
+    assert (key, values) == ("xq.check.ndim", {"yours": 5, "real": len(real)})
+    assert what_to_check(exercise, setup, grade(exercise, setup, "raises"))[0] == "xq.check.runs"
+    grad = by_id("autograd.grad_square")
+    setup = variant(grad, 0)
+    values_ = eval(setup.answer)
+    off = [values_[0] + 1, *values_[1:]]
+    key, values = what_to_check(grad, setup, grade(grad, setup, str(off)))
+    assert (key, values) == ("xq.check.values", {"n": 1, "total": len(values_), "first": 0})
+    key, values = what_to_check(grad, setup, grade(grad, setup, "[1.0]"))
+    assert key == "xq.check.count" and values == {"yours": 1, "real": len(values_)}
+    for lang in ("en", "zh"):
+        text = t("xq.check.dims", lang, dims="1", ndim=2, n=1)
+        assert "1" in text and setup.answer not in text
