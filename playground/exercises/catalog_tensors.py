@@ -76,16 +76,23 @@ def view_raises(rng: random.Random) -> Setup:
 
 def sum_value(rng: random.Random) -> Setup:
     a, b = dims(rng, 2, 2, 3)
-    return ask(rng, {"x": T((a, b))}, "x.sum()", shape=False,
-               wrong=lambda r, t: [answer_text(t["x"].sum(dim=0)), str(int(t["x"].sum()) + 1)])  # fmt: skip
+    def wrong(r: object, t: dict[str, torch.Tensor]) -> list[str]:
+        x = t["x"]
+        m = {"cols": answer_text(x.sum(dim=0)), "rows": answer_text(x.sum(dim=1)),
+             "total": answer_text(x.sum())}  # fmt: skip
+        return [W(m["cols"], "sum_dim0", **m), W(str(int(x.sum()) + 1), "sum_recount", **m)]
+
+    return ask(rng, {"x": T((a, b))}, "x.sum()", shape=False, wrong=wrong)
 
 
 def index_value(rng: random.Random) -> Setup:
     i, j = rng.randint(0, 2), rng.randint(0, 3)
 
     def wrong(r: object, t: dict[str, torch.Tensor]) -> list[str]:
-        x = t["x"]
-        return [str(int(x[j % 3, i])), str(int(x[i, (j + 1) % 4])), answer_text(x[i])]
+        x, m = t["x"], {"i": i, "j": j, "wi": j % 3, "wj": (j + 1) % 4}
+        return [W(str(int(x[j % 3, i])), "index_order", **m),
+                W(str(int(x[i, (j + 1) % 4])), "index_next", **m),
+                W(answer_text(x[i]), "index_row", **m)]  # fmt: skip
 
     return ask(rng, {"x": T((3, 4))}, f"x[{i}, {j}]", shape=False, wrong=wrong)
 
@@ -100,8 +107,10 @@ def inplace_alias(rng: random.Random) -> Setup:
         return x
 
     code = f"import torch\n\nx = torch.tensor({v!r})\ny = x\ny.add_({k})  # in place"
+    m = {"k": k, "x": answer_text(compute())}
     return program(code, compute, show="x",
-                   wrong=[answer_text(torch.tensor(v)), answer_text(torch.tensor(v) + 2 * k)])  # fmt: skip
+                   wrong=[W(answer_text(torch.tensor(v)), "alias", **m),
+                          W(answer_text(torch.tensor(v) + 2 * k), "alias_once", **m)])  # fmt: skip
 
 
 def view_shares(rng: random.Random) -> Setup:
@@ -114,19 +123,23 @@ def view_shares(rng: random.Random) -> Setup:
         return x.sum()
 
     code = f"import torch\n\nx = torch.zeros({a}, {b})\nv = x.view(-1)\nv[{i}] = 1\ntotal = x.sum()"
-    return program(code, compute, show="total", wrong=["0", str(a * b)])
+    m = {"i": i, "ab": a * b}
+    return program(code, compute, show="total",
+                   wrong=[W("0", "view_copy", **m), W(str(a * b), "view_all", **m)])  # fmt: skip
 
 
 def arange_rows(rng: random.Random) -> Setup:
     n, m = dims(rng, 2, 2, 5, distinct=True)
     return task(rng, {}, f"torch.arange({n}).unsqueeze(1).expand({n}, {m})", params={"n": n, "m": m},
-                wrong=[f"torch.arange({n * m}).view({n}, {m})", f"torch.arange({m}).expand({n}, {m})"])  # fmt: skip
+                wrong=[W(f"torch.arange({n * m}).view({n}, {m})", "arange_count", n=n, m=m, last=n * m - 1),
+                       W(f"torch.arange({m}).expand({n}, {m})", "arange_columns", n=n, m=m, m1=m - 1)])  # fmt: skip
 
 
 def column_mean(rng: random.Random) -> Setup:
     a, b = dims(rng, 2, 2, 5, distinct=True)
+    m = {"a": a, "b": b}
     return task(rng, {"x": T((a, b), "float")}, "x.mean(dim=0)",
-                wrong=["x.mean(dim=1)", "x.mean()"])  # fmt: skip
+                wrong=[W("x.mean(dim=1)", "mean_rows", **m), W("x.mean()", "mean_all", **m)])  # fmt: skip
 
 
 # ---- broadcasting, cat and stack -------------------------------------------------------------
@@ -194,7 +207,9 @@ def bc_value(rng: random.Random) -> Setup:
 
     def wrong(r: object, t: dict[str, torch.Tensor]) -> list[str]:
         a, b = t["a"].reshape(-1), t["b"].reshape(-1)
-        return [str(int(a[i] + b[j])), str(int(a[(i + 1) % 2] * b[(j + 1) % 3]) + 1)]
+        m = {"i": i, "j": j, "ai": int(a[i]), "bj": int(b[j]), "product": int(a[i] * b[j])}
+        return [W(str(int(a[i] + b[j])), "bc_add", **m),
+                W(str(int(a[(i + 1) % 2] * b[(j + 1) % 3]) + 1), "bc_pick", **m)]  # fmt: skip
 
     return ask(rng, {"a": T((2, 1), lo=1), "b": T((1, 3), lo=1)}, f"(a * b)[{i}, {j}]",
                shape=False, wrong=wrong)  # fmt: skip
@@ -202,14 +217,16 @@ def bc_value(rng: random.Random) -> Setup:
 
 def center_rows(rng: random.Random) -> Setup:
     a, b = dims(rng, 2, 2, 5, distinct=True)
+    m = {"a": a, "b": b}
     return task(rng, {"x": T((a, b), "float")}, "x - x.mean(dim=1, keepdim=True)",
-                wrong=["x - x.mean(dim=0)", "x - x.mean()"])  # fmt: skip
+                wrong=[W("x - x.mean(dim=0)", "center_columns", **m), W("x - x.mean()", "center_all", **m)])  # fmt: skip
 
 
 def one_hot(rng: random.Random) -> Setup:
     n, k = rng.randint(4, 7), rng.randint(3, 5)
     return task(rng, {"y": T((n,), "label", hi=k)}, f"F.one_hot(y, {k})", params={"k": k},
-                wrong=[f"y.unsqueeze(1) == torch.arange({k + 1})", f"torch.eye({k})[:{n}]"])  # fmt: skip
+                wrong=[W(f"y.unsqueeze(1) == torch.arange({k + 1})", "one_hot_classes", k=k, k1=k + 1),
+                       W(f"torch.eye({k})[:{n}]", "one_hot_eye", k=k, n=n)])  # fmt: skip
 
 
 TENSORS = [
