@@ -16,6 +16,7 @@ from playground.exercises.build import (
     shape_text,
     task,
 )
+from playground.exercises.build import mistake as W  # noqa: N812 (reads as a constructor)
 from playground.exercises.spec import Exercise, Setup
 
 __all__ = ["AUTOGRAD_DATA"]
@@ -42,8 +43,10 @@ def grad_square(rng: random.Random) -> Setup:
         return x.grad  # type: ignore[return-value]
 
     code = f"import torch\n\nx = {_t(v)}, requires_grad=True)\ny = (x ** 2).sum()\ny.backward()"
+    m = {"grad": answer_text(2 * torch.tensor(v))}
     return program(code, compute, show="x.grad",
-                   wrong=[answer_text(torch.tensor(v)), answer_text(torch.tensor(v) ** 2)])  # fmt: skip
+                   wrong=[W(answer_text(torch.tensor(v)), "grad_square_x", **m),
+                          W(answer_text(torch.tensor(v) ** 2), "grad_square_y", **m)])  # fmt: skip
 
 
 def grad_weighted(rng: random.Random) -> Setup:
@@ -56,8 +59,10 @@ def grad_weighted(rng: random.Random) -> Setup:
 
     code = (f"import torch\n\nx = {_t(v)}, requires_grad=True)\nw = {_t(w)})\n"
             "y = (w * x).sum()\ny.backward()")  # fmt: skip
+    m = {"grad": answer_text(torch.tensor(w))}
     return program(code, compute, show="x.grad",
-                   wrong=[answer_text(torch.tensor(v)), answer_text(torch.tensor(w) * torch.tensor(v))])  # fmt: skip
+                   wrong=[W(answer_text(torch.tensor(v)), "grad_weighted_x", **m),
+                          W(answer_text(torch.tensor(w) * torch.tensor(v)), "grad_weighted_y", **m)])  # fmt: skip
 
 
 def grad_accumulate(rng: random.Random) -> Setup:
@@ -71,8 +76,10 @@ def grad_accumulate(rng: random.Random) -> Setup:
 
     code = (f"import torch\n\nx = {_t(v)}, requires_grad=True)\nc = {_t(c)})\n"
             "(c * x).sum().backward()\n(c * x).sum().backward()  # no zero_grad in between")  # fmt: skip
+    m = {"grad": answer_text(2 * torch.tensor(c))}
     return program(code, compute, show="x.grad",
-                   wrong=[answer_text(torch.tensor(c)), answer_text(torch.zeros(2))])  # fmt: skip
+                   wrong=[W(answer_text(torch.tensor(c)), "accumulate_once", **m),
+                          W(answer_text(torch.zeros(2)), "accumulate_zero", **m)])  # fmt: skip
 
 
 def grad_mean(rng: random.Random) -> Setup:
@@ -85,8 +92,10 @@ def grad_mean(rng: random.Random) -> Setup:
         return x.grad  # type: ignore[return-value]
 
     code = f"import torch\n\nx = {_t(v)}, requires_grad=True)\nx.mean().backward()"
+    m = {"n": n, "each": answer_text(1 / n)}
     return program(code, compute, show="x.grad",
-                   wrong=[answer_text(torch.ones(n)), answer_text(torch.full((n,), float(n)))])  # fmt: skip
+                   wrong=[W(answer_text(torch.ones(n)), "grad_mean_sum", **m),
+                          W(answer_text(torch.full((n,), float(n))), "grad_mean_n", **m)])  # fmt: skip
 
 
 def grad_shape(rng: random.Random) -> Setup:
@@ -99,12 +108,31 @@ def grad_shape(rng: random.Random) -> Setup:
 
     code = (f"import torch\n\nx = torch.ones({n}, {a})\nw = torch.ones({a}, {b}, requires_grad=True)\n"
             "loss = (x @ w).sum()\nloss.backward()")  # fmt: skip
-    return program(
-        code, compute, show="w.grad", shape=True, wrong=[shape_text(n, b), shape_text(b, a)]
-    )
+    m = {"n": n, "a": a, "b": b}
+    return program(code, compute, show="w.grad", shape=True,
+                   wrong=[W(shape_text(n, b), "grad_shape_out", **m),
+                          W(shape_text(b, a), "grad_shape_t", **m)])  # fmt: skip
 
 
-_FLAGS = ["(True, True)", "(False, False)", "(False, True)", "(True, False)"]
+def _flags(real: tuple[bool, bool], name: str, first: str, second: str) -> list[str]:
+    """The three other pairs of flags, each explained by which of the two is wrong."""
+    out = []
+    for a in (True, False):
+        for b in (True, False):
+            if (a, b) != real:
+                which = (
+                    "both"
+                    if (a, b) == (not real[0], not real[1])
+                    else ("first" if a != real[0] else "second")
+                )
+                out.append(
+                    W(
+                        f"({a}, {b})",
+                        f"{name}_{which}",
+                        **{first: str(real[0]), second: str(real[1])},
+                    )
+                )
+    return out
 
 
 def detach_flag(rng: random.Random) -> Setup:
@@ -115,7 +143,8 @@ def detach_flag(rng: random.Random) -> Setup:
         return x.requires_grad, (x.detach() * 2).requires_grad
 
     code = f"import torch\n\nx = torch.ones({k}, requires_grad=True)\nz = x.detach() * 2"
-    return program(code, compute, show="(x.requires_grad, z.requires_grad)", wrong=_FLAGS)
+    return program(code, compute, show="(x.requires_grad, z.requires_grad)",
+                   wrong=_flags(compute(), "detach", "x", "z"))  # fmt: skip
 
 
 def is_leaf(rng: random.Random) -> Setup:
@@ -126,7 +155,9 @@ def is_leaf(rng: random.Random) -> Setup:
         return x.is_leaf, (x * 2).is_leaf
 
     code = f"import torch\n\nx = torch.ones({k}, requires_grad=True)\ny = x * 2"
-    return program(code, compute, show="(x.is_leaf, y.is_leaf)", wrong=_FLAGS)
+    return program(
+        code, compute, show="(x.is_leaf, y.is_leaf)", wrong=_flags(compute(), "leaf", "x", "y")
+    )
 
 
 def no_grad_flag(rng: random.Random) -> Setup:
@@ -140,7 +171,8 @@ def no_grad_flag(rng: random.Random) -> Setup:
 
     code = (f"import torch\n\nx = torch.ones({k}, requires_grad=True)\nz = x * 3\n"
             "with torch.no_grad():\n    y = x * 3")  # fmt: skip
-    return program(code, compute, show="(z.requires_grad, y.requires_grad)", wrong=_FLAGS)
+    return program(code, compute, show="(z.requires_grad, y.requires_grad)",
+                   wrong=_flags(compute(), "no_grad", "z", "y"))  # fmt: skip
 
 
 def grad_relu(rng: random.Random) -> Setup:
@@ -155,9 +187,11 @@ def grad_relu(rng: random.Random) -> Setup:
     code = (
         f"import torch\n\nx = {_t(v)}, requires_grad=True)\ny = torch.relu(x).sum()\ny.backward()"
     )
+    m = {"grad": answer_text((torch.tensor(v) > 0).float())}
     return program(code, compute, show="x.grad",
-                   wrong=[answer_text(torch.ones(4)), answer_text(torch.relu(torch.tensor(v))),
-                          answer_text((torch.tensor(v) < 0).float())])  # fmt: skip
+                   wrong=[W(answer_text(torch.ones(4)), "relu_all", **m),
+                          W(answer_text(torch.relu(torch.tensor(v))), "relu_value", **m),
+                          W(answer_text((torch.tensor(v) < 0).float()), "relu_inverted", **m)])  # fmt: skip
 
 
 # ---- data ------------------------------------------------------------------------------------
@@ -185,54 +219,63 @@ def _loader_sizes(rng: random.Random) -> tuple[int, int, int]:
 def batch_shape(rng: random.Random) -> Setup:
     n, side, b = _loader_sizes(rng)
     code = _loader_code(n, side, b) + "\nimages, labels = next(iter(loader))"
+    m = {"n": n, "b": b, "side": side}
     return program(code, lambda: next(iter(_loader(n, side, b)))[0], show="images", shape=True,
-                   wrong=[shape_text(1, side, side), shape_text(n, 1, side, side)])  # fmt: skip
+                   wrong=[W(shape_text(1, side, side), "batch_one", **m),
+                          W(shape_text(n, 1, side, side), "batch_all", **m)])  # fmt: skip
 
 
 def label_shape(rng: random.Random) -> Setup:
     n, side, b = _loader_sizes(rng)
     code = _loader_code(n, side, b) + "\nimages, labels = next(iter(loader))"
+    m = {"n": n, "b": b}
     return program(code, lambda: next(iter(_loader(n, side, b)))[1], show="labels", shape=True,
-                   wrong=[shape_text(b, 1), shape_text(n)])  # fmt: skip
+                   wrong=[W(shape_text(b, 1), "label_column", **m), W(shape_text(n), "label_all", **m)])  # fmt: skip
 
 
 def n_batches(rng: random.Random) -> Setup:
     n, side, b = _loader_sizes(rng)
+    m = {"n": n, "b": b, "rest": n % b, "count": math.ceil(n / b)}
     return program(_loader_code(n, side, b), lambda: len(_loader(n, side, b)), show="len(loader)",
-                   wrong=[str(n // b), str(n)])  # fmt: skip
+                   wrong=[W(str(n // b), "batches_floor", **m), W(str(n), "batches_samples", **m)])  # fmt: skip
 
 
 def last_batch(rng: random.Random) -> Setup:
     n, side, b = _loader_sizes(rng)
     code = _loader_code(n, side, b) + "\nsizes = [len(y) for x, y in loader]"
+    m = {"n": n, "b": b, "full": n // b, "rest": n % b}
     return program(code, lambda: [len(y) for _, y in _loader(n, side, b)][-1], show="sizes[-1]",
-                   wrong=[str(b), str(math.ceil(n / b))])  # fmt: skip
+                   wrong=[W(str(b), "last_full", **m), W(str(math.ceil(n / b)), "last_count", **m)])  # fmt: skip
 
 
 def drop_last(rng: random.Random) -> Setup:
     n, side, b = _loader_sizes(rng)
     code = _loader_code(n, side, b, ", drop_last=True")
     compute = lambda: len(_loader(n, side, b, drop_last=True))  # noqa: E731
-    return program(code, compute, show="len(loader)", wrong=[str(math.ceil(n / b)), str(n % b)])
+    m = {"n": n, "b": b, "full": n // b, "rest": n % b}
+    return program(code, compute, show="len(loader)",
+                   wrong=[W(str(math.ceil(n / b)), "drop_counts", **m), W(str(n % b), "drop_rest", **m)])  # fmt: skip
 
 
 def hwc_to_chw(rng: random.Random) -> Setup:
     h, w = dims(rng, 2, 2, 6, distinct=True)
     return task(rng, {"img": T((h, w, 3), hi=256)}, "img.permute(2, 0, 1)",
-                wrong=[f"img.reshape(3, {h}, {w})", "img.transpose(0, 2)"])  # fmt: skip
+                wrong=[W(f"img.reshape(3, {h}, {w})", "reshape_not_permute", h=h, w=w),
+                       W("img.transpose(0, 2)", "transpose_swaps", h=h, w=w)])  # fmt: skip
 
 
 def to_float(rng: random.Random) -> Setup:
     n, h = rng.randint(2, 4), rng.randint(2, 5)
     return task(rng, {"x": T((n, 1, h, h), lo=0, hi=256)}, "x.float() / 255",
-                wrong=["x.float()", "x / 256"])  # fmt: skip
+                wrong=[W("x.float()", "float_scale", top=255), W("x / 256", "float_256", top=255)])  # fmt: skip
 
 
 def normalize(rng: random.Random) -> Setup:
     m, s = rng.choice([0.5, 0.25, 0.125]), rng.choice([2.0, 4.0])
     n = rng.randint(3, 6)
     return task(rng, {"x": T((n,), "float")}, f"(x - {m}) / {s}", params={"mean": m, "std": s},
-                wrong=[f"(x - {s}) / {m}", f"x / {s} - {m}"])  # fmt: skip
+                wrong=[W(f"(x - {s}) / {m}", "normalize_swapped", mean=m, std=s),
+                       W(f"x / {s} - {m}", "normalize_order", mean=m, std=s)])  # fmt: skip
 
 
 def target_transform(rng: random.Random) -> Setup:
@@ -241,7 +284,8 @@ def target_transform(rng: random.Random) -> Setup:
         f"import torch\n\ny = {y}\none_hot = torch.zeros({k}).scatter_(0, torch.tensor(y), value=1)"
     )
     compute = lambda: torch.zeros(k).scatter_(0, torch.tensor(y), value=1)  # noqa: E731
-    wrong = [answer_text(torch.zeros(k).scatter_(0, torch.tensor((y + 1) % k), value=1)), str(y)]
+    shifted = answer_text(torch.zeros(k).scatter_(0, torch.tensor((y + 1) % k), value=1))
+    wrong = [W(shifted, "one_hot_shift", y=y, k=k), W(str(y), "one_hot_label", y=y, k=k)]
     return program(code, compute, show="one_hot", wrong=wrong)
 
 
