@@ -76,6 +76,7 @@ def view_raises(rng: random.Random) -> Setup:
 
 def sum_value(rng: random.Random) -> Setup:
     a, b = dims(rng, 2, 2, 3)
+
     def wrong(r: object, t: dict[str, torch.Tensor]) -> list[str]:
         x = t["x"]
         m = {"cols": answer_text(x.sum(dim=0)), "rows": answer_text(x.sum(dim=1)),
