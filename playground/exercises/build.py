@@ -26,6 +26,7 @@ __all__ = [
     "ask",
     "dims",
     "draw",
+    "flag_mistakes",
     "layer_shape",
     "mistake",
     "program",
@@ -62,6 +63,21 @@ def draw(spec: Mapping[str, T], g: torch.Generator) -> dict[str, torch.Tensor]:
 def mistake(text: str, name: str, **values: object) -> Wrong:
     """A known wrong answer and why: the catalog's ``xq.mistake.<name>`` with these values."""
     return Wrong(text, f"xq.mistake.{name}", **values)
+
+
+def flag_mistakes(real: tuple[bool, bool], name: str, first: str, second: str) -> list[str]:
+    """For a question about two flags: the three other pairs, each explained by which flag it
+    gets wrong (``xq.mistake.<name>_first``, ``_second`` or ``_both``)."""
+    values = {first: str(real[0]), second: str(real[1])}
+    out: list[str] = []
+    for a in (True, False):
+        for b in (True, False):
+            if (a, b) == real:
+                continue
+            wrong_first, wrong_second = a != real[0], b != real[1]
+            which = "both" if wrong_first and wrong_second else "first" if wrong_first else "second"
+            out.append(mistake(f"({a}, {b})", f"{name}_{which}", **values))
+    return out
 
 
 def wrong_answers(answer: str, wrong: list[str]) -> tuple[str, ...]:

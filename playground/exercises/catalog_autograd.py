@@ -12,6 +12,7 @@ from playground.exercises.build import (
     T,
     answer_text,
     dims,
+    flag_mistakes,
     program,
     shape_text,
     task,
@@ -114,27 +115,6 @@ def grad_shape(rng: random.Random) -> Setup:
                           W(shape_text(b, a), "grad_shape_t", **m)])  # fmt: skip
 
 
-def _flags(real: tuple[bool, bool], name: str, first: str, second: str) -> list[str]:
-    """The three other pairs of flags, each explained by which of the two is wrong."""
-    out = []
-    for a in (True, False):
-        for b in (True, False):
-            if (a, b) != real:
-                which = (
-                    "both"
-                    if (a, b) == (not real[0], not real[1])
-                    else ("first" if a != real[0] else "second")
-                )
-                out.append(
-                    W(
-                        f"({a}, {b})",
-                        f"{name}_{which}",
-                        **{first: str(real[0]), second: str(real[1])},
-                    )
-                )
-    return out
-
-
 def detach_flag(rng: random.Random) -> Setup:
     k = rng.randint(2, 5)
 
@@ -144,7 +124,7 @@ def detach_flag(rng: random.Random) -> Setup:
 
     code = f"import torch\n\nx = torch.ones({k}, requires_grad=True)\nz = x.detach() * 2"
     return program(code, compute, show="(x.requires_grad, z.requires_grad)",
-                   wrong=_flags(compute(), "detach", "x", "z"))  # fmt: skip
+                   wrong=flag_mistakes(compute(), "detach", "x", "z"))  # fmt: skip
 
 
 def is_leaf(rng: random.Random) -> Setup:
@@ -156,7 +136,10 @@ def is_leaf(rng: random.Random) -> Setup:
 
     code = f"import torch\n\nx = torch.ones({k}, requires_grad=True)\ny = x * 2"
     return program(
-        code, compute, show="(x.is_leaf, y.is_leaf)", wrong=_flags(compute(), "leaf", "x", "y")
+        code,
+        compute,
+        show="(x.is_leaf, y.is_leaf)",
+        wrong=flag_mistakes(compute(), "leaf", "x", "y"),
     )
 
 
@@ -172,7 +155,7 @@ def no_grad_flag(rng: random.Random) -> Setup:
     code = (f"import torch\n\nx = torch.ones({k}, requires_grad=True)\nz = x * 3\n"
             "with torch.no_grad():\n    y = x * 3")  # fmt: skip
     return program(code, compute, show="(z.requires_grad, y.requires_grad)",
-                   wrong=_flags(compute(), "no_grad", "z", "y"))  # fmt: skip
+                   wrong=flag_mistakes(compute(), "no_grad", "z", "y"))  # fmt: skip
 
 
 def grad_relu(rng: random.Random) -> Setup:
@@ -285,7 +268,7 @@ def target_transform(rng: random.Random) -> Setup:
     )
     compute = lambda: torch.zeros(k).scatter_(0, torch.tensor(y), value=1)  # noqa: E731
     shifted = answer_text(torch.zeros(k).scatter_(0, torch.tensor((y + 1) % k), value=1))
-    wrong = [W(shifted, "one_hot_shift", y=y, k=k), W(str(y), "one_hot_label", y=y, k=k)]
+    wrong: list[str] = [W(shifted, "one_hot_shift", y=y, k=k), W(str(y), "one_hot_label", y=y, k=k)]
     return program(code, compute, show="one_hot", wrong=wrong)
 
 

@@ -13,11 +13,13 @@ from playground.exercises.build import (
     T,
     answer_text,
     ask,
+    flag_mistakes,
     program,
     quarters,
     shape_text,
     task,
 )
+from playground.exercises.build import mistake as W  # noqa: N812 (reads as a constructor)
 from playground.exercises.spec import Exercise, Setup
 
 __all__ = ["SAVING_EXAMPLES"]
@@ -87,21 +89,25 @@ def sd_len(rng: random.Random) -> Setup:
         return len(model.state_dict())
 
     code = f"import torch\nfrom torch import nn\n\nmodel = {call}\nn = len(model.state_dict())"
-    return program(code, compute, show="n", wrong=["6", "4"])
+    m = {"bn": 5, "n": 9}
+    return program(code, compute, show="n",
+                   wrong=[W("6", "sd_buffers", **m), W("4", "sd_params_only", **m)])  # fmt: skip
 
 
 def sd_shape(rng: random.Random) -> Setup:
     a, b = rng.sample(range(2, 9), 2)
     code = f"import torch\nfrom torch import nn\n\nmodel = nn.Linear({a}, {b})\nw = model.state_dict()['weight']"
     return program(code, lambda: nn.Linear(a, b).state_dict()["weight"], show="w", shape=True,
-                   wrong=[shape_text(a, b), shape_text(a * b)])  # fmt: skip
+                   wrong=[W(shape_text(a, b), "weight_out_in", a=a, b=b),
+                          W(shape_text(a * b), "weight_flat", a=a, b=b, ab=a * b)])  # fmt: skip
 
 
 def sd_bytes(rng: random.Random) -> Setup:
     a, b = rng.sample(range(2, 20), 2)
     code = f"import torch\nfrom torch import nn\n\nw = nn.Linear({a}, {b}).weight\nn = w.nelement() * w.element_size()"
     compute = lambda: nn.Linear(a, b).weight.nelement() * 4  # noqa: E731
-    return program(code, compute, show="n", wrong=[str(a * b), str(8 * a * b)])
+    return program(code, compute, show="n",
+                   wrong=[W(str(a * b), "bytes_elements", ab=a * b), W(str(8 * a * b), "bytes_float64", ab=a * b)])  # fmt: skip
 
 
 def eval_dropout(rng: random.Random) -> Setup:
@@ -114,7 +120,7 @@ def eval_dropout(rng: random.Random) -> Setup:
 
     code = (f"import torch\nfrom torch import nn\n\nmodel = nn.Dropout(p={p})\nmodel.eval()\n"
             f"x = torch.ones({n})\nsame = torch.equal(model(x), x)")  # fmt: skip
-    flags = ["(True, True)", "(False, False)", "(True, False)"]
+    flags = flag_mistakes(compute(), "eval", "training", "same")
     return program(code, compute, show="(model.training, same)", wrong=flags)
 
 
@@ -125,7 +131,9 @@ def dropout_scale(rng: random.Random) -> Setup:
         return nn.Dropout(p).train()(torch.ones(200)).max()
 
     code = f"import torch\nfrom torch import nn\n\nmodel = nn.Dropout(p={p})  # train mode\nkept = model(torch.ones(200)).max()"
-    return program(code, compute, show="kept", wrong=["1", f"{p:g}"], params={"p": p})
+    m = {"p": p, "kept": answer_text(1 / (1 - p))}
+    return program(code, compute, show="kept", params={"p": p},
+                   wrong=[W("1", "dropout_kept", **m), W(f"{p:g}", "dropout_p", **m)])  # fmt: skip
 
 
 # ---- learning PyTorch with examples ----------------------------------------------------------
@@ -136,7 +144,8 @@ def poly_value(rng: random.Random) -> Setup:
     y = a + b * x + c * x**2 + d * x**3
     code = f"a, b, c, d = {a}, {b}, {c}, {d}\nx = {x}\ny_pred = a + b * x + c * x ** 2 + d * x ** 3"
     return program(code, lambda: y, show="y_pred",
-                   wrong=[f"{a + b * x + c * x**2:g}", f"{a * x + b * x**2 + c * x**3 + d * x**4:g}"])  # fmt: skip
+                   wrong=[W(f"{a + b * x + c * x**2:g}", "poly_cubic", x=x, cubic=f"{d * x**3:g}"),
+                          W(f"{a * x + b * x**2 + c * x**3 + d * x**4:g}", "poly_shift", x=x)])  # fmt: skip
 
 
 def poly_grad(rng: random.Random) -> Setup:
@@ -152,31 +161,30 @@ def poly_grad(rng: random.Random) -> Setup:
             "a = torch.tensor(0.5, requires_grad=True)\ny_pred = a + x\n"
             "loss = (y_pred - y).pow(2).sum()\nloss.backward()")  # fmt: skip
     diff = torch.tensor(v) + 0.5 - torch.tensor(target)
-    return program(
-        code,
-        compute,
-        show="a.grad",
-        wrong=[f"{float(diff.sum()):g}", f"{float(2 * diff.mean()):g}"],
-    )
+    total = f"{float(diff.sum()):g}"
+    m = {"sum": total, "n": len(v)}
+    return program(code, compute, show="a.grad",
+                   wrong=[W(total, "grad_factor", **m), W(f"{float(2 * diff.mean()):g}", "grad_mean", **m)])  # fmt: skip
 
 
 def xx_shape(rng: random.Random) -> Setup:
     n = rng.choice([4, 5, 6, 8])
     return ask(rng, {"x": T((n,), "float")}, "x.unsqueeze(-1).pow(torch.tensor([1, 2, 3]))",
-               shape=True, wrong=lambda r, t: [shape_text(n), shape_text(3, n)])  # fmt: skip
+               shape=True, wrong=lambda r, t: [W(shape_text(n), "xx_broadcast", n=n),
+                                               W(shape_text(3, n), "xx_order", n=n)])  # fmt: skip
 
 
 def xx_expr(rng: random.Random) -> Setup:
     n = rng.choice([4, 5, 6])
     return task(rng, {"x": T((n,), "float")}, "x.unsqueeze(-1).pow(torch.tensor([1, 2, 3]))",
-                wrong=["x.pow(torch.tensor([1, 2, 3]))", "x.unsqueeze(0).pow(torch.tensor([[1], [2], [3]]))"])  # fmt: skip
+                wrong=[W("x.pow(torch.tensor([1, 2, 3]))", "xx_no_unsqueeze", n=n),
+                       W("x.unsqueeze(0).pow(torch.tensor([[1], [2], [3]]))", "xx_transposed", n=n)])  # fmt: skip
 
 
 def relu_by_hand(rng: random.Random) -> Setup:
     a, b = rng.randint(2, 4), rng.randint(2, 5)
-    return task(
-        rng, {"h": T((a, b), "float")}, "h.clamp(min=0)", wrong=["h.abs()", "h.clamp(max=0)"]
-    )
+    return task(rng, {"h": T((a, b), "float")}, "h.clamp(min=0)",
+                wrong=[W("h.abs()", "relu_abs", zero=0), W("h.clamp(max=0)", "relu_min_max", zero=0)])  # fmt: skip
 
 
 def myrelu_backward(rng: random.Random) -> Setup:
@@ -187,7 +195,8 @@ def myrelu_backward(rng: random.Random) -> Setup:
             "grad_input = grad_output.clone()\ngrad_input[input < 0] = 0  # MyReLU.backward")  # fmt: skip
     compute = lambda: tg.clone().masked_fill(tx < 0, 0)  # noqa: E731
     return program(code, compute, show="grad_input",
-                   wrong=[answer_text(tg), answer_text(tg.masked_fill(tx > 0, 0))])  # fmt: skip
+                   wrong=[W(answer_text(tg), "myrelu_pass", neg=int((tx < 0).sum())),
+                          W(answer_text(tg.masked_fill(tx > 0, 0)), "myrelu_inverted", neg=int((tx < 0).sum()))])  # fmt: skip
 
 
 def linear_poly_params(rng: random.Random) -> Setup:
@@ -195,7 +204,8 @@ def linear_poly_params(rng: random.Random) -> Setup:
     code = (f"import torch\n\nmodel = torch.nn.Sequential(torch.nn.Linear({k}, 1), torch.nn.Flatten(0, 1))\n"
             "n = sum(p.numel() for p in model.parameters())")  # fmt: skip
     compute = lambda: sum(p.numel() for p in nn.Linear(k, 1).parameters())  # noqa: E731
-    return program(code, compute, show="n", wrong=[str(k), str(2 * k)])
+    return program(code, compute, show="n",
+                   wrong=[W(str(k), "poly_bias", k=k), W(str(2 * k), "poly_params_out", k=k)])  # fmt: skip
 
 
 def legendre(rng: random.Random) -> Setup:
@@ -203,7 +213,8 @@ def legendre(rng: random.Random) -> Setup:
     code = f"import torch\n\nx = torch.tensor({x})\np3 = 0.5 * (5 * x ** 3 - 3 * x)  # LegendrePolynomial3.forward"
     compute = lambda: 0.5 * (5 * torch.tensor(x) ** 3 - 3 * torch.tensor(x))  # noqa: E731
     return program(code, compute, show="p3",
-                   wrong=[f"{5 * x**3 - 3 * x:g}", f"{0.5 * (5 * x**3 + 3 * x):g}"])  # fmt: skip
+                   wrong=[W(f"{5 * x**3 - 3 * x:g}", "legendre_half", x=x),
+                          W(f"{0.5 * (5 * x**3 + 3 * x):g}", "legendre_sign", x=x)])  # fmt: skip
 
 
 SAVING_EXAMPLES = [

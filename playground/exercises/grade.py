@@ -143,7 +143,22 @@ def _state_dict(setup: Setup, answer: Any) -> Graded:
     real = setup.real()
     ok = set(missing) == set(real.missing_keys) and set(unexpected) == set(real.unexpected_keys)
     yours = f"missing_keys={sorted(missing)}, unexpected_keys={sorted(unexpected)}"
-    return Graded(ok, yours, format_result(real))
+    why = None
+    if not ok:
+        swapped = set(missing) == set(real.unexpected_keys) and set(unexpected) == set(
+            real.missing_keys
+        )
+        off = len(real.missing_keys) + len(real.unexpected_keys)
+        key = (
+            "xq.sd.swapped"
+            if swapped
+            else "xq.sd.none"
+            if not missing and not unexpected
+            else "xq.sd.compare"
+        )
+        values: dict[str, object] = {"n": off}
+        why = (key, values)
+    return Graded(ok, yours, format_result(real), why)
 
 
 def _target(setup: Setup, answer: Any) -> Graded:

@@ -248,9 +248,6 @@ def test_reach_the_target_explains_what_training_really_measures():
             assert stated in why, (lang, stated)
 
 
-SHAPE_CHAPTERS = ("tensors", "broadcasting")
-
-
 def test_every_explained_mistake_is_wrong_and_says_why_with_the_variants_numbers():
     import string
 
@@ -280,9 +277,9 @@ def test_every_explained_mistake_is_wrong_and_says_why_with_the_variants_numbers
             if exercise.kind in ("shape", "value", "expression"):  # answers typed as text
                 right = grade(exercise, setup, setup.answer)
                 assert right.correct and diagnose(exercise, setup, right) is None
-            if exercise.chapter in SHAPE_CHAPTERS and exercise.kind == "shape":
+            if exercise.kind == "shape":  # every chapter's: no filler ever needed
                 assert setup.wrong and all(isinstance(w, Wrong) for w in setup.wrong), exercise.id
-    assert explained >= 13 * 6 * 2 - 12  # every shape exercise of both chapters, 6 seeds
+    assert explained >= 80 * 6 * 2  # most exercises, 6 seeds, at least two mistakes each
 
 
 def test_an_unexplained_wrong_answer_gets_no_made_up_reason():

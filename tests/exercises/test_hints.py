@@ -86,3 +86,38 @@ def test_an_unexplained_wrong_answer_is_told_what_to_check_without_the_answer():
     for lang in ("en", "zh"):
         text = t("xq.check.dims", lang, dims="1", ndim=2, n=1)
         assert "1" in text and setup.answer not in text
+
+
+def _submitted(setup, text):
+    """A stored wrong answer as the page submits it (picked keys for state_dict)."""
+    if "wrong" in setup.extra:
+        return next(w for w in setup.extra["wrong"] if repr(w) == text)
+    return text
+
+
+@pytest.mark.parametrize("exercise", FAST, ids=lambda e: e.id)
+def test_every_stored_wrong_answer_gets_feedback_in_both_languages(exercise):
+    """A known mistake says why; any other wrong answer says what to check. Most stored
+    wrong answers are known mistakes: only the off-by-one fillers used when a variant made
+    two plausible answers coincide are not."""
+    from playground.exercises import Wrong, diagnose, grade
+    from playground.exercises.hints import what_to_check
+
+    explained = total = 0
+    for seed in range(20):
+        setup = variant(exercise, seed)
+        for wrong in setup.wrong:
+            graded = grade(exercise, setup, _submitted(setup, wrong))
+            assert not graded.correct
+            why = diagnose(exercise, setup, graded)
+            key, values = why or what_to_check(exercise, setup, graded)
+            for lang in ("en", "zh"):
+                text = t(key, lang, **values)
+                assert text and not [f for _, f, _, _ in string.Formatter().parse(text) if f]
+            explained += why is not None
+            total += 1
+            if isinstance(
+                wrong, Wrong
+            ):  # its own reason, or another mistake's with the same result
+                assert why is not None, (exercise.id, seed, wrong)
+    assert explained >= 0.8 * total, (exercise.id, explained, total)
