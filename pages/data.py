@@ -126,7 +126,7 @@ def transforms_section() -> None:
     ] * len(after)
     ui.chart(make_grid_figure(both, names, cols=len(raw), height=320), key="d_aug_fig")
     st.caption(tr("data.v2_note"))
-    show_code(ld.transforms_code(aug))
+    show_code(ld.transforms_code(name, aug, cfg.seed))
 
 
 @st.fragment

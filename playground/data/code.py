@@ -155,15 +155,31 @@ for i in idx:
 """
 
 
-def transforms_code(augmentation: str) -> str:
-    return f"""import torch
-from torchvision.transforms import v2
+def transforms_code(name: str, augmentation: str, seed: int) -> str:
+    """The Transforms section as a script: the page's six samples before and after
+    ``ToImage`` + ``ToDtype``, the first one's label one-hot encoded, and the augmentation,
+    seeded as the page seeds it. It prints what the page shows."""
+    imports, definitions, lines = dataset_parts(name, transform="v2.ToImage()")
+    return f"""{imports}{definitions}{lines}g = torch.Generator().manual_seed({seed})
+idx = torch.randperm(len(training_data), generator=g)[:6].tolist()
+raw = torch.stack([training_data[i][0] for i in idx])  # uint8, as stored
 
 to_float = v2.Compose([v2.ToImage(), v2.ToDtype(torch.float32, scale=True)])
+floats = to_float(raw)
+print("before:", raw.dtype, raw.min().item(), raw.max().item())
+print("after:", floats.dtype, floats.min().item(), floats.max().item())
+
+n_classes = len(training_data.classes)
 target_transform = v2.Lambda(
-    lambda y: torch.zeros(10, dtype=torch.float).scatter_(0, torch.tensor(y), value=1)
+    lambda y: torch.zeros(n_classes, dtype=torch.float).scatter_(0, torch.tensor(y), value=1)
 )
+label = training_data[idx[0]][1]
+print("label", label, "->", target_transform(label))
+
 augment = {AUGMENTATION_CODE[augmentation]}
+torch.manual_seed({seed})  # v2's random transforms draw from the global generator
+after = torch.stack([augment(v2.functional.to_image(img)) for img in raw])
+print("augmented:", tuple(after.shape), after.dtype, f"mean {{after.float().mean().item():.4f}}")
 """
 
 

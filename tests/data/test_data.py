@@ -388,10 +388,25 @@ def test_browse_snippet_picks_the_page_samples():
     assert ns["idx"] == ld.sample_indices(60_000, 9, 5)
 
 
-def test_transforms_snippet_runs():
+@pytest.mark.slow
+def test_the_transforms_script_prints_the_pages_numbers(offline_train):
+    """Fresh Python, only torch and torchvision: the same six samples, the same [0, 1]
+    range, the same one-hot label and the same augmented pixels as the page."""
+    seed = 3
+    idx = ld.sample_indices(len(offline_train), 6, seed)
+    raw = offline_train.images[idx]
+    floats = ld.to_float()(raw)
+    label = int(offline_train.targets[idx[0]])
     for name in ld.AUGMENTATIONS:
-        ns = run_in_process(ld.transforms_code(name))  # transforms are modules
-        assert ns["target_transform"](2).argmax().item() == 2
+        out = run_snippet(ld.transforms_code("offline", name, seed))["__stdout__"].splitlines()
+        assert out[0] == f"before: torch.uint8 {int(raw.min())} {int(raw.max())}"
+        assert out[1] == f"after: torch.float32 {floats.min().item()} {floats.max().item()}"
+        one_hot = ld.one_hot(label, len(offline_train.classes))
+        assert out[2] == f"label {label} -> {one_hot}"
+        after = ld.augment(raw, name, seed)
+        assert out[3] == (
+            f"augmented: {tuple(after.shape)} torch.uint8 mean {after.float().mean().item():.4f}"
+        ), name
 
 
 def test_grid_figure_is_one_png_with_labels(offline_test):
