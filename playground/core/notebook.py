@@ -3,10 +3,13 @@
 The cells are the very scripts "Show the code" prints for the current settings, each complete
 on its own, so the notebook runs top to bottom in Jupyter or Colab, or one cell at a time.
 Built with ``nbformat`` (version 4) and validated against its schema before it is offered.
+A script that needs a package besides torch and torchvision says so in a comment
+(``# ... pip install safetensors``); the notebook then starts with one ``%pip install`` cell.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import nbformat
@@ -14,7 +17,10 @@ from nbformat import v4
 
 from playground.core.i18n import t
 
-__all__ = ["NotebookPage", "make_notebook"]
+__all__ = ["NotebookPage", "extra_packages", "make_notebook"]
+
+# "# needs safetensors besides torch: pip install safetensors": a declared extra package
+_DECLARED = re.compile(r"#[^\n]*\bpip install ((?:[A-Za-z0-9_.\-]+ ?)+)")
 
 
 @dataclass
@@ -30,6 +36,15 @@ class NotebookPage:
             self.scripts.append((section, code))
 
 
+def extra_packages(scripts: list[str]) -> list[str]:
+    """The packages besides torch and torchvision that the scripts declare, in order."""
+    names: dict[str, None] = {}
+    for code in scripts:
+        for match in _DECLARED.finditer(code):
+            names.update(dict.fromkeys(match.group(1).split()))
+    return list(names)
+
+
 def make_notebook(
     page: NotebookPage, *, lang: str = "en", seed: int = 0, device: str = "cpu"
 ) -> str:
@@ -38,6 +53,8 @@ def make_notebook(
         v4.new_markdown_cell(f"# {page.title}\n\n{page.intro}".strip()),
         v4.new_markdown_cell(t("nb.note", lang, seed=seed, device=device)),
     ]
+    if extra := extra_packages([code for _, code in page.scripts]):
+        cells.append(v4.new_code_cell(f"%pip install {' '.join(extra)}"))
     section = None
     for name, code in page.scripts:
         if name and name != section:

@@ -13,7 +13,7 @@ import pytest
 
 from playground.chapters import SCRIPT_PAGES
 from playground.core.i18n import t
-from playground.core.notebook import NotebookPage, make_notebook
+from playground.core.notebook import NotebookPage, extra_packages, make_notebook
 from tests.snippets import run_standalone
 from tests.ui.test_standalone_scripts import _render
 
@@ -41,12 +41,32 @@ def test_each_page_offers_its_scripts_as_a_notebook(page, lang):
     nb = nbformat.reads(text, as_version=4)
     nbformat.validate(nb)
     code = [c.source for c in nb.cells if c.cell_type == "code"]
+    extra = extra_packages(shown)  # what the scripts declare beyond torch and torchvision
+    if extra:
+        assert code.pop(0) == f"%pip install {' '.join(extra)}"
+    assert not [c for c in code if c.startswith("%pip")]
     assert code == list(dict.fromkeys(s.rstrip("\n") for s in shown))  # the page's, in order
     markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert record.title in markdown and record.intro[:40] in markdown
     if lang == "zh":
         assert re.search(r"[\u4e00-\u9fff]", markdown) and "Made with" not in markdown
     assert nb.metadata.kernelspec.name == "python3"
+
+
+def test_a_notebook_whose_scripts_need_more_than_torch_starts_by_installing_it():
+    page = NotebookPage("T", "intro")
+    page.add("A", "# needs safetensors besides torch: pip install safetensors\nprint(1)\n")
+    page.add("B", "# needs pandas besides torch and torchvision: pip install pandas\nprint(2)\n")
+    page.add("C", "# needs safetensors besides torch: pip install safetensors\nprint(3)\n")
+    nb = nbformat.reads(make_notebook(page), as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert code[0] == "%pip install safetensors pandas" and len(code) == 4
+    plain = NotebookPage("T", "intro")
+    plain.add("A", "import torch\nprint(torch.ones(2))\n")
+    nb = nbformat.reads(make_notebook(plain), as_version=4)
+    assert [c.source for c in nb.cells if c.cell_type == "code"] == [
+        "import torch\nprint(torch.ones(2))"
+    ]
 
 
 def test_a_script_shown_twice_is_one_cell_and_sections_head_their_scripts():
@@ -68,7 +88,10 @@ def test_each_notebook_runs_and_prints_what_its_scripts_print(page, tmp_path):
     NotebookClient(
         nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
     ).execute()
-    for k, cell in enumerate(c for c in nb.cells if c.cell_type == "code"):
+    # "%pip install …" finds the packages already installed here, and needs no network
+    for k, cell in enumerate(
+        c for c in nb.cells if c.cell_type == "code" and not c.source.startswith("%pip")
+    ):
         printed = "".join(
             o.get("text", "")
             for o in cell.outputs
