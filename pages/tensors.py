@@ -46,7 +46,9 @@ def attribute_table(t: torch.Tensor) -> None:
 def create_section() -> None:
     c = st.columns(4)
     creator = bound(c[0].selectbox, tr("create.creator"), tns.CREATORS, key="t_creator")
-    dtype = bound(c[1].selectbox, tr("create.dtype"), tns.DTYPE_NAMES, key="t_dtype")
+    labels = {d: tr("create.inferred") if d == tns.INFERRED else d for d in tns.CREATE_DTYPES}
+    dtype = bound(c[1].selectbox, tr("create.dtype"), list(labels), key="t_dtype",
+                  format_func=labels.__getitem__)  # fmt: skip
     if creator in ("tensor", "from_numpy"):
         data = bound(c[2].text_input, tr("create.data"), "[[1, 2, 3], [4, 5, 6]]", key="t_data")
         shape = "(2, 3)"

@@ -17,7 +17,9 @@ from playground.tensors.figures import (
 )
 from playground.tensors.ops import (
     CREATORS,
+    CREATE_DTYPES,
     DTYPE_NAMES,
+    INFERRED,
     MAX_STORAGE_MAP,
     Attributes,
     IndexResult,
@@ -42,7 +44,9 @@ from playground.tensors.ops import (
 __all__ = [
     "Attributes",
     "CREATORS",
+    "CREATE_DTYPES",
     "DTYPE_NAMES",
+    "INFERRED",
     "INPLACE_AUTOGRAD_CODE",
     "IndexResult",
     "InplaceDemo",

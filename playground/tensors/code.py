@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from playground.core.errors import PlaygroundError
 from playground.core.expr import canonical_expression
-from playground.tensors.ops import TensorSpec, _shape
+from playground.tensors.ops import INFERRED, TensorSpec, _shape
 
 
 def _is_literal(text: str) -> bool:
@@ -33,44 +33,46 @@ def _as_code(text: str) -> str:
 
 def creation_code(spec: TensorSpec, *, device: str = "cpu", seed: int = 0) -> str:
     spec = replace(spec, data=_as_code(spec.data), shape=_as_code(spec.shape))
-    dt, rg = f"torch.{spec.dtype}", spec.requires_grad
+    inferred = spec.dtype == INFERRED
+    rg = spec.requires_grad
+    dt = "" if inferred else f", dtype=torch.{spec.dtype}"  # no dtype=: PyTorch infers it
     grad = ", requires_grad=True" if rg else ""
     c = spec.creator
     if c == "tensor" and not _is_literal(spec.data):  # a typed expression, shown as typed
         # as_tensor, not torch.tensor: copying a tensor through torch.tensor() warns.
-        body = f"result = torch.as_tensor({spec.data}, dtype={dt}, device={device!r})"
+        body = f"result = torch.as_tensor({spec.data}{dt}, device={device!r})"
         body += ".requires_grad_()" if rg else ""
     elif c == "tensor":
-        body = f"result = torch.tensor({spec.data}, dtype={dt}, device={device!r}{grad})"
+        body = f"result = torch.tensor({spec.data}{dt}, device={device!r}{grad})"
     elif c == "from_numpy":
         body = (
-            f"import numpy as np\n\nn = np.array({spec.data}, dtype=np.{spec.dtype})\n"
+            f"import numpy as np\n\nn = np.array({spec.data}{'' if inferred else f', dtype=np.{spec.dtype}'})\n"
             f"result = torch.from_numpy(n).to({device!r}).requires_grad_({rg})"
         )
     elif c in ("ones_like", "rand_like"):
         body = (
             f"source = torch.zeros({spec.shape}, dtype=torch.{spec.like_dtype}, device={device!r})\n"
-            f"result = torch.{c}(source, dtype={dt}{grad})"
+            f"result = torch.{c}(source{dt}{grad})"
         )
     elif c in ("rand", "randn"):
         body = (
             f"g = torch.Generator().manual_seed({seed})\n"
-            f"result = torch.{c}({spec.shape}, generator=g, dtype={dt}).to({device!r}).requires_grad_({rg})"
+            f"result = torch.{c}({spec.shape}, generator=g{dt}).to({device!r}).requires_grad_({rg})"
         )
     elif c in ("arange", "linspace"):
         n = f"math.prod({spec.shape})"
         args = f"{n}" if c == "arange" else f"0, 1, {n}"
-        body = f"import math\n\nresult = torch.{c}({args}, dtype={dt}, device={device!r}{grad}).reshape({spec.shape})"
+        body = f"import math\n\nresult = torch.{c}({args}{dt}, device={device!r}{grad}).reshape({spec.shape})"
     elif c == "full":
         body = (
-            f"result = torch.full({spec.shape}, {spec.fill}, dtype={dt}, device={device!r}{grad})"
+            f"result = torch.full({spec.shape}, {spec.fill}{dt}, device={device!r}{grad})"
         )
     elif c == "eye":
         shape = _shape(spec.shape)
         rows, cols = (shape + shape)[:2] if len(shape) < 2 else shape[-2:]
-        body = f"result = torch.eye({rows}, {cols}, dtype={dt}, device={device!r}{grad})"
+        body = f"result = torch.eye({rows}, {cols}{dt}, device={device!r}{grad})"
     else:
-        body = f"result = torch.{c}({spec.shape}, dtype={dt}, device={device!r}{grad})"
+        body = f"result = torch.{c}({spec.shape}{dt}, device={device!r}{grad})"
     return (
         f"import torch\n{body}\nprint(result)\nprint(result.shape, result.dtype, result.device)\n"
     )

@@ -42,6 +42,10 @@ CREATORS = (
 MAX_TENSOR_DIMS = 16
 MAX_STORAGE_MAP = 2**20  # storage slots mapped cell by cell on the Views tab
 DTYPE_NAMES = ("float32", "float64", "float16", "bfloat16", "int64", "int32", "uint8", "bool")
+# "inferred": no dtype= at all, so PyTorch picks it, the tutorial's first lesson:
+# torch.tensor([[1, 2], [3, 4]]) is int64, ones_like keeps its source's dtype.
+INFERRED = "inferred"
+CREATE_DTYPES = (INFERRED, *DTYPE_NAMES)
 
 
 @dataclass(frozen=True)
@@ -51,7 +55,7 @@ class TensorSpec:
     creator: str = "tensor"
     data: str = "[[1, 2, 3], [4, 5, 6]]"
     shape: str = "(3, 4)"
-    dtype: str = "float32"
+    dtype: str = INFERRED
     requires_grad: bool = False
     fill: float = 7.0
     like_dtype: str = "int64"  # the dtype of the source tensor for *_like
@@ -64,13 +68,21 @@ def _shape(text: str, dtype: torch.dtype = torch.float32) -> tuple[int, ...]:
 def create(spec: TensorSpec, *, device: torch.device | str = "cpu", seed: int = 0) -> torch.Tensor:
     """Build the tensor the spec describes, with PyTorch's own errors as ExpressionError."""
     device = torch.device(device)
-    dtype = DTYPES[spec.dtype]
+    chosen = None if spec.dtype == INFERRED else DTYPES[spec.dtype]
+    dtype = chosen or torch.int64  # for costs: the widest dtype PyTorch would infer here
     gen = generator(seed)
-    kw: dict[str, Any] = {"dtype": dtype, "requires_grad": spec.requires_grad}
+    kw: dict[str, Any] = {"requires_grad": spec.requires_grad}
+    if chosen is not None:
+        kw["dtype"] = chosen
     c = spec.creator
-    if c in ("rand", "randn", "rand_like") and not (dtype.is_floating_point or dtype.is_complex):
+    random_dtype = chosen or (DTYPES[spec.like_dtype] if c == "rand_like" else torch.float32)
+    if c in ("rand", "randn", "rand_like") and not (
+        random_dtype.is_floating_point or random_dtype.is_complex
+    ):
         # PyTorch's own words ("check_uniform_bounds" not implemented for 'Long') teach little.
-        raise ExpressionError("err.tensors.random_needs_float", creator=c, dtype=spec.dtype)
+        raise ExpressionError(
+            "err.tensors.random_needs_float", creator=c, dtype=str(random_dtype).split(".")[1]
+        )
 
     def build() -> torch.Tensor:
         if c == "tensor":
@@ -80,9 +92,9 @@ def create(spec: TensorSpec, *, device: torch.device | str = "cpu", seed: int = 
             return torch.tensor(data, device=device, **kw)
         if c == "from_numpy":
             data = evaluate(spec.data, {})
-            array = np.array(
+            array = np.array(  # inferred: NumPy's own choice, int64 or float64
                 data.tolist() if isinstance(data, torch.Tensor) else data,
-                dtype=str(dtype).split(".")[1],
+                dtype=None if chosen is None else str(chosen).split(".")[1],
             )
             return torch.from_numpy(array).to(device).requires_grad_(spec.requires_grad)
         shape = _shape(spec.shape, dtype)
@@ -93,7 +105,7 @@ def create(spec: TensorSpec, *, device: torch.device | str = "cpu", seed: int = 
                 source, **kw
             )  # rand_like keeps an int dtype unless overridden: that is the lesson
         if c in ("rand", "randn"):
-            out = getattr(torch, c)(shape, generator=gen, dtype=dtype)
+            out = getattr(torch, c)(shape, generator=gen, dtype=chosen or torch.float32)
             return out.to(device).requires_grad_(spec.requires_grad)
         if c == "arange":
             return torch.arange(int(np.prod(shape)) if shape else 1, device=device, **kw).reshape(

@@ -23,8 +23,47 @@ SPECS = [
     tns.TensorSpec("eye", shape="(3, 4)"),
     tns.TensorSpec("ones_like", shape="(2, 3)", like_dtype="int64"),
     tns.TensorSpec("rand_like", shape="(2, 3)", dtype="float32", like_dtype="int64"),
-    tns.TensorSpec("tensor", "torch.arange(6).reshape(2, 3)", requires_grad=True),  # typed code
+    tns.TensorSpec("tensor", "torch.arange(6).reshape(2, 3)", dtype="float32", requires_grad=True),
+    tns.TensorSpec("tensor", "[[1, 2], [3, 4]]"),  # dtype inferred from here on
+    tns.TensorSpec("from_numpy", "[[1.5, 2], [3, 4]]"),
+    tns.TensorSpec("ones_like", shape="(2, 3)", like_dtype="uint8"),
+    tns.TensorSpec("arange", shape="(2, 3)"),
 ]
+
+
+@pytest.mark.parametrize(
+    ("spec", "dtype"),
+    [
+        (tns.TensorSpec("tensor", "[[1, 2], [3, 4]]"), torch.int64),  # the tutorial's first lesson
+        (tns.TensorSpec("tensor", "[[1.0, 2], [3, 4]]"), torch.float32),
+        (tns.TensorSpec("tensor", "[True, False]"), torch.bool),
+        (tns.TensorSpec("from_numpy", "[[1.5, 2], [3, 4]]"), torch.float64),  # NumPy's float64
+        (tns.TensorSpec("ones_like", shape="(2,)", like_dtype="int32"), torch.int32),
+        (tns.TensorSpec("rand_like", shape="(2,)", like_dtype="float64"), torch.float64),
+        (tns.TensorSpec("arange", shape="(4,)"), torch.int64),
+        (tns.TensorSpec("zeros", shape="(4,)"), torch.float32),
+        (
+            tns.TensorSpec("ones_like", shape="(2,)", dtype="float16", like_dtype="int32"),
+            torch.float16,
+        ),
+    ],
+)
+def test_without_a_chosen_dtype_pytorch_infers_it_and_the_script_passes_none(spec, dtype):
+    assert tns.TensorSpec().dtype == tns.INFERRED  # the page opens on inference
+    assert tns.create(spec).dtype == dtype
+    code = tns.creation_code(spec)
+    assert ("dtype=" in code.split("result = ")[-1].split("\n")[0]) == (spec.dtype != tns.INFERRED)
+    assert (
+        f"torch.Size([{', '.join(map(str, tns.create(spec).shape))}]) {dtype}"
+        in run_snippet(code)["__stdout__"]
+    )
+
+
+def test_a_random_tensor_from_an_integer_source_says_why_it_cannot():
+    with pytest.raises(ExpressionError) as refused:
+        tns.create(tns.TensorSpec("rand_like", shape="(2,)", like_dtype="int64"))
+    assert refused.value.key == "err.tensors.random_needs_float"
+    assert refused.value.params["dtype"] == "int64"
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.creator)
@@ -229,7 +268,7 @@ def test_view_splits_a_transposed_dim_but_cannot_merge_non_adjacent_ones():
 def test_a_typed_expression_is_shown_as_typed_and_runs_without_a_warning():
     import warnings
 
-    spec = tns.TensorSpec("tensor", "torch.arange(6).reshape(2, 3) * 2")
+    spec = tns.TensorSpec("tensor", "torch.arange(6).reshape(2, 3) * 2", dtype="float32")
     code = tns.creation_code(spec)
     assert "torch.as_tensor(torch.arange(6).reshape(2, 3) * 2, dtype=torch.float32" in code
     with warnings.catch_warnings():
