@@ -16,8 +16,8 @@ from playground.tensors.figures import (
     make_storage_figure,
 )
 from playground.tensors.ops import (
-    CREATORS,
     CREATE_DTYPES,
+    CREATORS,
     DTYPE_NAMES,
     INFERRED,
     MAX_STORAGE_MAP,

@@ -64,9 +64,7 @@ def creation_code(spec: TensorSpec, *, device: str = "cpu", seed: int = 0) -> st
         args = f"{n}" if c == "arange" else f"0, 1, {n}"
         body = f"import math\n\nresult = torch.{c}({args}{dt}, device={device!r}{grad}).reshape({spec.shape})"
     elif c == "full":
-        body = (
-            f"result = torch.full({spec.shape}, {spec.fill}{dt}, device={device!r}{grad})"
-        )
+        body = f"result = torch.full({spec.shape}, {spec.fill}{dt}, device={device!r}{grad})"
     elif c == "eye":
         shape = _shape(spec.shape)
         rows, cols = (shape + shape)[:2] if len(shape) < 2 else shape[-2:]
