@@ -76,8 +76,10 @@ DATASETS: dict[str, DatasetInfo] = {
         OFFLINE_CLASSES,
         "A synthetic dataset, not a real one: ten classes of shapes drawn with torch from a seed, "
         "each with a faint shape of another class and pixel noise. 60,000 training and 10,000 "
-        "test images of 28×28 grey pixels, like FashionMNIST, and with the tutorial's settings "
-        "it learns as FashionMNIST does.",
+        "test images of 28×28 grey pixels, FashionMNIST's size, but much easier to learn: with "
+        "the tutorial's model, 3,443 training images, 5 epochs and Adam at lr 0.001, it reaches "
+        "96–97 % test accuracy where real FashionMNIST images reach about 82 % "
+        "(tests/data/test_offline_claim.py).",
         None,
     ),
     "FashionMNIST": DatasetInfo(
