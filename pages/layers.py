@@ -98,12 +98,13 @@ def builder() -> list[md.LayerSpec] | None:
 
 
 def model_input(shape: tuple[int, ...]) -> tuple[torch.Tensor, list[str] | None]:
-    """Three offline samples when the model takes 1×28×28, else the tutorial's torch.rand."""
-    if tuple(shape) == (1, 28, 28) and bound(
+    """Three offline samples when the model takes 1×28×28 (or 1×32×32: padded by 2, as the
+    blitz's Net wants), else the tutorial's torch.rand."""
+    if tuple(shape) in md.SAMPLE_SHAPES and bound(
         st.toggle, tr("layers.use_samples"), True, key="m_samples"
     ):
         ds = shared_dataset("offline")
-        images = ds.images[:3].float() / 255
+        images = md.pad_to(ds.images[:3].float() / 255, tuple(shape))
         return images, [OFFLINE_CLASSES[int(t)] for t in ds.targets[:3]]
     g = torch.Generator().manual_seed(cfg.seed)
     return torch.rand(3, *shape, generator=g), None
@@ -140,7 +141,9 @@ def structure_section() -> None:
     n = sum(p.numel() for p in model.parameters())
     st.metric(tr("layers.total"), f"{n:,}", f"{n * 4 / 2**20:.2f} MB float32", delta_color="off",
               delta_arrow="off")  # fmt: skip
-    st.caption(tr("layers.class_note" if md.preset_of(specs) else "layers.builder_note"))
+    note = {"lenet": "layers.class_note_28", "blitz_net": "layers.class_note_32"}
+    preset = md.preset_of(specs)
+    st.caption(tr(note.get(preset or "", "layers.class_note" if preset else "layers.builder_note")))
     st.code(str(model), "text", wrap_lines=True)
     show_code(md.model_code(specs))
 

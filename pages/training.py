@@ -47,8 +47,8 @@ def setup() -> tuple[trn.TrainConfig, str, int | None, list[md.LayerSpec]]:
     use_builder = shared.has_built_model() and bound(
         c[2].toggle, tr("train.use_builder"), True, key="tr_builder"
     )
-    fmt = {"format_func": {k: tr(f"layers.preset.{k}") for k in md.PRESETS}.__getitem__}
-    preset = bound(c[3].selectbox, tr("layers.preset"), list(md.PRESETS), key="tr_preset",
+    fmt = {"format_func": {k: tr(f"layers.preset.{k}") for k in md.TRAINABLE}.__getitem__}
+    preset = bound(c[3].selectbox, tr("layers.preset"), list(md.TRAINABLE), key="tr_preset",
                    disabled=bool(use_builder), **fmt)  # fmt: skip
     if use_builder:  # the built model travels in this page's link too
         shared.link_model(*shared.built_model())

@@ -55,6 +55,10 @@ def softmax_code(
         imports = imports_of(imports, data_imports)
         head = f"{imports}{data_definitions.rstrip()}{classes}\n{lines}{build}"
         x = "X = training_data.images[:3].float() / 255  # the page's three samples\n"
+        if tuple(input_shape[-2:]) == (32, 32):  # the blitz's Net: 28×28 padded to 32×32
+            imports = imports_of(imports, "import torch.nn.functional as F\n")
+            head = f"{imports}{data_definitions.rstrip()}{classes}\n{lines}{build}"
+            x += "X = F.pad(X, (2, 2, 2, 2))  # 2 zero pixels on each side: 28×28 -> 32×32\n"
     else:
         head = f"{imports}{classes}\n{build}"
         shape = ", ".join(map(str, input_shape))

@@ -78,7 +78,9 @@ PRESETS: dict[str, list[LayerSpec]] = {
         L("ReLU"),
         L("Linear", 512, 10),
     ],
-    # The blitz's LeNet expects 32×32; padding=2 on the first conv makes 28×28 behave like it.
+    # The blitz's Net, exactly: one 32×32 grey image (28×28 ones are padded by 2 to fit).
+    "blitz_net": [L("Conv2d", 1, 6, 5), *_LENET_BODY],
+    # Its 28×28 variant: padding=2 on the first conv gives 28×28 images the same shapes.
     "lenet": [L("Conv2d", 1, 6, 5, padding=2), *_LENET_BODY],
     "cifar_lenet": [L("Conv2d", 3, 6, 5), *_LENET_BODY],
     "modern_cnn": [
@@ -100,10 +102,28 @@ PRESETS: dict[str, list[LayerSpec]] = {
 }
 INPUT_SHAPES = {
     "tutorial": (1, 28, 28),
+    "blitz_net": (1, 32, 32),
     "lenet": (1, 28, 28),
     "cifar_lenet": (3, 32, 32),
     "modern_cnn": (1, 28, 28),
 }
+
+
+# The presets the Training page offers: each fits a dataset as it is (the blitz's exact Net
+# wants 32×32 grey images, and no dataset here has them; its 28×28 variant trains instead).
+TRAINABLE = tuple(k for k in PRESETS if k != "blitz_net")
+
+
+# Input shapes the Layers page can feed real offline samples to: 28×28 as they are, 32×32
+# padded with 2 zero pixels on each side (the blitz's Net).
+SAMPLE_SHAPES = ((1, 28, 28), (1, 32, 32))
+
+
+def pad_to(images: torch.Tensor, shape: tuple[int, ...]) -> torch.Tensor:
+    """28×28 images as ``shape`` wants them: zero padding of 2 for 32×32, else unchanged."""
+    if tuple(shape[-2:]) == (32, 32) and tuple(images.shape[-2:]) == (28, 28):
+        return torch.nn.functional.pad(images, (2, 2, 2, 2))
+    return images
 
 
 def preset_of(specs: Sequence[LayerSpec]) -> str | None:

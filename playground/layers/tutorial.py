@@ -20,7 +20,7 @@ import torch.nn.functional as F  # noqa: N812 (the tutorials' spelling)
 from torch import nn
 
 from playground.core.parsing import source_of
-from playground.layers import tutorial_cifar
+from playground.layers import tutorial_blitz, tutorial_cifar
 
 
 # The tutorial writes 28*28.
@@ -47,8 +47,8 @@ class NeuralNetwork(nn.Module):
 class Net(nn.Module):
     def __init__(self):
         super().__init__()
-        # 1 input image channel, 6 output channels, 5x5 square convolution kernel;
-        # padding=2 makes a 28x28 image behave like the blitz's 32x32 one
+        # The blitz's Net for 28x28 images: the one change is padding=2 here,
+        # which gives a 28x28 image the shapes the blitz's 32x32 one has
         self.conv1 = nn.Conv2d(1, 6, 5, padding=2)
         self.conv2 = nn.Conv2d(6, 16, 5)
         # an affine operation: y = Wx + b
@@ -71,6 +71,7 @@ class Net(nn.Module):
 # preset -> (class, the name the tutorial gives it)
 CLASSES: dict[str, tuple[type[nn.Module], str]] = {
     "tutorial": (NeuralNetwork, "NeuralNetwork"),
+    "blitz_net": (tutorial_blitz.Net, "Net"),
     "lenet": (Net, "Net"),
     "cifar_lenet": (tutorial_cifar.Net, "Net"),
 }
@@ -104,7 +105,7 @@ def steps(model: nn.Module) -> list[tuple[str, nn.Module]]:
         stack = model.get_submodule("linear_relu_stack")
         named = [(f"linear_relu_stack.{i}", layer) for i, layer in enumerate(stack.children())]
         return [("flatten", model.get_submodule("flatten")), *named]
-    if isinstance(model, Net):
+    if isinstance(model, Net | tutorial_blitz.Net):
         pools = [(f"F.max_pool2d ({i})", nn.MaxPool2d(2)) for i in (1, 2)]
         return _lenet_steps(model, pools)
     if isinstance(model, tutorial_cifar.Net):

@@ -54,6 +54,25 @@ def test_lenet_matches_the_blitz_shapes():
     assert rows[0].macs == 6 * 28 * 28 * (3 * 5 * 5)  # outputs × (in_channels × kernel area)
 
 
+def test_the_blitz_net_is_the_blitzs_class_and_its_28_pixel_variant_changes_only_padding():
+    from playground.layers.tutorial import CLASSES, class_source
+
+    source = class_source("blitz_net")
+    assert "self.conv1 = nn.Conv2d(1, 6, 5)\n" in source and "padding" not in source
+    assert "outputs a Tensor with size (N, 6, 28, 28)" in source  # the blitz's own comments
+    rows, _ = md.trace(md.build_model(md.PRESETS["blitz_net"]), torch.rand(1, 1, 32, 32))
+    shapes = [r.output_shape for r in rows]
+    assert shapes[0] == (1, 6, 28, 28) and shapes[5] == (1, 16, 5, 5) and shapes[6] == (1, 400)
+    exact, variant = CLASSES["blitz_net"][0](), CLASSES["lenet"][0]()
+    assert str(variant) == str(exact).replace("stride=(1, 1))", "stride=(1, 1), padding=(2, 2))", 1)
+    exact.load_state_dict(variant.state_dict())  # same keys and shapes: weights go both ways
+    variant.load_state_dict(exact.state_dict())
+    x28 = torch.rand(2, 1, 28, 28)
+    with torch.no_grad():  # padding inside conv1 = padding the image first
+        torch.testing.assert_close(variant(x28), exact(md.pad_to(x28, (1, 32, 32))))
+    assert "blitz_net" not in md.TRAINABLE and "lenet" in md.TRAINABLE
+
+
 # "Build the Neural Network", print(model), character for character.
 TUTORIAL_PRINT = """NeuralNetwork(
   (flatten): Flatten(start_dim=1, end_dim=-1)
@@ -294,7 +313,8 @@ def test_inside_layer_views_for_each_kind():
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("preset", "samples"), [("tutorial", True), ("lenet", True), ("cifar_lenet", False)]
+    ("preset", "samples"),
+    [("tutorial", True), ("lenet", True), ("blitz_net", True), ("cifar_lenet", False)],
 )
 def test_layer_page_scripts_give_the_pages_parameters_and_probabilities(preset, samples):
     """The named_parameters loop and the softmax prediction, as the Layers page runs them."""
@@ -304,8 +324,9 @@ def test_layer_page_scripts_give_the_pages_parameters_and_probabilities(preset, 
     model = md.build_model(specs, seed=6).eval()
     ns = run_snippet(md.parameters_code(specs, 6))
     assert ns["__stdout__"].count("Layer: ") == len(md.parameter_table(model))
-    if samples:
-        x = make_offline_dataset(0).images[:3].float() / 255
+    if samples:  # the blitz's exact Net takes them padded to 32×32
+        x = md.pad_to(make_offline_dataset(0).images[:3].float() / 255, shape)
+        assert tuple(x.shape[1:]) == shape
     else:
         x = torch.rand(3, *shape, generator=torch.Generator().manual_seed(6))
     with torch.no_grad():
