@@ -29,6 +29,7 @@ __all__ = [
     "flag_mistakes",
     "layer_shape",
     "mistake",
+    "mistake_values",
     "program",
     "quarters",
     "shape_text",
@@ -243,4 +244,9 @@ def layer_shape(call: str, make: Any, x_shape: tuple[int, ...], *, wrong: list[s
         answer = RAISES
     script = code.replace("y = layer(x)", print_or_raises("y = layer(x)", "tuple(y.shape)"))
     return Setup(code, answer, compute, script, wrong=wrong_answers(answer, wrong),
-                 params={"show": "y"})  # fmt: skip
+                 params={**mistake_values(wrong), "show": "y"})  # fmt: skip
+
+
+def mistake_values(wrong: list[str]) -> dict[str, object]:
+    """The variant's numbers its explained mistakes carry, for its other texts (the why)."""
+    return {k: v for w in wrong if isinstance(w, Wrong) for k, v in w.values.items()}

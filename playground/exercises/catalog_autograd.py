@@ -94,7 +94,7 @@ def grad_mean(rng: random.Random) -> Setup:
 
     code = f"import torch\n\nx = {_t(v)}, requires_grad=True)\nx.mean().backward()"
     m = {"n": n, "each": answer_text(1 / n)}
-    return program(code, compute, show="x.grad",
+    return program(code, compute, show="x.grad", params=m,
                    wrong=[W(answer_text(torch.ones(n)), "grad_mean_sum", **m),
                           W(answer_text(torch.full((n,), float(n))), "grad_mean_n", **m)])  # fmt: skip
 
@@ -110,7 +110,7 @@ def grad_shape(rng: random.Random) -> Setup:
     code = (f"import torch\n\nx = torch.ones({n}, {a})\nw = torch.ones({a}, {b}, requires_grad=True)\n"
             "loss = (x @ w).sum()\nloss.backward()")  # fmt: skip
     m = {"n": n, "a": a, "b": b}
-    return program(code, compute, show="w.grad", shape=True,
+    return program(code, compute, show="w.grad", shape=True, params=m,
                    wrong=[W(shape_text(n, b), "grad_shape_out", **m),
                           W(shape_text(b, a), "grad_shape_t", **m)])  # fmt: skip
 
@@ -203,7 +203,7 @@ def batch_shape(rng: random.Random) -> Setup:
     n, side, b = _loader_sizes(rng)
     code = _loader_code(n, side, b) + "\nimages, labels = next(iter(loader))"
     m = {"n": n, "b": b, "side": side}
-    return program(code, lambda: next(iter(_loader(n, side, b)))[0], show="images", shape=True,
+    return program(code, lambda: next(iter(_loader(n, side, b)))[0], show="images", shape=True, params=m,
                    wrong=[W(shape_text(1, side, side), "batch_one", **m),
                           W(shape_text(n, 1, side, side), "batch_all", **m)])  # fmt: skip
 
@@ -212,14 +212,14 @@ def label_shape(rng: random.Random) -> Setup:
     n, side, b = _loader_sizes(rng)
     code = _loader_code(n, side, b) + "\nimages, labels = next(iter(loader))"
     m = {"n": n, "b": b}
-    return program(code, lambda: next(iter(_loader(n, side, b)))[1], show="labels", shape=True,
+    return program(code, lambda: next(iter(_loader(n, side, b)))[1], show="labels", shape=True, params=m,
                    wrong=[W(shape_text(b, 1), "label_column", **m), W(shape_text(n), "label_all", **m)])  # fmt: skip
 
 
 def n_batches(rng: random.Random) -> Setup:
     n, side, b = _loader_sizes(rng)
     m = {"n": n, "b": b, "rest": n % b, "count": math.ceil(n / b)}
-    return program(_loader_code(n, side, b), lambda: len(_loader(n, side, b)), show="len(loader)",
+    return program(_loader_code(n, side, b), lambda: len(_loader(n, side, b)), show="len(loader)", params=m,
                    wrong=[W(str(n // b), "batches_floor", **m), W(str(n), "batches_samples", **m)])  # fmt: skip
 
 
@@ -227,7 +227,7 @@ def last_batch(rng: random.Random) -> Setup:
     n, side, b = _loader_sizes(rng)
     code = _loader_code(n, side, b) + "\nsizes = [len(y) for x, y in loader]"
     m = {"n": n, "b": b, "full": n // b, "rest": n % b}
-    return program(code, lambda: [len(y) for _, y in _loader(n, side, b)][-1], show="sizes[-1]",
+    return program(code, lambda: [len(y) for _, y in _loader(n, side, b)][-1], show="sizes[-1]", params=m,
                    wrong=[W(str(b), "last_full", **m), W(str(math.ceil(n / b)), "last_count", **m)])  # fmt: skip
 
 
@@ -236,7 +236,7 @@ def drop_last(rng: random.Random) -> Setup:
     code = _loader_code(n, side, b, ", drop_last=True")
     compute = lambda: len(_loader(n, side, b, drop_last=True))  # noqa: E731
     m = {"n": n, "b": b, "full": n // b, "rest": n % b}
-    return program(code, compute, show="len(loader)",
+    return program(code, compute, show="len(loader)", params=m,
                    wrong=[W(str(math.ceil(n / b)), "drop_counts", **m), W(str(n % b), "drop_rest", **m)])  # fmt: skip
 
 

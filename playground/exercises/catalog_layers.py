@@ -15,6 +15,7 @@ from playground.exercises.build import (
     answer_text,
     ask,
     layer_shape,
+    mistake_values,
     program,
     quarters,
     shape_text,
@@ -91,7 +92,7 @@ def _params_code(call: str) -> str:
 def linear_params(rng: random.Random) -> Setup:
     a, b = rng.sample(range(2, 30), 2)
     compute = lambda: sum(p.numel() for p in nn.Linear(a, b).parameters())  # noqa: E731
-    return program(_params_code(f"nn.Linear({a}, {b})"), compute, show="n",
+    return program(_params_code(f"nn.Linear({a}, {b})"), compute, show="n", params={"a": a, "b": b, "ab": a * b},
                    wrong=[W(str(a * b), "params_bias", a=a, b=b, ab=a * b),
                           W(str(a * b + a), "params_bias_in", a=a, b=b)])  # fmt: skip
 
@@ -100,6 +101,7 @@ def conv_params(rng: random.Random) -> Setup:
     c, k, s = rng.randint(1, 3), rng.choice([4, 6, 8]), rng.choice([3, 5])
     compute = lambda: sum(p.numel() for p in nn.Conv2d(c, k, s).parameters())  # noqa: E731
     return program(_params_code(f"nn.Conv2d({c}, {k}, {s})"), compute, show="n",
+                   params={"c": c, "k": k, "s": s, "w": c * k * s * s},
                    wrong=[W(str(c * k * s * s), "conv_bias", c=c, k=k, s=s, w=c * k * s * s),
                           W(str(k * s * s + k), "conv_in", c=c, k=k, s=s)])  # fmt: skip
 
@@ -127,7 +129,7 @@ def _fix(
         f"model = nn.Sequential(\n    {fixed},\n)\nprint(tuple(model(x).shape))\n"
     )
     return Setup(code, answer, compute, script, wrong=tuple(wrong), extra=extra,
-                 params={"layer": at + 1, "kind": specs[at].kind})  # fmt: skip
+                 params={**mistake_values(wrong), "layer": at + 1, "kind": specs[at].kind})  # fmt: skip
 
 
 def fix_linear(rng: random.Random) -> Setup:
@@ -172,7 +174,7 @@ def sgd_step(rng: random.Random) -> Setup:
     code = (f"import torch\n\nw = torch.tensor({w!r}, requires_grad=True)\nx = torch.tensor({x!r})\n"
             f"loss = (w * x).sum()\nloss.backward()\nwith torch.no_grad():\n    w -= {lr} * w.grad")  # fmt: skip
     tw, tx = torch.tensor(w), torch.tensor(x)
-    return program(code, compute, show="w.detach()",
+    return program(code, compute, show="w.detach()", params={"lr": lr},
                    wrong=[W(answer_text(tw + lr * tx), "sgd_sign", lr=lr),
                           W(answer_text(tw - tx), "sgd_lr", lr=lr)])  # fmt: skip
 
@@ -217,7 +219,7 @@ def mse_value(rng: random.Random) -> Setup:
 
 def softmax_sum(rng: random.Random) -> Setup:
     n = rng.randint(2, 4)
-    return ask(rng, {"logits": T((n, 3), "float")}, "F.softmax(logits, dim=1).sum(dim=1)",
+    return ask(rng, {"logits": T((n, 3), "float")}, "F.softmax(logits, dim=1).sum(dim=1)", params={"n": n},
                shape=False, wrong=lambda r, t: [W(answer_text(t["logits"].sum(dim=1)), "softmax_logits", n=n),
                                                 W("1", "softmax_rows", n=n)])  # fmt: skip
 

@@ -97,7 +97,7 @@ def sd_len(rng: random.Random) -> Setup:
 def sd_shape(rng: random.Random) -> Setup:
     a, b = rng.sample(range(2, 9), 2)
     code = f"import torch\nfrom torch import nn\n\nmodel = nn.Linear({a}, {b})\nw = model.state_dict()['weight']"
-    return program(code, lambda: nn.Linear(a, b).state_dict()["weight"], show="w", shape=True,
+    return program(code, lambda: nn.Linear(a, b).state_dict()["weight"], show="w", shape=True, params={"a": a, "b": b},
                    wrong=[W(shape_text(a, b), "weight_out_in", a=a, b=b),
                           W(shape_text(a * b), "weight_flat", a=a, b=b, ab=a * b)])  # fmt: skip
 
@@ -106,7 +106,7 @@ def sd_bytes(rng: random.Random) -> Setup:
     a, b = rng.sample(range(2, 20), 2)
     code = f"import torch\nfrom torch import nn\n\nw = nn.Linear({a}, {b}).weight\nn = w.nelement() * w.element_size()"
     compute = lambda: nn.Linear(a, b).weight.nelement() * 4  # noqa: E731
-    return program(code, compute, show="n",
+    return program(code, compute, show="n", params={"ab": a * b},
                    wrong=[W(str(a * b), "bytes_elements", ab=a * b), W(str(8 * a * b), "bytes_float64", ab=a * b)])  # fmt: skip
 
 
@@ -170,7 +170,7 @@ def poly_grad(rng: random.Random) -> Setup:
 def xx_shape(rng: random.Random) -> Setup:
     n = rng.choice([4, 5, 6, 8])
     return ask(rng, {"x": T((n,), "float")}, "x.unsqueeze(-1).pow(torch.tensor([1, 2, 3]))",
-               shape=True, wrong=lambda r, t: [W(shape_text(n), "xx_broadcast", n=n),
+               shape=True, params={"n": n}, wrong=lambda r, t: [W(shape_text(n), "xx_broadcast", n=n),
                                                W(shape_text(3, n), "xx_order", n=n)])  # fmt: skip
 
 
@@ -204,7 +204,7 @@ def linear_poly_params(rng: random.Random) -> Setup:
     code = (f"import torch\n\nmodel = torch.nn.Sequential(torch.nn.Linear({k}, 1), torch.nn.Flatten(0, 1))\n"
             "n = sum(p.numel() for p in model.parameters())")  # fmt: skip
     compute = lambda: sum(p.numel() for p in nn.Linear(k, 1).parameters())  # noqa: E731
-    return program(code, compute, show="n",
+    return program(code, compute, show="n", params={"k": k},
                    wrong=[W(str(k), "poly_bias", k=k), W(str(2 * k), "poly_params_out", k=k)])  # fmt: skip
 
 

@@ -27,7 +27,7 @@ __all__ = ["TENSORS"]
 def view_infer(rng: random.Random) -> Setup:
     a, b, c = dims(rng, 3, distinct=True)
     n = {"a": a, "b": b, "c": c, "ab": a * b}
-    return ask(rng, {"x": T((a, b, c))}, f"x.view(-1, {c})", shape=True,
+    return ask(rng, {"x": T((a, b, c))}, f"x.view(-1, {c})", shape=True, params=n,
                wrong=lambda r, t: [W(shape_text(a, b, c), "view_unchanged", **n),
                                    W(shape_text(c, a * b), "view_order", **n)])  # fmt: skip
 
@@ -35,7 +35,7 @@ def view_infer(rng: random.Random) -> Setup:
 def permute(rng: random.Random) -> Setup:
     a, b, c = dims(rng, 3, distinct=True)
     n = {"a": a, "b": b, "c": c}
-    return ask(rng, {"x": T((a, b, c))}, "x.permute(2, 0, 1)", shape=True,
+    return ask(rng, {"x": T((a, b, c))}, "x.permute(2, 0, 1)", shape=True, params=n,
                wrong=lambda r, t: [W(shape_text(a, b, c), "permute_unchanged", **n),
                                    W(shape_text(b, c, a), "permute_inverse", **n)])  # fmt: skip
 
@@ -43,7 +43,7 @@ def permute(rng: random.Random) -> Setup:
 def unsqueeze(rng: random.Random) -> Setup:
     a, b = dims(rng, 2, distinct=True)
     n = {"a": a, "b": b}
-    return ask(rng, {"x": T((a, b))}, "x.unsqueeze(1)", shape=True,
+    return ask(rng, {"x": T((a, b))}, "x.unsqueeze(1)", shape=True, params=n,
                wrong=lambda r, t: [W(shape_text(1, a, b), "unsqueeze_front", **n),
                                    W(shape_text(a, b, 1), "unsqueeze_back", **n)])  # fmt: skip
 
@@ -52,7 +52,7 @@ def slicing(rng: random.Random) -> Setup:
     a, b = dims(rng, 2, 3, 6, distinct=True)
     k = rng.randint(1, b - 1)
     n = {"a": a, "k": k, "rows": a - 1, "last": k - 1}
-    return ask(rng, {"x": T((a, b))}, f"x[1:, :{k}]", shape=True,
+    return ask(rng, {"x": T((a, b))}, f"x[1:, :{k}]", shape=True, params=n,
                wrong=lambda r, t: [W(shape_text(a, k), "slice_start", **n),
                                    W(shape_text(a - 1, k + 1), "slice_stop", **n)])  # fmt: skip
 
@@ -60,7 +60,7 @@ def slicing(rng: random.Random) -> Setup:
 def reduce_dim(rng: random.Random) -> Setup:
     a, b, c = dims(rng, 3, distinct=True)
     n = {"a": a, "b": b, "c": c}
-    return ask(rng, {"x": T((a, b, c))}, "x.sum(dim=1)", shape=True,
+    return ask(rng, {"x": T((a, b, c))}, "x.sum(dim=1)", shape=True, params=n,
                wrong=lambda r, t: [W(shape_text(b), "sum_kept", **n),
                                    W(shape_text(a, 1, c), "sum_keepdim", **n)])  # fmt: skip
 
@@ -95,7 +95,9 @@ def index_value(rng: random.Random) -> Setup:
                 W(str(int(x[i, (j + 1) % 4])), "index_next", **m),
                 W(answer_text(x[i]), "index_row", **m)]  # fmt: skip
 
-    return ask(rng, {"x": T((3, 4))}, f"x[{i}, {j}]", shape=False, wrong=wrong)
+    return ask(
+        rng, {"x": T((3, 4))}, f"x[{i}, {j}]", shape=False, wrong=wrong, params={"i": i, "j": j}
+    )
 
 
 def inplace_alias(rng: random.Random) -> Setup:
@@ -109,7 +111,7 @@ def inplace_alias(rng: random.Random) -> Setup:
 
     code = f"import torch\n\nx = torch.tensor({v!r})\ny = x\ny.add_({k})  # in place"
     m = {"k": k, "x": answer_text(compute())}
-    return program(code, compute, show="x",
+    return program(code, compute, show="x", params=m,
                    wrong=[W(answer_text(torch.tensor(v)), "alias", **m),
                           W(answer_text(torch.tensor(v) + 2 * k), "alias_once", **m)])  # fmt: skip
 
@@ -125,7 +127,7 @@ def view_shares(rng: random.Random) -> Setup:
 
     code = f"import torch\n\nx = torch.zeros({a}, {b})\nv = x.view(-1)\nv[{i}] = 1\ntotal = x.sum()"
     m = {"i": i, "ab": a * b}
-    return program(code, compute, show="total",
+    return program(code, compute, show="total", params=m,
                    wrong=[W("0", "view_copy", **m), W(str(a * b), "view_all", **m)])  # fmt: skip
 
 
@@ -149,7 +151,7 @@ def column_mean(rng: random.Random) -> Setup:
 def bc_outer(rng: random.Random) -> Setup:
     p, q = dims(rng, 2, distinct=True)
     n = {"p": p, "q": q}
-    return ask(rng, {"a": T((p, 1)), "b": T((1, q))}, "a + b", shape=True,
+    return ask(rng, {"a": T((p, 1)), "b": T((1, q))}, "a + b", shape=True, params=n,
                wrong=lambda r, t: [W(shape_text(p, 1), "bc_stretch", **n),
                                    W(shape_text(1, q), "bc_stretch", **n)])  # fmt: skip
 
@@ -157,7 +159,7 @@ def bc_outer(rng: random.Random) -> Setup:
 def bc_row(rng: random.Random) -> Setup:
     p, q = dims(rng, 2, distinct=True)
     n = {"p": p, "q": q}
-    return ask(rng, {"a": T((p, q)), "b": T((q,))}, "a * b", shape=True,
+    return ask(rng, {"a": T((p, q)), "b": T((q,))}, "a * b", shape=True, params=n,
                wrong=lambda r, t: [W(shape_text(q), "bc_row", **n),
                                    W(shape_text(p), "bc_row", **n)])  # fmt: skip
 
@@ -173,7 +175,7 @@ def bc_raises(rng: random.Random) -> Setup:
 def bc_3d(rng: random.Random) -> Setup:
     n, p, q = dims(rng, 3, distinct=True)
     m = {"n": n, "p": p, "q": q}
-    return ask(rng, {"a": T((n, 1, q)), "b": T((p, 1))}, "a - b", shape=True,
+    return ask(rng, {"a": T((n, 1, q)), "b": T((p, 1))}, "a - b", shape=True, params=m,
                wrong=lambda r, t: [W(shape_text(n, 1, q), "bc_align", **m),
                                    W(shape_text(n, q, p), "bc_align", **m)])  # fmt: skip
 
@@ -181,7 +183,7 @@ def bc_3d(rng: random.Random) -> Setup:
 def cat_rows(rng: random.Random) -> Setup:
     p, q, r = dims(rng, 3, distinct=True)
     n = {"p": p, "r": r, "pr": p + r}
-    return ask(rng, {"a": T((p, q)), "b": T((r, q))}, "torch.cat([a, b], dim=0)", shape=True,
+    return ask(rng, {"a": T((p, q)), "b": T((r, q))}, "torch.cat([a, b], dim=0)", shape=True, params=n,
                wrong=lambda x, t: [W(shape_text(2, p, q), "cat_is_not_stack", **n),
                                    W(shape_text(p, q + r), "cat_rows", **n)])  # fmt: skip
 
@@ -189,7 +191,7 @@ def cat_rows(rng: random.Random) -> Setup:
 def stack_dim(rng: random.Random) -> Setup:
     p, q = dims(rng, 2, distinct=True)
     n = {"p": p, "q": q}
-    return ask(rng, {"a": T((p, q)), "b": T((p, q))}, "torch.stack([a, b], dim=1)", shape=True,
+    return ask(rng, {"a": T((p, q)), "b": T((p, q))}, "torch.stack([a, b], dim=1)", shape=True, params=n,
                wrong=lambda r, t: [W(shape_text(2 * p, q), "stack_is_not_cat", **n),
                                    W(shape_text(2, p, q), "stack_dim0", **n),
                                    W(shape_text(p, 2 * q), "stack_is_not_cat", **n)])  # fmt: skip
@@ -213,7 +215,7 @@ def bc_value(rng: random.Random) -> Setup:
                 W(str(int(a[(i + 1) % 2] * b[(j + 1) % 3]) + 1), "bc_pick", **m)]  # fmt: skip
 
     return ask(rng, {"a": T((2, 1), lo=1), "b": T((1, 3), lo=1)}, f"(a * b)[{i}, {j}]",
-               shape=False, wrong=wrong)  # fmt: skip
+               shape=False, wrong=wrong, params={"i": i, "j": j})  # fmt: skip
 
 
 def center_rows(rng: random.Random) -> Setup:

@@ -121,3 +121,20 @@ def test_every_stored_wrong_answer_gets_feedback_in_both_languages(exercise):
             ):  # its own reason, or another mistake's with the same result
                 assert why is not None, (exercise.id, seed, wrong)
     assert explained >= 0.8 * total, (exercise.id, explained, total)
+
+
+@pytest.mark.parametrize("exercise", FAST, ids=lambda e: e.id)
+def test_every_why_reads_with_the_variants_own_numbers_in_both_languages(exercise):
+    """The solution's why formats on 20 seeds, and says the variant's numbers ("16, 32"),
+    not only letters ("h · h"), wherever the variant has numbers to say."""
+    import re
+
+    for seed in range(20):
+        setup = variant(exercise, seed)
+        numbers = {str(v) for k, v in setup.params.items() if isinstance(v, int | float)}
+        for lang in ("en", "zh"):
+            text = t(f"{exercise.text_key}.why", lang, **_params(setup))
+            assert not [f for _, f, _, _ in string.Formatter().parse(text) if f], text
+            if numbers:
+                said = set(re.findall(r"\d+(?:\.\d+)?", text))
+                assert numbers & said, (exercise.id, seed, lang, numbers, text)
