@@ -10,7 +10,7 @@ from playground import ui
 from playground.autograd.figures import make_descent_figure, make_graph_figure, summarize
 from playground.core.errors import PlaygroundError
 from playground.plots.heatmap import make_tensor_figure
-from playground.ui import bound, lazy_tabs, ntr, page, show_code, show_error, tr
+from playground.ui import Slot, bound, lazy_tabs, ntr, page, printed, show_code, show_error, tr
 from playground.ui.runs import in_slot
 
 cfg = page()
@@ -22,27 +22,29 @@ def gradient_check(program: str, seed: int) -> ag.GradCheck:
     return ag.numerical_check(ag.parse_program(program), seed)
 
 
-def _load_preset() -> None:
-    if (preset := st.session_state["ag_preset"]) in ag.PRESETS:  # "your program" keeps it
-        st.session_state["ag_program"] = ag.PRESETS[preset]
-
-
 STARTS = [*ag.PRESETS, "custom"]  # "custom": what the learner typed
+# the start picked, the program typed, and the (program, seed) whose check was asked for
+PRESET, PROGRAM, CHECKED = (Slot(k) for k in ("ag_preset", "ag_program", "ag_checked"))
+
+
+def _load_preset() -> None:
+    if (preset := PRESET.get()) in ag.PRESETS:  # "your program" keeps it
+        PROGRAM.set(ag.PRESETS[preset])
 
 
 @st.fragment
 def graph_section() -> None:
     c = st.columns([2, 1])
-    typed = st.session_state.get("ag_program", st.query_params.get("ag_program"))
+    typed = PROGRAM.get() if PROGRAM.is_set() else st.query_params.get(PROGRAM.key)
     if typed is not None and typed not in ag.PRESETS.values():
-        st.session_state["ag_preset"] = "custom"  # "Start from" says "your program"
-    preset = bound(c[0].selectbox, tr("ag.preset"), STARTS, key="ag_preset", on_change=_load_preset,
+        PRESET.set("custom")  # "Start from" says "your program"
+    preset = bound(c[0].selectbox, tr("ag.preset"), STARTS, key=PRESET.key, on_change=_load_preset,
                    format_func={k: tr(f"ag.preset.{k}") for k in STARTS}.__getitem__)  # fmt: skip
     preset = preset if preset in ag.PRESETS else next(iter(ag.PRESETS))
     run_backward = bound(c[1].toggle, tr("ag.backward"), value=True, key="ag_backward")
-    if "ag_program" not in st.query_params:  # a shared link carries its own program
-        st.session_state.setdefault("ag_program", ag.PRESETS[preset])
-    program = bound(st.text_area, tr("ag.program"), key="ag_program", height=200,
+    if PROGRAM.key not in st.query_params:  # a shared link carries its own program
+        PROGRAM.setdefault(ag.PRESETS[preset])
+    program = bound(st.text_area, tr("ag.program"), key=PROGRAM.key, height=200,
                     help=tr("ag.program_help"), reset_to=ag.PRESETS[preset])  # fmt: skip
     try:
         statements = ag.parse_program(program)
@@ -76,17 +78,17 @@ def grads_and_check(program: str, statements: list, result: ag.BackwardResult, f
     with left:
         st.subheader(tr("ag.grads"))
         for name, grad in result.grads.items():
-            st.markdown(f"`{name}.grad` · shape {tuple(grad.shape)}")
+            st.markdown(f"`{name}.grad` · {tr('ag.grad_shape', shape=tuple(grad.shape))}")
             ui.chart(make_tensor_figure(grad), key=f"ag_grad_{name}")
     with right:
         st.subheader(tr("ag.check"))
         n = sum(g.numel() for g in result.grads.values())
         key, heavy = (program, cfg.seed), ag.check_on_request(statements, n, flops)
-        if heavy and st.session_state.get("ag_checked") != key:
+        if heavy and CHECKED.get() != key:
             label = ntr("ag.check_run", ag.check_cost(statements, n))
             if not st.button(label, icon=":material/calculate:"):
                 return
-            st.session_state["ag_checked"] = key
+            CHECKED.set(key)
         checks: list[ag.GradCheck] = []  # heavy: on request, in the queue like every long run
         in_slot(lambda: checks.append(gradient_check(program, cfg.seed)), queued=heavy)
         for check in checks:
@@ -98,11 +100,6 @@ def grads_and_check(program: str, statements: list, result: ag.BackwardResult, f
                 st.warning(tr("ag.check_bad"), icon=":material/warning:")
             rows = [(n, f"{d:.2e}") for n, d in check.per_leaf().items()]
             ui.table(pd.DataFrame(rows, columns=["leaf", "max |diff|"]))
-
-
-def printed(text: object) -> None:
-    """What PyTorch printed, warned or raised, as plain wrapped text."""
-    st.code(str(text), "text", wrap_lines=True)
 
 
 def concept(title: str, text: str | None = None) -> None:

@@ -30,22 +30,26 @@ def time_workers(ds: ImageDataset) -> None:
     st.info(tr("data.workers_result", n=min(len(ds), 4096), times=text))
 
 
+NAME, SHUFFLE = ui.Slot("d_name", "offline"), ui.Slot("d_shuffle", 0)  # reshuffles: a new seed each
+UPLOADED_AS = ui.Slot[tuple[str, int]]("d_uploaded_name")  # the zip's name and size, once read
+
+
 def _use_offline() -> None:
-    st.session_state["d_name"] = "offline"
+    NAME.set("offline")
 
 
 def choose_dataset() -> tuple[str, ImageDataset | None]:
-    options = [*DATASETS, UPLOAD] if "d_uploaded" in st.session_state else list(DATASETS)
+    options = [*DATASETS, UPLOAD] if shared.uploaded() is not None else list(DATASETS)
     labels = {
         k: dataset_title(k, cfg.lang) if k in DATASETS else tr("data.tab.upload") for k in options
     }
     c = st.columns([2, 1])
     name = bound(
-        c[0].selectbox, tr("data.dataset"), options, format_func=labels.__getitem__, key="d_name"
+        c[0].selectbox, tr("data.dataset"), options, format_func=labels.__getitem__, key=NAME.key
     )
     train = bound(c[1].toggle, tr("data.split_train"), value=True, key="d_train")
     if name == UPLOAD:
-        return name, st.session_state["d_uploaded"]
+        return name, shared.uploaded()
     st.caption(tr(f"data.desc.{name}"))
     if name != "offline" and not is_available(name, data_root(), train):
         st.warning(tr("data.missing"), icon=":material/cloud_off:")
@@ -80,9 +84,9 @@ def labels_of(idx: list[int]) -> list[str]:
 
 @st.fragment
 def browse_section() -> None:
-    shuffle = st.session_state.setdefault("d_shuffle", 0)
+    shuffle = SHUFFLE.get()
     if st.button(tr("data.reshuffle"), icon=":material/shuffle:"):
-        st.session_state["d_shuffle"] = shuffle = shuffle + 1
+        shuffle = SHUFFLE.set(shuffle + 1)
     idx = ld.sample_indices(len(ds), 9, cfg.seed * 1000 + shuffle)
     left, right = st.columns([1, 1])
     ui.chart(make_grid_figure(ds.images[idx], labels_of(idx)), key="d_grid", into=left)
@@ -174,8 +178,8 @@ def upload_section() -> None:
             show_error(err)
         else:
             st.success(ntr("data.uploaded", len(uploaded), classes=len(uploaded.classes)))
-            if st.session_state.get("d_uploaded_name") != (file.name, file.size):
-                st.session_state["d_uploaded_name"] = (file.name, file.size)
+            if UPLOADED_AS.get() != (file.name, file.size):
+                UPLOADED_AS.set((file.name, file.size))
                 st.rerun()  # the dataset box above lists it now, and Training too
     show_code(ld.custom_dataset_code())
 

@@ -7,20 +7,23 @@ import streamlit as st
 
 from playground import examples as ex
 from playground import ui
-from playground.ui import bound, lazy_tabs, page, show_code, show_error, tr
+from playground.ui import Slot, bound, lazy_tabs, page, show_code, show_error, tr
 from playground.ui.runs import in_slot
 
 cfg = page()
 ui.chapter_intro("nav.examples", "ex.intro")
-state = st.session_state
-runs: dict[tuple[str, int], ex.ExampleRun] = state.setdefault("ex_runs", {})
 KEYS = [lv.key for lv in ex.LEVELS["sin"]]  # the URL carries the level's name
+RUNS = Slot[dict[tuple[str, int], ex.ExampleRun]]("ex_runs")  # this session's runs, by level
+LEVEL, RUNNING, DRAWS = Slot("ex_level", KEYS[0]), Slot("ex_running", False), Slot("ex_draws", 0)
+AGREE = Slot[tuple]("ex_agree")  # (config, the levels' agreement) last computed
+TIMES = Slot[tuple]("ex_times")  # (problem, device, the levels' timings) last measured
+runs = RUNS.setdefault({})
 LABELS = {k: tr(f"ex.level.{key}") for k, key in enumerate(KEYS)}
 
 
 def _move(delta: int) -> None:
-    k = KEYS.index(state.get("ex_level", KEYS[0])) + delta
-    state["ex_level"] = KEYS[min(max(k, 0), len(KEYS) - 1)]
+    k = KEYS.index(LEVEL.get()) + delta
+    LEVEL.set(KEYS[min(max(k, 0), len(KEYS) - 1)])
 
 
 c = st.columns([2, 3, 1, 1], vertical_alignment="bottom")
@@ -29,7 +32,7 @@ problem = bound(c[0].selectbox, tr("ex.problem"), ex.PROBLEMS, key="ex_problem",
 fmt_level = {
     "format_func": {key: f"{k + 1}. {LABELS[k]}" for k, key in enumerate(KEYS)}.__getitem__
 }
-index = KEYS.index(bound(c[1].selectbox, tr("ex.level"), KEYS, key="ex_level", **fmt_level))
+index = KEYS.index(bound(c[1].selectbox, tr("ex.level"), KEYS, key=LEVEL.key, **fmt_level))
 c[2].button(
     tr("ex.prev"), on_click=_move, args=(-1,), disabled=index == 0, icon=":material/arrow_back:"
 )
@@ -61,7 +64,7 @@ def _resumable(run: ex.ExampleRun | None) -> bool:
 
 
 def _set(running: bool) -> None:
-    state["ex_running"] = running
+    RUNNING.set(running)
     if running and not _resumable(runs.get((problem, index))):
         runs.pop((problem, index), None)  # a fresh run; a stopped one with these settings goes on
 
@@ -80,11 +83,11 @@ def draw(run: ex.ExampleRun) -> None:
         "ex.progress_done"
         if run.done
         else "ex.progress"
-        if state.get("ex_running")
+        if RUNNING.get()
         else "ex.progress_stopped"
     )
     status.progress(min(run.progress, 1.0), tr(key, t=t, n=n, rate=rate))
-    state["ex_draws"] = state.get("ex_draws", 0) + 1  # each redraw is a new element
+    draws = DRAWS.set(DRAWS.get() + 1)  # each redraw is a new element
     with charts.container():
         left, right = st.columns(2)
         mine = [
@@ -93,27 +96,27 @@ def draw(run: ex.ExampleRun) -> None:
             if p == problem
         ]
         axes = {"x_title": tr("ex.chart.iteration"), "y_title": tr("ex.chart.loss")}
-        ui.chart(ex.make_loss_figure(mine, **axes), key=f"ex_loss_{state['ex_draws']}", into=left)
+        ui.chart(ex.make_loss_figure(mine, **axes), key=f"ex_loss_{draws}", into=left)
         if problem == "sin":
             fig = ex.make_fit_figure(ex.sin_targets(), ex.fitted_curve(run),
                                      target_name="sin(x)", fit_name=tr("ex.chart.fit"))  # fmt: skip
         else:
             fig = ex.make_scatter_figure(*run.level.prediction(), x_title=tr("ex.chart.target"),
                                          y_title=tr("ex.chart.prediction"))  # fmt: skip
-        ui.chart(fig, key=f"ex_fit_{state['ex_draws']}", into=right)
+        ui.chart(fig, key=f"ex_fit_{draws}", into=right)
     log_box.code("\n".join(run.log()[-12:]) or "…", "text", wrap_lines=True)
 
 
 def run_now() -> None:
     run = runs.get((problem, index)) or runs.setdefault((problem, index), ex.ExampleRun(config))
-    while not run.done and state.get("ex_running"):
+    while not run.done and RUNNING.get():
         run.advance(max_seconds=0.4)  # Stop lands within ~0.4 s of a click
         draw(run)
 
 
-if state.get("ex_running"):
+if RUNNING.get():
     in_slot(run_now, wait=True, free=lambda: runs.pop((problem, index), None))
-    state["ex_running"] = False
+    RUNNING.set(False)
 if (current := runs.get((problem, index))) is not None:
     draw(current)
     if current.diverged is not None:
@@ -140,8 +143,8 @@ def agree_section() -> None:
         return
     if st.button(tr("ex.agree_run"), icon=":material/compare_arrows:"):
         with st.spinner(tr("ex.working")):
-            state["ex_agree"] = (config, ex.agreement(config))
-    if (kept := state.get("ex_agree")) and kept[0] == config:
+            AGREE.set((config, ex.agreement(config)))
+    if (kept := AGREE.get()) and kept[0] == config:
         a = kept[1]
         c = st.columns(3)
         c[0].metric(tr("ex.agree_steps"), f"{a.steps:,}")
@@ -170,14 +173,14 @@ def gradcheck_section() -> None:
 
 def time_levels() -> None:
     with st.spinner(tr("ex.working")):
-        state["ex_times"] = (problem, str(cfg.device), ex.time_levels(problem, str(cfg.device)))
+        TIMES.set((problem, str(cfg.device), ex.time_levels(problem, str(cfg.device))))
 
 
 def timing_section() -> None:
     st.write(tr("ex.time_intro"))
     if st.button(tr("ex.time_run"), icon=":material/timer:"):
         in_slot(time_levels)  # timings share the training queue
-    if (kept := state.get("ex_times")) and kept[:2] == (problem, str(cfg.device)):
+    if (kept := TIMES.get()) and kept[:2] == (problem, str(cfg.device)):
         rows = kept[2]
         base = rows[0][2]
         table = pd.DataFrame(

@@ -12,16 +12,7 @@ from playground.core.errors import PlaygroundError
 from playground.data.datasets import OFFLINE_CLASSES
 from playground.layers import figures as mf
 from playground.layers.link import decode_input
-from playground.ui import (
-    bound,
-    lazy_tabs,
-    page,
-    relabel_on_language_switch,
-    shared_dataset,
-    show_code,
-    show_error,
-    tr,
-)
+from playground.ui import bound, lazy_tabs, page, shared_dataset, show_code, show_error, tr
 from playground.ui import state as shared
 
 cfg = page()
@@ -31,10 +22,12 @@ if (refused := shared.model_from_link()) is not None:
 
 
 CUSTOM = "custom"  # the box's name for a model that is no preset: edited, linked or loaded
+PRESET, SHAPE = ui.Slot("m_preset", "tutorial"), ui.Slot[str]("m_shape")
+SHAPE_ERROR = ui.Slot[PlaygroundError]("m_shape_error")  # a typed shape refused, shown once
 
 
 def _load_preset() -> None:
-    if (preset := st.session_state["m_preset"]) == CUSTOM:
+    if (preset := PRESET.get()) == CUSTOM:
         return
     shared.set_built_model(md.PRESETS[preset], md.INPUT_SHAPES[preset])
     shared.new_editor()
@@ -42,11 +35,9 @@ def _load_preset() -> None:
 
 def _new_input() -> None:
     try:
-        shared.set_built_model(
-            shared.built_model()[0], decode_input(st.session_state["m_shape"], typed=True)
-        )
+        shared.set_built_model(shared.built_model()[0], decode_input(SHAPE.get(), typed=True))
     except PlaygroundError as err:
-        st.session_state["m_shape_error"] = err
+        SHAPE_ERROR.set(err)
 
 
 def builder() -> list[md.LayerSpec] | None:
@@ -54,10 +45,10 @@ def builder() -> list[md.LayerSpec] | None:
     if not shared.has_built_model():  # from now on Training can use this builder's model
         shared.set_built_model(md.PRESETS["tutorial"], md.INPUT_SHAPES["tutorial"])
     specs, shape = shared.built_model()
-    st.session_state["m_shape"] = str(shape)  # the box shows the model's input shape
-    st.text_input(tr("layers.input_shape"), key="m_shape", on_change=_new_input,
+    SHAPE.set(str(shape))  # the box shows the model's input shape
+    st.text_input(tr("layers.input_shape"), key=SHAPE.key, on_change=_new_input,
                   help=tr("layers.input_shape_help"))  # fmt: skip
-    if err := st.session_state.pop("m_shape_error", None):
+    if err := SHAPE_ERROR.pop():
         show_error(err)
     table = pd.DataFrame(
         {
@@ -89,11 +80,11 @@ def builder() -> list[md.LayerSpec] | None:
     except PlaygroundError as err:
         show_error(err)
         typed = None
-    relabel_on_language_switch("m_preset")
-    st.session_state["m_preset"] = next((k for k, p in md.PRESETS.items() if p == typed), CUSTOM)
+    ui.relabel_on_language_switch(PRESET.key)
+    PRESET.set(next((k for k, p in md.PRESETS.items() if p == typed), CUSTOM))
     labels = {k: tr(f"layers.preset.{k}") for k in [*md.PRESETS, CUSTOM]}
     preset_box.selectbox(tr("layers.preset"), list(labels), format_func=labels.__getitem__,
-                         key="m_preset", on_change=_load_preset)  # fmt: skip
+                         key=PRESET.key, on_change=_load_preset)  # fmt: skip
     return typed
 
 

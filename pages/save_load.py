@@ -31,7 +31,8 @@ from playground.ui.runs import open_resumed_run, resume_controls
 cfg = page()
 open_resumed_run()
 ui.chapter_intro("nav.save_load", "save.intro")
-state = st.session_state
+PREPARED = ui.Slot[tuple]("s_prepared")  # (what was saved, its bytes): built once per click
+LOADED = ui.Slot[torch.nn.Module]("loaded_model")  # the model a loaded file went into
 if (trainer := shared.trainer()) is not None:
     trainer = steady(trainer)  # a run the class is training: its weights as of now, untorn
     model, specs, shape = trainer.model, trainer.specs, trainer.input_shape
@@ -90,8 +91,8 @@ def save_section() -> None:
     run = trainer and (id(trainer), trainer.epoch, trainer.batch)
     stamp = (fmt, str(specs), tuple(shape), cfg.seed, run)
     if st.button(tr("save.prepare"), icon=":material/save:"):
-        state["s_prepared"] = (stamp, ck.save_bytes(fmt, model, trainer, tuple(shape)))
-    if (ready := state.get("s_prepared")) and ready[0] == stamp:
+        PREPARED.set((stamp, ck.save_bytes(fmt, model, trainer, tuple(shape))))
+    if (ready := PREPARED.get()) and ready[0] == stamp:
         name, data = ck.FILE_NAMES[fmt], ready[1]
         label = tr("save.download", name=name, size=ck.file_size(len(data)))
         st.download_button(
@@ -126,7 +127,7 @@ def load_section() -> None:
         st.error(tr("save.not_loaded"), icon=":material/error:")
         return
     st.success(tr("save.loaded", n=len(sd)), icon=":material/check_circle:")
-    state["loaded_model"] = target
+    LOADED.set(target)
     if isinstance(obj, dict) and "generator_state" in obj:
         resume_controls(obj, cfg.device)
     show_code(ck.load_code(specs, cfg.seed))
@@ -147,10 +148,10 @@ def modes_section() -> None:
 
 
 def inference_section() -> None:
-    if not fits and "loaded_model" not in state:
+    if not fits and not LOADED.is_set():
         st.info(tr("save.misfit_run"), icon=":material/block:")
         return
-    net = state.get("loaded_model") or model
+    net = LOADED.get() or model
     net.eval()
     ds = shared_dataset("offline", False) if tuple(shape) == (1, 28, 28) else None
     # The test image first; an upload, when there is one, takes its place.
@@ -185,7 +186,7 @@ def inference_section() -> None:
         st.markdown(tr("save.predicted_actual", predicted=guess, actual=actual))
     else:
         st.markdown(tr("save.predicted", predicted=guess))
-    if actual and trainer is None and "loaded_model" not in state:  # the script gives these
+    if actual and trainer is None and not LOADED.is_set():  # the script gives these
         show_code(ck.inference_code(specs, cfg.seed, i))
 
 

@@ -24,14 +24,16 @@ from playground.training.figures import make_curves_figure as curves_fig
 from playground.training.figures import selected_cell
 from playground.ui import bound, class_names, lazy_tabs, page, show_code, show_error, table, tr
 from playground.ui import state as shared
-from playground.ui.runs import continue_controls, follow, in_slot, run_buttons
+from playground.ui.runs import RESUMED, TRAINING, continue_controls, follow, in_slot, run_buttons
 
 cfg = page()
 ui.chapter_intro("nav.training", "train.intro")
-state = st.session_state
+runs: list[tuple[str, trn.History]] = ui.Slot("runs").setdefault([])  # finished, to compare
+DATA_PARALLEL, TRANSFER, DRAWS = ui.Slot("tr_dp", False), ui.Slot("transfer"), ui.Slot("draws", 0)
+CELL, CELL_ACTUAL, CELL_PRED = ui.Slot("tr_cm_cell"), ui.Slot("tr_a", 0), ui.Slot("tr_p", 1)
+CONFUSION, COMPARED = ui.Slot("tr_cm"), ui.Slot[list[str]]("tr_cmp")
 if (refused := shared.model_from_link()) is not None:  # a link may carry the built model
     show_error(refused)
-state.setdefault("runs", [])
 
 
 def setup() -> tuple[trn.TrainConfig, str, int | None, list[md.LayerSpec]]:
@@ -84,7 +86,7 @@ def shape_of(name: str) -> tuple[int, ...]:
 def run_key(c: trn.TrainConfig) -> trn.RunKey:
     n = min(len(train := datasets()[0]), subset or len(train))
     return trn.run_key(specs, shape_of(dataset), shared.dataset_identity(dataset), c, n,
-                       device=cfg.device, data_parallel=state.get("tr_dp", False))  # fmt: skip
+                       device=cfg.device, data_parallel=DATA_PARALLEL.get())  # fmt: skip
 
 
 def new_trainer(c: trn.TrainConfig, *, private: bool = False) -> trn.Trainer:
@@ -94,19 +96,19 @@ def new_trainer(c: trn.TrainConfig, *, private: bool = False) -> trn.Trainer:
     def make() -> trn.Trainer:
         return trn.Trainer(
             specs, shape_of(dataset), *datasets(), c, device=cfg.device, subset=subset,
-            data_parallel=state.get("tr_dp", False), dataset=dataset,
+            data_parallel=DATA_PARALLEL.get(), dataset=dataset,
         )  # fmt: skip
 
     return shared.track(make() if private else trn.shared_trainer(run_key(c), make))
 
 
-if state.pop("s_resumed", None) is not None:
+if RESUMED.pop() is not None:
     st.success(tr("save.resumed"), icon=":material/restore:")
 b = st.columns([1, 1, 1, 3])
 trainer = shared.trainer()
 run_buttons(b[:3], trainer)
 if cfg.device.type == "cuda" and torch.cuda.device_count() > 1:  # a real choice only then
-    bound(b[3].toggle, tr("train.data_parallel", n=torch.cuda.device_count()), key="tr_dp")
+    bound(b[3].toggle, tr("train.data_parallel", n=torch.cuda.device_count()), key=DATA_PARALLEL.key)  # fmt: skip
 if trainer is not None and trainer.cfg != config:
     b[3].caption(tr("train.changed"))
 continue_controls()
@@ -116,13 +118,11 @@ progress, chart, log_box = st.empty(), st.empty(), st.empty()
 def draw(t: trn.Trainer) -> None:
     rate, left = trn.speed(t)
     epoch = min(t.epoch + 1, t.cfg.epochs)
-    running = "train.progress" if state.get("training") else "train.progress_stopped"
+    running = "train.progress" if TRAINING.get() else "train.progress_stopped"
     key = "train.progress_done" if t.done else running
     progress.progress(t.progress, tr(key, rate=rate, left=left, epoch=epoch))
-    state["draws"] = state.get("draws", 0) + 1  # each redraw is a new element
-    ui.chart(
-        curves_fig(t.history, t.n, lang=cfg.lang), key=f"tr_curves_{state['draws']}", into=chart
-    )
+    draws = DRAWS.set(DRAWS.get() + 1)
+    ui.chart(curves_fig(t.history, t.n, lang=cfg.lang), key=f"tr_curves_{draws}", into=chart)
     log_box.code("\n".join(t.history.log[-14:]) or "…", "text", wrap_lines=True)
 
 
@@ -130,18 +130,18 @@ def train_now() -> None:
     t = shared.trainer()
     if t is None or t.done:  # "Train again": the run for the current settings
         t = shared.set_trainer(new_trainer(config))
-    follow(t, draw, while_=lambda: state.get("training"))
-    if t.done and id(t.history) not in {id(h) for _, h in state["runs"]}:
-        state["runs"].append((f"#{len(state['runs']) + 1} {t.cfg.label()}", t.history))
+    follow(t, draw, while_=TRAINING.get)
+    if t.done and id(t.history) not in {id(h) for _, h in runs}:
+        runs.append((f"#{len(runs) + 1} {t.cfg.label()}", t.history))
 
 
-if state.get("training"):
+if TRAINING.get():
     try:  # the class's run for these settings, or this session's own stopped one
         ticket = run_key(config) if trainer is None or trainer.done else trainer.shared_key
         in_slot(train_now, wait=True, free=shared.clear_trainer, run=ticket)
     except ValueError as err:  # settings the budget refuses: said once, below the buttons
         show_error(err)
-    state["training"] = False
+    TRAINING.set(False)
     if (trainer := shared.trainer()) is not None and trainer.done:
         st.rerun()  # the buttons above were drawn before the run: now they say "Train again"
 if trainer is not None:
@@ -151,7 +151,7 @@ if trainer is not None:
     if trainer.diverged:
         show_error(trainer.diverged)
 show_code(trn.training_code(config, specs, dataset, subset, device=cfg.device,
-                            data_parallel=state.get("tr_dp", False)))  # fmt: skip
+                            data_parallel=DATA_PARALLEL.get()))  # fmt: skip
 
 
 def slow_section() -> None:
@@ -193,16 +193,14 @@ def results_section() -> None:
     ui.chart(
         make_bar_figure(names, r.per_class, y_title=tr("fig.accuracy")), key="tr_pc", into=c[0]
     )
-    if (cell := selected_cell(state.get("tr_cm"), names)) and cell != state.get("tr_cm_cell"):
-        state["tr_cm_cell"] = state["tr_a"], state["tr_p"] = cell  # a click picks the cell below
-    fig = confusion_fig(
-        r.matrix, names, (state.get("tr_a", 0), state.get("tr_p", 1)), lang=cfg.lang
-    )
-    ui.chart(fig, key="tr_cm", on_select="rerun", selection_mode="points", into=c[1])
+    if (cell := selected_cell(CONFUSION.get(), names)) and cell != CELL.get():
+        ui.Slot.set_many((CELL, cell), (CELL_ACTUAL, cell[0]), (CELL_PRED, cell[1]))  # below
+    fig = confusion_fig(r.matrix, names, (CELL_ACTUAL.get(), CELL_PRED.get()), lang=cfg.lang)
+    ui.chart(fig, key=CONFUSION.key, on_select="rerun", selection_mode="points", into=c[1])
     c = st.columns(2)
     fmt = {"format_func": names.__getitem__}
-    a = bound(c[0].selectbox, tr("train.actual"), range(len(names)), key="tr_a", **fmt)
-    p = bound(c[1].selectbox, tr("train.predicted"), range(len(names)), 1, key="tr_p", **fmt)
+    a = bound(c[0].selectbox, tr("train.actual"), range(len(names)), key=CELL_ACTUAL.key, **fmt)
+    p = bound(c[1].selectbox, tr("train.predicted"), range(len(names)), 1, key=CELL_PRED.key, **fmt)
     st.caption(tr("train.cell", n=int(r.matrix[a, p]), actual=names[a], predicted=names[p]))
     if len(idx := r.cell(t.y_test, a, p)):
         ui.chart(make_grid_figure(trn.images_of(t, idx), cols=8), key="tr_cell")
@@ -230,12 +228,14 @@ def compare_section() -> None:
                 lambda: run_compare(trn.compare_configs(config, field, values)),
                 free=shared.clear_trainer,
             )
-    if not (runs := dict(state["runs"])):  # an empty multiselect is drawn disabled, unreadable
+    if not (finished := dict(runs)):  # an empty multiselect is drawn disabled, unreadable
         st.caption(tr("train.compare_none"))
         return
-    chosen = st.multiselect(tr("train.compare"), list(runs), list(runs)[-3:], key="tr_cmp")
+    chosen = st.multiselect(
+        tr("train.compare"), list(finished), list(finished)[-3:], key=COMPARED.key
+    )
     if chosen:
-        ui.chart(compare_fig([(k, runs[k]) for k in chosen], lang=cfg.lang), key="tr_cmp_fig")
+        ui.chart(compare_fig([(k, finished[k]) for k in chosen], lang=cfg.lang), key="tr_cmp_fig")
 
 
 def run_compare(configs: list[trn.TrainConfig]) -> None:
@@ -243,11 +243,11 @@ def run_compare(configs: list[trn.TrainConfig]) -> None:
     for k, c in enumerate(configs):
         t = new_trainer(c)  # the class's run for c: trained once however many compare it
         follow(t, lambda t, k=k, c=c: bar.progress((k + t.progress) / len(configs), c.label()))
-        name = f"#{len(state['runs']) + 1} {c.label()}" + (" ✗ NaN" if t.diverged else "")
-        state["runs"].append((name, t.history))
+        name = f"#{len(runs) + 1} {c.label()}" + (" ✗ NaN" if t.diverged else "")
+        runs.append((name, t.history))
         chosen.append(name)
     bar.progress(1.0, tr("train.cmp_done", n=len(configs)))
-    state["tr_cmp"] = chosen  # the multiselect below shows exactly this comparison
+    COMPARED.set(chosen)  # the multiselect below shows exactly this comparison
 
 
 def transfer_section() -> None:
@@ -263,16 +263,16 @@ def transfer_section() -> None:
     def work() -> None:
         source = ck.read_state_dict(upload.getvalue(), upload.name) if upload else None
         bar = st.progress(0.0)
-        state["transfer"] = tl.run_transfer(
+        TRANSFER.set(tl.run_transfer(
             specs, shape_of(dataset), *datasets(), tl_cfg, source_epochs=int(src_epochs),
             target_subset=int(n), source_state=source, device=cfg.device,
             progress=lambda name, f: bar.progress(f, tl.label(name, cfg.lang)),
-        )  # fmt: skip
+        ))  # fmt: skip
         bar.progress(1.0, tr("train.tl_done"))
 
     if st.button(tr("train.tl_run"), icon=":material/call_split:", type="primary"):
         in_slot(work, free=shared.clear_trainer)
-    if report := state.get("transfer"):
+    if report := TRANSFER.get():
         if report.source_accuracy is not None:
             st.caption(tr("train.tl_source", acc=100 * report.source_accuracy))
         st.dataframe(pd.DataFrame(tl.report_rows(report, cfg.lang)), hide_index=True)

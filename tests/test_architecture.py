@@ -216,3 +216,11 @@ def test_no_private_name_crosses_a_package(path):
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("playground."):
             if node.module.split(".")[1] != package:
                 assert not [a.name for a in node.names if a.name.startswith("_")], node.module
+
+
+def test_pages_keep_session_values_in_declared_slots_not_string_keys():
+    """A page never touches ``st.session_state`` itself: each value it keeps is a declared
+    ``Slot`` (its key and default in one place), and widgets take ``key=SLOT.key``."""
+    for path in [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]:
+        text = path.read_text()
+        assert "session_state" not in text, f"{path.name}: use playground.ui.session.Slot"

@@ -70,6 +70,7 @@ class DatasetInfo:
 
 
 DATASETS: dict[str, DatasetInfo] = {
+    # Its claim is measured: tests/data/test_offline_claim.py.
     "offline": DatasetInfo(
         "offline",
         "Offline shapes (built in, synthetic)",
@@ -78,8 +79,7 @@ DATASETS: dict[str, DatasetInfo] = {
         "each with a faint shape of another class and pixel noise. 60,000 training and 10,000 "
         "test images of 28×28 grey pixels, FashionMNIST's size, but much easier to learn: with "
         "the tutorial's model, 3,443 training images, 5 epochs and Adam at lr 0.001, it reaches "
-        "96–97 % test accuracy where real FashionMNIST images reach about 82 % "
-        "(tests/data/test_offline_claim.py).",
+        "96–97 % test accuracy where real FashionMNIST images reach about 82 %.",
         None,
     ),
     "FashionMNIST": DatasetInfo(

@@ -43,8 +43,8 @@ from playground.tensors.ops import (
 
 __all__ = [
     "Attributes",
-    "CREATORS",
     "CREATE_DTYPES",
+    "CREATORS",
     "DTYPE_NAMES",
     "INFERRED",
     "INPLACE_AUTOGRAD_CODE",

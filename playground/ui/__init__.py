@@ -21,6 +21,7 @@ from playground.ui.frame import (
 )
 from playground.ui.i18n import class_names, current_lang, localized, ntr, tr
 from playground.ui.notebook import chapter_intro, notebook_button
+from playground.ui.session import Slot
 from playground.ui.state import shared_dataset
 from playground.ui.streamlit_internals import session_id
 from playground.ui.widgets import (
@@ -28,6 +29,7 @@ from playground.ui.widgets import (
     chart,
     control,
     lazy_tabs,
+    printed,
     relabel_on_language_switch,
     show_code,
     show_error,
@@ -39,6 +41,7 @@ __all__ = [
     "DEFAULT_SEED",
     "PAGE_ICON",
     "Settings",
+    "Slot",
     "bound",
     "chapter_intro",
     "chart",
@@ -51,6 +54,7 @@ __all__ = [
     "notebook_button",
     "ntr",
     "page",
+    "printed",
     "relabel_on_language_switch",
     "session_id",
     "settings",

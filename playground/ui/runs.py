@@ -18,6 +18,7 @@ from playground.training.loop import Trainer, resume, speed
 from playground.training.shared import continued
 from playground.ui import state as shared
 from playground.ui.i18n import ntr, tr
+from playground.ui.session import Slot
 from playground.ui.state import shared_dataset
 from playground.ui.widgets import bound, show_error
 
@@ -106,6 +107,12 @@ def _continue(epochs: int) -> None:
         st.session_state["tr_refusal"] = err
         return
     st.session_state["tr_epochs"], st.session_state["training"] = t.cfg.epochs, True
+
+
+# Read by the Training page too: whether this session's run is training, and the link a Resume
+# opens the Training page with (Training says "Resumed" once).
+TRAINING = Slot("training", False)
+RESUMED = Slot[dict[str, str]]("s_resumed")
 
 
 def run_buttons(cols: Sequence[Any], t: Trainer | None) -> None:

@@ -246,6 +246,11 @@ def chart(fig: Any, /, *, key: str, into: Any = None, **kwargs: Any) -> Any:
     return (into or st).plotly_chart(fig, key=key, alt=describe(fig, current_lang()), **kwargs)
 
 
+def printed(text: object) -> None:
+    """What PyTorch printed, warned or raised, as plain wrapped text."""
+    st.code(str(text), "text", wrap_lines=True)
+
+
 def show_code(code: str) -> None:
     """The plain PyTorch script behind a result, with Streamlit's copy button."""
     with st.expander(tr("code.title"), icon=":material/code:"):
