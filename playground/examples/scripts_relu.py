@@ -6,15 +6,16 @@ from playground.examples.scripts_sin import PRINT
 
 __all__ = ["RELU"]
 
-_R_HEAD = """\
-import math
+_SEED = "torch.manual_seed($seed)\n"
+_SEED_BOTH = "torch.manual_seed($seed)\nrandom.seed($seed)\n"  # DynamicNet's random depth
 
-import torch
 
+def _r_data(seeding: str = _SEED) -> str:
+    """The random batch every level fits: after the imports, which a class script puts first."""
+    return f"""\
 dtype = $dtype
 device = torch.device("$device")
-torch.manual_seed($seed)
-
+{seeding}
 # N is the batch size; D_in the input size; H the hidden size; D_out the output size
 N, D_in, H, D_out = 64, 1000, 100, 10
 
@@ -22,6 +23,9 @@ N, D_in, H, D_out = 64, 1000, 100, 10
 x = torch.randn(N, D_in).to(device, dtype)
 y = torch.randn(N, D_out).to(device, dtype)
 """
+
+
+_R_HEAD = "import math\n\nimport torch\n\n" + _r_data()
 
 _R_WEIGHTS = """
 # Random weights
@@ -166,7 +170,7 @@ class MyReLU(torch.autograd.Function):
 
 
 """
-    + _R_HEAD.split("\n", 4)[4]
+    + _r_data()
     + _R_WEIGHTS.replace("$grad", ".requires_grad_()")
     + """
 learning_rate = $lr
@@ -269,7 +273,7 @@ class TwoLayerNet(torch.nn.Module):
 
 
 """
-    + _R_HEAD.split("\n", 4)[4]
+    + _r_data()
     + """
 model = TwoLayerNet(D_in, H, D_out).to(device, dtype)
 criterion = torch.nn.MSELoss(reduction="sum")
@@ -312,9 +316,7 @@ class DynamicNet(torch.nn.Module):
 
 
 """
-    + _R_HEAD.split("\n", 4)[4].replace(
-        "torch.manual_seed($seed)\n", "torch.manual_seed($seed)\nrandom.seed($seed)\n"
-    )
+    + _r_data(_SEED_BOTH)
     + """
 model = DynamicNet(D_in, H, D_out).to(device, dtype)
 criterion = torch.nn.MSELoss(reduction="sum")

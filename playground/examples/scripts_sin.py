@@ -12,19 +12,25 @@ PRINT = """\
         break
 """
 
-_TORCH_HEAD = """\
-import math
+_IMPORTS = "import math\n\nimport torch\n\n"
+_SEED = "torch.manual_seed($seed)\n"
+# DynamicNet draws its random depth from Python's random too: both generators are seeded
+_SEED_BOTH = "torch.manual_seed($seed)\nrandom.seed($seed)\n"
 
-import torch
 
+def _data(seeding: str = _SEED) -> str:
+    """The data every level fits: after the imports, which a script with a class puts first."""
+    return f"""\
 dtype = $dtype
 device = torch.device("$device")
-torch.manual_seed($seed)
-
+{seeding}
 # 2,000 points of y = sin(x) on [-pi, pi]
 x = torch.linspace(-math.pi, math.pi, 2000, device=device, dtype=dtype)
 y = torch.sin(x)
 """
+
+
+_TORCH_HEAD = _IMPORTS + _data()
 
 _RANDN_ABCD = """\
 # Random weights, drawn on the CPU in float32 so that every level and device starts alike
@@ -305,7 +311,7 @@ class Polynomial3(torch.nn.Module):
 
 
 """
-    + _TORCH_HEAD.split("\n", 4)[4]
+    + _data()
     + """
 # The same start as levels 1-3: Polynomial3 draws a, b, c, d with torch.randn(())
 model = Polynomial3().to(device, dtype)
@@ -363,9 +369,7 @@ class DynamicNet(torch.nn.Module):
 
 
 """
-    + _TORCH_HEAD.split("\n", 4)[4].replace(
-        "torch.manual_seed($seed)\n", "torch.manual_seed($seed)\nrandom.seed($seed)\n"
-    )
+    + _data(_SEED_BOTH)
     + """
 model = DynamicNet().to(device, dtype)
 criterion = torch.nn.MSELoss(reduction="sum")
