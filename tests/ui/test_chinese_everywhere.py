@@ -34,7 +34,8 @@ from tests.ui.test_standalone_scripts import _render, _tabs
 ALLOW = frozenset(
     """PyTorch NumPy Python Kaiming Apple torchvision pickle safetensors pth ipynb logit logits
     epoch epochs momentum nesterov lambda ctx np Lambda Jupyter Colab True False None Pillow
-    Language keepdim chunks shuffle strict lr optimizer forward step raises Streamlit Linux""".split()
+    Language keepdim chunks shuffle strict lr optimizer forward step raises Streamlit Linux
+    Net""".split()  # Net: the blitz's class, named as the tutorial names it
 )
 _NAMESPACES = (torch, nn, optim, torch.Tensor, v2, functional, torch.autograd, torch.utils.data, np,
                torchvision, torch.cuda, autograd_functional)  # fmt: skip
