@@ -214,6 +214,7 @@ def test_program_snippet_gives_the_page_gradients(preset):
         assert torch.equal(ns["grads"][name], page[name])
 
 
+@pytest.mark.slow
 def test_non_scalar_snippet_passes_v():
     src = "w = torch.randn(3, requires_grad=True)\ny = w * 5"
     code = ag.program_code(ag.parse_program(src), 1, "cpu", leaves=["w"], scalar=False)

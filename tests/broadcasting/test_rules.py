@@ -39,6 +39,7 @@ def test_broadcast_explainer_agrees_with_torch(shapes):
     jitter=st.lists(st.tuples(st.integers(0, 2), st.integers(1, 3)), max_size=3),
     dim=st.integers(-4, 4),
 )
+@pytest.mark.slow
 def test_cat_and_stack_explainers_agree_with_torch(base, n, jitter, dim):
     shapes = [list(base) for _ in range(n)]
     for k, (axis, size) in enumerate(jitter):  # perturb some sizes so mismatches happen too

@@ -16,6 +16,7 @@ from tests.snippets import run_standalone
 BUGS = [e for e in by_chapter("training") if e.kind == "find_bug"]
 
 
+@pytest.mark.slow
 def test_there_are_six_find_the_bug_exercises_and_each_bug_changes_what_the_script_prints():
     assert len(BUGS) >= 6
     for exercise in BUGS:

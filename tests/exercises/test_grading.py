@@ -248,6 +248,7 @@ def test_reach_the_target_explains_what_training_really_measures():
             assert stated in why, (lang, stated)
 
 
+@pytest.mark.slow
 def test_every_explained_mistake_is_wrong_and_says_why_with_the_variants_numbers():
     import string
 

@@ -429,6 +429,7 @@ def test_resume_uses_the_saved_dataset_and_refuses_one_that_differs():
     resumed.run(max_batches=2)  # the restored order indexes all 12,000 samples
 
 
+@pytest.mark.slow
 def test_the_modes_snippet_is_a_complete_script_that_shows_what_the_page_shows():
     result = subprocess.run(
         [sys.executable, "-c", ck.modes_code(3)], capture_output=True, text=True, timeout=120,

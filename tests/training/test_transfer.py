@@ -55,6 +55,7 @@ def test_new_head_copies_the_body_and_leaves_the_source_alone():
 
 
 @pytest.mark.slow
+@pytest.mark.slow
 def test_fixed_feature_extractor_freezes_everything_but_the_head(report):
     runs = {r.scenario: r for r in report.runs}
     fx = runs[tl.FEATURE_EXTRACTOR]
@@ -65,6 +66,7 @@ def test_fixed_feature_extractor_freezes_everything_but_the_head(report):
         assert (runs[name].trainable, runs[name].frozen) == (667_141, 0)
 
 
+@pytest.mark.slow
 def test_fine_tuning_trains_the_body_too(offline, report):
     fine = next(r for r in report.runs if r.scenario == tl.FINE_TUNING)
     fx = next(r for r in report.runs if r.scenario == tl.FEATURE_EXTRACTOR)
@@ -72,6 +74,7 @@ def test_fine_tuning_trains_the_body_too(offline, report):
     assert not torch.equal(fine.model.linear1.weight, fx.model.linear1.weight)
 
 
+@pytest.mark.slow
 def test_transfer_beats_scratch_on_related_classes(report):
     """Measured on the offline shapes (Adam, 3+3 epochs, 1,000 target samples): source 53.3 %,
     scratch 46.6 %, fine-tuning 55.3 %, feature extractor 51.0 % (chance 20 %)."""
@@ -109,6 +112,7 @@ def test_an_uploaded_state_dict_is_a_source(offline):
     assert r.source_accuracy is None and len(r.runs) == 3
 
 
+@pytest.mark.slow
 def test_the_table_and_curves_speak_the_pages_language(report):
     en, zh = tl.report_rows(report, "en"), tl.report_rows(report, "zh")
     assert [r["scenario"] for r in en] == list(tl.SCENARIOS)
