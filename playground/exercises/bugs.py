@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import threading
 import warnings
 from dataclasses import dataclass, replace
 from typing import Any
@@ -284,9 +285,21 @@ def _torch(thunk: Any) -> Any:
         raise _StopError(first_line(err)) from None
 
 
-@functools.lru_cache(maxsize=512)
+_RUNS = threading.Lock()
+
+
 def run_loop(loop: Loop) -> Run:
-    """Run the script for real, line by line, as Python would (shared: read-only)."""
+    """Run the script for real, line by line, as Python would (shared: read-only).
+
+    One lock around the cache: a class opening the same variant at once waits for the first
+    run instead of each missing the cache and running it again (runs are serialised by the
+    seeded generator's lock anyway)."""
+    with _RUNS:
+        return _run_loop(loop)
+
+
+@functools.lru_cache(maxsize=512)
+def _run_loop(loop: Loop) -> Run:
     pre = [_parse(line) for line in loop.pre]
     body = [_parse(line) for line in loop.body]
     for statement in (s for line in (*pre, *body) for s in line):
@@ -313,6 +326,9 @@ def run_loop(loop: Loop) -> Run:
             error = str(stop)
     said = tuple(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
     return Run(loop.task, tuple(epochs), error, said)
+
+
+run_loop.cache_info = _run_loop.cache_info  # type: ignore[attr-defined]
 
 
 def _data_and_model(task: str) -> tuple[torch.Tensor, torch.Tensor, nn.Module]:
