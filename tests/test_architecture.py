@@ -224,3 +224,23 @@ def test_pages_keep_session_values_in_declared_slots_not_string_keys():
     for path in [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]:
         text = path.read_text()
         assert "session_state" not in text, f"{path.name}: use playground.ui.session.Slot"
+
+
+_SHOWN = ("code", "script", "question", "template", "source")
+
+
+@pytest.mark.parametrize("path", ENGINE, ids=lambda p: str(p.relative_to(ROOT)))
+def test_shown_code_is_composed_from_values_not_edited(path):
+    """A shown script is built from its parts and values; editing a rendered script's text
+    (``code.replace(...)``, ``script.split("\\n")``) is a second implementation in disguise."""
+    edits = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        if node.func.attr not in ("replace", "split", "splitlines"):
+            continue
+        target = node.func.value
+        name = target.id if isinstance(target, ast.Name) else getattr(target, "attr", "")
+        if name.lower().lstrip("_").endswith(_SHOWN):
+            edits.append(f"line {node.lineno}: {name}.{node.func.attr}(...)")
+    assert not edits, edits

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from playground.core.parsing import source_of
+import ast
+
+from playground.core.parsing import parse_statements, source_of
 from playground.data import offline
 from playground.data.datasets import DATASETS
 from playground.data.loading import LoaderSettings
@@ -41,9 +43,15 @@ def imports_of(*blocks: str) -> str:
 
 def offline_source() -> str:
     """The generator of :mod:`playground.data.offline`, to paste into a script."""
-    source = source_of(offline)
-    body = source.split('"""', 2)[2].replace("from __future__ import annotations\n", "")
-    body = body.replace("import torch\n", "", 1).strip()
+    lines = source_of(offline).splitlines(keepends=True)
+    for node in parse_statements("".join(lines)).body:
+        # the docstring and the imports: the script has its own
+        if isinstance(node, (ast.Import, ast.ImportFrom)) or (
+            isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        ):
+            end = node.end_lineno or node.lineno
+            lines[node.lineno - 1 : end] = [""] * (end - node.lineno + 1)
+    body = "".join(lines).strip()
     return (
         f"\n\n# The app's offline dataset, generated from a seed: no files, no network.\n{body}\n"
     )

@@ -1,7 +1,9 @@
 """Each level's complete script, and its diff against the level before.
 
 The scripts are ``string.Template`` texts: ``$lr``, ``$iterations``, ``$seed``, ``$dtype``,
-``$device``, ``$every`` and ``$last`` come from the page. Each runs in a fresh Python with
+``$device``, ``$every`` and ``$last`` come from the page, ``$threads`` from the server (the page
+runs with its thread count; a fresh Python would use every core, and another count sums in
+another order: the ReLU levels' last digits). Each runs in a fresh Python with
 only NumPy (level 1) or torch installed and prints the numbers the page shows.
 """
 
@@ -27,13 +29,10 @@ def example_code(cfg: ExampleConfig) -> str:
     every = cfg.level.print_every
     dtype = "torch.float64" if cfg.dtype == "float64" else "torch.float32"
     start = ", ".join(repr(v) for v in start_values(cfg.seed))
-    code = Template(template).substitute(
+    return Template(template).substitute(
         lr=repr(cfg.lr), iterations=cfg.iterations, seed=cfg.seed, dtype=dtype,
-        device=cfg.device, every=every, last=every - 1, start=start,
+        device=cfg.device, every=every, last=every - 1, start=start, threads=threads_code(),
     )  # fmt: skip
-    # The page runs with the server's thread count; a fresh Python would use every core, and
-    # another count sums in another order (the ReLU levels' last digits).
-    return code.replace("import torch\n", f"import torch\n\n{threads_code()}", 1)
 
 
 def diff_code(previous: str, current: str) -> str:

@@ -25,7 +25,7 @@ y = torch.randn(N, D_out).to(device, dtype)
 """
 
 
-_R_HEAD = "import math\n\nimport torch\n\n" + _r_data()
+_R_HEAD = "import math\n\nimport torch\n\n$threads\n" + _r_data()
 
 _R_WEIGHTS = """
 # Random weights
@@ -150,6 +150,7 @@ import math
 
 import torch
 
+$threads
 
 class MyReLU(torch.autograd.Function):
     \"\"\"ReLU as a custom autograd Function, with its own backward.\"\"\"
@@ -258,6 +259,7 @@ import math
 
 import torch
 
+$threads
 
 class TwoLayerNet(torch.nn.Module):
     def __init__(self, D_in, H, D_out):
@@ -296,6 +298,7 @@ import random
 
 import torch
 
+$threads
 
 class DynamicNet(torch.nn.Module):
     def __init__(self, D_in, H, D_out):

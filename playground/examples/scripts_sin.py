@@ -12,7 +12,7 @@ PRINT = """\
         break
 """
 
-_IMPORTS = "import math\n\nimport torch\n\n"
+_IMPORTS = "import math\n\nimport torch\n\n$threads\n"
 _SEED = "torch.manual_seed($seed)\n"
 # DynamicNet draws its random depth from Python's random too: both generators are seeded
 _SEED_BOTH = "torch.manual_seed($seed)\nrandom.seed($seed)\n"
@@ -162,6 +162,7 @@ import math
 
 import torch
 
+$threads
 
 class LegendrePolynomial3(torch.autograd.Function):
     \"\"\"P3(x) = 1/2 (5x^3 - 3x), with its own backward: P3'(x) = 3/2 (5x^2 - 1).\"\"\"
@@ -293,6 +294,7 @@ import math
 
 import torch
 
+$threads
 
 class Polynomial3(torch.nn.Module):
     def __init__(self):
@@ -342,6 +344,7 @@ import random
 
 import torch
 
+$threads
 
 class DynamicNet(torch.nn.Module):
     def __init__(self):

@@ -233,7 +233,8 @@ def quarters(rng: random.Random, n: int) -> list[float]:
 
 def layer_shape(call: str, make: Any, x_shape: tuple[int, ...], *, wrong: list[str]) -> Setup:
     """ "What shape comes out of ``call`` for an input of ``x_shape``?" (or "raises")."""
-    code = f"import torch\nfrom torch import nn\n\nlayer = {call}\nx = torch.zeros{x_shape}\ny = layer(x)"
+    head = f"import torch\nfrom torch import nn\n\nlayer = {call}\nx = torch.zeros{x_shape}\n"
+    code = head + "y = layer(x)"
 
     def compute(_names: Mapping[str, Any]) -> Any:
         return make()(torch.zeros(x_shape))
@@ -242,7 +243,7 @@ def layer_shape(call: str, make: Any, x_shape: tuple[int, ...], *, wrong: list[s
         answer = str(tuple(compute({}).shape))
     except RuntimeError:  # the layer refuses this input: the answer is "raises"
         answer = RAISES
-    script = code.replace("y = layer(x)", print_or_raises("y = layer(x)", "tuple(y.shape)"))
+    script = head + print_or_raises("y = layer(x)", "tuple(y.shape)")
     return Setup(code, answer, compute, script, wrong=wrong_answers(answer, wrong),
                  params={**mistake_values(wrong), "show": "y"})  # fmt: skip
 

@@ -28,8 +28,16 @@ __all__ = ["SAVING_EXAMPLES"]
 # ---- save & load -----------------------------------------------------------------------------
 
 
-def _sd(code_a: str, code_b: str, make_a: Any, make_b: Any, answer: tuple, wrong: list) -> Setup:
-    code = (f"import torch\nfrom torch import nn\n\nmodel_a = {code_a}\nmodel_b = {code_b}\n"
+def _sd(
+    code_a: str,
+    code_b: str,
+    make_a: Any,
+    make_b: Any,
+    answer: tuple,
+    wrong: list,
+    imports: str = "",
+) -> Setup:
+    code = (f"import torch\nfrom torch import nn\n{imports}\nmodel_a = {code_a}\nmodel_b = {code_b}\n"
             "result = model_b.load_state_dict(model_a.state_dict(), strict=False)")  # fmt: skip
     compute = lambda _n: make_b().load_state_dict(make_a().state_dict(), strict=False)  # noqa: E731
     keys = sorted(set(make_a().state_dict()) | set(make_b().state_dict()))
@@ -68,16 +76,9 @@ def sd_renamed(rng: random.Random) -> Setup:
     cb = f"nn.Sequential(OrderedDict(fc1=nn.Linear({a}, 4)))"
     ma = lambda: nn.Sequential(nn.Linear(a, 4))  # noqa: E731
     mb = lambda: nn.Sequential(OrderedDict(fc1=nn.Linear(a, 4)))  # noqa: E731
-    setup = _sd(ca, cb, ma, mb, (["fc1.weight", "fc1.bias"], ["0.weight", "0.bias"]),
-                [(["0.weight", "0.bias"], ["fc1.weight", "fc1.bias"]), ([], [])])  # fmt: skip
-    imports = "from collections import OrderedDict\n\n"
-    setup.question = setup.question.replace(
-        "from torch import nn\n\n", "from torch import nn\n" + imports
-    )
-    setup.script = setup.script.replace(
-        "from torch import nn\n\n", "from torch import nn\n" + imports
-    )
-    return setup
+    return _sd(ca, cb, ma, mb, (["fc1.weight", "fc1.bias"], ["0.weight", "0.bias"]),
+               [(["0.weight", "0.bias"], ["fc1.weight", "fc1.bias"]), ([], [])],
+               imports="from collections import OrderedDict\n")  # fmt: skip
 
 
 def sd_len(rng: random.Random) -> Setup:
