@@ -11,6 +11,7 @@ __all__ = [
     "autograd",
     "broadcasting",
     "chapters",
+    "convolution",
     "core",
     "data",
     "examples",

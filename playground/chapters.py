@@ -45,6 +45,7 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter("autograd", ":material/account_tree:", "ag_"),
     Chapter("data", ":material/photo_library:", "d_"),
     Chapter("layers", ":material/layers:", "m_"),
+    Chapter("convolution", ":material/blur_on:", "cv_"),
     Chapter("training", ":material/trending_down:", "tr_"),
     Chapter("save_load", ":material/save:", "s_"),
     Chapter("examples", ":material/functions:", "ex_"),

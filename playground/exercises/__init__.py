@@ -5,6 +5,7 @@ from __future__ import annotations
 from playground.chapters import EXERCISE_CHAPTERS
 from playground.exercises.catalog_autograd import AUTOGRAD_DATA
 from playground.exercises.catalog_bugs import BUGS
+from playground.exercises.catalog_convolution import CONVOLUTION
 from playground.exercises.catalog_layers import LAYERS_TRAINING
 from playground.exercises.catalog_pitfalls import PITFALLS
 from playground.exercises.catalog_saving import SAVING_EXAMPLES
@@ -42,6 +43,7 @@ EXERCISES: list[Exercise] = [
     *TENSORS,
     *AUTOGRAD_DATA,
     *LAYERS_TRAINING,
+    *CONVOLUTION,
     *SAVING_EXAMPLES,
     *PITFALLS,
     *BUGS,

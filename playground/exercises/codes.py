@@ -106,4 +106,10 @@ NUMBERS: dict[str, int] = {
     "autograd.backward_nonscalar": 93,
     "layers.forward_hooks": 94,
     "layers.batchnorm_no_grad": 95,
+    "convolution.stride_dilation_out": 96,
+    "convolution.groups_params": 97,
+    "convolution.pool_winner": 98,
+    "convolution.field_rows": 99,
+    "convolution.same_even_kernel": 100,
+    "convolution.avg_pool_value": 101,
 }

@@ -113,6 +113,7 @@ def _continue(epochs: int) -> None:
 # opens the Training page with (Training says "Resumed" once).
 TRAINING = Slot("training", False)
 RESUMED = Slot[dict[str, str]]("s_resumed")
+_RESUME_ERROR = Slot[Exception]("s_resume_error")
 
 
 def run_buttons(cols: Sequence[Any], t: Trainer | None) -> None:
@@ -165,7 +166,7 @@ def resume_controls(ckpt: dict, device: torch.device) -> None:
     st.button(
         tr("save.resume"), icon=":material/play_arrow:", on_click=_resume, args=(ckpt, device)
     )
-    if err := st.session_state.pop("s_resume_error", None):
+    if err := _RESUME_ERROR.pop():
         show_error(err)
 
 
@@ -174,13 +175,13 @@ def _resume(ckpt: dict, device: torch.device) -> None:
     try:
         t = resume(ckpt, shared_dataset, device)
     except (ValueError, RuntimeError, KeyError) as err:
-        st.session_state["s_resume_error"] = err
+        _RESUME_ERROR.set(err)
         return
     shared.set_trainer(t)
-    st.session_state["s_resumed"] = shared.restore_training_controls(t)
+    RESUMED.set(shared.restore_training_controls(t))
 
 
 def open_resumed_run() -> None:
     """After Resume: the Training page, its controls in the link (Training says "Resumed")."""
-    if (link := st.session_state.get("s_resumed")) is not None:
+    if (link := RESUMED.get()) is not None:
         st.switch_page("pages/training.py", query_params=link)
