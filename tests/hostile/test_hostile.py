@@ -15,7 +15,7 @@ import pytest
 
 from tests.hostile.sandbox import run_family
 
-FAMILIES = ["expressions", "checkpoints", "images", "zips", "models", "budget"]
+FAMILIES = ["expressions", "checkpoints", "images", "zips", "models", "budget", "convolution"]
 MAX_CPU_S = 2.0
 MAX_RSS_MB = 300.0
 _LIVE_LINK = re.compile(r"(?<!\\)\]\(")  # "](" not escaped: Markdown would make a link

@@ -51,7 +51,7 @@ def test_training_checkpoint_round_trip_and_resume_equal_an_uninterrupted_run():
         full.run(max_seconds=10)
     first = trn.Trainer(md.PRESETS["tutorial"], (1, 28, 28), train, test, cfg, subset=800)
     while first.epoch < 2:
-        first.run(max_batches=1)
+        first.run(max_batches=1, max_seconds=600)
     data = first.checkpoint()
     obj = ck.read_checkpoint(data, "run.ckpt")
     assert obj["epoch"] == 2 and set(obj) >= {"model_state_dict", "optimizer_state_dict", "loss"}
@@ -404,7 +404,7 @@ def test_resume_uses_the_saved_dataset_and_refuses_one_that_differs():
     small = ImageDataset(big.images[:10_000], big.targets[:10_000], big.classes)
     run = trn.Trainer(md.PRESETS["tutorial"], (1, 28, 28), big, test, trn.TrainConfig(epochs=1),
                       subset=12_000, dataset="FashionMNIST")  # fmt: skip
-    run.run(max_batches=3)
+    run.run(max_batches=3, max_seconds=600)
     obj = ck.read_checkpoint(run.checkpoint(), "run.ckpt")
     assert obj["dataset"] == "FashionMNIST" and obj["subset"] == 12_000
     asked = []
@@ -426,7 +426,7 @@ def test_resume_uses_the_saved_dataset_and_refuses_one_that_differs():
     assert err.value.key == "err.training.resume_missing"
     resumed = trn.resume(obj, lambda name, tr: big if tr else test)
     assert resumed.dataset == "FashionMNIST" and resumed.batch == 3 and resumed.n == 12_000
-    resumed.run(max_batches=2)  # the restored order indexes all 12,000 samples
+    resumed.run(max_batches=2, max_seconds=600)  # the restored order indexes all 12,000 samples
 
 
 @pytest.mark.slow

@@ -76,19 +76,19 @@ def test_stop_and_resume_on_cuda_equal_one_run(offline):
     whole = _train(*offline, cfg, subset=1500)
     parts = trn.Trainer(TUTORIAL, (1, 28, 28), *offline, cfg, device="cuda", subset=1500)
     while not parts.done:
-        parts.run(max_batches=7)
+        parts.run(max_batches=7, max_seconds=600)
     for a, b in zip(whole.model.parameters(), parts.model.parameters(), strict=True):
         assert torch.equal(a, b)
 
 
 def test_slow_step_after_capture_is_one_exact_sgd_step(offline):
     t = trn.Trainer(TUTORIAL, (1, 28, 28), *offline, trn.TrainConfig(seed=0), device="cuda")
-    t.run(max_batches=10)
+    t.run(max_batches=10, max_seconds=600)
     assert t.stepper.graph is not None
     s = trn.slow_step(t)
     assert s.sgd_check is not None and s.sgd_check < 1e-6
     assert all(s.grads_after_zero.values())
-    t.run(max_batches=10)  # captures again and goes on
+    t.run(max_batches=10, max_seconds=600)  # captures again and goes on
     assert t.stepper.graph is not None and all(
         torch.isfinite(p).all() for p in t.model.parameters()
     )
@@ -113,7 +113,7 @@ def test_oom_in_a_training_returns_gpu_memory_to_baseline(offline):
 
     t.model.forward = huge  # (monkeypatch would keep the model alive until teardown)
     with pytest.raises(torch.cuda.OutOfMemoryError):
-        t.run(max_batches=5)
+        t.run(max_batches=5, max_seconds=600)
     del t
     gc.collect()
     torch.cuda.empty_cache()

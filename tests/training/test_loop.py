@@ -98,7 +98,7 @@ def test_stop_and_resume_equal_one_uninterrupted_run(offline):
     whole = _train(*offline, cfg, subset=2000)
     pieces = trn.Trainer(TUTORIAL, (1, 28, 28), *offline, cfg, subset=2000)
     while not pieces.done:  # stopped after every 7 batches, resumed each time
-        pieces.run(max_batches=7)
+        pieces.run(max_batches=7, max_seconds=600)
     a, b = whole.model.state_dict(), pieces.model.state_dict()
     assert all(torch.equal(a[k], b[k]) for k in a)
     assert whole.history.test_loss == pieces.history.test_loss

@@ -98,7 +98,7 @@ def test_the_key_names_the_dataset_model_device_and_library_versions():
 
 def test_a_fork_goes_on_exactly_as_the_run_would_and_leaves_it_alone(offline, solo):
     shared = _make(offline)()
-    shared.run(max_batches=7)
+    shared.run(max_batches=7, max_seconds=600)
     before = {k: v.clone() for k, v in shared.model.state_dict().items()}
     mine = shared.fork()  # one learner's Stop, or their slow-motion step
     trn.slow_step(mine)
