@@ -17,13 +17,11 @@ if str(ROOT) not in sys.path:
 
 # Tests see the real error text; hosted users get the redacted message from config.toml.
 os.environ.setdefault("STREAMLIT_CLIENT_SHOW_ERROR_DETAILS", "full")
-# The class pulse of every page and server the tests start: a throwaway SQLite file, one per
-# pytest-xdist worker (a worker inherits the controller's environment, so it picks its own).
-if "PLAYGROUND_DATABASE_URL" not in os.environ or os.environ.get("_PLAYGROUND_TEST_DB"):
-    os.environ["PLAYGROUND_DATABASE_URL"] = (
-        f"sqlite:///{tempfile.mkdtemp(prefix='playground-tests-')}/pulse.sqlite3"
-    )
-    os.environ["_PLAYGROUND_TEST_DB"] = "1"
+# The class pulse of every page and server the tests start: a throwaway SQLite file.
+os.environ.setdefault(
+    "PLAYGROUND_DATABASE_URL",
+    f"sqlite:///{tempfile.mkdtemp(prefix='playground-tests-')}/pulse.sqlite3",
+)
 
 SHARED_SAMPLE = ROOT.parent / "shared" / "data" / "fashion-mnist-sample"
 
@@ -54,15 +52,6 @@ def pytest_configure(config: pytest.Config) -> None:
     from tests import snippets
 
     snippets.FRESH["value"] = "not slow" not in (config.option.markexpr or "")
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under ``pytest -n`` the browser tests run one after another on one worker: two
-    Chromiums and their app servers at once would only slow each other down."""
-    for item in items:
-        if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import plotly.graph_objects as go
 import torch
 
@@ -32,13 +31,6 @@ MAX_FRAMES = 256  # output cells a played slide animates; a bigger output steps 
 MAX_TEXT_CELLS = 100  # a panel writes its numbers in the cells up to 10 × 10; bigger ones on hover
 
 
-def _window_mask(shape: torch.Size, cell: Cell) -> torch.Tensor:
-    mask = torch.zeros(shape, dtype=torch.bool)
-    for r in cell.rows:
-        mask[r, list(cell.cols)] = True
-    return mask
-
-
 def _one(shape: torch.Size, row: int, col: int) -> torch.Tensor:
     mask = torch.zeros(shape, dtype=torch.bool)
     mask[row, col] = True
@@ -56,35 +48,31 @@ def _image_box(s: Slide) -> list[dict]:
              "line": {"color": "#555", "width": 2, "dash": "dash"}}]  # fmt: skip
 
 
-def _box(rows: tuple[int, ...], cols: tuple[int, ...], panel: int) -> list[dict]:
-    """One rectangle around a window; a box per cell when dilation leaves holes in it."""
-    axes = {"xref": "x" if panel == 1 else f"x{panel}", "yref": "y" if panel == 1 else f"y{panel}"}
-    line = {"color": HIGHLIGHT, "width": 3}
-    if rows == tuple(range(rows[0], rows[-1] + 1)):
-        return [{"type": "rect", "x0": cols[0] - 0.5, "x1": cols[-1] + 0.5, "y0": rows[0] - 0.5,
-                 "y1": rows[-1] + 0.5, "line": line, **axes}]  # fmt: skip
-    return [{"type": "rect", "x0": c - 0.5, "x1": c + 0.5, "y0": r - 0.5, "y1": r + 0.5,
-             "line": line, **axes} for r in rows for c in cols]  # fmt: skip
+def _outline(rows: tuple[int, ...], cols: tuple[int, ...]) -> dict:
+    """A rectangle around the cells a window spans, as a line trace: frames then move it
+    without a layout per frame (a ``go.Layout`` per frame was most of the figure's time)."""
+    x0, x1, y0, y1 = cols[0] - 0.5, cols[-1] + 0.5, rows[0] - 0.5, rows[-1] + 0.5
+    return {"type": "scatter", "x": [x0, x1, x1, x0, x0], "y": [y0, y0, y1, y1, y0]}
 
 
-def _cell_shapes(s: Slide, cell: Cell) -> list[dict]:
-    return [*_image_box(s), *_box(cell.rows, cell.cols, 1), *_box((cell.row,), (cell.col,), 4)]
-
-
-def _revealed(s: Slide, upto: int) -> np.ndarray:
-    """The output with the cells after ``upto`` (row-major) not computed yet (NaN: blank).
-    NumPy, not lists: Plotly validates a NumPy array at once, a list number by number."""
-    flat = s.output.double().flatten().numpy().round(3)
-    flat[upto + 1 :] = np.nan
-    return flat.reshape(s.output.shape)
+def _taps(cell: Cell) -> dict:
+    """The input cells a dilated kernel reads, as markers (a rectangle would hide the gaps)."""
+    xs = [c for _ in cell.rows for c in cell.cols]
+    ys = [r for r in cell.rows for _ in cell.cols]
+    return {"type": "scatter", "x": xs, "y": ys}
 
 
 def make_slide_figure(s: Slide, cell: Cell, *, lang: str = "en") -> go.Figure:
     """Padded input with the window, kernel, products, output with the cell; frames to play.
 
-    Play runs in the browser, frame by frame: the server sends the figure once."""
+    Play runs in the browser, frame by frame: the server sends the figure once. A frame holds
+    only what moves (the products, the two outlines, a dilated window's taps): Plotly
+    validates every frame on the server."""
     titles = [translate(f"conv.fig.{k}", lang) for k in ("input", "kernel", "products", "output")]
     readable = {"text": False} if s.output.numel() > MAX_TEXT_CELLS else {}  # else hover
+    taps = {**_taps(cell), "xaxis": "x", "yaxis": "y", "mode": "markers", "hoverinfo": "skip",
+            "showlegend": False, "visible": s.cfg.dilation > 1,  # else the rectangle says it all
+            "marker": {"symbol": "circle-open", "size": 9, "color": HIGHLIGHT, "line": {"width": 2}}}  # fmt: skip
     traces = [
         heatmap_trace(
             s.padded,
@@ -96,9 +84,14 @@ def make_slide_figure(s: Slide, cell: Cell, *, lang: str = "en") -> go.Figure:
         heatmap_trace(s.cfg.weight(), 2),
         heatmap_trace(cell.products, 3),
         heatmap_trace(s.output, 4, **readable),
+        taps,
     ]
+    line = {"mode": "lines", "hoverinfo": "skip", "showlegend": False,
+            "line": {"color": HIGHLIGHT, "width": 3}}  # fmt: skip
+    traces += [{**_outline(cell.rows, cell.cols), **line, "xaxis": "x", "yaxis": "y"},
+               {**_outline((cell.row,), (cell.col,)), **line, "xaxis": "x4", "yaxis": "y4"}]  # fmt: skip
     fig = panel_figure(traces, domains=row_domains(4), titles=titles, square=True,
-                       shapes=_cell_shapes(s, cell), height=380)  # fmt: skip
+                       shapes=_image_box(s), height=380)  # fmt: skip
     h_out, w_out = s.output.shape
     if h_out * w_out > MAX_FRAMES:
         return fig
@@ -106,15 +99,20 @@ def make_slide_figure(s: Slide, cell: Cell, *, lang: str = "en") -> go.Figure:
     for n in range(h_out * w_out):
         c = s.cell(*divmod(n, w_out))
         name = f"{c.row},{c.col}"
-        # only what changes, and lean: Plotly validates every frame (full traces took 1.8 s)
-        products = {"type": "heatmap", "z": c.products.double().numpy(),
-                    "text": [[f"{v:.3g}" for v in row] for row in c.products.tolist()]}  # fmt: skip
-        output = {"type": "heatmap", "z": _revealed(s, n)}
-        frames.append({"name": name, "data": [products, output], "traces": [2, 3],
-                       "layout": {"shapes": _cell_shapes(s, c)}})  # fmt: skip
+        products = c.products.double().round(decimals=4).tolist()
+        data: list[dict] = [{"type": "heatmap", "z": products, "text": [[f"{v:.3g}" for v in row] for row in products]}]  # fmt: skip
+        data += [_outline(c.rows, c.cols), _outline((c.row,), (c.col,))]
+        if s.cfg.dilation > 1:
+            data.append(_taps(c))
+        frames.append({"name": name, "data": data, "traces": [2, 5, 6, 4][: len(data)]})
         steps.append({"label": f"({c.row}, {c.col})", "method": "animate",
-                      "args": [[name], {"mode": "immediate", "frame": {"duration": 0, "redraw": True}}]})  # fmt: skip
-    play = {"frame": {"duration": 250, "redraw": True}, "fromcurrent": True, "mode": "immediate"}
+                      "args": [[name], {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}]})  # fmt: skip
+    play = {
+        "frame": {"duration": 250, "redraw": True},
+        "transition": {"duration": 0},
+        "fromcurrent": True,
+        "mode": "immediate",
+    }
     pause = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}
     fig.frames = frames
     fig.update_layout(

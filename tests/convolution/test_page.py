@@ -98,8 +98,12 @@ def test_the_slide_figure_plays_in_the_browser_and_is_valid_plotly():
     fig = make_slide_figure(s, s.cell(0, 0))
     assert len(fig.frames) == 144 and fig.layout.sliders[0].steps[5].label == "(0, 5)"
     go.Figure(fig.to_dict())  # every frame passes Plotly's validation
-    last = fig.frames[-1].data[1].z
-    assert torch.allclose(torch.tensor(last, dtype=torch.float32), s.output, atol=1e-3)
+    last, cell = fig.frames[-1], s.cell(11, 11)
+    assert torch.allclose(
+        torch.tensor(last.data[0].z, dtype=torch.float32), cell.products, atol=1e-4
+    )
+    assert list(last.data[2].x[:2]) == [10.5, 11.5]  # the output cell's outline moved to (11, 11)
+    assert list(last.data[1].y[:3]) == [10.5, 10.5, 13.5]  # the window spans input rows 11..13
     big = cv.slide(torch.rand(28, 28), cv.SlideConfig())  # 26 × 26 > MAX_FRAMES
     assert 26 * 26 > MAX_FRAMES and not make_slide_figure(big, big.cell(0, 0)).frames
 

@@ -38,7 +38,7 @@ SPECS: dict[str, tuple[Callable[[], object], str | None]] = {
     "Markdown in a kernel": (_kernel("[x](http://evil) 1; 2 3"), "err.conv.kernel_number"),
     "same padding with stride 3": (_slide(stride=3, padding="same"), "err.conv.same_stride"),
     "reflect padding wider than the image": (
-        _slide(8, padding=6, padding_mode="reflect"),
+        _slide(4, padding=5, padding_mode="reflect"),
         "err.conv.pad_refused",
     ),
     "a dilated 7 × 7 kernel on 8 pixels": (
