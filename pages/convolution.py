@@ -24,6 +24,7 @@ from playground.ui.convolution import (
     slide_figure,
     slide_for,
     stack_layer,
+    take_clicked_cell,
 )
 
 cfg = page()
@@ -79,8 +80,7 @@ def channels_section() -> None:
         return
     rows = [("nn.Conv2d", str(ch.weight_shape), ch.conv_params),
             ("nn.Linear", f"({ch.output[0].numel() * c_out:,}, {c_in * size * size:,})", ch.linear_params)]  # fmt: skip
-    table = pd.DataFrame(rows, columns=[tr("cv.layer"), tr("cv.weight_shape"), tr("cv.params")])
-    st.dataframe(table, hide_index=True)
+    st.dataframe(pd.DataFrame(rows, columns=[tr("cv.layer"), tr("cv.weight_shape"), tr("cv.params")]), hide_index=True)  # fmt: skip
     st.write(tr("cv.sharing", conv=f"{ch.conv_params:,}", linear=f"{ch.linear_params:,}",
                 ratio=f"{ch.linear_params / ch.conv_params:,.0f}"))  # fmt: skip
     if ch.depthwise:
@@ -143,6 +143,7 @@ def receptive_section() -> None:
     image = pixels.float() / 255
     try:
         sizes = cv.StackConfig(*layers).sizes(*image.shape)
+        take_clicked_cell("cv_rf_fig", "cv_rf")  # before the pickers draw
         row, col = cell_picker(*sizes[-1], key="cv_rf")
         r = cv.receptive(image, cv.StackConfig(*layers, row, col))
     except PlaygroundError as err:
@@ -157,7 +158,9 @@ def receptive_section() -> None:
         st.info(tr("cv.max_subset", n=int(r.mask.sum()), total=r.formula_pixels), icon=":material/info:")  # fmt: skip
     elif not cv.gapless(r.cfg):
         st.info(tr("cv.gaps"), icon=":material/info:")
-    ui.chart(make_receptive_figure(r, image, lang=cfg.lang), key="cv_rf_fig")
+    st.caption(tr("cv.click_hint"))
+    ui.chart(make_receptive_figure(r, image, lang=cfg.lang), key="cv_rf_fig", on_select="rerun",
+             selection_mode="points")  # fmt: skip
     show_code(cv.receptive_code(pixels, r.cfg))
 
 

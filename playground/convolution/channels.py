@@ -18,7 +18,14 @@ from torch import nn
 
 from playground.convolution.slide import ConvError, output_size
 
-__all__ = ["MAX_CHANNELS", "MAX_SIZE", "Channels", "ChannelsConfig", "channels", "layer_of"]
+__all__ = [
+    "Channels",
+    "ChannelsConfig",
+    "MAX_CHANNELS",
+    "MAX_SIZE",
+    "channels",
+    "layer_of",
+]
 
 MAX_CHANNELS = 64
 MAX_SIZE = 32  # the random input's height and width

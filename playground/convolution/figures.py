@@ -174,11 +174,17 @@ def make_pool_figure(p: Pool, row: int, col: int, *, lang: str = "en") -> go.Fig
 
 
 def make_receptive_figure(r: Receptive, image: torch.Tensor, *, lang: str = "en") -> go.Figure:
-    """The image with autograd's pixels and the formula's rectangle; the gradient; the output."""
+    """The image with autograd's pixels and the formula's rectangle; the gradient; the output,
+    whose cells are points to click (a heatmap sends no click: a marker over each cell does)."""
     reached = torch.where(r.mask, 1.0, float("nan"))
     (r0, r1), (c0, c1) = r.formula
     rect = {"type": "rect", "x0": c0 - 0.5, "x1": c1 + 0.5, "y0": r0 - 0.5, "y1": r1 + 0.5,
             "xref": "x", "yref": "y", "line": {"color": "#111", "width": 2, "dash": "dash"}}  # fmt: skip
+    h, w = r.output.shape
+    cells = {"type": "scatter", "mode": "markers", "xaxis": "x3", "yaxis": "y3", "showlegend": False,
+             "x": [c for _ in range(h) for c in range(w)], "y": [q for q in range(h) for _ in range(w)],
+             "marker": {"size": 14, "symbol": "square", "color": "rgba(0,0,0,0)"},
+             "hovertemplate": translate("conv.fig.click_cell", lang) + "<extra></extra>"}  # fmt: skip
     traces: list[dict[str, Any]] = [
         heatmap_trace(image, 1, text=False, colorscale=GREYS, reversescale=True),
         heatmap_trace(
@@ -190,10 +196,15 @@ def make_receptive_figure(r: Receptive, image: torch.Tensor, *, lang: str = "en"
             hoverinfo="skip",
         ),  # fmt: skip
         heatmap_trace(r.grad.abs(), 2, text=False),
+        heatmap_trace(r.output, 3, text=False),
+        cells,
     ]
-    titles = [translate("conv.fig.field", lang), translate("conv.fig.field_grad", lang)]
-    return panel_figure(traces, domains=row_domains(2), titles=titles, square=True,
-                        shapes=[rect], height=420)  # fmt: skip
+    box = {**_outline((r.cfg.row,), (r.cfg.col,)), "xref": "x3", "yref": "y3"}
+    chosen = {"type": "path", "path": "M" + " L".join(f"{x},{y}" for x, y in zip(box["x"], box["y"], strict=True)) + " Z",
+              "xref": "x3", "yref": "y3", "line": {"color": HIGHLIGHT, "width": 3}}  # fmt: skip
+    titles = [translate(f"conv.fig.{k}", lang) for k in ("field", "field_grad", "field_output")]
+    return panel_figure(traces, domains=row_domains(3), titles=titles, square=True,
+                        shapes=[rect, chosen], height=420)  # fmt: skip
 
 
 def _unit(t: torch.Tensor) -> torch.Tensor:

@@ -112,6 +112,7 @@ class Receptive:
     mask: torch.Tensor  # grad != 0
     formula: tuple[tuple[int, int], tuple[int, int]]
     value: float  # the output cell
+    output: torch.Tensor  # the stack's whole output, (H_out, W_out)
 
     @property
     def box(self) -> tuple[tuple[int, int], tuple[int, int]] | None:
@@ -140,4 +141,4 @@ def receptive(image: torch.Tensor, cfg: StackConfig) -> Receptive:
     assert x.grad is not None
     grad = x.grad[0, 0]
     return Receptive(cfg, sizes, grad, grad != 0, field_formula(cfg, h, w),
-                     out[cfg.row, cfg.col].item())  # fmt: skip
+                     out[cfg.row, cfg.col].item(), out.detach())  # fmt: skip

@@ -21,14 +21,14 @@ from torch import nn
 from playground.core.errors import PlaygroundError
 
 __all__ = [
+    "Cell",
+    "ConvError",
     "KERNELS",
     "MAX_DILATION",
     "MAX_KERNEL",
     "MAX_PADDING",
     "MAX_STRIDE",
     "PADDING_MODES",
-    "Cell",
-    "ConvError",
     "Slide",
     "SlideConfig",
     "kernel_text",

@@ -3,6 +3,8 @@ of the receptive-field stack; and the slide, computed once per server for each s
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 import torch
 
@@ -12,6 +14,7 @@ from playground.core.errors import PlaygroundError
 from playground.data.datasets import data_root, is_available
 from playground.data.offline import CLASSES
 from playground.ui.i18n import class_names, tr
+from playground.ui.session import Slot
 from playground.ui.state import shared_dataset
 from playground.ui.widgets import bound, show_error, uploader
 
@@ -22,6 +25,7 @@ __all__ = [
     "slide_figure",
     "slide_for",
     "stack_layer",
+    "take_clicked_cell",
 ]
 
 FASHION = "FashionMNIST"
@@ -105,6 +109,22 @@ def cell_picker(h: int, w: int, key: str) -> tuple[int, int]:
     row = bound(c[0].number_input, tr("cv.row"), 0, h - 1, min(2, h - 1), 1, key=f"{key}_row")
     col = bound(c[1].number_input, tr("cv.col"), 0, w - 1, min(3, w - 1), 1, key=f"{key}_col")
     return int(row), int(col)
+
+
+_CLICKED = Slot[tuple[int, int]]("cv_clicked")
+
+
+def take_clicked_cell(chart_key: str, picker_key: str) -> None:
+    """A click on an output cell of the chart sets the row and column pickers (once per
+    click: a later change of the pickers is not undone by the old selection)."""
+    points = ((Slot[Any](chart_key).get() or {}).get("selection") or {}).get("points") or []
+    if not points:
+        return
+    cell = (int(points[0]["y"]), int(points[0]["x"]))
+    if cell != _CLICKED.get():
+        _CLICKED.set(cell)
+        Slot[int](f"{picker_key}_row").set(cell[0])
+        Slot[int](f"{picker_key}_col").set(cell[1])
 
 
 def stack_layer(column, name: str, kind: str, default_k: int, default_s: int) -> cv.Layer:

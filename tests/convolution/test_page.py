@@ -108,6 +108,7 @@ def test_the_slide_figure_plays_in_the_browser_and_is_valid_plotly():
     assert 26 * 26 > MAX_FRAMES and not make_slide_figure(big, big.cell(0, 0)).frames
 
 
+@pytest.mark.slow  # trains a LeNet for an epoch on 1,000 images (3 s)
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_trained_tab_shows_a_trained_lenets_filters_and_feature_maps(lang):
     at = open_page("pages/training.py", lang=lang, tr_subset=1000, tr_epochs=1, tr_preset="lenet")

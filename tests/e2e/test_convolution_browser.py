@@ -48,5 +48,11 @@ def test_every_tab_of_the_chapter_renders(browser, server):  # noqa: F811
             page.goto(f"{server}/convolution?cv_tab={tab}")
             wait_until_rendered(page)
             assert exception_boxes(page) == [], tab
-            if tab == "receptive":
+            if tab == "receptive":  # a click on an output cell traces that cell
+                chart = page.locator('[data-testid="stPlotlyChart"]').first
+                chart.locator(".scatterlayer .point").nth(5).click(force=True)  # (1, 1) of 4 × 4
+                page.wait_for_timeout(2500)
+                row, col = page.locator('[data-testid="stNumberInput"] input').all()[-2:]
+                assert (row.input_value(), col.input_value()) == ("1", "1")
+                assert exception_boxes(page) == []
                 page.screenshot(path=str(SHOTS / "convolution-receptive.png"), full_page=True)
