@@ -51,7 +51,7 @@ def slide_section() -> None:
     ui.chart(slide_figure(key, conv, row, col, cfg.lang), key="cv_slide_fig")
     st.write(tr("cv.cell_sum", row=row, col=col, total=f"{cell.total:.4f}",
                 bias=f"{cell.bias:.4f}", sum=f"{cell.total + cell.bias:.4f}", value=f"{cell.value:.4f}"))  # fmt: skip
-    st.caption(tr("cv.checks", f=f"{s.diff_functional:.1e}", u=f"{s.diff_unfold:.1e}"))
+    st.write(tr("cv.checks", f=f"{s.diff_functional:.1e}", u=f"{s.diff_unfold:.1e}"))
     if s.out_shape[0] * s.out_shape[1] > 256:
         st.caption(tr("cv.no_play", cells=s.out_shape[0] * s.out_shape[1]))
     show_code(cv.slide_code(pixels, conv, row, col))
@@ -127,7 +127,7 @@ def pooling_section() -> None:
         st.write(tr("cv.winner", row=row, col=col, value=f"{p.output[row, col].item():g}", at=won))
     else:
         st.write(tr("cv.average", row=row, col=col, value=f"{p.output[row, col].item():.4f}"))
-    st.caption(tr(f"cv.grad.{'max' if kind == 'max' else 'avg'}", total=f"{p.grad.sum().item():g}",
+    st.write(tr(f"cv.grad.{'max' if kind == 'max' else 'avg'}", total=f"{p.grad.sum().item():g}",
                   upstream=f"{p.upstream.sum().item():g}"))  # fmt: skip
     ui.chart(make_pool_figure(p, row, col, lang=cfg.lang), key="cv_pool_fig")
     show_code(cv.pool_code(p.cfg, row, col))
