@@ -289,6 +289,7 @@ def test_leaf_grad_demo_shows_the_real_warning():
     assert torch.equal(ns["y_grad"], demo.y_grad_retained)
 
 
+@pytest.mark.slow  # over 2 s here
 def test_accumulate_demo_doubles_then_zeroes():
     demo = cc.accumulate_demo(SEED)
     assert torch.allclose(demo.second, 2 * demo.first)

@@ -446,6 +446,7 @@ def test_the_modes_snippet_is_a_complete_script_that_shows_what_the_page_shows()
     assert [row[-1] for row in page.rows()][:2] == [True, False]  # the page's "differ" column
 
 
+@pytest.mark.slow  # a fresh script per preset: 2-3 s each here
 @pytest.mark.parametrize("preset", ["tutorial", "lenet"])
 def test_the_inference_script_predicts_what_the_page_predicts(preset):
     from playground import layers as md

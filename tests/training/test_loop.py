@@ -61,6 +61,7 @@ def test_loop_reproduces_the_tutorial_script(offline, cfg, tmp_path):
     assert len(_numbers(ours)) == cfg.epochs * (2 + loss_lines)
 
 
+@pytest.mark.slow  # over 2 s here
 def test_fashion_sample_reaches_75_percent(fashion_root):
     ds = load_dataset("FashionMNIST", root=fashion_root, train=False)
     train = ImageDataset(ds.images[:3443], ds.targets[:3443], ds.classes)
@@ -104,6 +105,7 @@ def test_stop_and_resume_equal_one_uninterrupted_run(offline):
     assert whole.history.test_loss == pieces.history.test_loss
 
 
+@pytest.mark.slow  # over 2 s here
 def test_save_at_two_resume_and_continue_to_four_equals_one_four_epoch_run(offline):
     from playground import save_load as ck
 
@@ -199,6 +201,7 @@ def test_a_queued_session_that_stops_asking_loses_its_place():
     assert slots.counts() == (1, 0)
 
 
+@pytest.mark.slow  # over 2 s here
 def test_results_confusion_matrix_and_per_class(offline):
     t = _train(*offline, trn.TrainConfig(optimizer="Adam", epochs=1), subset=3000)
     r = trn.results(t)

@@ -96,6 +96,7 @@ def test_the_key_names_the_dataset_model_device_and_library_versions():
     assert base.versions == (torch.__version__, __import__("torchvision").__version__)
 
 
+@pytest.mark.slow  # over 2 s here
 def test_a_fork_goes_on_exactly_as_the_run_would_and_leaves_it_alone(offline, solo):
     shared = _make(offline)()
     shared.run(max_batches=7, max_seconds=600)
@@ -109,6 +110,7 @@ def test_a_fork_goes_on_exactly_as_the_run_would_and_leaves_it_alone(offline, so
     assert _same(_finish(shared), solo)
 
 
+@pytest.mark.slow  # over 2 s here
 def test_continue_on_a_shared_run_is_the_longer_runs_key_and_the_class_keeps_its_own(offline):
     store = ResultStore(2**30)
     two = _finish(trn.shared_trainer(_key(), _make(offline), store))
