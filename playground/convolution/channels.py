@@ -17,6 +17,7 @@ import torch.nn.functional as F  # noqa: N812
 from torch import nn
 
 from playground.convolution.slide import ConvError, output_size
+from playground.core.rng import seeded
 
 __all__ = [
     "Channels",
@@ -70,7 +71,7 @@ class Channels:
     def rebuild(self, o: int) -> tuple[list[torch.Tensor], float, float]:
         """Output channel ``o`` by hand: one ``F.conv2d`` per input channel it sums over,
         their sum plus the bias; and its largest difference from the layer's output."""
-        layer = self.layer()
+        layer = self.layer()  # the same weights again, from the seed
         per_channel = []
         for slot, c in enumerate(self.sums_over[o]):
             w = layer.weight[o, slot][None, None]
@@ -84,9 +85,10 @@ class Channels:
 
 
 def layer_of(c: ChannelsConfig) -> nn.Conv2d:
-    """The layer, the same weights each time: drawn after ``torch.manual_seed(seed)``."""
-    torch.manual_seed(c.seed)
-    return nn.Conv2d(c.in_channels, c.out_channels, c.kernel_size, groups=c.groups, bias=c.bias)
+    """The layer, the same weights each time: drawn as after ``torch.manual_seed(seed)``, on
+    a forked generator (the server's global one is every session's)."""
+    with seeded(c.seed):
+        return nn.Conv2d(c.in_channels, c.out_channels, c.kernel_size, groups=c.groups, bias=c.bias)
 
 
 def channels(cfg: ChannelsConfig) -> Channels:

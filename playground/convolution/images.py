@@ -23,9 +23,7 @@ MAX_UPLOAD_PIXELS = 4096 * 4096
 @functools.lru_cache(maxsize=4)
 def _offline(seed: int) -> tuple[torch.Tensor, torch.Tensor]:
     """Ten test images of the offline set, one per class (read-only: shared by every session)."""
-    images, labels = make_offline(train=False, seed=seed, n=len(CLASSES))
-    images.requires_grad_(False)
-    return images, labels
+    return make_offline(train=False, seed=seed, n=len(CLASSES))
 
 
 def offline_pixels(label: int, seed: int) -> torch.Tensor:
