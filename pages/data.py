@@ -15,7 +15,7 @@ from playground.plots.heatmap import make_tensor_figure
 from playground.plots.images import make_bar_figure, make_grid_figure
 from playground.ui import bound, lazy_tabs, ntr, page, shared_dataset, show_code, show_error, tr
 from playground.ui import state as shared
-from playground.ui.runs import in_slot
+from playground.ui.runs import in_slot, shared_job
 
 cfg = page()
 ui.chapter_intro("nav.data", "data.intro")
@@ -24,8 +24,10 @@ CUDA = torch.cuda.is_available()
 
 
 def time_workers(ds: ImageDataset) -> None:
-    with st.spinner():
-        times = ld.time_workers(ds, (0, 2), max_samples=4096)
+    # A class pressing at once shares one measurement (the shared dataset is one object).
+    times = shared_job(
+        ("workers", id(ds)), lambda _: ld.time_workers(ds, (0, 2), max_samples=4096), keep=False
+    )
     text = ", ".join(f"num_workers={w}: {s:.2f} s" for w, s in times.items())
     st.info(tr("data.workers_result", n=min(len(ds), 4096), times=text))
 

@@ -7,8 +7,8 @@ import streamlit as st
 
 from playground import examples as ex
 from playground import ui
-from playground.ui import Slot, bound, lazy_tabs, page, show_code, show_error, tr
-from playground.ui.runs import in_slot
+from playground.ui import Slot, bound, lazy_tabs, page, show_code, show_error, state, tr
+from playground.ui.runs import follow, in_slot, shared_job
 
 cfg = page()
 ui.chapter_intro("nav.examples", "ex.intro")
@@ -18,6 +18,8 @@ LEVEL, RUNNING, DRAWS = Slot("ex_level", KEYS[0]), Slot("ex_running", False), Sl
 AGREE = Slot[tuple]("ex_agree")  # (config, the levels' agreement) last computed
 TIMES = Slot[tuple]("ex_times")  # (problem, device, the levels' timings) last measured
 runs = RUNS.setdefault({})
+for gone in [k for k, r in runs.items() if r.released]:
+    del runs[gone]  # the janitor freed it while the tab was away
 LABELS = {k: tr(f"ex.level.{key}") for k, key in enumerate(KEYS)}
 
 
@@ -65,8 +67,11 @@ def _resumable(run: ex.ExampleRun | None) -> bool:
 
 def _set(running: bool) -> None:
     RUNNING.set(running)
-    if running and not _resumable(runs.get((problem, index))):
+    run = runs.get((problem, index))
+    if running and not _resumable(run):
         runs.pop((problem, index), None)  # a fresh run; a stopped one with these settings goes on
+    elif not running and run is not None and run.shared_key is not None and not run.done:
+        runs[(problem, index)] = state.track(run.fork())  # Stop: the class's run is left alone
 
 
 b = st.columns([1, 1, 4])
@@ -108,17 +113,19 @@ def draw(run: ex.ExampleRun) -> None:
 
 
 def run_now() -> None:
-    run = runs.get((problem, index)) or runs.setdefault((problem, index), ex.ExampleRun(config))
-    while not run.done and RUNNING.get():
-        run.advance(max_seconds=0.4)  # Stop lands within ~0.4 s of a click
-        draw(run)
+    if (run := runs.get((problem, index))) is None:  # the class's run of these settings
+        run = runs[(problem, index)] = state.track(ex.shared_example(config))
+    follow(run, draw, while_=RUNNING.get)
 
 
 if RUNNING.get():
-    in_slot(run_now, wait=True, free=lambda: runs.pop((problem, index), None))
+    held = runs.get((problem, index))
+    ticket = ex.example_key(config) if held is None else held.shared_key
+    in_slot(run_now, wait=True, free=lambda: runs.pop((problem, index), None), run=ticket)
     RUNNING.set(False)
 if (current := runs.get((problem, index))) is not None:
     draw(current)
+    state.shared_run_caption(current, "ex.shared", "ex.shared_help")
     if current.diverged is not None:
         show_error(current.diverged)
     elif current.cfg != config:
@@ -171,9 +178,11 @@ def gradcheck_section() -> None:
     (st.success if check.passed else st.error)(tr(key, name=check.name, err=check.max_error))
 
 
-def time_levels() -> None:
-    with st.spinner(tr("ex.working")):
-        TIMES.set((problem, str(cfg.device), ex.time_levels(problem, str(cfg.device))))
+def time_levels() -> None:  # a class pressing at once shares one measurement
+    key = ("time_levels", problem, str(cfg.device))
+    work = lambda _: ex.time_levels(problem, str(cfg.device))  # noqa: E731
+    rows = shared_job(key, work, keep=False, label=lambda _: tr("ex.working"))
+    TIMES.set((problem, str(cfg.device), rows))
 
 
 def timing_section() -> None:

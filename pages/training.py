@@ -9,7 +9,6 @@ import streamlit as st
 import torch
 
 from playground import layers as md
-from playground import save_load as ck
 from playground import training as trn
 from playground import ui
 from playground.data.datasets import DATASETS, data_root, dataset_title, is_available
@@ -25,6 +24,7 @@ from playground.training.figures import selected_cell
 from playground.ui import bound, class_names, lazy_tabs, page, show_code, show_error, table, tr
 from playground.ui import state as shared
 from playground.ui.runs import RESUMED, TRAINING, continue_controls, follow, in_slot, run_buttons
+from playground.ui.training import pipeline_lab, transfer_study
 
 cfg = page()
 ui.chapter_intro("nav.training", "train.intro")
@@ -260,15 +260,11 @@ def transfer_section() -> None:
     upload = ui.uploader(tr("train.tl_upload"), ["safetensors", "pth", "pt"], key="tl_up")
     tl_cfg = replace(config, optimizer=opt, epochs=int(epochs))
 
-    def work() -> None:
-        source = ck.read_state_dict(upload.getvalue(), upload.name) if upload else None
-        bar = st.progress(0.0)
-        TRANSFER.set(tl.run_transfer(
-            specs, shape_of(dataset), *datasets(), tl_cfg, source_epochs=int(src_epochs),
-            target_subset=int(n), source_state=source, device=cfg.device,
-            progress=lambda name, f: bar.progress(f, tl.label(name, cfg.lang)),
+    def work() -> None:  # the class's study for these settings and source: computed once
+        TRANSFER.set(transfer_study(
+            specs, shape_of(dataset), datasets(), shared.dataset_identity(dataset), tl_cfg,
+            int(src_epochs), int(n), upload, cfg.device, cfg.lang,
         ))  # fmt: skip
-        bar.progress(1.0, tr("train.tl_done"))
 
     if st.button(tr("train.tl_run"), icon=":material/call_split:", type="primary"):
         in_slot(work, free=shared.clear_trainer)
@@ -282,9 +278,9 @@ def transfer_section() -> None:
 
 
 def time_pipelines() -> None:
-    with st.spinner(tr("train.lab_running")):
-        times = trn.pipeline_times(datasets()[0], specs, device=cfg.device)
-    table(trn.pipeline_table(times, lang=cfg.lang))
+    table(
+        pipeline_lab(datasets()[0], specs, shared.dataset_identity(dataset), cfg.device, cfg.lang)
+    )
 
 
 def lab_section() -> None:

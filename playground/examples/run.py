@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import math
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,12 +17,16 @@ from playground.core.errors import ExampleError
 from playground.examples.levels import DTYPES, LEVELS, MAX_ITERATIONS, ExampleConfig
 from playground.examples.polynomial import SIN_LEVELS, sin_data
 from playground.examples.relu import RELU_LEVELS
+from playground.server.store import library_versions, tensor_bytes
+from playground.server.work import shared_run
 
 __all__ = [
     "MAX_RELU_ITERATIONS",
     "ExampleRun",
     "check_config",
+    "example_key",
     "fitted_curve",
+    "shared_example",
     "sin_targets",
     "time_levels",
 ]
@@ -47,15 +53,25 @@ def _make(cfg: ExampleConfig) -> Any:
     return {"sin": SIN_LEVELS, "relu": RELU_LEVELS}[cfg.problem][cfg.index](cfg)
 
 
-@dataclass
+@dataclass(eq=False)
 class ExampleRun:
-    """One level's run, resumable slice by slice; ``losses[t]`` is the loss at iteration t."""
+    """One level's run, resumable slice by slice; ``losses[t]`` is the loss at iteration t.
+
+    It follows the server's run protocol (:class:`playground.server.SliceRun`): a class
+    shares one run per config, advanced by one thread at a time.
+    """
 
     cfg: ExampleConfig
     level: Any = None
     losses: list[float] = field(default_factory=list)
     seconds: float = 0.0
     diverged_at: int | None = None
+    shared_key: Any = None
+    released: bool = False
+    # OpenMP's thread count is per calling thread and changes the last bits: every thread
+    # that advances this run uses the count of the thread that made it.
+    threads: int = field(default_factory=torch.get_num_threads)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def __post_init__(self) -> None:
         check_config(self.cfg)
@@ -77,20 +93,65 @@ class ExampleRun:
     def progress(self) -> float:
         return len(self.losses) / self.cfg.iterations
 
+    @property
+    def busy(self) -> bool:
+        """Whether another thread is advancing this run right now."""
+        if self._lock.acquire(blocking=False):
+            self._lock.release()
+            return False
+        return True
+
+    def run(self, *, max_seconds: float = 0.5) -> int:
+        """:meth:`advance`, or 0 at once while another thread advances this run."""
+        if not self._lock.acquire(blocking=False):
+            return 0
+        try:
+            torch.set_num_threads(self.threads)
+            return self.advance(max_seconds=max_seconds)
+        finally:
+            self._lock.release()
+
     def advance(self, *, max_seconds: float = 0.5, max_steps: int | None = None) -> int:
         """Iterate until ``max_seconds`` pass (or ``max_steps``); returns the steps taken."""
         start, steps = time.perf_counter(), 0
-        while not self.done:
-            loss = self.level.step()
-            self.losses.append(loss)
-            steps += 1
-            if not math.isfinite(loss):
-                self.diverged_at = len(self.losses) - 1
-            if time.perf_counter() - start >= max_seconds or (max_steps and steps >= max_steps):
-                break
-        synchronize(self.cfg.device if self.cfg.index else "cpu")
-        self.seconds += time.perf_counter() - start
+        with self._lock:
+            while not self.done:
+                loss = self.level.step()
+                self.losses.append(loss)
+                steps += 1
+                if not math.isfinite(loss):
+                    self.diverged_at = len(self.losses) - 1
+                if time.perf_counter() - start >= max_seconds or (max_steps and steps >= max_steps):
+                    break
+            synchronize(self.cfg.device if self.cfg.index else "cpu")
+            self.seconds += time.perf_counter() - start
         return steps
+
+    def fork(self) -> ExampleRun:
+        """A private copy at this very position (parameters, optimizer, RNGs, losses)."""
+        with self._lock:
+            # The last prediction is kept with its graph, which deepcopy refuses: a plain copy.
+            memo = {
+                id(v): v.detach().clone()
+                for v in vars(self.level).values()
+                if isinstance(v, torch.Tensor) and v.grad_fn is not None
+            }
+            return ExampleRun(
+                self.cfg, copy.deepcopy(self.level, memo), list(self.losses), self.seconds,
+                self.diverged_at, threads=self.threads,
+            )  # fmt: skip
+
+    def release(self) -> None:
+        with self._lock:
+            self.level, self.released = None, True
+
+    def nbytes(self) -> int:
+        """The tensors and arrays the level holds (its data and parameters)."""
+        if self.released:
+            return 0
+        parts = list(vars(self.level).values())
+        arrays = sum(p.nbytes for p in parts if isinstance(p, np.ndarray))
+        return tensor_bytes(parts) + arrays
 
     def log(self) -> list[str]:
         """The lines the script prints, so far."""
@@ -104,6 +165,18 @@ class ExampleRun:
         if self.done:
             lines.append(self.level.result())
         return lines
+
+
+def example_key(cfg: ExampleConfig) -> tuple[Any, ...]:
+    """Everything that determines a level's numbers: the config (seed, dtype and device too)
+    and the library versions."""
+    return "examples", cfg, library_versions()
+
+
+def shared_example(cfg: ExampleConfig) -> ExampleRun:
+    """The class's run of ``cfg``: thirty students on one link compute one run."""
+    check_config(cfg)  # a refused config is never a key
+    return shared_run(example_key(cfg), lambda: ExampleRun(cfg))
 
 
 def fitted_curve(run: ExampleRun, points: int = 200) -> tuple[list[float], list[float]]:

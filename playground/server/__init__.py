@@ -17,23 +17,33 @@ from playground.server.slots import (
 )
 from playground.server.store import (
     STORE,
+    Progress,
     ResultStore,
     StoreStats,
     library_versions,
     tensor_bytes,
 )
+from playground.server.work import (
+    SliceRun,
+    seconds_left,
+    shared_run,
+)
 
 __all__ = [
+    "Progress",
     "RUNS",
     "Releasable",
     "ResultStore",
     "RunRegistry",
     "SLOTS",
     "STORE",
+    "SliceRun",
     "StoreStats",
     "TrainingSlots",
     "freeze_startup_objects",
     "library_versions",
     "return_freed_memory",
+    "seconds_left",
+    "shared_run",
     "tensor_bytes",
 ]

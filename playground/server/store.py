@@ -14,6 +14,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -21,7 +22,14 @@ import torch
 
 from playground.core.config import env_int
 
-__all__ = ["STORE", "ResultStore", "StoreStats", "library_versions", "tensor_bytes"]
+__all__ = [
+    "STORE",
+    "Progress",
+    "ResultStore",
+    "StoreStats",
+    "library_versions",
+    "tensor_bytes",
+]
 
 T = TypeVar("T")
 
@@ -62,6 +70,14 @@ class StoreStats:
     bytes: int
 
 
+# How far a job is, and what it is doing now: a fraction and a label the job chose.
+Progress = Callable[[float, str], None]
+
+
+class _AbandonedError(Exception):
+    """The request computing a result was stopped (its tab left): someone else computes it."""
+
+
 class _Entry:
     __slots__ = ("size", "usable", "value")
 
@@ -77,6 +93,7 @@ class ResultStore:
         self._lock = threading.Lock()
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
         self._inflight: dict[Hashable, Future[Any]] = {}
+        self._progress: dict[Hashable, tuple[float, str]] = {}
         self._computed = self._shared = 0
 
     def get(self, key: Hashable) -> Any | None:
@@ -98,27 +115,84 @@ class ResultStore:
         in progress) is counted as it is now. An exception reaches every waiting request and
         nothing is stored.
         """
-        with self._lock:
-            if (found := self._lookup(key)) is not None:
-                return found
-            future = self._inflight.get(key)
-            owner = future is None
-            if future is None:
-                future = self._inflight[key] = Future()
-            else:
-                self._shared += 1
-        if not owner:
-            return future.result()
+        return self.run_once(key, lambda _: compute(), size=size, usable=usable)
+
+    def run_once(
+        self,
+        key: Hashable,
+        work: Callable[[Progress], T],
+        *,
+        on_progress: Progress = lambda fraction, label: None,
+        poll: float = 0.5,
+        size: Callable[[T], int] = lambda _: 0,
+        usable: Callable[[T], bool] = lambda _: True,
+        keep: bool = True,
+    ) -> T:
+        """As :meth:`get_or_compute`, for a job that reports its progress: ``work(report)``
+        runs once, and every request waiting for it sees that progress through its own
+        ``on_progress`` (every ``poll`` seconds), as the request that computes does.
+        ``keep=False`` shares only the computation in flight (a timing: asked again later,
+        it measures again).
+
+        When the computing request is stopped from outside (a ``BaseException`` such as
+        Streamlit's rerun or stop of a tab that left), a waiting request takes over.
+        """
+        while True:
+            with self._lock:
+                if (found := self._lookup(key)) is not None:
+                    return found
+                future = self._inflight.get(key)
+                owner = future is None
+                if future is None:
+                    future = self._inflight[key] = Future()
+                    self._progress[key] = (0.0, "")
+                else:
+                    self._shared += 1
+            if owner:
+                return self._compute(key, future, work, on_progress, size, usable, keep)
+            try:
+                return self._wait(key, future, on_progress, poll)
+            except _AbandonedError:
+                continue
+
+    def _wait(self, key: Hashable, future: Future[Any], on_progress: Progress, poll: float) -> Any:
+        while True:
+            try:
+                return future.result(timeout=poll)
+            except FutureTimeout:
+                with self._lock:
+                    fraction, label = self._progress.get(key, (0.0, ""))
+                on_progress(fraction, label)
+
+    def _compute(
+        self,
+        key: Hashable,
+        future: Future[Any],
+        work: Callable[[Progress], T],
+        on_progress: Progress,
+        size: Callable[[T], int],
+        usable: Callable[[T], bool],
+        keep: bool,
+    ) -> T:
+        def report(fraction: float, label: str = "") -> None:
+            with self._lock:
+                self._progress[key] = (fraction, label)
+            on_progress(fraction, label)
+
         try:
-            value = compute()
+            value = work(report)
         except BaseException as err:
             with self._lock:
                 del self._inflight[key]
-            future.set_exception(err)
+                self._progress.pop(key, None)
+            # An error of the work reaches every waiter; this request being stopped does not.
+            future.set_exception(err if isinstance(err, Exception) else _AbandonedError())
             raise
-        self.put(key, value, size=size, usable=usable)
+        if keep:
+            self.put(key, value, size=size, usable=usable)
         with self._lock:
             del self._inflight[key]
+            self._progress.pop(key, None)
             self._computed += 1
         future.set_result(value)
         return value

@@ -59,6 +59,7 @@ from playground.training.shared import (
     run_key,
     shared_trainer,
     steady,
+    transfer_key,
 )
 from playground.training.step import (
     CAPTURED,
@@ -165,5 +166,6 @@ __all__ = [
     "train_step",
     "training_code",
     "transfer_code",
+    "transfer_key",
     "with_new_head",
 ]

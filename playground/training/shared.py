@@ -10,6 +10,7 @@ longer run's own key, which equals a fresh run of that many epochs.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -18,10 +19,11 @@ import torch
 from playground.core.errors import TrainingError
 from playground.layers.specs import LayerSpec
 from playground.server.store import STORE, ResultStore, library_versions
+from playground.server.work import shared_run
 from playground.training.config import TrainConfig
 from playground.training.loop import Trainer
 
-__all__ = ["RunKey", "continued", "run_key", "shared_trainer", "steady"]
+__all__ = ["RunKey", "continued", "run_key", "shared_trainer", "steady", "transfer_key"]
 
 
 @dataclass(frozen=True)
@@ -54,15 +56,26 @@ def run_key(
     )  # fmt: skip
 
 
+def transfer_key(
+    specs: list[LayerSpec],
+    input_shape: tuple[int, ...],
+    dataset: str,
+    cfg: TrainConfig,
+    source_epochs: int,
+    target_subset: int,
+    source: bytes | None,
+    device: torch.device | str = "cpu",
+) -> tuple[object, ...]:
+    """Everything that determines a transfer study's numbers; an uploaded source counts by
+    the hash of its bytes."""
+    digest = None if source is None else hashlib.sha256(source).hexdigest()
+    run = run_key(specs, input_shape, dataset, cfg, target_subset, device=device)
+    return "transfer", run, int(source_epochs), digest
+
+
 def shared_trainer(key: RunKey, make: Callable[[], Trainer], store: ResultStore = STORE) -> Trainer:
     """The class's run for ``key``: stored (finished or in progress), or made now by ``make``."""
-
-    def build() -> Trainer:
-        t = make()
-        t.shared_key = key
-        return t
-
-    return store.get_or_compute(key, build, size=Trainer.nbytes, usable=lambda t: not t.released)
+    return shared_run(key, make, store)
 
 
 def continued(t: Trainer, epochs: int, store: ResultStore = STORE) -> Trainer:

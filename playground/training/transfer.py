@@ -30,6 +30,7 @@ from playground.data.code import dataset_parts, imports_of
 from playground.data.datasets import ImageDataset
 from playground.layers.code import model_parts
 from playground.layers.models import LayerSpec, build_model, layer_names
+from playground.server.store import tensor_bytes
 from playground.training.code import loss_and_optimizer_code
 from playground.training.config import TrainConfig
 from playground.training.loop import History, Trainer
@@ -39,6 +40,7 @@ __all__ = [
     "SCENARIOS",
     "SOURCE_CLASSES",
     "TARGET_CLASSES",
+    "TransferReport",
     "TransferRun",
     "by_classes",
     "freeze_all_but",
@@ -169,6 +171,10 @@ class TransferRun:
 class TransferReport:
     source_accuracy: float | None  # None when the source came from an upload
     runs: list[TransferRun]
+
+    def nbytes(self) -> int:
+        """The three trained models' bytes (the store's measure of this report)."""
+        return tensor_bytes([r.model for r in self.runs])
 
 
 def _mark(ok: bool) -> str:

@@ -5,22 +5,26 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Hashable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import streamlit as st
 import torch
 
 from playground.server.runs import RUNS
 from playground.server.slots import SLOTS
-from playground.server.store import STORE
+from playground.server.store import STORE, Progress
+from playground.server.work import SliceRun, seconds_left
 from playground.training.controls import MAX_EPOCHS
-from playground.training.loop import Trainer, resume, speed
+from playground.training.loop import Trainer, resume
 from playground.training.shared import continued
 from playground.ui import state as shared
 from playground.ui.i18n import ntr, tr
 from playground.ui.session import Slot
 from playground.ui.state import shared_dataset
 from playground.ui.widgets import bound, show_error
+
+R = TypeVar("R", bound=SliceRun)
+T = TypeVar("T")
 
 __all__ = [
     "continue_controls",
@@ -32,6 +36,7 @@ __all__ = [
     "run_buttons",
     "session_key",
     "set_training",
+    "shared_job",
 ]
 
 
@@ -79,6 +84,27 @@ def in_slot(
     finally:
         if queued:
             SLOTS.release(session)
+
+
+def shared_job(
+    key: Hashable,
+    work: Callable[[Progress], T],
+    *,
+    label: Callable[[str], str] = lambda name: name,
+    keep: bool = True,
+    size: Callable[[T], int] = lambda _: 0,
+) -> T:
+    """A job the class shares (a transfer study, the pipeline lab, a timing): computed once
+    for ``key`` while this and every other session asking for it watch the same progress bar
+    (``label`` words the job's step). ``keep=False``: shared while in flight, not stored."""
+    bar = st.progress(0.0)
+
+    def show(fraction: float, name: str) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), label(name) or None)
+
+    value = STORE.run_once(key, work, on_progress=show, keep=keep, size=size)
+    bar.empty()
+    return value
 
 
 def continue_controls() -> None:
@@ -137,28 +163,28 @@ def set_training(training: bool, reset: bool = False) -> None:
 
 
 def follow(
-    t: Trainer, draw: Callable[[Trainer], object], *, while_: Callable[[], object] = lambda: True
+    run: R, draw: Callable[[R], object], *, while_: Callable[[], object] = lambda: True
 ) -> None:
-    """Advance ``t`` in slices of 0.75 s (so Stop lands that fast), drawing after each. While
-    another session of the class advances it, look again after a pause that grows with the
-    class (0.6 s for two, 3 s for thirty) and draw only what changed: thirty followers
-    redrawing four times a second would cost more CPU than the run itself."""
+    """Advance ``run`` (a Trainer, an ExampleRun) in slices of 0.75 s, so Stop lands that
+    fast, drawing after each. While another session of the class advances it, look again
+    after a pause that grows with the class (0.6 s for two, 3 s for thirty) and draw only
+    what changed: thirty followers redrawing four times a second would cost more CPU than
+    the run itself."""
     seen = -1.0
-    while not t.done and while_():
-        if not t.run(max_seconds=0.75):
-            time.sleep(min(3.0, 0.5 + 0.1 * RUNS.holders(t)))
-        if t.progress != seen:
-            seen = t.progress
-            report(t)
-            draw(t)
-    if t.progress != seen:
-        draw(t)
+    while not run.done and while_():
+        if not run.run(max_seconds=0.75):
+            time.sleep(min(3.0, 0.5 + 0.1 * RUNS.holders(run)))
+        if run.progress != seen:
+            seen = run.progress
+            report(run)
+            draw(run)
+    if run.progress != seen:
+        draw(run)
 
 
-def report(t: Trainer) -> None:
+def report(run: SliceRun) -> None:
     """What the queue's estimates are made of: this run's seconds left, or its total once done."""
-    _, left = speed(t)
-    SLOTS.report(session_key(), left, finished=t.seconds if t.done else None)
+    SLOTS.report(session_key(), seconds_left(run), finished=run.seconds if run.done else None)
 
 
 def resume_controls(ckpt: dict, device: torch.device) -> None:

@@ -7,6 +7,7 @@ Save & load, and a resumed checkpoint feeds Training. One key each, named here o
 from __future__ import annotations
 
 import hashlib
+from typing import TypeVar
 
 import streamlit as st
 
@@ -18,11 +19,14 @@ from playground.data.upload import read_image_zip
 from playground.layers.link import decode_input, decode_model, encode_model
 from playground.layers.models import INPUT_SHAPES, PRESETS, LayerSpec, ModelCheck
 from playground.server.runs import RUNS
+from playground.server.work import SliceRun
 from playground.training.controls import values_of
 from playground.training.loop import Trainer
 from playground.ui.frame import on_reset
 from playground.ui.i18n import ntr, tr
 from playground.ui.streamlit_internals import session_id
+
+R = TypeVar("R", bound=SliceRun)
 
 __all__ = [
     "MODEL_KEYS",
@@ -143,16 +147,18 @@ def trainer() -> Trainer | None:
     return t
 
 
-def track(t: Trainer) -> Trainer:
-    """Register a run this session created, so the janitor frees it if the tab leaves."""
+def track(t: R) -> R:
+    """Register a run this session holds, so the janitor frees it once every tab left."""
     RUNS.track(session_id(), t)
     return t
 
 
-def shared_run_caption(t: Trainer) -> None:
-    """Under a run the class shares: how many sessions follow it (the server trains it once)."""
+def shared_run_caption(
+    t: SliceRun, key: str = "train.shared", help_key: str = "train.shared_help"
+) -> None:
+    """Under a run the class shares: how many sessions follow it (the server runs it once)."""
     if t.shared_key is not None:
-        st.caption(ntr("train.shared", RUNS.holders(t)), help=tr("train.shared_help"))
+        st.caption(ntr(key, RUNS.holders(t)), help=tr(help_key))
 
 
 def set_trainer(t: Trainer) -> Trainer:

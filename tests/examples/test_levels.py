@@ -158,7 +158,7 @@ def test_a_run_resumes_slice_by_slice_to_the_same_losses():
     whole = _losses("sin", 7, iterations=300)
     parts = ex.ExampleRun(ex.default_config("sin", 7, iterations=300))
     while not parts.done:
-        parts.advance(max_steps=37)
+        parts.advance(max_steps=37, max_seconds=60)
     assert parts.losses == whole.losses
 
 

@@ -106,7 +106,7 @@ def test_a_stopped_run_says_so_and_resumes_where_it_stopped():
 
     at = open_page("pages/examples.py", ex_level="dynamic")
     run = ex.ExampleRun(ex.default_config("sin", 7))
-    run.advance(max_steps=500)
+    run.advance(max_steps=500, max_seconds=60)
     at.session_state["ex_runs"] = {("sin", 7): run}
     at.run()
     bars = [e.proto.text for e in at.get("progress")]

@@ -130,3 +130,48 @@ def test_the_transfer_note_names_fashionmnists_real_classes():
     assert FASHION_CLASSES[0] == "T-shirt/top" and FASHION_CLASSES[4] == "Coat"
     assert all(name in note for name in FASHION_CLASSES[5:])  # Shirt is in 5–9, not 0–4
     assert "shoes and bags" not in note
+
+
+def _key(**changes):
+    args = {"specs": TUTORIAL, "input_shape": (1, 28, 28), "dataset": "offline", "cfg": CFG,
+            "source_epochs": 3, "target_subset": 1000, "source": None, **changes}  # fmt: skip
+    return trn.transfer_key(**args)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"cfg": trn.TrainConfig(optimizer="Adam", epochs=3, seed=1)}, {"source_epochs": 2},
+     {"target_subset": 999}, {"source": b"weights"}, {"dataset": "sha256:upload"},
+     {"specs": md.PRESETS["lenet"]}, {"cfg": trn.TrainConfig(optimizer="SGD", epochs=3)}],
+    ids=["seed", "source_epochs", "subset", "upload", "dataset", "model", "optimizer"],
+)  # fmt: skip
+def test_a_transfer_study_is_keyed_by_everything_that_sets_its_numbers(change):
+    assert _key() == _key() and hash(_key()) == hash(_key())
+    assert _key(**change) != _key()
+    assert _key(source=b"weights") == _key(source=b"weights")  # an upload: by its bytes' hash
+
+
+@pytest.mark.slow
+def test_a_class_asking_for_one_study_trains_it_once(offline):
+    import threading
+
+    from playground.server.store import STORE
+    from playground.ui.training import transfer_study
+
+    cfg, reports = trn.TrainConfig(optimizer="Adam", epochs=1, seed=2), []
+
+    def student():
+        reports.append(transfer_study(TUTORIAL, (1, 28, 28), offline, "offline", cfg, 1, 200,
+                                      None, torch.device("cpu"), "en"))  # fmt: skip
+
+    threads = [threading.Thread(target=student) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(reports) == 4 and len({id(r) for r in reports}) == 1
+    assert STORE.stats().computed == 1 and STORE.stats().shared == 3
+    solo = tl.run_transfer(TUTORIAL, (1, 28, 28), *offline, cfg, source_epochs=1, target_subset=200)
+    assert [r.history.test_loss for r in reports[0].runs] == [
+        r.history.test_loss for r in solo.runs
+    ]
