@@ -8,12 +8,18 @@ Plays what a teacher's class does and prints each figure next to its target:
   within ``--spread`` seconds: when the last one sees the finished run, as a multiple of the solo
   run (target ≤ 1.3), and the server's CPU seconds for all of them against the solo run's
   (target ≤ 1.3);
-- **herd**: ``--herd`` new sessions open the same link at once, for every page: p50/p95 until
-  the page's script finished (target p95 ≤ 2 s);
+- **class explores**: ``--students`` sessions each train with their own learning rate and
+  seed (1 epoch on ``--explore-subset`` samples): all finish, every one that waited in the
+  queue saw an estimate, and ``--browsers`` other sessions rerunning a page meanwhile keep
+  p95 < 2 s;
+- **herd**: ``--herd`` new sessions open the same link at once, for every page (or
+  ``--pages``): p50/p95 until the page's script finished (target p95 ≤ 2 s);
 - peak server RSS, and every exception element or failed session (target 0).
 
 The clients speak Streamlit's own protocol (no browser to render), so a 2-core machine spends
 its CPU on the server under test. Run: python benchmarks/class_test.py [--students 30]
+[--scenarios class,explores,herd]; with ``/tmp/cpuvenv/bin/python`` (benchmarks/cpu_venv.py)
+the server runs on the CPU wheels Community Cloud installs.
 """
 
 from __future__ import annotations
@@ -77,8 +83,18 @@ def _finished_log(elements: list) -> str | None:
     return logs[-1] if done and logs else None  # a follower redraws it: the last is the end
 
 
-async def press_train(port: int, query: str, epochs: int, delay: float) -> tuple[float, str]:
-    """Open the link, wait ``delay``, press Train; seconds from the click to the finished run."""
+def _queue_words(elements: list) -> tuple[bool, bool]:
+    """Whether the page showed a place in the queue, and an estimate of the wait with it."""
+    alerts = [e.alert.body for e in elements if e.WhichOneof("type") == "alert"]
+    place = [a for a in alerts if "in the queue" in a or "in line" in a]
+    return bool(place), any("from the speed of the runs ahead" in a for a in place)
+
+
+async def press_train(
+    port: int, query: str, epochs: int, delay: float
+) -> tuple[float, str, bool, bool]:
+    """Open the link, wait ``delay``, press Train; seconds from the click to the finished run,
+    its log, and whether the page showed a place in the queue and an estimate of the wait."""
     import websockets
     from streamlit.proto.WidgetStates_pb2 import WidgetState
 
@@ -95,12 +111,67 @@ async def press_train(port: int, query: str, epochs: int, delay: float) -> tuple
         click = WidgetState(id=button.id, trigger_value=True)
         start = time.perf_counter()
         elements = await _script_run(ws, "training", query, [click])
+        placed = estimated = False
         while _finished_log(elements) is None:  # queued: it asks again, as the page does
+            place, eta = _queue_words(elements)
+            placed, estimated = placed or place, estimated or eta
             await asyncio.sleep(1.0)
             elements = await _script_run(ws, "training", query)
         seconds = time.perf_counter() - start
         final = await _script_run(ws, "training", query)  # the page draws the finished run once
-        return seconds, _finished_log(final) or ""
+        return seconds, _finished_log(final) or "", placed, estimated
+
+
+async def browse(port: int, stop: asyncio.Event, seconds: list[float]) -> None:
+    """A student who is not training: reruns the Tensors page about once a second, as a
+    learner changing a setting does; each rerun's time goes into ``seconds``."""
+    import websockets
+
+    rng = random.Random()
+    async with websockets.connect(
+        STREAM.format(port=port), subprotocols=["streamlit"], max_size=None
+    ) as ws:
+        while not stop.is_set():
+            start = time.perf_counter()
+            shape = f"t_shape={rng.randint(2, 9)},{rng.randint(2, 9)}"
+            await asyncio.wait_for(_script_run(ws, "tensors", shape), 300)
+            seconds.append(time.perf_counter() - start)
+            await asyncio.sleep(rng.uniform(0.5, 1.5))
+
+
+async def class_explores(port: int, args: argparse.Namespace) -> list[str]:
+    """``--students`` sessions each train with their own learning rate and seed within
+    ``--spread`` seconds, while ``--browsers`` other sessions keep using a page."""
+    from playground.training.config import LEARNING_RATES
+
+    rng, stop, seconds = random.Random(1), asyncio.Event(), []
+    base = f"tr_epochs=1&tr_subset={args.explore_subset}"
+    links = [
+        f"{base}&tr_lr={LEARNING_RATES[k % len(LEARNING_RATES)]}&seed={100 + k}"
+        for k in range(args.students)
+    ]
+    browsers = [asyncio.create_task(browse(port, stop, seconds)) for _ in range(args.browsers)]
+    t0 = time.perf_counter()
+    runs = await asyncio.gather(
+        *(press_train(port, q, 1, rng.uniform(0, args.spread)) for q in links),
+        return_exceptions=True,
+    )
+    span = time.perf_counter() - t0
+    stop.set()
+    errors = [f"explore browser: {r}" for r in await asyncio.gather(*browsers, return_exceptions=True) if isinstance(r, BaseException)]  # fmt: skip
+    done = [r for r in runs if isinstance(r, tuple)]
+    errors += [f"explore: {type(r).__name__}: {r}" for r in runs if isinstance(r, BaseException)]
+    queued = [r for r in done if r[2]]
+    print(
+        f"class explores: {len(done)}/{args.students} own runs finished in {span:.1f} s; "
+        f"{len(queued)} waited in the queue, {sum(r[3] for r in queued)} of them saw an estimate "
+        f"(target: all); {args.browsers} other students' page reruns p95 "
+        f"{p95(seconds) if seconds else float('nan'):.2f} s over {len(seconds)} (target < 2 s)"
+    )
+    if len({r[1] for r in done}) != len(done):
+        errors.append("explore: two different settings gave the same log")
+    errors += ["explore: a queued student saw no estimate"] * sum(not r[3] for r in queued)
+    return errors
 
 
 async def herd(port: int, page: str, query: str, n: int) -> tuple[list[float], list[str]]:
@@ -121,60 +192,117 @@ async def herd(port: int, page: str, query: str, n: int) -> tuple[list[float], l
     return [r for r in results if isinstance(r, float)], failures
 
 
+async def class_trains(port: int, args: argparse.Namespace, pid: int) -> list[str]:
+    """A solo run, then ``--students`` sessions pressing Train on one link."""
+    errors: list[str] = []
+    base = f"tr_epochs={args.epochs}" + (f"&tr_subset={args.subset}" if args.subset else "")
+    cpu0 = cpu_seconds(pid)
+    solo_s, solo_log, *_ = await press_train(port, base + "&seed=1", args.epochs, 0)
+    solo_cpu = cpu_seconds(pid) - cpu0
+    print(f"solo run: {solo_s:.1f} s wall, {solo_cpu:.1f} s server CPU")
+    rng = random.Random(0)
+    cpu0, t0 = cpu_seconds(pid), time.perf_counter()
+    delays = sorted(rng.uniform(0, args.spread) for _ in range(args.students))
+    runs = await asyncio.gather(
+        *(press_train(port, base + "&seed=2", args.epochs, d) for d in delays),
+        return_exceptions=True,
+    )
+    span = time.perf_counter() - t0 - delays[0]  # from the first click to the last result
+    class_cpu = cpu_seconds(pid) - cpu0
+    done = [r for r in runs if isinstance(r, tuple)]
+    errors += [f"class: {type(r).__name__}: {r}" for r in runs if isinstance(r, BaseException)]
+    logs = {r[1] for r in done}
+    same = len(logs) == 1 and solo_log not in logs
+    wait = max((r[0] for r in done), default=float("nan"))
+    if not same:
+        errors += [f"class: {len(logs)} different logs: " + " | ".join(x[-80:] for x in logs)]
+    print(
+        f"class trains: {len(done)}/{args.students} finished, all saw one run: {same}; "
+        f"the longest wait from a click to the finished run: {wait:.1f} s = "
+        f"{wait / solo_s:.2f} x solo (target <= 1.3); all done {span:.1f} s after the first click"
+    )
+    print(
+        f"server CPU for the class: {class_cpu:.1f} s = {class_cpu / solo_cpu:.2f} x one run's "
+        "(target <= 1.3)"
+    )
+    return errors
+
+
+async def herds(port: int, args: argparse.Namespace) -> list[str]:
+    """``--herd`` new sessions open one link at once, page after page."""
+    errors: list[str] = []
+    link = f"tr_epochs={args.epochs}&seed=2"
+    print(f"{'herd: page':26s} {'n':>4s} {'p50 s':>7s} {'p95 s':>7s}   (target p95 <= 2 s)")
+    worst = 0.0
+    pages = args.pages.split(",") if args.pages else ["", *(c.slug for c in CHAPTERS)]
+    for path in pages:
+        seconds, failed = await herd(port, path, link if path == "training" else "", args.herd)
+        errors += [f"herd {path or 'home'}: {f}" for f in failed]
+        if seconds:
+            worst = max(worst, p95(seconds))
+            print(
+                f"{path or 'home':26s} {len(seconds):4d} {statistics.median(seconds):7.2f} "
+                f"{p95(seconds):7.2f}"
+            )
+    print(f"herd worst p95: {worst:.2f} s")
+    return errors
+
+
+# The least a Streamlit page can cost: navigation, a sidebar of three widgets, a title and a
+# line of text. What a herd waits for on this app is Streamlit's own work per session.
+FLOOR_APP = """
+import streamlit as st
+
+def page():
+    st.title("Tensors")
+    st.write("A tensor is a multi-dimensional array.")
+
+nav = st.navigation([st.Page(page, title=f"Page {k}", url_path=f"p{k}") for k in range(12)])
+with st.sidebar:
+    st.selectbox("Language", ["English", "简体中文"])
+    st.selectbox("Device", ["cpu"])
+    st.number_input("Seed", 0, 2**31 - 1, 0)
+nav.run()
+"""
+
+
+async def floor(port: int, args: argparse.Namespace) -> list[str]:
+    """The same herd on a minimal Streamlit app beside ours, in the same run: the part of a
+    new session's time that is Streamlit's own."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="floor-"))
+    (folder / "floor.py").write_text(FLOOR_APP, encoding="utf-8")
+    other = free_port()
+    proc = start_server(other, app=folder / "floor.py")
+    try:
+        await herd(other, "", "", 1)
+        seconds, failed = await herd(other, "", "", args.herd)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    print(
+        f"{'herd floor: a minimal app':26s} {len(seconds):4d} {statistics.median(seconds):7.2f} "
+        f"{p95(seconds):7.2f}   (Streamlit alone: navigation, 3 sidebar widgets, 2 elements)"
+    )
+    return [f"floor: {f}" for f in failed]
+
+
 async def main_async(args: argparse.Namespace) -> None:
     port = free_port()
     proc = start_server(port, env={"PLAYGROUND_MAX_TRAININGS": str(args.slots)})
     errors: list[str] = []
     peak = 0.0
     try:
-        base = f"tr_epochs={args.epochs}" + (f"&tr_subset={args.subset}" if args.subset else "")
         await herd(port, "", "", 1)  # imports paid once, before anything is timed
-        cpu0 = cpu_seconds(proc.pid)
-        solo_s, solo_log = await press_train(port, base + "&seed=1", args.epochs, 0)
-        solo_cpu = cpu_seconds(proc.pid) - cpu0
-        print(f"solo run: {solo_s:.1f} s wall, {solo_cpu:.1f} s server CPU")
-
-        rng = random.Random(0)
-        link = base + "&seed=2"
-        cpu0, t0 = cpu_seconds(proc.pid), time.perf_counter()
-        delays = sorted(rng.uniform(0, args.spread) for _ in range(args.students))
-        runs = await asyncio.gather(
-            *(press_train(port, link, args.epochs, d) for d in delays), return_exceptions=True
-        )
-        span = time.perf_counter() - t0 - delays[0]  # from the first click to the last result
-        class_cpu = cpu_seconds(proc.pid) - cpu0
-        done = [r for r in runs if isinstance(r, tuple)]
-        errors += [f"class: {type(r).__name__}: {r}" for r in runs if isinstance(r, BaseException)]
-        peak = max(peak, rss_mb(proc.pid))
-        logs = {log for _, log in done}
-        same = len(logs) == 1 and solo_log not in logs
-        wait = max((s for s, _ in done), default=float("nan"))
-        if not same:
-            errors += [f"class: {len(logs)} different logs: " + " | ".join(x[-80:] for x in logs)]
-        print(
-            f"class trains: {len(done)}/{args.students} finished, all saw one run: {same}; "
-            f"the longest wait from a click to the finished run: {wait:.1f} s = "
-            f"{wait / solo_s:.2f} x solo (target <= 1.3); all done {span:.1f} s after the first click"
-        )
-        print(
-            f"server CPU for the class: {class_cpu:.1f} s = {class_cpu / solo_cpu:.2f} x one run's "
-            "(target <= 1.3)"
-        )
-
-        print(f"{'herd: page':26s} {'n':>4s} {'p50 s':>7s} {'p95 s':>7s}   (target p95 <= 2 s)")
-        worst = 0.0
-        for path in ["", *(c.slug for c in CHAPTERS)]:
-            seconds, failed = await herd(port, path, link if path == "training" else "", args.herd)
+        for name in args.scenarios.split(","):
+            scenarios = {"class": class_trains, "explores": class_explores, "herd": herds}
+            scenario = {**scenarios, "floor": floor}[name]
+            errors += await (
+                scenario(port, args, proc.pid) if name == "class" else scenario(port, args)
+            )
             peak = max(peak, rss_mb(proc.pid))
-            errors += [f"herd {path or 'home'}: {f}" for f in failed]
-            if seconds:
-                worst = max(worst, p95(seconds))
-                print(
-                    f"{path or 'home':26s} {len(seconds):4d} {statistics.median(seconds):7.2f} "
-                    f"{p95(seconds):7.2f}"
-                )
-        print(f"herd worst p95: {worst:.2f} s")
-        print(f"peak server RSS: {peak:.0f} MB")
+        print(f"peak server RSS: {peak:.0f} MB ({sys.executable})")
         if proc.poll() is not None:
             errors.append("the server died")
     finally:
@@ -193,6 +321,10 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=5)
     parser.add_argument("--subset", type=int, default=0, help="training samples (0 = all)")
     parser.add_argument("--slots", type=int, default=2, help="PLAYGROUND_MAX_TRAININGS")
+    parser.add_argument("--scenarios", default="class,explores,herd,floor")
+    parser.add_argument("--pages", default="", help="herd only these page slugs (comma list)")
+    parser.add_argument("--browsers", type=int, default=20, help="students using a page meanwhile")
+    parser.add_argument("--explore-subset", type=int, default=3000, help="samples per own run")
     asyncio.run(main_async(parser.parse_args()))
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-import torch
 
 from playground import layers as md
 from playground import ui
@@ -12,8 +11,9 @@ from playground.core.errors import PlaygroundError
 from playground.data.datasets import OFFLINE_CLASSES
 from playground.layers import figures as mf
 from playground.layers.link import decode_input
-from playground.ui import bound, lazy_tabs, page, shared_dataset, show_code, show_error, tr
+from playground.ui import bound, lazy_tabs, page, show_code, show_error, tr
 from playground.ui import state as shared
+from playground.ui.layers import checked, traced
 
 cfg = page()
 ui.chapter_intro("nav.layers", "layers.intro")
@@ -88,24 +88,19 @@ def builder() -> list[md.LayerSpec] | None:
     return typed
 
 
-def model_input(shape: tuple[int, ...]) -> tuple[torch.Tensor, list[str] | None]:
+def with_samples(shape: tuple[int, ...]) -> bool:
     """Three offline samples when the model takes 1×28×28 (or 1×32×32: padded by 2, as the
     blitz's Net wants), else the tutorial's torch.rand."""
-    if tuple(shape) in md.SAMPLE_SHAPES and bound(
-        st.toggle, tr("layers.use_samples"), True, key="m_samples"
-    ):
-        ds = shared_dataset("offline")
-        images = md.pad_to(ds.images[:3].float() / 255, tuple(shape))
-        return images, [OFFLINE_CLASSES[int(t)] for t in ds.targets[:3]]
-    g = torch.Generator().manual_seed(cfg.seed)
-    return torch.rand(3, *shape, generator=g), None
+    return tuple(shape) in md.SAMPLE_SHAPES and bool(
+        bound(st.toggle, tr("layers.use_samples"), True, key="m_samples")
+    )
 
 
 specs = builder()
 shape = shared.built_model()[1]
 if specs:
     try:
-        check = md.check_model(specs, shape, batch=3)
+        check = checked(tuple(specs), tuple(shape))  # one check and trace a server, shared
     except PlaygroundError as err:
         show_error(err)
         st.stop()
@@ -114,10 +109,14 @@ if specs:
     if not check.ok:
         shared.show_misfit(check)
         st.stop()
-    model = md.build_model(specs, seed=cfg.seed, device=cfg.device).eval()
-    x, sample_labels = model_input(shape)
-    with torch.no_grad():
-        rows, outputs = md.trace(model, x.to(cfg.device))
+    built = traced(tuple(specs), tuple(shape), cfg.seed, str(cfg.device), with_samples(shape))
+    model, x, sample_labels, rows, outputs = (
+        built.model,
+        built.x,
+        built.labels,
+        built.rows,
+        built.outputs,
+    )
 else:
     st.stop()
 

@@ -6,6 +6,7 @@ Only the tests execute snippets; the app never runs code it displays.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import os
 import pickle
@@ -116,7 +117,17 @@ def run_standalone(code: str, cwd: Path, *, timeout: float = 240) -> str:
         )
         returncode, stdout, stderr = done.returncode, done.stdout, done.stderr
     assert returncode == 0, f"the script failed:\n{code}\n---\n{stderr[-4000:]}"
+    RAN.add(hashlib.sha256(code.encode()).hexdigest())
     return stdout
+
+
+# Every script that ran standalone without error in this test session: the sweep over the
+# app's scripts (tests/ui/test_standalone_scripts.py) does not run one twice.
+RAN: set[str] = set()
+
+
+def ran_before(code: str) -> bool:
+    return hashlib.sha256(code.encode()).hexdigest() in RAN
 
 
 # The warm Python: reads a folder per line, forks, and the child runs that folder's

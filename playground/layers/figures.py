@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 
 import plotly.graph_objects as go
@@ -234,6 +235,7 @@ def module_to_demo(model: nn.Module) -> dict[str, str]:
     t = torch.ones(2)
     if next(model.parameters(), None) is None:  # MaxPool2d alone: show it on a Linear
         model = nn.Linear(2, 2)
+    model = copy.deepcopy(model)  # the page's model is shared by the class: never changed
     moved = model.to(torch.float64)
     result = {
         "model.to(torch.float64) is model": str(moved is model),
@@ -241,7 +243,6 @@ def module_to_demo(model: nn.Module) -> dict[str, str]:
         "t.to(torch.float64) is t": str(t.to(torch.float64) is t),
         "t.dtype after t.to": str(t.dtype),
     }
-    model.to(torch.float32)
     return result
 
 

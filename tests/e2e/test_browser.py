@@ -46,13 +46,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, *, env: dict[str, str] | None = None) -> subprocess.Popen:
+def start_server(
+    port: int, *, env: dict[str, str] | None = None, app: Path = ROOT / "app.py"
+) -> subprocess.Popen:
     cmd = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "app.py"),
+        str(app),
         "--server.headless",
         "true",
         "--server.port",

@@ -109,3 +109,25 @@ def test_a_model_without_parameters_opens_every_tab_and_big_maps_are_shrunk():
     x = torch.rand(1, 3, 1290, 1290)
     for _, fig in inside_layer(torch.nn.MaxPool2d(2), x, torch.nn.MaxPool2d(2)(x)):
         assert fig.layout.images[0].sizex <= 3 * (MAX_GRID_SIDE + 2) + 2  # 3 maps, 160 px each
+
+
+@pytest.mark.slow
+def test_a_class_on_one_link_shares_one_traced_model_and_nobody_changes_it():
+    import torch
+
+    from playground import layers as md
+    from playground.ui.layers import traced
+
+    traced.clear()
+    a = open_page("pages/layers.py", m_tab="Activations & devices")
+    b = open_page("pages/layers.py", m_tab="Activations & devices")
+    assert not a.exception and not b.exception
+    spec = (tuple(md.PRESETS["tutorial"]), tuple(md.INPUT_SHAPES["tutorial"]), 0, "cpu", True)
+    shared = traced(*spec)  # the one both sessions drew: computed once, found again
+    assert traced(*spec) is shared
+    # The Module.to demo ran in both sessions on its own copy: the shared model is untouched.
+    assert all(p.dtype == torch.float32 for p in shared.model.parameters())
+    assert any("model.to(torch.float64) is model" in str(d.value) for d in a.dataframe)
+    fresh = md.build_model(md.PRESETS["tutorial"], seed=0).eval()
+    weights = zip(shared.model.state_dict().values(), fresh.state_dict().values(), strict=True)
+    assert all(torch.equal(x, y) for x, y in weights)  # the seed's weights, bit for bit
