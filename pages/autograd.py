@@ -11,6 +11,7 @@ from playground.autograd.figures import make_descent_figure, make_graph_figure, 
 from playground.core.errors import PlaygroundError
 from playground.plots.heatmap import make_tensor_figure
 from playground.ui import Slot, bound, lazy_tabs, ntr, page, printed, show_code, show_error, tr
+from playground.ui.autograd import GraphView, graph_view
 from playground.ui.runs import in_slot
 
 cfg = page()
@@ -46,32 +47,28 @@ def graph_section() -> None:
         PROGRAM.setdefault(ag.PRESETS[preset])
     program = bound(st.text_area, tr("ag.program"), key=PROGRAM.key, height=200,
                     help=tr("ag.program_help"), reset_to=ag.PRESETS[preset])  # fmt: skip
-    try:
-        statements = ag.parse_program(program)
-        comp = ag.run_program(
-            statements, device=cfg.device, generator=ag.make_generator(cfg.device, cfg.seed)
-        )
-        graph = ag.extract_graph(comp)
-        result = ag.backward(comp, graph) if run_backward else None
+    try:  # one computation a server for each program, seed and device: a class shares it
+        view = graph_view(program, cfg.seed, str(cfg.device), bool(run_backward), cfg.lang)
     except PlaygroundError as err:
         show_error(err)
         return
-    grads = result.node_grads if result else None
-    ui.chart(make_graph_figure(graph, grads, lang=cfg.lang), key="ag_g")
+    ui.chart(view.figure, key="ag_g")
+    graph = view.graph
     n_leaves = sum(n.kind == "leaf" for n in graph.nodes)
     ops, skipped = len(graph.nodes) - n_leaves, graph.skipped_inputs
     caption = tr("ag.graph_caption", ops=ops, leaves=n_leaves)
     st.caption(f"{caption} {ntr('ag.skipped', skipped)}" if skipped else caption)
-    show_code(ag.computation_code(comp, cfg.seed, cfg.device))
-    if result is None:
+    show_code(view.code)
+    if view.result is None:
         return
-    if result.vector is not None:
-        st.info(tr("ag.nonscalar", n=comp.output.numel()), icon=":material/info:")
-    grads_and_check(program, statements, result, comp.flops)
+    if view.result.vector is not None:
+        st.info(tr("ag.nonscalar", n=view.output_numel), icon=":material/info:")
+    grads_and_check(program, view)
 
 
-def grads_and_check(program: str, statements: list, result: ag.BackwardResult, flops: int) -> None:
-    if not result.grads:
+def grads_and_check(program: str, view: GraphView) -> None:
+    result, statements, flops = view.result, view.statements, view.flops
+    if result is None or not result.grads:
         st.warning(tr("ag.no_leaves"), icon=":material/warning:")
         return
     left, right = st.columns([3, 2])
@@ -79,7 +76,7 @@ def grads_and_check(program: str, statements: list, result: ag.BackwardResult, f
         st.subheader(tr("ag.grads"))
         for name, grad in result.grads.items():
             st.markdown(f"`{name}.grad` · {tr('ag.grad_shape', shape=tuple(grad.shape))}")
-            ui.chart(make_tensor_figure(grad), key=f"ag_grad_{name}")
+            ui.chart(view.grad_figures[name], key=f"ag_grad_{name}")
     with right:
         st.subheader(tr("ag.check"))
         n = sum(g.numel() for g in result.grads.values())

@@ -15,6 +15,7 @@ from playground.plots.heatmap import make_tensor_figure
 from playground.plots.images import make_bar_figure, make_grid_figure
 from playground.ui import bound, lazy_tabs, ntr, page, shared_dataset, show_code, show_error, tr
 from playground.ui import state as shared
+from playground.ui.data import overview_figures, sample_grid
 from playground.ui.runs import in_slot, shared_job
 
 cfg = page()
@@ -23,16 +24,15 @@ UPLOAD = "upload"
 CUDA = torch.cuda.is_available()
 
 
-def time_workers(ds: ImageDataset) -> None:
-    # A class pressing at once shares one measurement (the shared dataset is one object).
-    times = shared_job(
-        ("workers", id(ds)), lambda _: ld.time_workers(ds, (0, 2), max_samples=4096), keep=False
-    )
+def time_workers(ds: ImageDataset) -> None:  # a class pressing at once shares one measurement
+    work = lambda _: ld.time_workers(ds, (0, 2), max_samples=4096)  # noqa: E731
+    times = shared_job(("workers", id(ds)), work, keep=False)
     text = ", ".join(f"num_workers={w}: {s:.2f} s" for w, s in times.items())
     st.info(tr("data.workers_result", n=min(len(ds), 4096), times=text))
 
 
 NAME, SHUFFLE = ui.Slot("d_name", "offline"), ui.Slot("d_shuffle", 0)  # reshuffles: a new seed each
+TRAIN = ui.Slot("d_train", True)  # the train split, else the test split
 UPLOADED_AS = ui.Slot[tuple[str, int]]("d_uploaded_name")  # the zip's name and size, once read
 
 
@@ -49,7 +49,7 @@ def choose_dataset() -> tuple[str, ImageDataset | None]:
     name = bound(
         c[0].selectbox, tr("data.dataset"), options, format_func=labels.__getitem__, key=NAME.key
     )
-    train = bound(c[1].toggle, tr("data.split_train"), value=True, key="d_train")
+    train = bound(c[1].toggle, tr("data.split_train"), value=True, key=TRAIN.key)
     if name == UPLOAD:
         return name, shared.uploaded()
     st.caption(tr(f"data.desc.{name}"))
@@ -91,14 +91,14 @@ def browse_section() -> None:
         shuffle = SHUFFLE.set(shuffle + 1)
     idx = ld.sample_indices(len(ds), 9, cfg.seed * 1000 + shuffle)
     left, right = st.columns([1, 1])
-    ui.chart(make_grid_figure(ds.images[idx], labels_of(idx)), key="d_grid", into=left)
+    key = (shared.dataset_identity(name), bool(TRAIN.get()))  # drawn once a server, shared
+    ui.chart(sample_grid(key, tuple(idx), tuple(labels_of(idx)), ds), key="d_grid", into=left)
+    classes, pixels = overview_figures(key, tuple(ui.class_names(ds.classes)), ds)
     with right:
         st.caption(tr("data.classes"))
-        counts = ds.class_counts().tolist()
-        ui.chart(make_bar_figure(ui.class_names(ds.classes), counts), key="d_classes")
+        ui.chart(classes, key="d_classes")
         st.caption(tr("data.pixels"))
-        centres, hist = ld.pixel_histogram(ds.images)
-        ui.chart(make_bar_figure(centres, hist, height=220), key="d_pixels")
+        ui.chart(pixels, key="d_pixels")
     i = bound(st.number_input, tr("data.inspect"), 0, len(ds) - 1, idx[0], key="d_index")
     facts = ld.sample_facts(ds, i)
     facts["name"] = ui.class_names([facts["name"]])[0]

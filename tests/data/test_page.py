@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.apptest import interact, open_page, texts
 
 
@@ -50,3 +52,24 @@ def test_an_uploaded_dataset_trains_on_the_training_page():
     assert not at.exception, [e.value for e in at.exception]
     trainer = at.session_state["trainer"]
     assert trainer.done and trainer.n == 96 and len(trainer.x_test) == 24  # 80/20
+
+
+@pytest.mark.slow
+def test_a_class_browsing_one_split_shares_the_figures_and_they_count_every_pixel():
+    from playground.data.datasets import make_offline_dataset
+    from playground.ui.data import overview_figures, sample_grid
+
+    overview_figures.clear()
+    sample_grid.clear()
+    a, b = open_page("pages/data.py"), open_page("pages/data.py")
+    assert not a.exception and not b.exception
+    specs = [c.proto.spec for c in a.get("plotly_chart")][:3]
+    assert specs == [c.proto.spec for c in b.get("plotly_chart")][:3]  # the same drawing
+    ds = make_offline_dataset(0)
+    names = tuple(ds.classes)
+    classes, pixels = overview_figures(("offline", True), names, ds)
+    assert overview_figures(("offline", True), names, ds)[1] is pixels  # computed once
+    assert sum(pixels.data[0].y) == ds.images.numel()  # every pixel of 60,000 images, binned
+    assert list(classes.data[0].y) == ds.class_counts().tolist()
+    test_split = overview_figures(("offline", False), names, make_offline_dataset(0, train=False))
+    assert sum(test_split[1].data[0].y) == 10_000 * 28 * 28  # another split: its own figures
