@@ -181,14 +181,14 @@ def gradcheck_section() -> None:
 def time_levels() -> None:  # a class pressing at once shares one measurement
     key = ("time_levels", problem, str(cfg.device))
     work = lambda _: ex.time_levels(problem, str(cfg.device))  # noqa: E731
-    rows = shared_job(key, work, keep=False, label=lambda _: tr("ex.working"))
-    TIMES.set((problem, str(cfg.device), rows))
+    if rows := shared_job(key, work, keep=False, label=lambda _: tr("ex.working")):
+        TIMES.set((problem, str(cfg.device), rows))
 
 
 def timing_section() -> None:
     st.write(tr("ex.time_intro"))
     if st.button(tr("ex.time_run"), icon=":material/timer:"):
-        in_slot(time_levels)  # timings share the training queue
+        time_levels()  # timings share the training queue
     if (kept := TIMES.get()) and kept[:2] == (problem, str(cfg.device)):
         rows = kept[2]
         base = rows[0][2]

@@ -26,6 +26,7 @@ from playground.ui import (
     tr,
 )
 from playground.ui import state as shared
+from playground.ui.layers import checked
 from playground.ui.runs import open_resumed_run, resume_controls
 
 cfg = page()
@@ -42,7 +43,7 @@ else:
     st.caption(tr("save.fresh"))
 # One rule for a model that does not fit its input: the Layers page's message and fix, here too.
 try:
-    check = md.check_model(specs, tuple(shape)) if trainer is None else None
+    check = checked(tuple(specs), tuple(shape)) if trainer is None else None  # a server's
 except PlaygroundError as err:  # over the budget: nothing is built
     show_error(err)
     st.stop()

@@ -260,14 +260,15 @@ def transfer_section() -> None:
     upload = ui.uploader(tr("train.tl_upload"), ["safetensors", "pth", "pt"], key="tl_up")
     tl_cfg = replace(config, optimizer=opt, epochs=int(epochs))
 
-    def work() -> None:  # the class's study for these settings and source: computed once
-        TRANSFER.set(transfer_study(
-            specs, shape_of(dataset), datasets(), shared.dataset_identity(dataset), tl_cfg,
-            int(src_epochs), int(n), upload, cfg.device, cfg.lang,
-        ))  # fmt: skip
-
     if st.button(tr("train.tl_run"), icon=":material/call_split:", type="primary"):
-        in_slot(work, free=shared.clear_trainer)
+        try:  # the class's study for these settings and source: trained once
+            study = transfer_study(
+                specs, shape_of(dataset), datasets(), shared.dataset_identity(dataset), tl_cfg,
+                int(src_epochs), int(n), upload, cfg.device, cfg.lang, free=shared.clear_trainer,
+            )  # fmt: skip
+            TRANSFER.set(study or TRANSFER.get())
+        except ValueError as err:  # the Data page's upload is gone
+            show_error(err)
     if report := TRANSFER.get():
         if report.source_accuracy is not None:
             st.caption(tr("train.tl_source", acc=100 * report.source_accuracy))
@@ -277,16 +278,12 @@ def transfer_section() -> None:
     show_code(tl.transfer_code(tl_cfg, specs, dataset, int(src_epochs), int(n), device=cfg.device))
 
 
-def time_pipelines() -> None:
-    table(
-        pipeline_lab(datasets()[0], specs, shared.dataset_identity(dataset), cfg.device, cfg.lang)
-    )
-
-
 def lab_section() -> None:
     st.write(tr("train.lab_intro"))
-    if st.button(tr("train.lab_run"), icon=":material/speed:"):
-        in_slot(time_pipelines)  # the lab trains: it waits its turn
+    if st.button(tr("train.lab_run"), icon=":material/speed:"):  # it trains: it waits its turn
+        lab = pipeline_lab(datasets()[0], specs, shared.dataset_identity(dataset), cfg.device, cfg.lang)  # fmt: skip
+        if lab is not None:
+            table(lab)
     st.caption(tr("train.lab_note"))
     st.caption(tr("train.multi_gpu", n=torch.cuda.device_count()))
 

@@ -102,7 +102,7 @@ def exercise_panel(chapter: str) -> None:
              on_click=_reveal, args=(exercise, key))  # fmt: skip
     if st.session_state.pop(f"{key}_train", False):  # a kind that trains runs in a slot
         with st.spinner(tr("xq.training")):
-            in_slot(lambda: _grade(exercise, setup, key))
+            in_slot(lambda: _grade(exercise, setup, key), run=_ticket(exercise, key))
         sync_progress()
     if err := st.session_state.pop(f"{key}_refused", None):
         show_error(err)
@@ -162,6 +162,14 @@ def _grade(exercise: xq.Exercise, setup: xq.Setup, key: str) -> None:
     st.session_state[_KEY] = pg.record_attempt(progress(), exercise.id, graded.correct)
     for hook in _ON_GRADED:
         hook(exercise, int(st.session_state.get("seed", 0)), graded)
+
+
+def _ticket(exercise: xq.Exercise, key: str) -> object:
+    """A class submitting the same answer to "reach the target" trains it once: one place in
+    the queue for all of them (the engine shares the run itself)."""
+    if exercise.kind != "target":
+        return None
+    return "target", int(st.session_state.get("seed", 0)), answer_of(exercise, key)
 
 
 def answer_of(exercise: xq.Exercise, key: str) -> object:

@@ -93,18 +93,26 @@ def shared_job(
     label: Callable[[str], str] = lambda name: name,
     keep: bool = True,
     size: Callable[[T], int] = lambda _: 0,
-) -> T:
-    """A job the class shares (a transfer study, the pipeline lab, a timing): computed once
-    for ``key`` while this and every other session asking for it watch the same progress bar
-    (``label`` words the job's step). ``keep=False``: shared while in flight, not stored."""
-    bar = st.progress(0.0)
+    free: Callable[[], object] = lambda: None,
+) -> T | None:
+    """A job the class shares (a transfer study, the pipeline lab, a timing), in a training
+    slot: computed once for ``key`` while this and every other session asking for it hold
+    one place in the queue and watch the same progress bar (``label`` words the job's step).
+    ``keep=False``: shared while in flight, not stored. None while this session waits in
+    the queue, or when the job was refused (the page shows why)."""
+    box: list[T] = []
 
-    def show(fraction: float, name: str) -> None:
-        bar.progress(min(max(fraction, 0.0), 1.0), label(name) or None)
+    def run() -> None:
+        bar = st.progress(0.0)
 
-    value = STORE.run_once(key, work, on_progress=show, keep=keep, size=size)
-    bar.empty()
-    return value
+        def show(fraction: float, name: str) -> None:
+            bar.progress(min(max(fraction, 0.0), 1.0), label(name) or None)
+
+        box.append(STORE.run_once(key, work, on_progress=show, keep=keep, size=size))
+        bar.empty()
+
+    in_slot(run, free=free, run=("job", key))
+    return box[0] if box else None
 
 
 def continue_controls() -> None:

@@ -32,9 +32,10 @@ def transfer_study(
     upload: Any,
     device: torch.device,
     lang: str,
-) -> tl.TransferReport:
+    free: Any = lambda: None,
+) -> tl.TransferReport | None:
     """The study for these settings (``dataset`` is its identity; an uploaded source counts
-    by its bytes): computed once however many students ask."""
+    by its bytes): computed once however many students ask; None while queued or refused."""
     source = None if upload is None else upload.getvalue()
     key = trn.transfer_key(specs, input_shape, dataset, cfg, source_epochs, n, source, device)
 
@@ -46,17 +47,17 @@ def transfer_study(
         )  # fmt: skip
 
     label = lambda name: tl.label(name, lang)  # noqa: E731
-    return shared_job(key, work, label=label, size=tl.TransferReport.nbytes)
+    return shared_job(key, work, label=label, size=tl.TransferReport.nbytes, free=free)
 
 
 def pipeline_lab(
     train: ImageDataset, specs: list[LayerSpec], dataset: str, device: torch.device, lang: str
 ) -> Any:
-    """The lab's table. A class pressing at once shares one measurement; pressed again later,
-    it measures again (nothing is stored)."""
+    """The lab's table (None while queued). A class pressing at once shares one measurement;
+    pressed again later, it measures again (nothing is stored)."""
     key = ("lab", dataset, tuple(specs), str(device))
     times = shared_job(
         key, lambda _: trn.pipeline_times(train, specs, device=device), keep=False,
         label=lambda _: tr("train.lab_running"),
     )  # fmt: skip
-    return trn.pipeline_table(times, lang=lang)
+    return None if times is None else trn.pipeline_table(times, lang=lang)

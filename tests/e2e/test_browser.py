@@ -218,23 +218,6 @@ def test_new_seed_button_draws_a_new_seed_into_the_url(browser, server):
         page.close()
 
 
-@pytest.mark.parametrize("path", [c.slug for c in CHAPTERS if c.exercises])
-def test_every_tab_renders_without_errors(browser, server, path):
-    """Tabs run lazily, so each one is opened: its charts draw and no exception box appears."""
-    with fresh_page(browser, 1000) as page:
-        page.goto(f"{server}/{path}")
-        wait_until_rendered(page)
-        tabs = page.get_by_role("tab")
-        names = tabs.all_inner_texts()
-        assert len(names) >= 3
-        for k, name in enumerate(names):
-            tabs.nth(k).click()
-            wait_until_rendered(page)
-            assert exception_boxes(page) == [], f"/{path} tab {name!r}: {exception_boxes(page)}"
-            assert page.locator(".js-plotly-plot, [data-testid='stCode']").count() > 0, name
-            assert k == 0 or "_tab=" in page.url  # the open tab is in the URL, by name
-
-
 def test_autograd_costly_check_runs_on_request(browser, server):
     with fresh_page(browser, 1400) as page:
         page.goto(f"{server}/autograd")

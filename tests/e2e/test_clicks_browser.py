@@ -31,7 +31,8 @@ def _query(page) -> dict[str, str]:
 
 @pytest.mark.parametrize("path", TABBED)
 def test_every_tab_click_lands_in_a_row(browser, server, path):  # noqa: F811
-    """Each tab once, left to right, then back to the first: one click each, never two."""
+    """Each tab once, left to right, then back to the first: one click each, never two. Tabs
+    run lazily, so each click also draws that tab: its charts or code, no exception box."""
     with fresh_page(browser) as page:
         page.goto(f"{server}/{path}")
         wait_until_rendered(page)
@@ -44,6 +45,8 @@ def test_every_tab_click_lands_in_a_row(browser, server, path):  # noqa: F811
             tabs.nth(i).click()
             wait_until_rendered(page)
             assert selected_tab(page) == name, f"/{path}: clicked {name!r}"
+            assert exception_boxes(page) == [], f"/{path} tab {name!r}: {exception_boxes(page)}"
+            assert page.locator(".js-plotly-plot, [data-testid='stCode']").count() > 0, name
             tab_params = [v for k, v in _query(page).items() if k.endswith("_tab")]
             assert (tab_params == []) if i == 0 else (len(tab_params) == 1), page.url
         assert exception_boxes(page) == []
