@@ -46,6 +46,16 @@ def fashion_root(fashion_sample, tmp_path) -> Path:
     return tmp_path
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``-n 2 --dist loadgroup``, as CI runs), every browser test goes to
+    one worker, in order: they wait on Chromium and servers most of the time, so the other
+    worker's CPU-bound tests run beside them instead of after them. Other tests go by module,
+    so a module's costly fixture (the hostile harness, the script sweep) runs once."""
+    for item in items:
+        group = "browser" if item.get_closest_marker("browser") else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """The fast loop (a ``-m`` that leaves out ``slow``) runs shown scripts in forked warm
     interpreters; the full suite, as CI runs it, in a fresh Python each (tests/snippets.py)."""
