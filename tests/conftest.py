@@ -56,14 +56,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.add_marker(pytest.mark.xdist_group(group))
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    """The fast loop (a ``-m`` that leaves out ``slow``) runs shown scripts in forked warm
-    interpreters; the full suite, as CI runs it, in a fresh Python each (tests/snippets.py)."""
-    from tests import snippets
-
-    snippets.FRESH["value"] = "not slow" not in (config.option.markexpr or "")
-
-
 @pytest.fixture(autouse=True)
 def _fresh_result_store():
     """Each test starts with the server's result store empty: no test gets another's run."""

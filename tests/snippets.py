@@ -6,7 +6,6 @@ Only the tests execute snippets; the app never runs code it displays.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import os
 import pickle
@@ -86,20 +85,21 @@ __dump_globals()
 
 HIDE_PLAYGROUND = "import sys\nsys.modules['playground'] = None\n"
 
-# The fast loop (``-m "not slow"``) runs scripts in children forked from one warm Python that
-# has imported torch and torchvision (2.3 s a script, otherwise). The full suite, which CI
-# runs, starts a fresh Python for every script: only that catches a forgotten import.
-FRESH = {"value": True}
+# Scripts run in children forked from one warm Python that has imported torch and
+# torchvision and nothing else (a fresh Python spends about 3.7 s of CPU on those imports).
+# Each child execs the script in a new __main__, so a forgotten ``import`` still fails. The
+# full suite's sweep over every script the app shows (tests/ui/test_standalone_scripts.py)
+# starts a truly fresh Python for each (``fresh=True``): nothing is imported for it there.
 
 
-def run_standalone(code: str, cwd: Path, *, timeout: float = 240) -> str:
-    """Run ``code`` as a learner would: a fresh Python, an empty folder, no ``playground``.
+def run_standalone(code: str, cwd: Path, *, timeout: float = 240, fresh: bool = False) -> str:
+    """Run ``code`` as a learner would: its own Python, an empty folder, no ``playground``.
 
     Returns what it printed; a traceback fails the calling test with the script's stderr.
     """
     script = cwd / "snippet.py"
     script.write_text(code, encoding="utf-8")
-    if not FRESH["value"] and hasattr(os, "fork"):
+    if not fresh and hasattr(os, "fork"):
         returncode, stdout, stderr = _WARM.run(cwd, timeout)
     else:
         runner = (
@@ -117,17 +117,7 @@ def run_standalone(code: str, cwd: Path, *, timeout: float = 240) -> str:
         )
         returncode, stdout, stderr = done.returncode, done.stdout, done.stderr
     assert returncode == 0, f"the script failed:\n{code}\n---\n{stderr[-4000:]}"
-    RAN.add(hashlib.sha256(code.encode()).hexdigest())
     return stdout
-
-
-# Every script that ran standalone without error in this test session: the sweep over the
-# app's scripts (tests/ui/test_standalone_scripts.py) does not run one twice.
-RAN: set[str] = set()
-
-
-def ran_before(code: str) -> bool:
-    return hashlib.sha256(code.encode()).hexdigest() in RAN
 
 
 # The warm Python: reads a folder per line, forks, and the child runs that folder's

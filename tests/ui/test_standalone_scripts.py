@@ -19,7 +19,7 @@ from playground.examples.levels import LEVELS
 from playground.ui import widgets
 from tests.apptest import PAGES
 from tests.conftest import ROOT
-from tests.snippets import ran_before, run_standalone
+from tests.snippets import run_standalone
 
 # The sweep renders every page and tab in both languages (about 20 s) before any script runs:
 # the whole module belongs to the full suite. The chapters' own script tests stay in the fast loop.
@@ -82,9 +82,7 @@ def _run(blocks: list[tuple[str, str]], index: int, tmp_path) -> None:
     if index >= len(blocks):
         pytest.skip(f"the app shows {len(blocks)} such scripts")
     code, where = blocks[index]
-    if ran_before(code):  # a chapter's own test ran this very script earlier in this session
-        pytest.skip("ran standalone in its chapter's tests")
-    out = run_standalone(code, tmp_path, timeout=420)
+    out = run_standalone(code, tmp_path, timeout=420, fresh=True)  # nothing imported before
     assert out.strip() or "print(" not in code, f"{where}: printed nothing"
 
 
