@@ -46,6 +46,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def stop_server(proc: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL if it has not exited in 20 s: Streamlit waits for a script
+    thread still running (a follower's loop) before it exits."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=20)
+
+
 def start_server(
     port: int, *, env: dict[str, str] | None = None, app: Path = ROOT / "app.py"
 ) -> subprocess.Popen:
@@ -100,8 +111,7 @@ def server() -> Iterator[str]:
     port = free_port()
     proc = start_server(port)
     yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=20)
+    stop_server(proc)
 
 
 def wait_until_rendered(page, timeout_ms: int = 60_000) -> None:
@@ -361,8 +371,7 @@ def test_a_session_that_leaves_mid_training_frees_its_slot_and_memory(browser):
         assert exception_boxes(page) == []
     finally:
         b.close()
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop_server(proc)
 
 
 def test_an_upload_over_the_server_limit_is_refused_and_the_app_goes_on(browser, server, tmp_path):

@@ -11,6 +11,7 @@ from tests.e2e.test_browser import (  # noqa: F401 (fixtures)
     exception_boxes,
     free_port,
     start_server,
+    stop_server,
     wait_until_rendered,
 )
 
@@ -50,5 +51,4 @@ def test_two_students_on_one_link_train_once_and_see_the_same_run(browser, tmp_p
     finally:
         for c in contexts:
             c.close()
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop_server(proc)
