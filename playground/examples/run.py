@@ -18,7 +18,7 @@ from playground.examples.levels import DTYPES, LEVELS, MAX_ITERATIONS, ExampleCo
 from playground.examples.polynomial import SIN_LEVELS, sin_data
 from playground.examples.relu import RELU_LEVELS
 from playground.server.store import library_versions, tensor_bytes
-from playground.server.work import shared_run
+from playground.server.work import held_elsewhere, if_free, shared_run
 
 __all__ = [
     "MAX_RELU_ITERATIONS",
@@ -96,20 +96,16 @@ class ExampleRun:
     @property
     def busy(self) -> bool:
         """Whether another thread is advancing this run right now."""
-        if self._lock.acquire(blocking=False):
-            self._lock.release()
-            return False
-        return True
+        return held_elsewhere(self._lock)
 
     def run(self, *, max_seconds: float = 0.5) -> int:
         """:meth:`advance`, or 0 at once while another thread advances this run."""
-        if not self._lock.acquire(blocking=False):
-            return 0
-        try:
+
+        def advance() -> int:
             torch.set_num_threads(self.threads)
             return self.advance(max_seconds=max_seconds)
-        finally:
-            self._lock.release()
+
+        return if_free(self._lock, advance)
 
     def advance(self, *, max_seconds: float = 0.5, max_steps: int | None = None) -> int:
         """Iterate until ``max_seconds`` pass (or ``max_steps``); returns the steps taken."""

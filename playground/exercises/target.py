@@ -49,7 +49,8 @@ def train_for_target(
             report(t.progress, "")
         return t.history.test_accuracy[-1] if t.history.test_accuracy and not t.diverged else 0.0
 
-    # Every caller passes the server's one offline set (or its equal): it is part of the key.
+    # The key leaves the data out: every caller passes the server's one offline set (or
+    # an equal one built from the same seed).
     return STORE.run_once(("target", cfg, TARGET["subset"], library_versions()), work)
 
 

@@ -19,7 +19,7 @@ from typing import Any, Protocol, TypeVar
 
 from playground.server.store import STORE, ResultStore
 
-__all__ = ["SliceRun", "seconds_left", "shared_run"]
+__all__ = ["SliceRun", "held_elsewhere", "if_free", "seconds_left", "shared_run"]
 
 
 class SliceRun(Protocol):
@@ -54,6 +54,33 @@ class SliceRun(Protocol):
 
 
 R = TypeVar("R", bound=SliceRun)
+
+
+class Lock(Protocol):
+    """``threading.Lock`` or ``RLock``: what a run advances under."""
+
+    def acquire(self, blocking: bool = ..., timeout: float = ...) -> bool: ...
+
+    def release(self) -> None: ...
+
+
+def held_elsewhere(lock: Lock) -> bool:
+    """Whether another thread holds ``lock`` now (a run's ``busy``)."""
+    if lock.acquire(blocking=False):
+        lock.release()
+        return False
+    return True
+
+
+def if_free(lock: Lock, advance: Callable[[], int]) -> int:
+    """``advance()`` under ``lock``, or 0 at once while another thread holds it: a follower
+    of a run the class shares draws what that thread has done instead of waiting."""
+    if not lock.acquire(blocking=False):
+        return 0
+    try:
+        return advance()
+    finally:
+        lock.release()
 
 
 def shared_run(key: Hashable, make: Callable[[], R], store: ResultStore = STORE) -> R:

@@ -29,6 +29,7 @@ from playground.core.rng import generator
 from playground.data.datasets import ImageDataset
 from playground.layers.models import LayerSpec, build_model
 from playground.server.store import tensor_bytes
+from playground.server.work import held_elsewhere, if_free
 from playground.training.config import (
     CURVE_EVERY,
     LOG_EVERY,
@@ -204,10 +205,7 @@ class Trainer:
     @property
     def busy(self) -> bool:
         """Whether another thread is advancing this run right now."""
-        if self._lock.acquire(blocking=False):
-            self._lock.release()
-            return False
-        return True
+        return held_elsewhere(self._lock)
 
     def nbytes(self) -> int:
         """The bytes this run holds of its own: weights, optimizer buffers, snapshot (the data
@@ -266,12 +264,7 @@ class Trainer:
         While another thread advances this run (a class following one shared run), this
         returns 0 at once: the caller draws what that thread has done.
         """
-        if not self._lock.acquire(blocking=False):
-            return 0
-        try:
-            return self._run(max_seconds, max_batches)
-        finally:
-            self._lock.release()
+        return if_free(self._lock, lambda: self._run(max_seconds, max_batches))
 
     def _run(self, max_seconds: float, max_batches: int | None) -> int:
         # OpenMP's thread count is per calling thread, and the kernels it picks change the
