@@ -46,14 +46,26 @@ def fashion_root(fashion_sample, tmp_path) -> Path:
     return tmp_path
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (``-n 2 --dist loadgroup``, as CI runs), every browser test goes to
-    one worker, in order: they wait on Chromium and servers most of the time, so the other
-    worker's CPU-bound tests run beside them instead of after them. Other tests go by module,
-    so a module's costly fixture (the hostile harness, the script sweep) runs once."""
-    for item in items:
-        group = "browser" if item.get_closest_marker("browser") else item.nodeid.split("::")[0]
-        item.add_marker(pytest.mark.xdist_group(group))
+BROWSER_DIR = "tests/e2e/"  # every browser test lives here (test_layout checks it)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """Under ``-n 2 --dist loadfile`` (as CI runs), every browser test goes to one worker, in
+    order: they wait on Chromium and servers most of the time, so the other worker's
+    CPU-bound modules run beside them instead of after them. Other tests go by module, so a
+    module's costly fixture (the hostile harness, the script sweep) runs once.
+
+    A scheduler, not ``--dist loadgroup``: pytest-xdist 3.8 marks a group by rewriting
+    ``item._nodeid``, which pytest 9.2 no longer reads, so every group silently split."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return BROWSER_DIR if nodeid.startswith(BROWSER_DIR) else nodeid.split("::")[0]
+
+    return ModuleScheduling(config, log)
 
 
 @pytest.fixture(autouse=True)

@@ -244,3 +244,17 @@ def test_shown_code_is_composed_from_values_not_edited(path):
         if name.lower().lstrip("_").endswith(_SHOWN):
             edits.append(f"line {node.lineno}: {name}.{node.func.attr}(...)")
     assert not edits, edits
+
+
+def test_every_browser_test_lives_where_the_test_scheduler_groups_them():
+    """CI's scheduler (tests/conftest.py) keeps tests/e2e/ on one worker; a browser test
+    elsewhere would start Chromium beside it on the other."""
+    from tests.conftest import BROWSER_DIR
+
+    outside = [
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "tests").rglob("test_*.py")
+        if "pytest.mark." + "browser" in p.read_text(encoding="utf-8")
+        and not str(p.relative_to(ROOT)).startswith(BROWSER_DIR)
+    ]
+    assert outside == []
