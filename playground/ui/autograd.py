@@ -16,6 +16,7 @@ import torch
 from playground import autograd as ag
 from playground.autograd.figures import make_graph_figure
 from playground.plots.heatmap import make_tensor_figure
+from playground.plots.wire import SharedFigure
 
 __all__ = ["GraphView", "graph_view"]
 
@@ -25,8 +26,8 @@ class GraphView:
     statements: list[Any]
     graph: Any  # ag.Graph
     result: ag.BackwardResult | None  # None when backward is off
-    figure: Any  # the graph, with each node's gradient when backward ran
-    grad_figures: dict[str, Any]  # leaf name -> its .grad as a heatmap
+    figure: SharedFigure  # the graph, with each node's gradient when backward ran
+    grad_figures: dict[str, SharedFigure]  # leaf name -> its .grad as a heatmap
     code: str  # the page's script for this program
     flops: int
     output_numel: int
@@ -40,8 +41,12 @@ def graph_view(program: str, seed: int, device: str, backward: bool, lang: str) 
     )
     graph = ag.extract_graph(comp)
     result = ag.backward(comp, graph) if backward else None
-    figure = make_graph_figure(graph, result.node_grads if result else None, lang=lang)
-    grads = {n: make_tensor_figure(g) for n, g in result.grads.items()} if result else {}
+    figure = SharedFigure(
+        make_graph_figure(graph, result.node_grads if result else None, lang=lang)
+    )
+    grads = (
+        {n: SharedFigure(make_tensor_figure(g)) for n, g in result.grads.items()} if result else {}
+    )
     code = ag.computation_code(comp, seed, torch.device(device))
     return GraphView(
         statements, graph, result, figure, grads, code, comp.flops, comp.output.numel()

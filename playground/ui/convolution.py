@@ -13,6 +13,7 @@ from playground.convolution.figures import make_slide_figure
 from playground.core.errors import PlaygroundError
 from playground.data.datasets import data_root, is_available
 from playground.data.offline import CLASSES
+from playground.plots.wire import SharedFigure
 from playground.ui.i18n import class_names, tr
 from playground.ui.session import Slot
 from playground.ui.state import shared_dataset
@@ -40,7 +41,7 @@ def slide_for(pixels: tuple, c: cv.SlideConfig) -> cv.Slide:
 @st.cache_resource(max_entries=64, show_spinner=False)
 def slide_figure(pixels: tuple, c: cv.SlideConfig, row: int, col: int, lang: str):
     s = slide_for(pixels, c)
-    return make_slide_figure(s, s.cell(row, col), lang=lang)
+    return SharedFigure(make_slide_figure(s, s.cell(row, col), lang=lang))
 
 
 def pick_image(seed: int) -> torch.Tensor | None:

@@ -16,6 +16,7 @@ import streamlit as st
 from playground.data import loading as ld
 from playground.data.datasets import ImageDataset
 from playground.plots.images import make_bar_figure, make_grid_figure
+from playground.plots.wire import SharedFigure
 
 __all__ = ["overview_figures", "sample_grid"]
 
@@ -27,11 +28,11 @@ def overview_figures(
     """(images per class, the histogram of every pixel value)."""
     classes = make_bar_figure(list(names), _ds.class_counts().tolist())
     centres, hist = ld.pixel_histogram(_ds.images)
-    return classes, make_bar_figure(centres, hist, height=220)
+    return SharedFigure(classes), SharedFigure(make_bar_figure(centres, hist, height=220))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def sample_grid(
     key: tuple[str, bool], idx: tuple[int, ...], labels: tuple[str, ...], _ds: ImageDataset
 ) -> Any:
-    return make_grid_figure(_ds.images[list(idx)], list(labels))
+    return SharedFigure(make_grid_figure(_ds.images[list(idx)], list(labels)))

@@ -14,6 +14,7 @@ from playground.core.controls import Control
 from playground.core.errors import PlaygroundError
 from playground.core.i18n import Code, column_label, escape_markdown
 from playground.plots.describe import describe
+from playground.plots.wire import SharedFigure
 from playground.ui.i18n import current_lang, tr
 from playground.ui.notebook import record_script, record_section
 from playground.ui.ranges import clamped_number, forget_clamp
@@ -242,8 +243,12 @@ def uploader(label: str, types: Sequence[str], /, *, key: str, **kwargs: Any) ->
 
 def chart(fig: Any, /, *, key: str, into: Any = None, **kwargs: Any) -> Any:
     """``st.plotly_chart`` with a text alternative for screen readers: :func:`describe` reads
-    the figure's own numbers, in the page's language. ``into`` is a column or container."""
-    return (into or st).plotly_chart(fig, key=key, alt=describe(fig, current_lang()), **kwargs)
+    the figure's own numbers, in the page's language. ``into`` is a column or container.
+    A :class:`SharedFigure` (a server's cached figure) is drawn from its wire form."""
+    lang = current_lang()
+    if isinstance(fig, SharedFigure):
+        return (into or st).plotly_chart(fig.wire, key=key, alt=fig.alts[lang], **kwargs)
+    return (into or st).plotly_chart(fig, key=key, alt=describe(fig, lang), **kwargs)
 
 
 def printed(text: object) -> None:

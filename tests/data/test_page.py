@@ -69,7 +69,7 @@ def test_a_class_browsing_one_split_shares_the_figures_and_they_count_every_pixe
     names = tuple(ds.classes)
     classes, pixels = overview_figures(("offline", True), names, ds)
     assert overview_figures(("offline", True), names, ds)[1] is pixels  # computed once
-    assert sum(pixels.data[0].y) == ds.images.numel()  # every pixel of 60,000 images, binned
-    assert list(classes.data[0].y) == ds.class_counts().tolist()
+    assert sum(pixels.figure.data[0].y) == ds.images.numel()  # every pixel of 60,000 images, binned
+    assert list(classes.figure.data[0].y) == ds.class_counts().tolist()
     test_split = overview_figures(("offline", False), names, make_offline_dataset(0, train=False))
-    assert sum(test_split[1].data[0].y) == 10_000 * 28 * 28  # another split: its own figures
+    assert sum(test_split[1].figure.data[0].y) == 10_000 * 28 * 28  # another split: its own figures
