@@ -32,10 +32,10 @@ for row_start in range(0, len(CHAPTERS), 3):  # 9 cards: three full rows
     cols = st.columns(3)
     chunk = enumerate(CHAPTERS[row_start : row_start + 3], start=row_start + 1)
     for col, (n, chapter) in zip(cols, chunk, strict=False):
-        with col.container(border=True, height="stretch"):
-            st.caption(tr("home.chapter", n=n) if chapter.exercises else tr("xq.title"))
+        with col.container(border=True, height="stretch"):  # three elements: a class opens it
             st.page_link(chapter.page, label=f"**{tr(chapter.title_key)}**", icon=chapter.icon)
-            st.write(tr(chapter.blurb_key))
+            kind = f"*{tr('home.chapter', n=n)}* · " if chapter.exercises else ""
+            st.markdown(kind + tr(chapter.blurb_key))
 
 st.header(tr("home.env"))
 env = environment_info()
@@ -47,10 +47,7 @@ facts = [
     (tr("home.cuda"), cuda_text),
     (tr("home.mps"), tr(env.mps)),
 ]
-for col, (label, value) in zip(st.columns(len(facts)), facts, strict=True):
-    with col.container(border=True):
-        st.caption(label)
-        st.markdown(f"**`{value}`**")
+st.table(pd.DataFrame(facts, columns=[tr("home.what"), tr("home.value")]), hide_index=True)
 
 running, waiting = SLOTS.counts()
 running_text = ntr("home.trainings_running", running)

@@ -7,10 +7,12 @@ Save & load, and a resumed checkpoint feeds Training. One key each, named here o
 from __future__ import annotations
 
 import hashlib
+import threading
 from typing import TypeVar
 
 import streamlit as st
 
+from playground.core.device import configure_threads
 from playground.core.errors import DatasetError, PlaygroundError
 from playground.core.rng import MAX_SEED
 from playground.data.datasets import ImageDataset, train_test_split
@@ -40,16 +42,17 @@ __all__ = [
     "new_editor",
     "read_upload",
     "reset_model",
-    "shared_dataset",
     "restore_training_controls",
     "set_built_model",
     "set_trainer",
+    "shared_dataset",
     "shared_run_caption",
     "show_misfit",
     "track",
+    "trainer",
     "training_data",
     "uploaded",
-    "trainer",
+    "warm_shared_data",
 ]
 
 _SPECS, _INPUT, _TRAINER = "model_specs", "model_input", "trainer"
@@ -110,6 +113,23 @@ def link_model(specs: list[LayerSpec], shape: tuple[int, ...]) -> None:
 def shared_dataset(name: str, train: bool = True) -> ImageDataset:
     """A dataset decoded once per server and shared by every session: never mutate it."""
     return load_dataset(name, train=train)
+
+
+_warming = threading.Lock()
+
+
+def warm_shared_data() -> None:
+    """Once per process, when the first page is opened: decode the offline set (a second of
+    CPU) on a thread of its own, so a class that opens Data, Layers or Training after Home
+    finds it ready instead of a hundred sessions waiting on its first decode."""
+    if _warming.acquire(blocking=False):  # never released: once per process
+        threading.Thread(target=_warm, name="warm-offline-data", daemon=True).start()
+
+
+def _warm() -> None:
+    configure_threads()  # the count every script thread uses: the same bits as a page's decode
+    for train in (True, False):
+        shared_dataset("offline", train)
 
 
 def reset_model() -> None:

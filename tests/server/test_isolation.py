@@ -73,3 +73,20 @@ def test_a_crash_or_oom_inside_a_training_frees_its_slot_and_others_go_on(monkey
         other = open_page("pages/training.py", tr_subset=500, tr_epochs=1)
         next(x for x in other.button if x.label == "Train").click().run()
         assert not other.exception and other.session_state["trainer"].done
+
+
+@pytest.mark.slow
+def test_the_first_page_decodes_the_offline_set_ahead_of_the_class_with_the_same_bits():
+    import threading
+
+    from playground.data.torchvision_raw import load_dataset
+    from playground.ui import state
+
+    open_page("pages/home.py")
+    assert state._warming.locked()  # the first run of app.py started the decode
+    for thread in threading.enumerate():
+        if thread.name == "warm-offline-data":
+            thread.join(60)
+    for train in (True, False):
+        fresh = load_dataset("offline", train=train)  # as a page's own thread decodes it
+        assert _sha(shared_dataset("offline", train)) == _sha(fresh)

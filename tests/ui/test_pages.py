@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from playground.chapters import CHAPTERS
 from playground.core.i18n import LANGUAGES, t
 from tests.apptest import PAGES, open_page, texts
 
@@ -22,9 +23,11 @@ def test_home_lists_every_chapter_and_the_environment():
     import torch
 
     at = open_page("pages/home.py")
-    body = texts(at)
-    assert torch.__version__ in body
-    assert at.table[0].value.iloc[0, 1] == t("home.yes")  # the built-in dataset is always offline
+    env, datasets = (table.value for table in at.table)
+    assert dict(env.itertuples(index=False))[t("home.torch")] == torch.__version__
+    assert datasets.iloc[0, 1] == t("home.yes")  # the built-in dataset is always offline
+    links = [link.proto.label for link in at.get("page_link")]
+    assert links == [f"**{t(c.title_key)}**" for c in CHAPTERS]  # every chapter, in order
     assert any("torch.__version__" in c.value for c in at.code)
 
 
