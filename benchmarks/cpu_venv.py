@@ -14,8 +14,10 @@ then: /tmp/cpuvenv/bin/python benchmarks/bench_startup.py
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from importlib.metadata import requires
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,17 +36,10 @@ def main(target: Path) -> None:
     pip = [str(target / "bin" / "python"), "-m", "pip", "install", "-q"]
     subprocess.run([*pip, TORCH], check=True)
     subprocess.run([*pip, "--no-deps", "torchvision==0.28.0"], check=True)
-    deps = [
-        "streamlit",
-        "plotly",
-        "pandas",
-        "pillow",
-        "safetensors",
-        "babel",
-        "pytest",
-        "hypothesis",
-        "playwright",
-    ]
+    # Everything else the app and its tests declare (pyproject.toml, as installed here).
+    wanted = [r.split(";")[0] for r in requires("pytorch-playground") or []
+              if ";" not in r or 'extra == "test"' in r]  # fmt: skip
+    deps = [d for d in wanted if re.split(r"[<>=\[ ]", d)[0] not in ("torch", "torchvision")]
     subprocess.run([*pip, *deps], check=True)
     site = next((target / "lib").glob("python3*/site-packages"))
     (site / "sitecustomize.py").write_text(SHIM)

@@ -109,9 +109,13 @@ def link_model(specs: list[LayerSpec], shape: tuple[int, ...]) -> None:
     st.session_state[_LINKED] = st.query_params.get("m_model")
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
 def shared_dataset(name: str, train: bool = True) -> ImageDataset:
     """A dataset decoded once per server and shared by every session: never mutate it."""
+    return _decoded(name, bool(train))  # one cache key per split, however it is asked for
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _decoded(name: str, train: bool) -> ImageDataset:
     return load_dataset(name, train=train)
 
 

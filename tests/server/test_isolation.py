@@ -90,3 +90,4 @@ def test_the_first_page_decodes_the_offline_set_ahead_of_the_class_with_the_same
     for train in (True, False):
         fresh = load_dataset("offline", train=train)  # as a page's own thread decodes it
         assert _sha(shared_dataset("offline", train)) == _sha(fresh)
+    assert shared_dataset("offline") is shared_dataset("offline", True)  # held once, however asked
