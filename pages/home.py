@@ -32,7 +32,7 @@ for row_start in range(0, len(CHAPTERS), 3):  # 9 cards: three full rows
     cols = st.columns(3)
     chunk = enumerate(CHAPTERS[row_start : row_start + 3], start=row_start + 1)
     for col, (n, chapter) in zip(cols, chunk, strict=False):
-        with col.container(border=True, height="stretch"):  # three elements: a class opens it
+        with col.container(border=True, height="stretch"):  # few elements: every session draws them
             st.page_link(chapter.page, label=f"**{tr(chapter.title_key)}**", icon=chapter.icon)
             kind = f"*{tr('home.chapter', n=n)}* · " if chapter.exercises else ""
             st.markdown(kind + tr(chapter.blurb_key))

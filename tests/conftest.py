@@ -46,7 +46,7 @@ def fashion_root(fashion_sample, tmp_path) -> Path:
     return tmp_path
 
 
-BROWSER_DIR = "tests/e2e/"  # every browser test lives here (test_layout checks it)
+BROWSER_DIR = "tests/e2e/"  # every browser test lives here (tests/test_architecture.py checks)
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log):

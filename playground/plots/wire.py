@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 import plotly.graph_objects as go
 from plotly.basedatatypes import BaseFigure
 from plotly.io.json import to_json_plotly
@@ -20,12 +21,7 @@ from plotly.io.json import to_json_plotly
 from playground.core.i18n import LANGUAGES
 from playground.plots.describe import describe
 
-try:
-    import orjson
-except ImportError:  # plotly falls back to the json engine, which cannot read fragments
-    orjson = None  # type: ignore[assignment]
-
-__all__ = ["SharedFigure", "encoded"]
+__all__ = ["SharedFigure"]
 
 _READ_BY_STREAMLIT = ("width", "height")  # layout entries st.plotly_chart reads as numbers
 
@@ -34,12 +30,9 @@ def _fragment(value: Any) -> Any:
     return orjson.Fragment(to_json_plotly(value, engine="orjson"))
 
 
-def encoded(spec: dict[str, Any]) -> dict[str, Any]:
-    """``spec`` (a ``to_dict()``) with its entries pre-encoded; ``spec`` itself without orjson.
-
-    Traces stay dicts of fragments, because ``plotly.io.to_json`` pops each trace's ``uid``."""
-    if orjson is None:
-        return spec
+def _encoded(spec: dict[str, Any]) -> dict[str, Any]:
+    """``spec`` (a ``to_dict()``) with its entries pre-encoded. Traces stay dicts of
+    fragments, because ``plotly.io.to_json`` pops each trace's ``uid``."""
     out: dict[str, Any] = {
         "data": [{k: _fragment(v) for k, v in trace.items()} for trace in spec.get("data", [])],
         "layout": {
@@ -75,5 +68,5 @@ class SharedFigure:
     alts: dict[str, str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "wire", _Wire(encoded(self.figure.to_dict())))
+        object.__setattr__(self, "wire", _Wire(_encoded(self.figure.to_dict())))
         object.__setattr__(self, "alts", {lang: describe(self.figure, lang) for lang in LANGUAGES})

@@ -8,7 +8,6 @@ for cases that are allowed, run to the end; either way within 2 s of CPU and
 
 from __future__ import annotations
 
-import functools
 import importlib
 import re
 
@@ -29,16 +28,9 @@ def _specs():
             yield pytest.param(family, name, module.EXPECT[name], id=f"{family}-{name}")
 
 
-@functools.cache
-def _all_outcomes() -> dict:
-    return {family: run_family(family) for family in FAMILIES}
-
-
 @pytest.fixture(scope="module")
 def outcomes():
-    # Cached for the process: pytest-xdist may hand a worker this module's tests in two
-    # batches, and the module fixture would run every family again (about a minute).
-    return _all_outcomes()
+    return {family: run_family(family) for family in FAMILIES}
 
 
 @pytest.mark.slow
