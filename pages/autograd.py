@@ -12,7 +12,7 @@ from playground.core.errors import PlaygroundError
 from playground.plots.heatmap import make_tensor_figure
 from playground.ui import Slot, bound, lazy_tabs, ntr, page, printed, show_code, show_error, tr
 from playground.ui.autograd import GraphView, graph_view
-from playground.ui.runs import in_slot
+from playground.ui.panel import in_slot
 
 cfg = page()
 ui.chapter_intro("nav.autograd", "ag.intro")

@@ -16,7 +16,7 @@ from playground.plots.images import make_bar_figure, make_grid_figure
 from playground.ui import bound, lazy_tabs, ntr, page, shared_dataset, show_code, show_error, tr
 from playground.ui import state as shared
 from playground.ui.data import overview_figures, sample_grid
-from playground.ui.runs import shared_job
+from playground.ui.panel import asked, shared_job
 
 cfg = page()
 ui.chapter_intro("nav.data", "data.intro")
@@ -27,7 +27,7 @@ CUDA = torch.cuda.is_available()
 def time_workers(ds: ImageDataset) -> None:  # a class pressing at once shares one measurement
     work = lambda _: ld.time_workers(ds, (0, 2), max_samples=4096)  # noqa: E731
     if (times := shared_job(("workers", id(ds)), work, keep=False)) is None:
-        return  # waiting in the queue
+        return  # refused (the page says why)
     text = ", ".join(f"num_workers={w}: {s:.2f} s" for w, s in times.items())
     st.info(tr("data.workers_result", n=min(len(ds), 4096), times=text))
 
@@ -167,7 +167,7 @@ def loader_section() -> None:
     st.caption(tr("data.assignment", n=n))
     epochs = ld.batch_assignment(n, cfg_loader)
     ui.chart(ld.make_assignment_figure(epochs, n, lang=cfg.lang), key="d_assign")
-    if st.button(tr("data.workers"), icon=":material/timer:"):
+    if asked(st.button(tr("data.workers"), icon=":material/timer:"), "d_workers"):
         time_workers(ds)  # worker processes: in the training queue
     show_code(ld.loader_code(name, cfg_loader))
 

@@ -7,8 +7,8 @@ import streamlit as st
 
 from playground import examples as ex
 from playground import ui
-from playground.ui import Slot, bound, lazy_tabs, page, show_code, show_error, state, tr
-from playground.ui.runs import follow, in_slot, shared_job
+from playground.ui import Slot, bound, lazy_tabs, page, show_code, state, tr
+from playground.ui.panel import RunPanel, RunWords, asked, shared_job
 
 cfg = page()
 ui.chapter_intro("nav.examples", "ex.intro")
@@ -65,35 +65,33 @@ def _resumable(run: ex.ExampleRun | None) -> bool:
     return run is not None and not run.done and run.cfg == config
 
 
-def _set(running: bool) -> None:
-    RUNNING.set(running)
-    run = runs.get((problem, index))
-    if running and not _resumable(run):
+def _run() -> None:
+    RUNNING.set(True)
+    if not _resumable(runs.get((problem, index))):
         runs.pop((problem, index), None)  # a fresh run; a stopped one with these settings goes on
-    elif not running and run is not None and run.shared_key is not None and not run.done:
+
+
+def _stop() -> None:
+    RUNNING.set(False)
+    run = runs.get((problem, index))
+    if run is not None and run.shared_key is not None and not run.done:
         runs[(problem, index)] = state.track(run.fork())  # Stop: the class's run is left alone
 
 
-b = st.columns([1, 1, 4])
-label = tr("ex.resume") if _resumable(runs.get((problem, index))) else tr("ex.run")
-b[0].button(label, on_click=_set, args=(True,), type="primary", icon=":material/play_arrow:")
-b[1].button(tr("ex.stop"), on_click=_set, args=(False,), icon=":material/stop:")
-status, charts, log_box = st.empty(), st.empty(), st.empty()
+WORDS = RunWords("ex.start", "ex.again", "ex.resume", "ex.progress", "ex.progress_stopped",
+                 "ex.progress_done", "ex.shared", "ex.shared_help")  # fmt: skip
+panel = RunPanel[ex.ExampleRun]("ex", WORDS, RUNNING, log_lines=12)
+held = runs.get((problem, index))
+panel.buttons(panel.state(held, resumable=_resumable(held)), on_run=_run, on_stop=_stop,
+              widths=(1, 1, 4))  # fmt: skip
+panel.places()
 
 
 def draw(run: ex.ExampleRun) -> None:
     t, n = len(run.losses), run.cfg.iterations
-    rate = t / max(run.seconds, 1e-9)
-    key = (
-        "ex.progress_done"
-        if run.done
-        else "ex.progress"
-        if RUNNING.get()
-        else "ex.progress_stopped"
-    )
-    status.progress(min(run.progress, 1.0), tr(key, t=t, n=n, rate=rate))
+    panel.show(run, run.log(), t=t, n=n, rate=t / max(run.seconds, 1e-9))
     draws = DRAWS.set(DRAWS.get() + 1)  # each redraw is a new element
-    with charts.container():
+    with panel.body.container():
         left, right = st.columns(2)
         mine = [
             (f"{k + 1}. {LABELS[k]}", r.losses)
@@ -109,26 +107,22 @@ def draw(run: ex.ExampleRun) -> None:
             fig = ex.make_scatter_figure(*run.level.prediction(), x_title=tr("ex.chart.target"),
                                          y_title=tr("ex.chart.prediction"))  # fmt: skip
         ui.chart(fig, key=f"ex_fit_{draws}", into=right)
-    log_box.code("\n".join(run.log()[-12:]) or "…", "text", wrap_lines=True)
 
 
 def run_now() -> None:
     if (run := runs.get((problem, index))) is None:  # the class's run of these settings
         run = runs[(problem, index)] = state.track(ex.shared_example(config))
-    follow(run, draw, while_=RUNNING.get)
+    panel.follow(run, draw)
 
 
 if RUNNING.get():
-    held = runs.get((problem, index))
     ticket = ex.example_key(config) if held is None else held.shared_key
-    in_slot(run_now, wait=True, free=lambda: runs.pop((problem, index), None), run=ticket)
-    RUNNING.set(False)
+    held_now = lambda: runs.get((problem, index))  # noqa: E731
+    panel.go(ticket, run_now, free=lambda: runs.pop((problem, index), None), current=held_now)
 if (current := runs.get((problem, index))) is not None:
     draw(current)
-    state.shared_run_caption(current, "ex.shared", "ex.shared_help")
-    if current.diverged is not None:
-        show_error(current.diverged)
-    elif current.cfg != config:
+    panel.footer(current, diverged=current.diverged)
+    if current.diverged is None and current.cfg != config:
         st.caption(tr("ex.changed"))
 code = ex.example_code(config)
 show_code(code)
@@ -187,7 +181,7 @@ def time_levels() -> None:  # a class pressing at once shares one measurement
 
 def timing_section() -> None:
     st.write(tr("ex.time_intro"))
-    if st.button(tr("ex.time_run"), icon=":material/timer:"):
+    if asked(st.button(tr("ex.time_run"), icon=":material/timer:"), "ex_time"):
         time_levels()  # timings share the training queue
     if (kept := TIMES.get()) and kept[:2] == (problem, str(cfg.device)):
         rows = kept[2]

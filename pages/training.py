@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -23,7 +24,15 @@ from playground.training.figures import make_curves_figure as curves_fig
 from playground.training.figures import selected_cell
 from playground.ui import bound, class_names, lazy_tabs, page, show_code, show_error, table, tr
 from playground.ui import state as shared
-from playground.ui.runs import RESUMED, TRAINING, continue_controls, follow, in_slot, run_buttons
+from playground.ui.panel import RunPanel, RunWords, asked, follow, in_slot
+from playground.ui.runs import (
+    RESUMED,
+    TRAINING,
+    continue_controls,
+    reset_training,
+    set_training,
+    stop_training,
+)
 from playground.ui.training import pipeline_lab, transfer_study
 
 cfg = page()
@@ -104,33 +113,32 @@ def new_trainer(c: trn.TrainConfig, *, private: bool = False) -> trn.Trainer:
 
 if RESUMED.pop() is not None:
     st.success(tr("save.resumed"), icon=":material/restore:")
-b = st.columns([1, 1, 1, 3])
+WORDS = RunWords("train.start", "train.again", "train.resume", "train.progress",
+                 "train.progress_stopped", "train.progress_done", "train.shared", "train.shared_help")  # fmt: skip
+panel = RunPanel[trn.Trainer]("tr", WORDS, TRAINING)
 trainer = shared.trainer()
-run_buttons(b[:3], trainer)
+beside = panel.buttons(panel.state(trainer), on_run=set_training, on_stop=stop_training,
+                       on_reset=reset_training)  # fmt: skip
 if cfg.device.type == "cuda" and torch.cuda.device_count() > 1:  # a real choice only then
-    bound(b[3].toggle, tr("train.data_parallel", n=torch.cuda.device_count()), key=DATA_PARALLEL.key)  # fmt: skip
+    bound(beside.toggle, tr("train.data_parallel", n=torch.cuda.device_count()), key=DATA_PARALLEL.key)  # fmt: skip
 if trainer is not None and trainer.cfg != config:
-    b[3].caption(tr("train.changed"))
+    beside.caption(tr("train.changed"))
 continue_controls()
-progress, chart, log_box = st.empty(), st.empty(), st.empty()
+panel.places()
 
 
 def draw(t: trn.Trainer) -> None:
     rate, left = trn.speed(t)
-    epoch = min(t.epoch + 1, t.cfg.epochs)
-    running = "train.progress" if TRAINING.get() else "train.progress_stopped"
-    key = "train.progress_done" if t.done else running
-    progress.progress(t.progress, tr(key, rate=rate, left=left, epoch=epoch))
+    panel.show(t, t.history.log, rate=rate, left=left, epoch=min(t.epoch + 1, t.cfg.epochs))
     draws = DRAWS.set(DRAWS.get() + 1)
-    ui.chart(curves_fig(t.history, t.n, lang=cfg.lang), key=f"tr_curves_{draws}", into=chart)
-    log_box.code("\n".join(t.history.log[-14:]) or "…", "text", wrap_lines=True)
+    ui.chart(curves_fig(t.history, t.n, lang=cfg.lang), key=f"tr_curves_{draws}", into=panel.body)
 
 
 def train_now() -> None:
     t = shared.trainer()
     if t is None or t.done:  # "Train again": the run for the current settings
         t = shared.set_trainer(new_trainer(config))
-    follow(t, draw, while_=TRAINING.get)
+    panel.follow(t, draw)
     if t.done and id(t.history) not in {id(h) for _, h in runs}:
         runs.append((f"#{len(runs) + 1} {t.cfg.label()}", t.history))
 
@@ -138,18 +146,14 @@ def train_now() -> None:
 if TRAINING.get():
     try:  # the class's run for these settings, or this session's own stopped one
         ticket = run_key(config) if trainer is None or trainer.done else trainer.shared_key
-        in_slot(train_now, wait=True, free=shared.clear_trainer, run=ticket)
+        panel.go(ticket, train_now, free=shared.clear_trainer, current=shared.trainer)
     except ValueError as err:  # settings the budget refuses: said once, below the buttons
+        TRAINING.set(False)
         show_error(err)
-    TRAINING.set(False)
-    if (trainer := shared.trainer()) is not None and trainer.done:
-        st.rerun()  # the buttons above were drawn before the run: now they say "Train again"
 if trainer is not None:
     draw(trainer)
     st.caption(tr("train.pipeline", name=trn.pipeline_label(trainer.pipeline, cfg.lang)))
-    shared.shared_run_caption(trainer)
-    if trainer.diverged:
-        show_error(trainer.diverged)
+    panel.footer(trainer, diverged=trainer.diverged)
 show_code(trn.training_code(config, specs, dataset, subset, device=cfg.device,
                             data_parallel=DATA_PARALLEL.get()))  # fmt: skip
 
@@ -222,12 +226,11 @@ def compare_section() -> None:
     default = {"learning_rate": [0.1, 1e-2, 1e-3], "optimizer": ["SGD", "Adam"]}
     values = bound(c[1].multiselect, tr("train.cmp_values"), options,
                    default.get(field, [32, 64, 128]), max_selections=3, key=f"tr_cmp_{field}")  # fmt: skip
-    if st.button(tr("train.cmp_run"), icon=":material/stacked_line_chart:", key="tr_cmp_go"):
-        with st.spinner(tr("train.cmp_running")):
-            in_slot(
-                lambda: run_compare(trn.compare_configs(config, field, values)),
-                free=shared.clear_trainer,
-            )
+    pressed = st.button(tr("train.cmp_run"), icon=":material/stacked_line_chart:", key="tr_cmp_go")
+    if asked(pressed, "tr_cmp"):  # each setting is the class's run of it: trained once
+        status = st.empty()
+        work = lambda: run_compare(trn.compare_configs(config, field, values), status)  # noqa: E731
+        in_slot(work, free=shared.clear_trainer, into=status)
     if not (finished := dict(runs)):  # an empty multiselect is drawn disabled, unreadable
         st.caption(tr("train.compare_none"))
         return
@@ -238,8 +241,8 @@ def compare_section() -> None:
         ui.chart(compare_fig([(k, finished[k]) for k in chosen], lang=cfg.lang), key="tr_cmp_fig")
 
 
-def run_compare(configs: list[trn.TrainConfig]) -> None:
-    bar, chosen = st.progress(0.0), []
+def run_compare(configs: list[trn.TrainConfig], bar: Any) -> None:
+    chosen: list[str] = []
     for k, c in enumerate(configs):
         t = new_trainer(c)  # the class's run for c: trained once however many compare it
         follow(t, lambda t, k=k, c=c: bar.progress((k + t.progress) / len(configs), c.label()))
@@ -260,7 +263,7 @@ def transfer_section() -> None:
     upload = ui.uploader(tr("train.tl_upload"), ["safetensors", "pth", "pt"], key="tl_up")
     tl_cfg = replace(config, optimizer=opt, epochs=int(epochs))
 
-    if st.button(tr("train.tl_run"), icon=":material/call_split:", type="primary"):
+    if asked(st.button(tr("train.tl_run"), icon=":material/call_split:", type="primary"), "tl"):
         try:  # the class's study for these settings and source: trained once
             study = transfer_study(
                 specs, shape_of(dataset), datasets(), shared.dataset_identity(dataset), tl_cfg,
@@ -280,7 +283,7 @@ def transfer_section() -> None:
 
 def lab_section() -> None:
     st.write(tr("train.lab_intro"))
-    if st.button(tr("train.lab_run"), icon=":material/speed:"):  # it trains: it waits its turn
+    if asked(st.button(tr("train.lab_run"), icon=":material/speed:"), "lab"):  # waits its turn
         lab = pipeline_lab(datasets()[0], specs, shared.dataset_identity(dataset), cfg.device, cfg.lang)  # fmt: skip
         if lab is not None:
             table(lab)

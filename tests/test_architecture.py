@@ -181,7 +181,7 @@ def _module_graph() -> dict[str, set[str]]:
     return graph
 
 
-GENERIC_UI = ["frame", "widgets", "i18n", "notebook", "ranges", "streamlit_internals"]
+GENERIC_UI = ["frame", "widgets", "i18n", "notebook", "panel", "ranges", "streamlit_internals"]
 CHAPTER_PACKAGES = {c.slug for c in CHAPTERS}
 
 

@@ -22,7 +22,7 @@ from playground.training.config import LEARNING_RATES, OPTIMIZERS
 from playground.ui.frame import on_every_page
 from playground.ui.i18n import tr
 from playground.ui.notebook import record_script
-from playground.ui.runs import in_slot
+from playground.ui.panel import in_slot
 from playground.ui.state import training_data
 from playground.ui.widgets import bound, show_code, show_error
 
@@ -100,9 +100,10 @@ def exercise_panel(chapter: str) -> None:
              key=f"{key}_hint", on_click=_more_hint, args=(key,), disabled=hints >= 2)  # fmt: skip
     c.button(tr("xq.solution"), icon=":material/visibility:", key=f"{key}_sol",
              on_click=_reveal, args=(exercise, key))  # fmt: skip
-    if st.session_state.pop(f"{key}_train", False):  # a kind that trains runs in a slot
+    if st.session_state.get(f"{key}_train", False):  # a kind that trains waits for a slot
         with st.spinner(tr("xq.training")):
-            in_slot(lambda: _grade(exercise, setup, key), run=_ticket(exercise, key))
+            in_slot(lambda: _grade(exercise, setup, key), run=_ticket(exercise, key), into=status)
+        del st.session_state[f"{key}_train"]  # graded (or refused): a rerun in line keeps it
         sync_progress()
     if err := st.session_state.pop(f"{key}_refused", None):
         show_error(err)

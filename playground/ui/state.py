@@ -25,7 +25,7 @@ from playground.server.work import SliceRun
 from playground.training.controls import values_of
 from playground.training.loop import Trainer
 from playground.ui.frame import on_reset
-from playground.ui.i18n import ntr, tr
+from playground.ui.i18n import tr
 from playground.ui.streamlit_internals import session_id
 
 R = TypeVar("R", bound=SliceRun)
@@ -46,7 +46,6 @@ __all__ = [
     "set_built_model",
     "set_trainer",
     "shared_dataset",
-    "shared_run_caption",
     "show_misfit",
     "track",
     "trainer",
@@ -177,14 +176,6 @@ def track(t: R) -> R:
     return t
 
 
-def shared_run_caption(
-    t: SliceRun, key: str = "train.shared", help_key: str = "train.shared_help"
-) -> None:
-    """Under a run the class shares: how many sessions follow it (the server runs it once)."""
-    if t.shared_key is not None:
-        st.caption(ntr(key, RUNS.holders(t)), help=tr(help_key))
-
-
 def set_trainer(t: Trainer) -> Trainer:
     """Keep ``t`` as this session's run (registered with the janitor too)."""
     st.session_state[_TRAINER] = track(t)
@@ -234,7 +225,7 @@ def _url_text(value: object) -> str:
 def show_misfit(check: ModelCheck, *, here: bool = True) -> None:
     """The one message for a model that does not fit its input: the layer, PyTorch's words,
     the fix, and "Apply fix" where the fix is one edit (``here``: on the Layers page)."""
-    from playground.ui.i18n import localized, tr
+    from playground.ui.i18n import localized
 
     layer = (check.failed_at or 0) + 1
     st.error(

@@ -16,7 +16,7 @@ from playground.data.datasets import ImageDataset
 from playground.layers.models import LayerSpec
 from playground.training import transfer as tl
 from playground.ui.i18n import tr
-from playground.ui.runs import shared_job
+from playground.ui.panel import shared_job
 
 __all__ = ["pipeline_lab", "transfer_study"]
 
