@@ -322,7 +322,8 @@ async def trainer(browser, base: str, stats: Stats, deadline: float) -> None:
 
     while time.monotonic() < deadline:
         button = page.get_by_role("button", name="Reset", exact=True)
-        await timed(stats, "train: reset", page, button.click)
+        if await button.is_enabled():  # disabled until there is a run to forget
+            await timed(stats, "train: reset", page, button.click)
         await timed(stats, "train (5 epochs × 10,000 samples)", page, train_to_the_end)
     await context.close()
 

@@ -28,14 +28,14 @@ cfg = page()
 ui.chapter_intro("home.title", "home.intro")
 
 st.header(tr("home.path"))
-for row_start in range(0, len(CHAPTERS), 3):  # 9 cards: three full rows
-    cols = st.columns(3)
-    chunk = enumerate(CHAPTERS[row_start : row_start + 3], start=row_start + 1)
-    for col, (n, chapter) in zip(cols, chunk, strict=False):
-        with col.container(border=True, height="stretch"):  # few elements: every session draws them
-            st.page_link(chapter.page, label=f"**{tr(chapter.title_key)}**", icon=chapter.icon)
-            kind = f"*{tr('home.chapter', n=n)}* · " if chapter.exercises else ""
-            st.markdown(kind + tr(chapter.blurb_key))
+# One wrapping row of cards, each a link and one line: every session of a class draws them, and
+# each element (a column is one) costs the server as much as a line of text.
+cards = st.container(horizontal=True, gap="medium")
+for n, chapter in enumerate(CHAPTERS, start=1):
+    with cards.container(border=True, width=280, height="stretch"):
+        st.page_link(chapter.page, label=f"**{tr(chapter.title_key)}**", icon=chapter.icon)
+        kind = f"*{tr('home.chapter', n=n)}* · " if chapter.exercises else ""
+        st.markdown(kind + tr(chapter.blurb_key))
 
 st.header(tr("home.env"))
 env = environment_info()

@@ -20,7 +20,7 @@ from playground.exercises.hints import second_hint, what_to_check
 from playground.exercises.spec import inputs_script
 from playground.training.config import LEARNING_RATES, OPTIMIZERS
 from playground.ui.frame import on_every_page
-from playground.ui.i18n import tr
+from playground.ui.i18n import current_lang, ntr, tr
 from playground.ui.notebook import record_script
 from playground.ui.panel import in_slot
 from playground.ui.state import training_data
@@ -69,11 +69,26 @@ def sync_progress() -> None:
 
 
 def check_yourself(chapter: str) -> None:
-    """The chapter's "Check yourself" section, at the end of its page."""
-    st.divider()
-    st.subheader(tr("xq.title"), anchor="check-yourself")
-    st.caption(tr("xq.intro"))
-    exercise_panel(chapter)
+    """The chapter's "Check yourself" section, at the end of its page: closed, it draws
+    nothing inside (a class opening one link pays for no exercise), and it opens by itself
+    when the link names one of its exercises. Opened once, it stays open for the session."""
+    if err := st.session_state.pop(_BAD, None):  # a mangled ?xp= says so, open or not
+        show_error(err)
+    # The label is the expander's identity in the browser: one that changed (a solved count)
+    # would close it after every answer, so it holds the count only, and each language has its
+    # own expander that opens where the other was open, as lazy_tabs does for tabs.
+    opened, key = f"xq_open_{chapter}", f"xq_open_{chapter}__{current_lang()}"
+    if key not in st.session_state and (
+        st.session_state.get(opened) or f"xq_{chapter}" in st.query_params  # a link names one
+    ):
+        st.session_state[key] = True
+    box = st.expander(ntr("xq.title_n", len(xq.by_chapter(chapter))), icon=":material/quiz:",
+                      key=key, on_change="rerun")  # fmt: skip
+    st.session_state[opened] = bool(box.open)
+    if box.open:
+        with box:
+            st.caption(tr("xq.intro"))
+            exercise_panel(chapter)
 
 
 def exercise_panel(chapter: str) -> None:

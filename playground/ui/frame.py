@@ -92,14 +92,12 @@ def sidebar_controls() -> Settings:
         )  # fmt: skip
         cpu = ntr("sidebar.cpu", torch.get_num_threads())
         st.caption(cpu if chosen == "cpu" else infos.get(str(chosen), ""))
-        cols = st.columns([4, 1], vertical_alignment="bottom")
+        row = st.container(horizontal=True, vertical_alignment="bottom", gap="small")
         bound(
-            cols[0].number_input, tr("sidebar.seed"), min_value=0, max_value=MAX_SEED, step=1,
+            row.number_input, tr("sidebar.seed"), min_value=0, max_value=MAX_SEED, step=1,
             key="seed", help=tr("sidebar.seed_help"),
         )  # fmt: skip
-        cols[1].button(
-            "", on_click=_new_seed, icon=":material/casino:", help=tr("sidebar.new_seed")
-        )
+        row.button("", on_click=_new_seed, icon=":material/casino:", help=tr("sidebar.new_seed"))
     return settings()
 
 
@@ -117,7 +115,11 @@ def share_controls() -> None:
 
 def link_controls() -> None:
     """A "Copy link" popover: this page with every changed setting, for a class."""
-    with st.popover(tr("sidebar.copy_link"), icon=":material/link:", width="stretch"):
+    box = st.popover(tr("sidebar.copy_link"), icon=":material/link:", width="stretch",
+                     key="copy_link", on_change="rerun")  # fmt: skip
+    if not box.open:  # drawn when opened: a class opening a link pays nothing for it
+        return
+    with box:
         st.caption(tr("sidebar.copy_link_help"))
         query = urllib.parse.urlencode(st.query_params.to_dict())
         st.code(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from playground.core.i18n import t
+from playground.core.i18n import nt, t
 from playground.exercises import CHAPTER_IDS, by_chapter, by_id, variant
 from tests.apptest import open_page, texts
 from tests.ui.test_standalone_scripts import _render
@@ -20,7 +20,13 @@ def _page(chapter: str) -> str:
 def test_each_chapter_ends_with_check_yourself(chapter, lang):
     at = open_page(_page(chapter), lang=lang, timeout=120)
     assert not at.exception, [e.value for e in at.exception]
-    assert t("xq.title", lang) in [s.value for s in at.subheader]
+    n = len(by_chapter(chapter))  # closed: a label, and no exercise built or drawn
+    label = nt("xq.title_n", n, lang)
+    assert label.startswith(("Check yourself · ", "自我检测 · ")) and f"{n}" in label
+    assert [e.label for e in at.expander if e.label == label] == [label]
+    assert not [s for s in at.selectbox if s.key == f"xq_{chapter}"]
+    # Opened (a rerun in AppTest trips over Convolution's translated picker: a fresh session)
+    at = open_page(_page(chapter), lang=lang, timeout=120, **{f"xq_open_{chapter}": True})
     picker = at.selectbox(key=f"xq_{chapter}")
     assert picker.options[0].startswith(
         t("xq.pick_item", lang, n=1, total=len(by_chapter(chapter)), kind="")[:1]
@@ -37,7 +43,7 @@ def _answer(at, exercise_id: str, text: str, seed: int = 0):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_submitted_answer_shows_pytorchs_result_and_the_why(lang):
-    at = open_page("pages/tensors.py", lang=lang, timeout=120)
+    at = open_page("pages/tensors.py", lang=lang, timeout=120, xq_open_tensors=True)
     setup = variant(by_chapter("tensors")[0], 0)
     _answer(at, "tensors.view_infer", "(1, 1)")
     assert t("xq.wrong", lang) in [e.value for e in at.error]
@@ -55,7 +61,7 @@ def test_a_submitted_answer_shows_pytorchs_result_and_the_why(lang):
 
 
 def test_show_the_solution_opens_it_before_any_attempt():
-    at = open_page("pages/tensors.py", timeout=120)
+    at = open_page("pages/tensors.py", timeout=120, xq_open_tensors=True)
     setup = variant(by_chapter("tensors")[0], 0)
     at.button(key="xq_tensors.view_infer_0_sol").click().run()
     assert setup.script.strip() in [c.value.strip() for c in at.code]
@@ -71,7 +77,7 @@ def test_show_the_solution_opens_it_before_any_attempt():
 def test_hints_come_in_two_steps(lang):
     from playground.exercises.hints import second_hint
 
-    at = open_page("pages/tensors.py", lang=lang, timeout=120)
+    at = open_page("pages/tensors.py", lang=lang, timeout=120, xq_open_tensors=True)
     exercise = by_chapter("tensors")[0]
     setup = variant(exercise, 0)
     hint = at.button(key="xq_tensors.view_infer_0_hint")
@@ -110,22 +116,22 @@ def test_find_the_bug_runs_the_edited_line_in_the_queue_and_says_what_went_wrong
 
 
 def test_a_refusal_is_shown_and_is_not_an_attempt():
-    at = open_page("pages/tensors.py", timeout=120)
+    at = open_page("pages/tensors.py", timeout=120, xq_open_tensors=True)
     _answer(at, "tensors.view_infer", "__import__('os')")
     assert at.error and "xq_progress" in at.session_state
     assert at.session_state["xq_progress"] == {}
 
 
 def test_the_seed_changes_the_numbers_and_a_link_gives_the_same_ones():
-    first = open_page("pages/broadcasting.py", timeout=120, seed=3)
-    again = open_page("pages/broadcasting.py", timeout=120, seed=3)
-    other = open_page("pages/broadcasting.py", timeout=120, seed=4)
+    first = open_page("pages/broadcasting.py", timeout=120, seed=3, xq_open_broadcasting=True)
+    again = open_page("pages/broadcasting.py", timeout=120, seed=3, xq_open_broadcasting=True)
+    other = open_page("pages/broadcasting.py", timeout=120, seed=4, xq_open_broadcasting=True)
     code = [c.value for c in first.code]
     assert code == [c.value for c in again.code] and code != [c.value for c in other.code]
 
 
 def test_progress_survives_a_rerun_and_a_reload_through_the_url():
-    at = open_page("pages/tensors.py", timeout=120)
+    at = open_page("pages/tensors.py", timeout=120, xq_open_tensors=True)
     _answer(at, "tensors.view_infer", variant(by_chapter("tensors")[0], 0).answer)
     at.run()
     code = at.query_params["xp"]
@@ -173,7 +179,7 @@ def test_a_known_mistake_is_explained_with_the_variants_numbers(lang):
     exercise = by_id("tensors.view_infer")
     setup = variant(exercise, 0)
     wrong = setup.wrong[0]  # x's own shape: the shape before the view
-    at = open_page("pages/tensors.py", lang=lang)
+    at = open_page("pages/tensors.py", lang=lang, xq_open_tensors=True)
     at.text_input(key=f"xq_{exercise.id}_0_text").input(str(wrong))
     next(b for b in at.button if b.label == t("xq.check", lang)).click().run()
     assert not at.exception

@@ -38,7 +38,8 @@ def _join(code, nickname, lang="en", page=PAGE):
     student.text_input(key="tc_nickname").input(nickname)
     _button(student, t("teach.join", lang)).click().run()
     assert not student.exception, [e.value for e in student.exception]
-    if page != PAGE:
+    if page != PAGE:  # with that chapter's Check yourself opened
+        student.session_state[f"xq_open_{page.removeprefix('pages/').removesuffix('.py')}"] = True
         student.switch_page(page).run()
     return student
 
