@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from playground.chapters import CHAPTERS
-from playground.core.i18n import LANGUAGES, t
+from playground.core.i18n import LANGUAGES, nt, t
+from playground.exercises import by_chapter
 from tests.apptest import PAGES, open_page, texts
 
 
@@ -17,6 +18,11 @@ def test_page_renders_without_exception(page, lang):
     assert at.title, "every page has a title"
     assert at.sidebar.selectbox(key="device").value == "cpu"
     assert at.sidebar.selectbox(key="language").value == LANGUAGES[lang]
+    assert not at.sidebar.code, "Copy link draws its link only once opened"
+    chapter = page.removeprefix("pages/").removesuffix(".py")
+    if exercises := by_chapter(chapter):  # Check yourself: closed, nothing built inside
+        assert [e.label for e in at.expander][-1] == nt("xq.title_n", len(exercises), lang)
+        assert f"xq_{chapter}" not in [s.key for s in at.selectbox]
 
 
 def test_home_lists_every_chapter_and_the_environment():
