@@ -46,7 +46,8 @@ def test_every_tab_click_lands_in_a_row(browser, server, path):  # noqa: F811
             wait_until_rendered(page)
             assert selected_tab(page) == name, f"/{path}: clicked {name!r}"
             assert exception_boxes(page) == [], f"/{path} tab {name!r}: {exception_boxes(page)}"
-            assert page.locator(".js-plotly-plot, [data-testid='stCode']").count() > 0, name
+            drawn = "[role='tabpanel']:visible [data-testid='stElementContainer']"
+            assert page.locator(drawn).count() > 0, name  # the open tab drew its section
             tab_params = [v for k, v in _query(page).items() if k.endswith("_tab")]
             assert (tab_params == []) if i == 0 else (len(tab_params) == 1), page.url
         assert exception_boxes(page) == []
@@ -80,13 +81,16 @@ def test_a_language_switch_redraws_every_dropdown(browser, server, path, english
     with fresh_page(browser) as page:
         page.goto(f"{server}/{path}")
         wait_until_rendered(page)
+        page.locator('[data-testid="stExpander"] summary', has_text="Check yourself").click()
+        wait_until_rendered(page)  # its exercise picker is drawn once it is opened
         before = _selected_options(page)
         assert set(english) <= set(before)
         assert any(o.endswith(" · predict the value") or "predict" in o for o in before)
         _switch_to_chinese(page)
-        after = _selected_options(page)
+        after = _selected_options(page)  # Check yourself stays open across the switch
         assert not set(english) & set(after), after
         assert not any("predict" in o for o in after), after
+        assert any("预测" in o for o in after), after
         assert exception_boxes(page) == []
 
 
