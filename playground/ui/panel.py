@@ -150,7 +150,7 @@ def shared_job(
         def show(fraction: float, name: str) -> None:
             status.progress(min(max(fraction, 0.0), 1.0), label(name) or None)
 
-        show(0.0, "")
+        status.progress(0.0)  # no step named yet: label("") may name one (Transfer's "source")
         box.append(STORE.run_once(key, work, on_progress=show, keep=keep, size=size))
         status.empty()
 
@@ -271,9 +271,14 @@ class RunPanel(Generic[R]):
         more, so the buttons drawn before it say "Run again"."""
         if not self.running.get():
             return
-        stored = STORE.get(ticket) if ticket is not None else None
-        finished = stored is not None and getattr(stored, "done", False)  # given at once
-        in_slot(work, free=free, run=ticket, into=self.status, queued=not finished)
+        stored = STORE.get(ticket) if ticket is not None else None  # the class's run, if any
+        in_slot(
+            work,
+            free=free,
+            run=ticket,
+            into=self.status,
+            queued=not (stored is not None and stored.done),
+        )
         self.running.set(False)
         if (run := current()) is not None and run.done:
             st.rerun()
