@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from playground import autograd as ag
@@ -18,9 +17,12 @@ cfg = page()
 ui.chapter_intro("nav.autograd", "ag.intro")
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def gradient_check(program: str, seed: int) -> ag.GradCheck:
-    return ag.numerical_check(ag.parse_program(program), seed)
+# Shared by the class, read only: cache_data would unpickle its tensors for every session.
+@st.cache_resource(max_entries=64, show_spinner=False)
+def gradient_check(program: str, seed: int) -> tuple[ag.GradCheck, tuple[tuple[str, str], ...]]:
+    """The check, and its rows per leaf as the page shows them."""
+    check = ag.numerical_check(ag.parse_program(program), seed)
+    return check, tuple((n, f"{d:.2e}") for n, d in check.per_leaf().items())
 
 
 STARTS = [*ag.PRESETS, "custom"]  # "custom": what the learner typed
@@ -86,17 +88,16 @@ def grads_and_check(program: str, view: GraphView) -> None:
             if not st.button(label, icon=":material/calculate:"):
                 return
             CHECKED.set(key)
-        checks: list[ag.GradCheck] = []  # heavy: on request, in the queue like every long run
+        checks: list = []  # heavy: on request, in the queue like every long run
         in_slot(lambda: checks.append(gradient_check(program, cfg.seed)), queued=heavy)
-        for check in checks:
+        for check, rows in checks:
             st.metric(tr("ag.check_metric"), f"{check.max_abs_diff:.2e}")
             st.caption(tr("ag.check_caption", checked=check.checked, total=check.total))
             if check.ok:
                 st.success(tr("ag.check_ok"), icon=":material/check_circle:")
             else:
                 st.warning(tr("ag.check_bad"), icon=":material/warning:")
-            rows = [(n, f"{d:.2e}") for n, d in check.per_leaf().items()]
-            ui.table(pd.DataFrame(rows, columns=["leaf", "max |diff|"]))
+            ui.table([{"leaf": n, "max |diff|": d} for n, d in rows])
 
 
 def concept(title: str, text: str | None = None) -> None:

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 import torch
 
 from playground import broadcasting as shp
 from playground import ui
-from playground.broadcasting.figures import make_broadcast_figure, make_join_figure
+from playground.broadcasting.figures import make_join_figure
 from playground.core.errors import PlaygroundError
 from playground.core.i18n import Code
 from playground.core.shapes import short
 from playground.ui import bound, lazy_tabs, localized, page, show_code, show_error, tr
+from playground.ui.broadcasting import broadcast_figure
 
 cfg = page()
 ui.chapter_intro("nav.broadcasting", "bc.intro")
@@ -44,7 +44,7 @@ def broadcast_section() -> None:
         for s in ex.steps
     ]
     cols = [tr("bc.step_dim"), tr("bc.step_sizes"), tr("bc.step_rule"), tr("bc.step_result")]
-    st.dataframe(pd.DataFrame(rows, columns=cols), hide_index=True)
+    st.dataframe(ui.arrow_table(rows, cols), hide_index=True)
     if ex.error:
         st.error(localized(ex.error), icon=":material/error:")
         try:
@@ -53,7 +53,7 @@ def broadcast_section() -> None:
             st.caption(tr("cat.torch_says", message=str(err).splitlines()[0]))
     else:
         st.success(tr("bc.result", shape=ex.result), icon=":material/check_circle:")
-    ui.chart(make_broadcast_figure(ex, lang=cfg.lang), key="bc_fig")
+    ui.chart(broadcast_figure(tuple(map(tuple, shapes)), cfg.lang), key="bc_fig")
     stretched = [k for k, p in enumerate(ex.padded) if p != ex.result]
     if ex.result is not None and not stretched:
         st.caption(tr("bc.nothing_stretched", shape=ex.result))

@@ -11,11 +11,10 @@ from playground.core.errors import DatasetError, UploadError
 from playground.core.i18n import t as plain
 from playground.data.datasets import DATASETS, ImageDataset, data_root, dataset_title, is_available
 from playground.data.torchvision_raw import load_dataset
-from playground.plots.heatmap import make_tensor_figure
 from playground.plots.images import make_bar_figure, make_grid_figure
 from playground.ui import bound, lazy_tabs, ntr, page, shared_dataset, show_code, show_error, tr
 from playground.ui import state as shared
-from playground.ui.data import overview_figures, sample_grid
+from playground.ui.data import one_sample, overview_figures, sample_grid
 from playground.ui.panel import asked, shared_job
 
 cfg = page()
@@ -104,7 +103,7 @@ def browse_section() -> None:
     facts = ld.sample_facts(ds, i)
     facts["name"] = ui.class_names([facts["name"]])[0]
     st.caption(tr("data.sample_facts", **facts))
-    ui.chart(make_tensor_figure(ds[i][0].float().mean(0), square=True), key="d_one")
+    ui.chart(one_sample(key, int(i), ds), key="d_one")
     show_code(ld.browse_code(name, cfg.seed * 1000 + shuffle))
 
 

@@ -28,29 +28,29 @@ def _move(delta: int) -> None:
     LEVEL.set(KEYS[min(max(k, 0), len(KEYS) - 1)])
 
 
-c = st.columns([2, 3, 1, 1], vertical_alignment="bottom")
+c = ui.row(vertical_alignment="bottom")
 fmt_problem = {"format_func": {p: tr(f"ex.problem.{p}") for p in ex.PROBLEMS}.__getitem__}
-problem = bound(c[0].selectbox, tr("ex.problem"), ex.PROBLEMS, key="ex_problem", **fmt_problem)
+problem = bound(c.selectbox, tr("ex.problem"), ex.PROBLEMS, key="ex_problem", **fmt_problem)
 fmt_level = {
     "format_func": {key: f"{k + 1}. {LABELS[k]}" for k, key in enumerate(KEYS)}.__getitem__
 }
-index = KEYS.index(bound(c[1].selectbox, tr("ex.level"), KEYS, key=LEVEL.key, **fmt_level))
-c[2].button(
+index = KEYS.index(bound(c.selectbox, tr("ex.level"), KEYS, key=LEVEL.key, **fmt_level))
+c.button(
     tr("ex.prev"), on_click=_move, args=(-1,), disabled=index == 0, icon=":material/arrow_back:"
 )
-c[3].button(tr("ex.next"), on_click=_move, args=(1,), disabled=index == len(LABELS) - 1, icon=":material/arrow_forward:")  # fmt: skip
+c.button(tr("ex.next"), on_click=_move, args=(1,), disabled=index == len(LABELS) - 1, icon=":material/arrow_forward:")  # fmt: skip
 level = ex.LEVELS[problem][index]
 cap = ex.MAX_RELU_ITERATIONS if problem == "relu" else ex.MAX_ITERATIONS
-c = st.columns(3)
+c = ui.row()
 lr = bound(
-    c[0].number_input, "learning_rate", 1e-10, 1.0, level.lr, format="%g",
+    c.number_input, "learning_rate", 1e-10, 1.0, level.lr, format="%g",
     key=f"ex_lr_{problem}_{index}", help=tr("ex.lr_help"),
 )  # fmt: skip
 iterations = bound(
-    c[1].number_input, tr("ex.iterations"), 1, cap, level.iterations, 100,
+    c.number_input, tr("ex.iterations"), 1, cap, level.iterations, 100,
     key=f"ex_it_{problem}_{index}",
 )  # fmt: skip
-dtype = bound(c[2].selectbox, "dtype", ex.DTYPES, key="ex_dtype", help=tr("ex.dtype_help"))
+dtype = bound(c.selectbox, "dtype", ex.DTYPES, key="ex_dtype", help=tr("ex.dtype_help"))
 device = "cpu" if index == 0 else str(cfg.device)
 config = ex.ExampleConfig(problem, index, float(lr), int(iterations), cfg.seed, dtype, device)
 st.info(tr(f"ex.why.{problem}.{level.key}"), icon=":material/lightbulb:")
@@ -82,8 +82,7 @@ WORDS = RunWords("ex.start", "ex.again", "ex.resume", "ex.progress", "ex.progres
                  "ex.progress_done", "ex.shared", "ex.shared_help")  # fmt: skip
 panel = RunPanel[ex.ExampleRun]("ex", WORDS, RUNNING, log_lines=12)
 held = runs.get((problem, index))
-panel.buttons(panel.state(held, resumable=_resumable(held)), on_run=_run, on_stop=_stop,
-              widths=(1, 1, 4))  # fmt: skip
+panel.buttons(panel.state(held, resumable=_resumable(held)), on_run=_run, on_stop=_stop)
 panel.places()
 
 

@@ -19,10 +19,10 @@ names = [tr(f"nav.{r['chapter']}") for r in rows]
 table = [{**r, "chapter": n} for r, n in zip(rows, names, strict=True)]
 ui.table(table, width="stretch")
 records = progress().values()
-c = st.columns(3)
-c[0].metric(tr("xq.solved_all"), f"{sum(r.solved for r in records)} / {len(xq.EXERCISES)}")
-c[1].metric(tr("xq.first_all"), sum(r.first_try for r in records))
-c[2].button(tr("xq.reset"), on_click=reset_progress, icon=":material/restart_alt:")
+c = ui.row(vertical_alignment="bottom")
+c.metric(tr("xq.solved_all"), f"{sum(r.solved for r in records)} / {len(xq.EXERCISES)}")
+c.metric(tr("xq.first_all"), sum(r.first_try for r in records))
+c.button(tr("xq.reset"), on_click=reset_progress, icon=":material/restart_alt:")
 fig = go.Figure(
     [
         go.Bar(x=names, y=[r["exercises"] for r in rows], name=tr("xq.col.exercises"), marker_color="#ddd"),

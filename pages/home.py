@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from playground import ui
@@ -47,7 +46,7 @@ facts = [
     (tr("home.cuda"), cuda_text),
     (tr("home.mps"), tr(env.mps)),
 ]
-st.table(pd.DataFrame(facts, columns=[tr("home.what"), tr("home.value")]), hide_index=True)
+st.table(ui.arrow_table(facts, [tr("home.what"), tr("home.value")]), hide_index=True)
 
 running, waiting = SLOTS.counts()
 running_text = ntr("home.trainings_running", running)
@@ -57,9 +56,9 @@ st.caption(tr("home.server", running=running_text, waiting=waiting, held=held))
 st.subheader(tr("home.datasets"))
 yes, no = tr("home.yes"), tr("home.no")
 rows = dataset_status()
-table = pd.DataFrame(
+table = ui.arrow_table(
     [(dataset_title(s.key, cfg.lang), yes if s.offline else no, dataset_detail(s)) for s in rows],
-    columns=[tr("home.dataset"), tr("home.offline"), tr("home.where")],
+    [tr("home.dataset"), tr("home.offline"), tr("home.where")],
 )
 st.table(table, hide_index=True)  # a static table wraps the how-to in "Where / why"
 show_code(environment_code(env.python_threads))

@@ -123,9 +123,9 @@ else:
 
 def structure_section() -> None:
     st.caption(tr("layers.trace", shape=f"torch.Size({[3, *shape]})"))
-    table = pd.DataFrame(
+    table = ui.arrow_table(
         [(r.name, r.layer, str(r.output_shape), f"{r.params:,}", f"{r.macs:,}") for r in rows],
-        columns=[tr(f"layers.{k}") for k in ("name", "layer", "out_shape", "params", "macs")],
+        [tr(f"layers.{k}") for k in ("name", "layer", "out_shape", "params", "macs")],
     )
     st.dataframe(table, hide_index=True)
     n = sum(p.numel() for p in model.parameters())

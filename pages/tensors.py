@@ -15,54 +15,33 @@ from playground.core.i18n import Code
 from playground.plots.heatmap import make_tensor_figure
 from playground.tensors.figures import make_matmul_figure, make_storage_figure
 from playground.ui import bound, lazy_tabs, page, show_code, show_error, tr
+from playground.ui.tensors import created
 
 cfg = page()
 ui.chapter_intro("nav.tensors", "tensors.intro")
 
 
-def show_tensor(t: torch.Tensor, key: str) -> None:
-    """1-D/2-D as a heatmap; 3-D and more as labelled 2-D slices, one panel each."""
-    ui.chart(make_tensor_figure(t.detach(), lang=cfg.lang), key=f"{key}_fig")
-
-
-def attribute_table(t: torch.Tensor) -> None:
-    a = tns.attributes(t)
-    rows = [
-        ("shape / size()", str(tuple(a.shape))),
-        ("dtype", a.dtype),
-        ("device", a.device),
-        ("stride()", str(a.stride)),
-        ("is_contiguous()", str(a.is_contiguous)),
-        ("numel()", f"{a.numel:,}"),
-        ("element_size()", str(a.element_size)),
-        ("nbytes", f"{a.nbytes:,}"),
-        ("requires_grad", str(a.requires_grad)),
-    ]
-    # A static table wraps its cells: torch.float32 is never cut in a narrow column.
-    st.table(pd.DataFrame(rows, columns=[tr("attr.name"), tr("attr.value")]), hide_index=True)
-
-
 @st.fragment
 def create_section() -> None:
-    c = st.columns(4)
-    creator = bound(c[0].selectbox, tr("create.creator"), tns.CREATORS, key="t_creator")
+    c = ui.row(vertical_alignment="bottom")
+    creator = bound(c.selectbox, tr("create.creator"), tns.CREATORS, key="t_creator")
     labels = {d: tr("create.inferred") if d == tns.INFERRED else d for d in tns.CREATE_DTYPES}
-    dtype = bound(c[1].selectbox, tr("create.dtype"), list(labels), key="t_dtype",
+    dtype = bound(c.selectbox, tr("create.dtype"), list(labels), key="t_dtype",
                   format_func=labels.__getitem__)  # fmt: skip
     if creator in ("tensor", "from_numpy"):
-        data = bound(c[2].text_input, tr("create.data"), "[[1, 2, 3], [4, 5, 6]]", key="t_data")
+        data = bound(c.text_input, tr("create.data"), "[[1, 2, 3], [4, 5, 6]]", key="t_data")
         shape = "(2, 3)"
     else:
-        shape = bound(c[2].text_input, tr("create.shape"), "(3, 4)", key="t_shape")
+        shape = bound(c.text_input, tr("create.shape"), "(3, 4)", key="t_shape")
         data = "[]"
-    grad = bound(c[3].checkbox, tr("create.grad"), key="t_grad")
+    grad = bound(c.checkbox, tr("create.grad"), key="t_grad")
     like = (
-        bound(c[3].selectbox, tr("create.like_dtype"), tns.DTYPE_NAMES[4:], key="t_like")
+        bound(c.selectbox, tr("create.like_dtype"), tns.DTYPE_NAMES[4:], key="t_like")
         if creator.endswith("_like")
         else "int64"
     )
     fill = (
-        bound(c[3].number_input, tr("create.fill"), value=7.0, key="t_fill")
+        bound(c.number_input, tr("create.fill"), value=7.0, key="t_fill")
         if creator == "full"
         else 7.0
     )
@@ -71,16 +50,15 @@ def create_section() -> None:
         st.info(tr("create.rand_like_note"), icon=":material/lightbulb:")
     if creator == "empty":
         st.caption(tr("create.empty_note"))
-    try:
-        t = tns.create(spec, device=cfg.device, seed=cfg.seed)
+    try:  # one tensor a server for each form, seed and device: a class shares it
+        made = created(spec, str(cfg.device), cfg.seed, cfg.lang)
     except PlaygroundError as err:
         show_error(err)
         return
     left, right = st.columns([3, 1])
-    with left:
-        show_tensor(t, "create")
-    with right:
-        attribute_table(t)
+    ui.chart(made.figure, key="create_fig", into=left)
+    # A static table wraps its cells: torch.float32 is never cut in a narrow column.
+    right.table(ui.arrow_table(made.rows, [tr("attr.name"), tr("attr.value")]), hide_index=True)
     show_code(tns.creation_code(spec, device=str(cfg.device), seed=cfg.seed))
 
 

@@ -47,36 +47,36 @@ if (refused := shared.model_from_link()) is not None:  # a link may carry the bu
 
 def setup() -> tuple[trn.TrainConfig, str, int | None, list[md.LayerSpec]]:
     names = [k for k in DATASETS if k == "offline" or is_available(k, data_root(), True)]
-    c = st.columns(4)
+    c = ui.row(vertical_alignment="bottom")
     names += [shared.UPLOADED] if shared.uploaded() is not None else []  # the Data page's zip
     own = tr("data.tab.upload")
     titles = {"format_func": lambda k: own if k == shared.UPLOADED else dataset_title(k, cfg.lang)}
-    dataset = bound(c[0].selectbox, tr("data.dataset"), names, key="tr_data", **titles)
+    dataset = bound(c.selectbox, tr("data.dataset"), names, key="tr_data", **titles)
     subset = ui.control(
-        c[1].number_input, C["subset"], tr("train.subset"), help=tr("train.subset_help")
+        c.number_input, C["subset"], tr("train.subset"), help=tr("train.subset_help")
     )
     use_builder = shared.has_built_model() and bound(
-        c[2].toggle, tr("train.use_builder"), True, key="tr_builder"
+        c.toggle, tr("train.use_builder"), True, key="tr_builder"
     )
     fmt = {"format_func": {k: tr(f"layers.preset.{k}") for k in md.TRAINABLE}.__getitem__}
-    preset = bound(c[3].selectbox, tr("layers.preset"), list(md.TRAINABLE), key="tr_preset",
+    preset = bound(c.selectbox, tr("layers.preset"), list(md.TRAINABLE), key="tr_preset",
                    disabled=bool(use_builder), **fmt)  # fmt: skip
     if use_builder:  # the built model travels in this page's link too
         shared.link_model(*shared.built_model())
     specs = shared.built_model()[0] if use_builder else md.PRESETS[preset]
-    c = st.columns(4)
+    c = ui.row()
     chosen = {  # each control's range, default and URL key are declared in training/controls.py
-        "loss": ui.control(c[0].selectbox, C["loss"], tr("train.loss"), help=tr("train.loss_help")),
-        "optimizer": (opt := ui.control(c[1].selectbox, C["optimizer"], tr("train.optimizer"))),
-        "learning_rate": ui.control(c[2].select_slider, C["learning_rate"], "learning_rate"),
-        "batch_size": ui.control(c[3].select_slider, C["batch_size"], "batch_size"),
+        "loss": ui.control(c.selectbox, C["loss"], tr("train.loss"), help=tr("train.loss_help")),
+        "optimizer": (opt := ui.control(c.selectbox, C["optimizer"], tr("train.optimizer"))),
+        "learning_rate": ui.control(c.select_slider, C["learning_rate"], "learning_rate"),
+        "batch_size": ui.control(c.select_slider, C["batch_size"], "batch_size"),
     }
-    c, sgd_only = st.columns(4), {"disabled": opt != "SGD"}
-    chosen["epochs"] = ui.control(c[0].number_input, C["epochs"], "epochs")
-    chosen["momentum"] = ui.control(c[1].number_input, C["momentum"], "momentum", **sgd_only)
-    chosen["nesterov"] = ui.control(c[2].toggle, C["nesterov"], "nesterov", **sgd_only)
+    c, sgd_only = ui.row(vertical_alignment="bottom"), {"disabled": opt != "SGD"}
+    chosen["epochs"] = ui.control(c.number_input, C["epochs"], "epochs")
+    chosen["momentum"] = ui.control(c.number_input, C["momentum"], "momentum", **sgd_only)
+    chosen["nesterov"] = ui.control(c.toggle, C["nesterov"], "nesterov", **sgd_only)
     chosen["weight_decay"] = ui.control(
-        c[3].number_input, C["weight_decay"], "weight_decay", format="%g"
+        c.number_input, C["weight_decay"], "weight_decay", format="%g"
     )
     return config_from(chosen, cfg.seed), dataset, int(subset) or None, specs
 

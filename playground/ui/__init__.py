@@ -25,12 +25,14 @@ from playground.ui.session import Slot
 from playground.ui.state import shared_dataset
 from playground.ui.streamlit_internals import session_id
 from playground.ui.widgets import (
+    arrow_table,
     bound,
     chart,
     control,
     lazy_tabs,
     printed,
     relabel_on_language_switch,
+    row,
     show_code,
     show_error,
     table,
@@ -42,6 +44,7 @@ __all__ = [
     "PAGE_ICON",
     "Settings",
     "Slot",
+    "arrow_table",
     "bound",
     "chapter_intro",
     "chart",
@@ -56,6 +59,7 @@ __all__ = [
     "page",
     "printed",
     "relabel_on_language_switch",
+    "row",
     "session_id",
     "settings",
     "share_controls",

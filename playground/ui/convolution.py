@@ -17,7 +17,7 @@ from playground.plots.wire import SharedFigure
 from playground.ui.i18n import class_names, tr
 from playground.ui.session import Slot
 from playground.ui.state import shared_dataset
-from playground.ui.widgets import bound, show_error, uploader
+from playground.ui.widgets import bound, row, show_error, uploader
 
 __all__ = [
     "cell_picker",
@@ -46,20 +46,23 @@ def slide_figure(pixels: tuple, c: cv.SlideConfig, row: int, col: int, lang: str
 
 def pick_image(seed: int) -> torch.Tensor | None:
     """The (side, side) uint8 image the Slide and Receptive field tabs use."""
-    c = st.columns([2, 2, 1])
+    c = row()
     sources = ["offline", *([FASHION] if is_available(FASHION, data_root(), False) else []), "upload"]  # fmt: skip
-    source = bound(c[0].selectbox, tr("cv.source"), sources, key="cv_source",
+    source = bound(c.selectbox, tr("cv.source"), sources, key="cv_source",
                    format_func=lambda s: tr(f"cv.source.{s.lower()}"))  # fmt: skip
-    side: int = bound(c[2].select_slider, tr("cv.side"), list(cv.SIDES), 14, key="cv_side")  # type: ignore[assignment]
+    pick: Any = None
     if source == "offline":
         names = dict(enumerate(class_names(CLASSES)))
-        label = int(bound(c[1].selectbox, tr("cv.class"), list(names), 4, key="cv_class",
-                          format_func=names.__getitem__) or 0)  # fmt: skip
-        return cv.resized(cv.offline_pixels(label, seed), side)
-    if source == FASHION:
+        pick = int(bound(c.selectbox, tr("cv.class"), list(names), 4, key="cv_class",
+                         format_func=names.__getitem__) or 0)  # fmt: skip
+    elif source == FASHION:
         test = shared_dataset(FASHION, False)
-        i = bound(c[1].number_input, tr("cv.index"), 0, len(test) - 1, 0, 1, key="cv_index")
-        return cv.resized(test.images[int(i), 0], side)
+        pick = bound(c.number_input, tr("cv.index"), 0, len(test) - 1, 0, 1, key="cv_index")
+    side: int = bound(c.select_slider, tr("cv.side"), list(cv.SIDES), 14, key="cv_side")  # type: ignore[assignment]
+    if source == "offline":
+        return cv.resized(cv.offline_pixels(pick, seed), side)
+    if source == FASHION:
+        return cv.resized(test.images[int(pick), 0], side)
     file = uploader(tr("cv.upload"), ("png", "jpg", "jpeg", "bmp", "gif", "webp"), key="cv_file")
     if file is None:
         st.info(tr("cv.upload_first"), icon=":material/upload:")
@@ -72,31 +75,31 @@ def pick_image(seed: int) -> torch.Tensor | None:
 
 
 def kernel_settings() -> cv.SlideConfig | None:
-    top = st.columns(3)
+    top = row()
     presets = [*cv.KERNELS, "custom"]
-    preset = str(bound(top[0].selectbox, tr("cv.kernel"), presets, 2, key="cv_kernel",
+    preset = str(bound(top.selectbox, tr("cv.kernel"), presets, 2, key="cv_kernel",
                    format_func=lambda k: tr(f"cv.kernel.{k}")))  # fmt: skip
-    typed = bound(top[1].text_input, tr("cv.kernel_text"), "1, 0, -1; 2, 0, -2; 1, 0, -1",
+    typed = bound(top.text_input, tr("cv.kernel_text"), "1, 0, -1; 2, 0, -2; 1, 0, -1",
                   key="cv_typed", disabled=preset != "custom", help=tr("cv.kernel_help"))  # fmt: skip
-    bias = bound(top[2].number_input, tr("cv.bias"), -10.0, 10.0, 0.0, 0.1, key="cv_bias")
-    c = st.columns(4)
-    stride: int = bound(c[0].select_slider, tr("cv.arg.stride"), list(range(1, cv.MAX_STRIDE + 1)), 1, key="cv_stride")  # type: ignore[assignment]  # fmt: skip
+    bias = bound(top.number_input, tr("cv.bias"), -10.0, 10.0, 0.0, 0.1, key="cv_bias")
+    c = row()
+    stride: int = bound(c.select_slider, tr("cv.arg.stride"), list(range(1, cv.MAX_STRIDE + 1)), 1, key="cv_stride")  # type: ignore[assignment]  # fmt: skip
     pads = [*range(cv.MAX_PADDING + 1), "same"]
     same = tr("cv.pad.same")
     padding: int | str = bound(  # type: ignore[assignment]
-        c[1].selectbox, tr("cv.arg.padding"), pads, 0, key="cv_pad",
+        c.selectbox, tr("cv.arg.padding"), pads, 0, key="cv_pad",
         format_func=lambda v: same if v == "same" else str(v),
     )  # fmt: skip
     mode = str(
         bound(
-            c[2].selectbox,
+            c.selectbox,
             tr("cv.arg.padding_mode"),
             list(cv.PADDING_MODES),
             key="cv_mode",
             format_func=lambda m: tr(f"cv.mode.{m}"),
         )
     )
-    dilation: int = bound(c[3].select_slider, tr("cv.arg.dilation"), list(range(1, cv.MAX_DILATION + 1)), 1, key="cv_dil")  # type: ignore[assignment]  # fmt: skip
+    dilation: int = bound(c.select_slider, tr("cv.arg.dilation"), list(range(1, cv.MAX_DILATION + 1)), 1, key="cv_dil")  # type: ignore[assignment]  # fmt: skip
     try:
         kernel = cv.parse_kernel(str(typed)) if preset == "custom" else cv.KERNELS[preset]
         return cv.SlideConfig(kernel, float(bias), stride, padding, mode, dilation)
@@ -106,10 +109,10 @@ def kernel_settings() -> cv.SlideConfig | None:
 
 
 def cell_picker(h: int, w: int, key: str) -> tuple[int, int]:
-    c = st.columns(2)
-    row = bound(c[0].number_input, tr("cv.row"), 0, h - 1, min(2, h - 1), 1, key=f"{key}_row")
-    col = bound(c[1].number_input, tr("cv.col"), 0, w - 1, min(3, w - 1), 1, key=f"{key}_col")
-    return int(row), int(col)
+    c = row()
+    r = bound(c.number_input, tr("cv.row"), 0, h - 1, min(2, h - 1), 1, key=f"{key}_row")
+    col = bound(c.number_input, tr("cv.col"), 0, w - 1, min(3, w - 1), 1, key=f"{key}_col")
+    return int(r), int(col)
 
 
 _CLICKED = Slot[tuple[int, int]]("cv_clicked")

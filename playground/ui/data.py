@@ -15,10 +15,11 @@ import streamlit as st
 
 from playground.data import loading as ld
 from playground.data.datasets import ImageDataset
+from playground.plots.heatmap import make_tensor_figure
 from playground.plots.images import make_bar_figure, make_grid_figure
 from playground.plots.wire import SharedFigure
 
-__all__ = ["overview_figures", "sample_grid"]
+__all__ = ["one_sample", "overview_figures", "sample_grid"]
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -36,3 +37,9 @@ def sample_grid(
     key: tuple[str, bool], idx: tuple[int, ...], labels: tuple[str, ...], _ds: ImageDataset
 ) -> Any:
     return SharedFigure(make_grid_figure(_ds.images[list(idx)], list(labels)))
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def one_sample(key: tuple[str, bool], i: int, _ds: ImageDataset) -> Any:
+    """Sample ``i`` as a heatmap of its pixels (the channel mean)."""
+    return SharedFigure(make_tensor_figure(_ds[i][0].float().mean(0), square=True))

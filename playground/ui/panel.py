@@ -33,7 +33,7 @@ from playground.server.store import STORE, Progress
 from playground.server.work import SliceRun, seconds_left
 from playground.ui.i18n import current_lang, ntr, tr
 from playground.ui.session import Slot
-from playground.ui.widgets import show_error
+from playground.ui.widgets import row, show_error
 
 R = TypeVar("R", bound=SliceRun)
 T = TypeVar("T")
@@ -231,21 +231,20 @@ class RunPanel(Generic[R]):
         on_run: Callable[..., Any],
         on_stop: Callable[..., Any],
         on_reset: Callable[..., Any] | None = None,
-        widths: tuple[int, ...] = (1, 1, 1, 3),
     ) -> Any:
-        """Run (Resume, Run again), Stop and Reset; returns the column beside them for the
-        page's own controls."""
-        cols = st.columns(widths, vertical_alignment="center")
+        """Run (Resume, Run again), Stop and Reset; returns their row, where the page's own
+        controls go after them."""
+        line = row(vertical_alignment="center")
         w = self.words
         label = {"new": w.start, "running": w.resume, "stopped": w.resume, "done": w.again}
-        cols[0].button(tr(label[state]), on_click=on_run, type="primary",
+        line.button(tr(label[state]), on_click=on_run, type="primary",
                        icon=":material/play_arrow:", key=f"{self.name}_run")  # fmt: skip
-        cols[1].button(tr("run.stop"), on_click=on_stop, icon=":material/stop:",
+        line.button(tr("run.stop"), on_click=on_stop, icon=":material/stop:",
                        key=f"{self.name}_stop", disabled=not self.running.get())  # fmt: skip
         if on_reset is not None:
-            cols[2].button(tr("run.reset"), on_click=on_reset, icon=":material/restart_alt:",
+            line.button(tr("run.reset"), on_click=on_reset, icon=":material/restart_alt:",
                            key=f"{self.name}_reset", disabled=state == "new")  # fmt: skip
-        return cols[-1]
+        return line
 
     def places(self) -> None:
         """The status, body and log places, in that order, where the page calls this."""
