@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from playground import exercises as xq
 from playground import ui
 from playground.exercises.progress import summary
 from playground.ui import bound, page, tr
-from playground.ui.exercises import exercise_panel, progress, reset_progress
+from playground.ui.exercises import exercise_panel, progress, progress_figure, reset_progress
 
 cfg = page()
 ui.chapter_intro("nav.exercises", "xq.page_intro")
@@ -23,14 +22,12 @@ c = ui.row(vertical_alignment="bottom")
 c.metric(tr("xq.solved_all"), f"{sum(r.solved for r in records)} / {len(xq.EXERCISES)}")
 c.metric(tr("xq.first_all"), sum(r.first_try for r in records))
 c.button(tr("xq.reset"), on_click=reset_progress, icon=":material/restart_alt:")
-fig = go.Figure(
-    [
-        go.Bar(x=names, y=[r["exercises"] for r in rows], name=tr("xq.col.exercises"), marker_color="#ddd"),
-        go.Bar(x=names, y=[r["solved"] for r in rows], name=tr("xq.col.solved"), marker_color="#EE4C2C"),
-    ],
-    layout={"barmode": "overlay", "height": 280, "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
-            "plot_bgcolor": "white", "legend": {"orientation": "h", "y": 1.15}},
-)  # fmt: skip
+fig = progress_figure(  # a new class's figures are all alike: drawn once, shared
+    tuple(names),
+    tuple(r["exercises"] for r in rows),
+    tuple(r["solved"] for r in rows),
+    (tr("xq.col.exercises"), tr("xq.col.solved")),
+)
 ui.chart(fig, key="xs_progress")
 
 st.subheader(tr("xq.practice"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from playground import exercises as xq
@@ -18,6 +19,7 @@ from playground.exercises import progress as pg
 from playground.exercises.bugs import MAX_LINE_CHARS, run_loop
 from playground.exercises.hints import second_hint, what_to_check
 from playground.exercises.spec import inputs_script
+from playground.plots.wire import SharedFigure
 from playground.training.config import LEARNING_RATES, OPTIMIZERS
 from playground.ui.frame import on_every_page
 from playground.ui.i18n import current_lang, ntr, tr
@@ -33,6 +35,7 @@ __all__ = [
     "exercise_panel",
     "on_graded",
     "progress",
+    "progress_figure",
     "reset_progress",
     "show_result",
     "show_setup",
@@ -326,3 +329,22 @@ def reset_progress() -> None:
 
 
 on_every_page(sync_progress)  # a link's ?xp= progress is read on whichever page it opens
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def progress_figure(
+    names: tuple[str, ...],
+    totals: tuple[int, ...],
+    solved: tuple[int, ...],
+    labels: tuple[str, str],
+) -> SharedFigure:
+    """Exercises and solved ones per chapter, as overlaid bars."""
+    fig = go.Figure(
+        [
+            go.Bar(x=names, y=totals, name=labels[0], marker_color="#ddd"),
+            go.Bar(x=names, y=solved, name=labels[1], marker_color="#EE4C2C"),
+        ],
+        layout={"barmode": "overlay", "height": 280, "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+                "plot_bgcolor": "white", "legend": {"orientation": "h", "y": 1.15}},
+    )  # fmt: skip
+    return SharedFigure(fig)
