@@ -58,7 +58,7 @@ def pick_image(seed: int) -> torch.Tensor | None:
     elif source == FASHION:
         test = shared_dataset(FASHION, False)
         pick = bound(c.number_input, tr("cv.index"), 0, len(test) - 1, 0, 1, key="cv_index")
-    side: int = bound(c.select_slider, tr("cv.side"), list(cv.SIDES), 14, key="cv_side")  # type: ignore[assignment]
+    side: int = bound(c.select_slider, tr("cv.side"), list(cv.SIDES), 14, key="cv_side")
     if source == "offline":
         return cv.resized(cv.offline_pixels(pick, seed), side)
     if source == FASHION:
@@ -83,10 +83,10 @@ def kernel_settings() -> cv.SlideConfig | None:
                   key="cv_typed", disabled=preset != "custom", help=tr("cv.kernel_help"))  # fmt: skip
     bias = bound(top.number_input, tr("cv.bias"), -10.0, 10.0, 0.0, 0.1, key="cv_bias")
     c = row()
-    stride: int = bound(c.select_slider, tr("cv.arg.stride"), list(range(1, cv.MAX_STRIDE + 1)), 1, key="cv_stride")  # type: ignore[assignment]  # fmt: skip
+    stride: int = bound(c.select_slider, tr("cv.arg.stride"), list(range(1, cv.MAX_STRIDE + 1)), 1, key="cv_stride")  # fmt: skip
     pads = [*range(cv.MAX_PADDING + 1), "same"]
     same = tr("cv.pad.same")
-    padding: int | str = bound(  # type: ignore[assignment]
+    padding: int | str = bound(
         c.selectbox, tr("cv.arg.padding"), pads, 0, key="cv_pad",
         format_func=lambda v: same if v == "same" else str(v),
     )  # fmt: skip
@@ -99,7 +99,7 @@ def kernel_settings() -> cv.SlideConfig | None:
             format_func=lambda m: tr(f"cv.mode.{m}"),
         )
     )
-    dilation: int = bound(c.select_slider, tr("cv.arg.dilation"), list(range(1, cv.MAX_DILATION + 1)), 1, key="cv_dil")  # type: ignore[assignment]  # fmt: skip
+    dilation: int = bound(c.select_slider, tr("cv.arg.dilation"), list(range(1, cv.MAX_DILATION + 1)), 1, key="cv_dil")  # fmt: skip
     try:
         kernel = cv.parse_kernel(str(typed)) if preset == "custom" else cv.KERNELS[preset]
         return cv.SlideConfig(kernel, float(bias), stride, padding, mode, dilation)
