@@ -37,14 +37,14 @@ def _load_preset() -> None:
 
 @st.fragment
 def graph_section() -> None:
-    c = st.columns([2, 1])
+    c = ui.row(vertical_alignment="bottom")
     typed = PROGRAM.get() if PROGRAM.is_set() else st.query_params.get(PROGRAM.key)
     if typed is not None and typed not in ag.PRESETS.values():
         PRESET.set("custom")  # "Start from" says "your program"
-    preset = bound(c[0].selectbox, tr("ag.preset"), STARTS, key=PRESET.key, on_change=_load_preset,
+    preset = bound(c.selectbox, tr("ag.preset"), STARTS, key=PRESET.key, on_change=_load_preset,
                    format_func={k: tr(f"ag.preset.{k}") for k in STARTS}.__getitem__)  # fmt: skip
     preset = preset if preset in ag.PRESETS else next(iter(ag.PRESETS))
-    run_backward = bound(c[1].toggle, tr("ag.backward"), value=True, key="ag_backward")
+    run_backward = bound(c.toggle, tr("ag.backward"), value=True, key="ag_backward")
     if PROGRAM.key not in st.query_params:  # a shared link carries its own program
         PROGRAM.setdefault(ag.PRESETS[preset])
     program = bound(st.text_area, tr("ag.program"), key=PROGRAM.key, height=200,

@@ -45,15 +45,17 @@ def choose_dataset() -> tuple[str, ImageDataset | None]:
     labels = {
         k: dataset_title(k, cfg.lang) if k in DATASETS else tr("data.tab.upload") for k in options
     }
-    c = st.columns([2, 1])
+    c = ui.row(vertical_alignment="bottom")
     name = bound(
-        c[0].selectbox, tr("data.dataset"), options, format_func=labels.__getitem__, key=NAME.key
+        c.selectbox, tr("data.dataset"), options, format_func=labels.__getitem__, key=NAME.key
     )
-    train = bound(c[1].toggle, tr("data.split_train"), value=True, key=TRAIN.key)
+    train = bound(c.toggle, tr("data.split_train"), value=True, key=TRAIN.key)
     if name == UPLOAD:
         return name, shared.uploaded()
-    st.caption(tr(f"data.desc.{name}"))
+    desc = tr(f"data.desc.{name}")
     if name != "offline" and not is_available(name, data_root(), train):
+        st.caption(desc)
+        desc = ""
         st.warning(tr("data.missing"), icon=":material/cloud_off:")
         b = st.columns(2)
         b[1].button(tr("data.use_offline"), icon=":material/offline_bolt:", on_click=_use_offline)
@@ -68,11 +70,14 @@ def choose_dataset() -> tuple[str, ImageDataset | None]:
     try:
         ds = shared_dataset(name, train)
     except DatasetError as err:
+        if desc:
+            st.caption(desc)
         show_error(err)
         return name, None
     shape = tuple(ds.images.shape[1:])
     mb = ds.nbytes / 2**20
-    st.caption(tr("data.facts", n=len(ds), shape=shape, classes=len(ds.classes), mb=mb))
+    facts = tr("data.facts", n=len(ds), shape=shape, classes=len(ds.classes), mb=mb)
+    st.caption(f"{desc}\n\n{facts}" if desc else facts)  # one element: each costs the class
     return name, ds
 
 

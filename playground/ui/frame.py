@@ -105,7 +105,6 @@ def share_controls() -> None:
     """ "Copy link" and "Reset to defaults", drawn *after* the page so the link holds what the
     page just showed: the tab it opened, the values Reset just restored."""
     with st.sidebar:
-        st.caption(tr("sidebar.share"))
         link_controls()
         st.button(
             tr("sidebar.reset"), on_click=reset_controls, icon=":material/restart_alt:",
@@ -116,7 +115,7 @@ def share_controls() -> None:
 def link_controls() -> None:
     """A "Copy link" popover: this page with every changed setting, for a class."""
     box = st.popover(tr("sidebar.copy_link"), icon=":material/link:", width="stretch",
-                     key="copy_link", on_change="rerun")  # fmt: skip
+                     help=tr("sidebar.share"), key="copy_link", on_change="rerun")  # fmt: skip
     if not box.open:  # drawn when opened: a class opening a link pays nothing for it
         return
     with box:
