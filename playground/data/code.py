@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 
 from playground.core.parsing import parse_statements, source_of
 from playground.data import offline
@@ -41,6 +42,7 @@ def imports_of(*blocks: str) -> str:
     return "\n".join(dict.fromkeys(lines)) + "\n"
 
 
+@functools.cache  # the same text every time: parsed once per process, not once per page run
 def offline_source() -> str:
     """The generator of :mod:`playground.data.offline`, to paste into a script."""
     lines = source_of(offline).splitlines(keepends=True)
