@@ -70,23 +70,15 @@ def choose_dataset() -> tuple[str, ImageDataset | None]:
     try:
         ds = shared_dataset(name, train)
     except DatasetError as err:
-        if desc:
-            st.caption(desc)
         show_error(err)
         return name, None
-    shape = tuple(ds.images.shape[1:])
-    mb = ds.nbytes / 2**20
+    shape, mb = tuple(ds.images.shape[1:]), ds.nbytes / 2**20
     facts = tr("data.facts", n=len(ds), shape=shape, classes=len(ds.classes), mb=mb)
     st.caption(f"{desc}\n\n{facts}" if desc else facts)  # one element: each costs the class
     return name, ds
 
 
 name, ds = choose_dataset()
-
-
-def labels_of(idx: list[int]) -> list[str]:
-    names = ui.class_names(ds.classes)
-    return [names[int(ds.targets[i])] for i in idx]
 
 
 @st.fragment
@@ -97,8 +89,10 @@ def browse_section() -> None:
     idx = ld.sample_indices(len(ds), 9, cfg.seed * 1000 + shuffle)
     left, right = st.columns([1, 1])
     key = (shared.dataset_identity(name), bool(TRAIN.get()))  # drawn once a server, shared
-    ui.chart(sample_grid(key, tuple(idx), tuple(labels_of(idx)), ds), key="d_grid", into=left)
-    classes, pixels = overview_figures(key, tuple(ui.class_names(ds.classes)), ds)
+    names = ui.class_names(ds.classes)
+    labels = tuple(names[int(ds.targets[i])] for i in idx)
+    ui.chart(sample_grid(key, tuple(idx), labels, ds), key="d_grid", into=left)
+    classes, pixels = overview_figures(key, tuple(names), ds)
     with right:
         st.caption(tr("data.classes"))
         ui.chart(classes, key="d_classes")
