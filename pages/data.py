@@ -14,7 +14,7 @@ from playground.data.torchvision_raw import load_dataset
 from playground.plots.images import make_bar_figure, make_grid_figure
 from playground.ui import bound, lazy_tabs, ntr, page, shared_dataset, show_code, show_error, tr
 from playground.ui import state as shared
-from playground.ui.data import one_sample, overview_figures, sample_grid
+from playground.ui.data import browse_figures, one_sample
 from playground.ui.panel import asked, shared_job
 
 cfg = page()
@@ -86,13 +86,10 @@ def browse_section() -> None:
     shuffle = SHUFFLE.get()
     if st.button(tr("data.reshuffle"), icon=":material/shuffle:"):
         shuffle = SHUFFLE.set(shuffle + 1)
-    idx = ld.sample_indices(len(ds), 9, cfg.seed * 1000 + shuffle)
-    left, right = st.columns([1, 1])
     key = (shared.dataset_identity(name), bool(TRAIN.get()))  # drawn once a server, shared
-    names = ui.class_names(ds.classes)
-    labels = tuple(names[int(ds.targets[i])] for i in idx)
-    ui.chart(sample_grid(key, tuple(idx), labels, ds), key="d_grid", into=left)
-    classes, pixels = overview_figures(key, tuple(names), ds)
+    idx, grid, classes, pixels = browse_figures(key, ds, cfg.seed * 1000 + shuffle, cfg.lang)
+    left, right = st.columns([1, 1])
+    ui.chart(grid, key="d_grid", into=left)
     with right:
         st.caption(tr("data.classes"))
         ui.chart(classes, key="d_classes")

@@ -68,8 +68,10 @@ def load_dataset(
     ``progress(fraction)`` is called with the share of the dataset's bytes on disk.
     Raises :class:`DatasetError` with a message for the page.
     """
-    if name == "offline":
-        return make_offline_dataset(seed, train=train)
+    if name == "offline":  # kept in the data folder once drawn, for the next start
+        return make_offline_dataset(
+            seed, train=train, folder=data_root() if root is None else Path(root)
+        )
     if name not in TORCHVISION_FILES:
         raise DatasetError("err.data.unknown_dataset_name", name=name)
     root = data_root() if root is None else Path(root)

@@ -9,17 +9,19 @@ and the split.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import streamlit as st
 
+from playground.core.i18n import LANGUAGES, class_name
 from playground.data import loading as ld
 from playground.data.datasets import ImageDataset
 from playground.plots.heatmap import make_tensor_figure
 from playground.plots.images import make_bar_figure, make_grid_figure
 from playground.plots.wire import SharedFigure
 
-__all__ = ["one_sample", "overview_figures", "sample_grid"]
+__all__ = ["browse_figures", "one_sample", "overview_figures", "sample_grid", "warm_browse"]
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -43,3 +45,27 @@ def sample_grid(
 def one_sample(key: tuple[str, bool], i: int, _ds: ImageDataset) -> Any:
     """Sample ``i`` as a heatmap of its pixels (the channel mean)."""
     return SharedFigure(make_tensor_figure(_ds[i][0].float().mean(0), square=True))
+
+
+@functools.lru_cache(maxsize=256)
+def _indices(n: int, seed: int) -> tuple[int, ...]:
+    return tuple(ld.sample_indices(n, 9, seed))  # a randperm of every index: not per session
+
+
+def browse_figures(
+    key: tuple[str, bool], ds: ImageDataset, seed: int, lang: str
+) -> tuple[tuple[int, ...], Any, Any, Any]:
+    """The Browse tab for a sample seed: its 9 indices, their grid, the images per class and
+    the pixel histogram, every figure made once per server."""
+    idx = _indices(len(ds), seed)
+    names = [class_name(str(c), lang) for c in ds.classes]
+    labels = tuple(names[int(ds.targets[i])] for i in idx)
+    return idx, sample_grid(key, idx, labels, ds), *overview_figures(key, tuple(names), ds)
+
+
+def warm_browse(key: tuple[str, bool], ds: ImageDataset, seed: int) -> None:
+    """Make what a class opening Data first sees, in every language, before anyone asks: a
+    hundred sessions waiting on its first drawing slow that drawing down by as many."""
+    for lang in LANGUAGES:
+        idx, *_ = browse_figures(key, ds, seed, lang)
+        one_sample(key, idx[0], ds)

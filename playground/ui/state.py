@@ -24,7 +24,8 @@ from playground.server.runs import RUNS
 from playground.server.work import SliceRun
 from playground.training.controls import values_of
 from playground.training.loop import Trainer
-from playground.ui.frame import on_reset
+from playground.ui.data import warm_browse
+from playground.ui.frame import DEFAULT_SEED, on_reset
 from playground.ui.i18n import tr
 from playground.ui.streamlit_internals import session_id
 
@@ -123,8 +124,8 @@ _warming = threading.Lock()
 
 def warm_shared_data() -> None:
     """Once per process, when the first page is opened: decode the offline set (a second of
-    CPU) on a thread of its own, so a class that opens Data, Layers or Training after Home
-    finds it ready instead of a hundred sessions waiting on its first decode."""
+    CPU) and draw Data's first view of it on a thread of its own, so a class that opens Data,
+    Layers or Training after Home finds them ready instead of a hundred sessions waiting."""
     if _warming.acquire(blocking=False):  # never released: once per process
         threading.Thread(target=_warm, name="warm-offline-data", daemon=True).start()
 
@@ -133,6 +134,7 @@ def _warm() -> None:
     configure_threads()  # the count every script thread uses: the same bits as a page's decode
     for train in (True, False):
         shared_dataset("offline", train)
+    warm_browse(("offline", True), shared_dataset("offline", True), DEFAULT_SEED * 1000)
 
 
 def reset_model() -> None:
