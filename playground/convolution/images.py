@@ -4,6 +4,7 @@ test image when the data is on disk, or an upload, resized by Pillow to a side t
 from __future__ import annotations
 
 import functools
+import threading
 
 import numpy as np
 import torch
@@ -20,9 +21,20 @@ SIDES = (8, 14, 28)  # 14: small enough to read every number, big enough to see 
 MAX_UPLOAD_PIXELS = 4096 * 4096
 
 
-@functools.lru_cache(maxsize=4)
+_DRAWING = threading.Lock()
+
+
 def _offline(seed: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """Ten test images of the offline set, one per class (read-only: shared by every session)."""
+    """Ten test images of the offline set, one per class (read-only: shared by every session).
+
+    Drawn by one session while the others wait: ``lru_cache`` alone let a hundred sessions
+    opening Convolution at once each draw them, every small op queueing for the GIL."""
+    with _DRAWING:
+        return _drawn(seed)
+
+
+@functools.lru_cache(maxsize=4)
+def _drawn(seed: int) -> tuple[torch.Tensor, torch.Tensor]:
     return make_offline(train=False, seed=seed, n=len(CLASSES))
 
 
