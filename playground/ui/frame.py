@@ -115,7 +115,7 @@ def share_controls() -> None:
 def link_controls() -> None:
     """A "Copy link" popover: this page with every changed setting, for a class."""
     box = st.popover(tr("sidebar.copy_link"), icon=":material/link:", width="stretch",
-                     help=tr("sidebar.share"), key="copy_link", on_change="rerun")  # fmt: skip
+                     key="copy_link", on_change="rerun")  # fmt: skip
     if not box.open:  # drawn when opened: a class opening a link pays nothing for it
         return
     with box:
