@@ -14,6 +14,8 @@ Plays what a teacher's class does and prints each figure next to its target:
   p95 < 2 s;
 - **herd**: ``--herd`` new sessions open the same link at once, for every page (or
   ``--pages``): p50/p95 until the page's script finished (target p95 ≤ 2 s);
+- **cost** (only when named): server CPU per new session, 40 sessions one after another per
+  page: the steadier measure of what a herd waits for;
 - peak server RSS, and every exception element or failed session (target 0).
 
 The clients speak Streamlit's own protocol (no browser to render), so a 2-core machine spends
@@ -228,6 +230,23 @@ async def class_trains(port: int, args: argparse.Namespace, pid: int) -> list[st
     return errors
 
 
+async def session_cost(port: int, args: argparse.Namespace, pid: int) -> list[str]:
+    """Server CPU per new session, sessions one after another (40 per page, after 3 to warm
+    it): what a herd divides among the cores, without the herd's noise."""
+    errors: list[str] = []
+    pages = args.pages.split(",") if args.pages else ["", *(c.slug for c in CHAPTERS)]
+    for path in pages:
+        for _ in range(3):
+            await herd(port, path, "", 1)
+        cpu0, failed = cpu_seconds(pid), []
+        for _ in range(40):
+            failed += (await herd(port, path, "", 1))[1]
+        ms = (cpu_seconds(pid) - cpu0) / 40 * 1000
+        errors += [f"cost {path or 'home'}: {f}" for f in failed]
+        print(f"{'cost: ' + (path or 'home'):26s} {ms:6.1f} ms of server CPU per new session")
+    return errors
+
+
 async def herds(port: int, args: argparse.Namespace) -> list[str]:
     """``--herd`` new sessions open one link at once, page after page."""
     errors: list[str] = []
@@ -297,9 +316,11 @@ async def main_async(args: argparse.Namespace) -> None:
         await herd(port, "", "", 1)  # imports paid once, before anything is timed
         for name in args.scenarios.split(","):
             scenarios = {"class": class_trains, "explores": class_explores, "herd": herds}
-            scenario = {**scenarios, "floor": floor}[name]
+            scenario = {**scenarios, "floor": floor, "cost": session_cost}[name]
             errors += await (
-                scenario(port, args, proc.pid) if name == "class" else scenario(port, args)
+                scenario(port, args, proc.pid)
+                if name in ("class", "cost")
+                else scenario(port, args)
             )
             peak = max(peak, rss_mb(proc.pid))
         print(f"peak server RSS: {peak:.0f} MB ({sys.executable})")
