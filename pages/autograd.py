@@ -88,7 +88,7 @@ def grads_and_check(program: str, view: GraphView) -> None:
             if not st.button(label, icon=":material/calculate:"):
                 return
             CHECKED.set(key)
-        checks: list = []  # heavy: on request, in the queue like every long run
+        checks: list[tuple[ag.GradCheck, tuple[tuple[str, str], ...]]] = []  # heavy: queued
         in_slot(lambda: checks.append(gradient_check(program, cfg.seed)), queued=heavy)
         for check, rows in checks:
             st.metric(tr("ag.check_metric"), f"{check.max_abs_diff:.2e}")

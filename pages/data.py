@@ -14,7 +14,7 @@ from playground.data.torchvision_raw import load_dataset
 from playground.plots.images import make_bar_figure, make_grid_figure
 from playground.ui import bound, lazy_tabs, ntr, page, shared_dataset, show_code, show_error, tr
 from playground.ui import state as shared
-from playground.ui.data import browse_figures, one_sample
+from playground.ui.data import browse_figures, one_sample, sample_seed
 from playground.ui.panel import asked, shared_job
 
 cfg = page()
@@ -87,7 +87,7 @@ def browse_section() -> None:
     if st.button(tr("data.reshuffle"), icon=":material/shuffle:"):
         shuffle = SHUFFLE.set(shuffle + 1)
     key = (shared.dataset_identity(name), bool(TRAIN.get()))  # drawn once a server, shared
-    idx, grid, classes, pixels = browse_figures(key, ds, cfg.seed * 1000 + shuffle, cfg.lang)
+    idx, grid, classes, pixels = browse_figures(key, ds, sample_seed(cfg.seed, shuffle), cfg.lang)
     left, right = st.columns([1, 1])
     ui.chart(grid, key="d_grid", into=left)
     with right:
@@ -100,7 +100,7 @@ def browse_section() -> None:
     facts["name"] = ui.class_names([facts["name"]])[0]
     st.caption(tr("data.sample_facts", **facts))
     ui.chart(one_sample(key, int(i), ds), key="d_one")
-    show_code(ld.browse_code(name, cfg.seed * 1000 + shuffle))
+    show_code(ld.browse_code(name, sample_seed(cfg.seed, shuffle)))
 
 
 @st.fragment

@@ -50,19 +50,19 @@ def pick_image(seed: int) -> torch.Tensor | None:
     sources = ["offline", *([FASHION] if is_available(FASHION, data_root(), False) else []), "upload"]  # fmt: skip
     source = bound(c.selectbox, tr("cv.source"), sources, key="cv_source",
                    format_func=lambda s: tr(f"cv.source.{s.lower()}"))  # fmt: skip
-    pick: Any = None
+    raw = None  # (28, 28): the pick's own widget comes before the side's, in the row's order
     if source == "offline":
         names = dict(enumerate(class_names(CLASSES)))
-        pick = int(bound(c.selectbox, tr("cv.class"), list(names), 4, key="cv_class",
-                         format_func=names.__getitem__) or 0)  # fmt: skip
+        label = int(bound(c.selectbox, tr("cv.class"), list(names), 4, key="cv_class",
+                          format_func=names.__getitem__) or 0)  # fmt: skip
+        raw = cv.offline_pixels(label, seed)
     elif source == FASHION:
         test = shared_dataset(FASHION, False)
-        pick = bound(c.number_input, tr("cv.index"), 0, len(test) - 1, 0, 1, key="cv_index")
+        i = bound(c.number_input, tr("cv.index"), 0, len(test) - 1, 0, 1, key="cv_index")
+        raw = test.images[int(i), 0]
     side: int = bound(c.select_slider, tr("cv.side"), list(cv.SIDES), 14, key="cv_side")
-    if source == "offline":
-        return cv.resized(cv.offline_pixels(pick, seed), side)
-    if source == FASHION:
-        return cv.resized(test.images[int(pick), 0], side)
+    if raw is not None:
+        return cv.resized(raw, side)
     file = uploader(tr("cv.upload"), ("png", "jpg", "jpeg", "bmp", "gif", "webp"), key="cv_file")
     if file is None:
         st.info(tr("cv.upload_first"), icon=":material/upload:")

@@ -14,14 +14,22 @@ from typing import Any
 
 import streamlit as st
 
-from playground.core.i18n import LANGUAGES, class_name
+from playground.core.i18n import LANGUAGES
 from playground.data import loading as ld
 from playground.data.datasets import ImageDataset
 from playground.plots.heatmap import make_tensor_figure
 from playground.plots.images import make_bar_figure, make_grid_figure
 from playground.plots.wire import SharedFigure
+from playground.ui.i18n import class_names
 
-__all__ = ["browse_figures", "one_sample", "overview_figures", "sample_grid", "warm_browse"]
+__all__ = [
+    "browse_figures",
+    "one_sample",
+    "overview_figures",
+    "sample_grid",
+    "sample_seed",
+    "warm_browse",
+]
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -47,6 +55,11 @@ def one_sample(key: tuple[str, bool], i: int, _ds: ImageDataset) -> Any:
     return SharedFigure(make_tensor_figure(_ds[i][0].float().mean(0), square=True))
 
 
+def sample_seed(seed: int, shuffle: int = 0) -> int:
+    """The seed of Browse's nine samples: the sidebar's seed, then each "New samples" press."""
+    return seed * 1000 + shuffle
+
+
 @functools.lru_cache(maxsize=256)
 def _indices(n: int, seed: int) -> tuple[int, ...]:
     return tuple(ld.sample_indices(n, 9, seed))  # a randperm of every index: not per session
@@ -58,7 +71,7 @@ def browse_figures(
     """The Browse tab for a sample seed: its 9 indices, their grid, the images per class and
     the pixel histogram, every figure made once per server."""
     idx = _indices(len(ds), seed)
-    names = [class_name(str(c), lang) for c in ds.classes]
+    names = class_names(ds.classes, lang)
     labels = tuple(names[int(ds.targets[i])] for i in idx)
     return idx, sample_grid(key, idx, labels, ds), *overview_figures(key, tuple(names), ds)
 

@@ -33,7 +33,8 @@ def localized(value: object) -> str:
     return str(in_language(value, current_lang(), markdown=True))
 
 
-def class_names(classes: Iterable[object]) -> list[str]:
-    """A dataset's class names as the page shows them: built-in classes in its language."""
-    lang = current_lang()
+def class_names(classes: Iterable[object], lang: str | None = None) -> list[str]:
+    """A dataset's class names as the page shows them: built-in classes in its language (or
+    in ``lang``, for work done outside a page)."""
+    lang = lang or current_lang()
     return [class_name(str(c), lang) for c in classes]

@@ -24,7 +24,7 @@ from playground.server.runs import RUNS
 from playground.server.work import SliceRun
 from playground.training.controls import values_of
 from playground.training.loop import Trainer
-from playground.ui.data import warm_browse
+from playground.ui.data import sample_seed, warm_browse
 from playground.ui.frame import DEFAULT_SEED, on_reset
 from playground.ui.i18n import tr
 from playground.ui.streamlit_internals import session_id
@@ -134,7 +134,7 @@ def _warm() -> None:
     configure_threads()  # the count every script thread uses: the same bits as a page's decode
     for train in (True, False):
         shared_dataset("offline", train)
-    warm_browse(("offline", True), shared_dataset("offline", True), DEFAULT_SEED * 1000)
+    warm_browse(("offline", True), shared_dataset("offline", True), sample_seed(DEFAULT_SEED))
 
 
 def reset_model() -> None:
