@@ -21,8 +21,8 @@ from playground.ui.convolution import (
     cell_picker,
     kernel_settings,
     pick_image,
-    slide_figure,
     slide_for,
+    slide_view,
     stack_layer,
     take_clicked_cell,
 )
@@ -37,9 +37,9 @@ def slide_section() -> None:
     conv = kernel_settings()
     if pixels is None or conv is None:
         return
-    key = tuple(map(tuple, pixels.tolist()))
+    key = pixels.numpy().tobytes()
     try:
-        s = slide_for(key, conv)
+        s = slide_for(key, pixels.shape[0], conv)
     except PlaygroundError as err:
         show_error(err)
         return
@@ -47,11 +47,12 @@ def slide_section() -> None:
     st.write(tr("cv.formula", h=h, p2=before + after, d=conv.dilation, k=conv.k,
                 s=conv.stride, out=s.out_shape[0]))  # fmt: skip
     row, col = cell_picker(*s.out_shape, key="cv_cell")
-    cell = s.cell(row, col)
-    ui.chart(slide_figure(key, conv, row, col, cfg.lang), key="cv_slide_fig")
-    st.write(tr("cv.cell_sum", row=row, col=col, total=f"{cell.total:.4f}",
-                bias=f"{cell.bias:.4f}", sum=f"{cell.total + cell.bias:.4f}", value=f"{cell.value:.4f}"))  # fmt: skip
-    st.write(tr("cv.checks", f=f"{s.diff_functional:.1e}", u=f"{s.diff_unfold:.1e}"))
+    cell, figure = slide_view(key, h, conv, row, col, cfg.lang)
+    ui.chart(figure, key="cv_slide_fig")
+    sums = tr("cv.cell_sum", row=row, col=col, total=f"{cell.total:.4f}", bias=f"{cell.bias:.4f}",
+              sum=f"{cell.total + cell.bias:.4f}", value=f"{cell.value:.4f}")  # fmt: skip
+    checks = tr("cv.checks", f=f"{s.diff_functional:.1e}", u=f"{s.diff_unfold:.1e}")
+    st.markdown(f"{sums}\n\n{checks}")  # one element: each costs the server per student
     if s.out_shape[0] * s.out_shape[1] > 256:
         st.caption(tr("cv.no_play", cells=s.out_shape[0] * s.out_shape[1]))
     show_code(cv.slide_code(pixels, conv, row, col))

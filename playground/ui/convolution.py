@@ -23,8 +23,8 @@ __all__ = [
     "cell_picker",
     "kernel_settings",
     "pick_image",
-    "slide_figure",
     "slide_for",
+    "slide_view",
     "stack_layer",
     "take_clicked_cell",
 ]
@@ -33,15 +33,21 @@ FASHION = "FashionMNIST"
 
 
 # Each result depends only on its frozen config: a class asking for the same one shares it.
+# The image is keyed by its raw bytes: Streamlit hashes a 196-number tuple item by item.
 @st.cache_resource(max_entries=64, show_spinner=False)
-def slide_for(pixels: tuple, c: cv.SlideConfig) -> cv.Slide:
-    return cv.slide(torch.tensor(pixels, dtype=torch.uint8).float() / 255, c)
+def slide_for(pixels: bytes, side: int, c: cv.SlideConfig) -> cv.Slide:
+    image = torch.frombuffer(bytearray(pixels), dtype=torch.uint8).reshape(side, side)
+    return cv.slide(image.float() / 255, c)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def slide_figure(pixels: tuple, c: cv.SlideConfig, row: int, col: int, lang: str):
-    s = slide_for(pixels, c)
-    return SharedFigure(make_slide_figure(s, s.cell(row, col), lang=lang))
+def slide_view(
+    pixels: bytes, side: int, c: cv.SlideConfig, row: int, col: int, lang: str
+) -> tuple[cv.Cell, SharedFigure]:
+    """One output cell of the slide and the slide's figure at that cell."""
+    s = slide_for(pixels, side, c)
+    cell = s.cell(row, col)
+    return cell, SharedFigure(make_slide_figure(s, cell, lang=lang))
 
 
 def pick_image(seed: int) -> torch.Tensor | None:

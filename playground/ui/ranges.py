@@ -8,6 +8,7 @@ names the value given and the value used, for as long as that value stays.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 from collections.abc import Callable
@@ -18,7 +19,20 @@ import streamlit as st
 from playground.ui.i18n import tr
 from playground.ui.streamlit_internals import forget_link_value
 
-__all__ = ["clamped_number", "forget_clamp"]
+__all__ = ["clamped_number", "forget_clamp", "widget_signature"]
+
+
+@functools.cache
+def _method_signature(func: Callable[..., Any]) -> inspect.Signature:
+    sig = inspect.signature(func)
+    return sig.replace(parameters=list(sig.parameters.values())[1:])  # less ``self``
+
+
+def widget_signature(widget: Callable[..., Any]) -> inspect.Signature:
+    """``inspect.signature(widget)``, built once per Streamlit function: ``inspect`` rebuilds
+    it on every call (about 16 µs, some 50 times in a page's run)."""
+    func = getattr(widget, "__func__", None)
+    return inspect.signature(widget) if func is None else _method_signature(func)
 
 
 def _show(x: float | None, fallback: str) -> str:
@@ -80,7 +94,7 @@ def _bring_into_range(key: str, lo: float | None, hi: float | None, as_int: bool
 
 def clamped_number(widget: Callable[..., Any], args: tuple, kwargs: dict[str, Any], *, key: str):
     """``widget(*args, **kwargs)`` (a ``number_input`` or ``slider``), its value in range."""
-    call = inspect.signature(widget).bind_partial(*args, **kwargs)
+    call = widget_signature(widget).bind_partial(*args, **kwargs)
     a = dict(call.arguments)
     lo, hi = a.get("min_value"), a.get("max_value")
     if a.get("value", "min") == "min":

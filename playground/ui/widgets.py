@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
@@ -19,7 +18,7 @@ from playground.plots.describe import describe
 from playground.plots.wire import SharedFigure
 from playground.ui.i18n import current_lang, tr
 from playground.ui.notebook import record_script, record_section
-from playground.ui.ranges import clamped_number, forget_clamp
+from playground.ui.ranges import clamped_number, forget_clamp, widget_signature
 from playground.ui.streamlit_internals import forget_link_value
 
 __all__ = [
@@ -109,7 +108,7 @@ _MISSING = object()
 def declared_default(widget: Callable[..., Any], args: tuple, kwargs: dict[str, Any]) -> object:
     """The value ``widget(*args, **kwargs)`` starts at with no state and no link."""
     try:
-        call = inspect.signature(widget).bind_partial(*args, **kwargs)
+        call = widget_signature(widget).bind_partial(*args, **kwargs)
     except (TypeError, ValueError):
         return _MISSING
     call.apply_defaults()
@@ -165,7 +164,7 @@ def _check_link_option(key: str, name: str, args: tuple, kwargs: dict[str, Any])
     if raw is None or key in st.session_state or name not in _CHOICES:
         return
     try:
-        a = inspect.signature(getattr(st, name)).bind_partial(*args, **kwargs).arguments
+        a = widget_signature(getattr(st, name)).bind_partial(*args, **kwargs).arguments
     except TypeError:
         return
     options = [str(o) for o in a.get("options") or []]
