@@ -99,15 +99,7 @@ def pooling_section() -> None:
     kind = bound(c[0].selectbox, tr("cv.pool"), list(cv.POOLS), key="cv_pool",
                  format_func=lambda k: tr(f"cv.pool.{k}"))  # fmt: skip
     n = int(bound(c[1].select_slider, tr("cv.size"), list(range(2, 17)), 6, key="cv_psize"))
-    k = int(
-        bound(
-            c[2].select_slider,
-            tr("cv.arg.kernel_size"),
-            list(range(1, n + 1)),
-            min(2, n),
-            key="cv_pk",
-        )
-    )
+    k = int(bound(c[2].select_slider, tr("cv.arg.kernel_size"), list(range(1, n + 1)), min(2, n), key="cv_pk"))  # fmt: skip
     s = int(
         bound(
             c[3].select_slider, tr("cv.arg.stride"), list(range(1, n + 1)), min(2, n), key="cv_ps"

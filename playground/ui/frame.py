@@ -22,7 +22,7 @@ from playground.core.i18n import LANGUAGES
 from playground.core.rng import MAX_SEED, seed_global
 from playground.server.memory import return_freed_memory
 from playground.server.runs import RUNS
-from playground.ui.i18n import current_lang, ntr, tr
+from playground.ui.i18n import current_lang, hold_lang, ntr, tr
 from playground.ui.streamlit_internals import (
     active_session_check,
     forget_link_value,
@@ -81,7 +81,9 @@ def sidebar_controls() -> Settings:
     st.html(_READABLE_CODE)  # style only: Streamlit adds it to the page, taking no space
     with st.sidebar:
         # Bound widgets put the option itself in the URL, so options are readable words.
+        hold_lang(False)
         bound(st.selectbox, "Language / 语言", options=list(LANGUAGES.values()), key="language")
+        hold_lang(True)
         if current_lang() != "en":  # Streamlit's own words stay English: say what they mean
             st.caption(tr("sidebar.streamlit_words"))
         st.subheader(tr("sidebar.settings"))

@@ -7,15 +7,31 @@ from collections.abc import Iterable
 import streamlit as st
 
 from playground.core.i18n import LANGUAGES, class_name, in_language, md, nt
+from playground.ui.streamlit_internals import run_memo
 
-__all__ = ["class_names", "current_lang", "localized", "ntr", "tr"]
+__all__ = ["class_names", "current_lang", "hold_lang", "localized", "ntr", "tr"]
 
 _LANG_CODES = {label: code for code, label in LANGUAGES.items()}
+_HELD = "lang"
 
 
 def current_lang() -> str:
     """The sidebar language as a code ("en" or "zh")."""
-    return _LANG_CODES.get(st.session_state.get("language", ""), "en")
+    memo = run_memo()
+    held = memo.get(_HELD) if memo is not None else None
+    return held if held is not None else _LANG_CODES.get(st.session_state.get("language", ""), "en")
+
+
+def hold_lang(ready: bool) -> None:
+    """The frame's word on this run's language: True once the sidebar's language widget has
+    run (every later ``tr`` of the run reads it from here), False before it runs (read it
+    from the session state). Only a full run, through the frame, can change the language."""
+    memo = run_memo()
+    if memo is None:
+        return
+    memo.pop(_HELD, None)
+    if ready:
+        memo[_HELD] = current_lang()
 
 
 def tr(key: str, /, **values: object) -> str:

@@ -1,14 +1,21 @@
 """Every use of Streamlit's private API, in one place, each with the reason.
 
-Streamlit 1.67 has no public API for these four needs. ``tests/ui/test_internals.py``
+Streamlit 1.67 has no public API for these five needs. ``tests/ui/test_internals.py``
 fails loudly if one of them moves in a new Streamlit release.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-__all__ = ["active_session_check", "forget_link_value", "leave_legacy_pages_mode", "session_id"]
+__all__ = [
+    "active_session_check",
+    "forget_link_value",
+    "leave_legacy_pages_mode",
+    "run_memo",
+    "session_id",
+]
 
 
 def session_id() -> str:
@@ -63,3 +70,26 @@ def forget_link_value(key: str) -> None:
     ctx = get_script_run_ctx()
     if ctx is not None:
         ctx.session_state._state.query_params._initial_query_params.pop(key, None)
+
+
+_MEMO = "_playground_memo"
+
+
+def run_memo() -> dict[str, Any] | None:
+    """A dict kept on this session's script-run context (None outside a run): what the frame
+    works out once a run and the rest of the run only reads.
+
+    Why: ~80 ``tr`` calls a run each read the language through the session state's proxies
+    and lock (~24 µs each under a herd). A thread-local would be wrong: Streamlit 1.67 runs
+    parallel fragments on a pool of threads shared by every session.
+    """
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
+        return None
+    memo = vars(ctx).get(_MEMO)
+    if memo is None:
+        memo = {}
+        setattr(ctx, _MEMO, memo)
+    return memo

@@ -69,3 +69,27 @@ def test_a_non_finite_link_value_opens_the_default_with_a_message(value):
     assert at.number_input(key="tr_epochs").value == 5
     assert "tr_epochs" not in at.query_params
     assert any("`tr_epochs`" in t.value for t in at.toast)
+
+
+def test_outside_a_run_there_is_no_run_memo():
+    assert internals.run_memo() is None
+
+
+def test_the_held_language_is_each_sessions_own_on_every_run_and_page():
+    """The frame holds the language on the run's context: two sessions in two languages,
+    run in turn, each keep their own on the page, in the sidebar and after a page switch."""
+    from playground.core.i18n import t
+    from tests.apptest import open_page
+
+    zh, en = open_page("pages/home.py", lang="zh"), open_page("pages/home.py", lang="en")
+    for at, lang in ((zh, "zh"), (en, "en"), (zh, "zh")):
+        at.run()
+        assert at.sidebar.subheader[0].value == t("sidebar.settings", lang)
+        assert at.title[0].value == t("home.title", lang)
+        assert [
+            c.value for c in at.sidebar.caption if c.value == t("sidebar.streamlit_words", "zh")
+        ] == ([t("sidebar.streamlit_words", "zh")] if lang == "zh" else [])
+    zh.switch_page("pages/autograd.py").run()
+    en.switch_page("pages/autograd.py").run()
+    assert zh.title[0].value == t("nav.autograd", "zh") != t("nav.autograd", "en")
+    assert en.title[0].value == t("nav.autograd", "en")
