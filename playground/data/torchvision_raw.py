@@ -8,6 +8,7 @@ is read from the bytes on disk.
 from __future__ import annotations
 
 import contextlib
+import functools
 import pickle
 import threading
 from collections.abc import Callable, Iterator
@@ -87,6 +88,13 @@ def load_dataset(
         return _read_mnist(name, root, train)
     except (OSError, ValueError, AssertionError, KeyError, pickle.UnpicklingError, EOFError) as err:
         raise DatasetError("err.data.name_files_root", name=name, root=root, err=err) from None
+
+
+@functools.cache
+def offline_set(train: bool = True) -> ImageDataset:
+    """The server's one default offline set per split (seed 0): pages and exercises share it,
+    read-only, so a process holds its 55 MB once."""
+    return load_dataset("offline", train=bool(train))
 
 
 # Bytes on disk once torchvision has downloaded and extracted a dataset (archives included).

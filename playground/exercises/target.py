@@ -3,10 +3,10 @@ stated test accuracy within a fixed budget (the offline dataset, 2,000 samples, 
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 
-from playground.data.datasets import ImageDataset, make_offline_dataset
+from playground.data.datasets import ImageDataset
+from playground.data.torchvision_raw import offline_set
 from playground.training.config import TrainConfig
 
 __all__ = ["TARGET", "target_script", "train_for_target"]
@@ -16,10 +16,10 @@ __all__ = ["TARGET", "target_script", "train_for_target"]
 TARGET = {"subset": 2000, "epochs": 1, "threshold": 80}
 
 
-@functools.cache
 def _offline() -> tuple[ImageDataset, ImageDataset]:
-    """Read-only, shared: the Trainer copies what it trains on."""
-    return make_offline_dataset(0), make_offline_dataset(0, train=False)
+    """The server's one offline set, read-only and shared with the pages: the Trainer copies
+    the subset it trains on."""
+    return offline_set(True), offline_set(False)
 
 
 def _config(seed: int, optimizer: str, learning_rate: float) -> TrainConfig:

@@ -16,7 +16,7 @@ from playground.core.device import configure_threads
 from playground.core.errors import DatasetError, PlaygroundError
 from playground.core.rng import MAX_SEED
 from playground.data.datasets import ImageDataset, train_test_split
-from playground.data.torchvision_raw import load_dataset
+from playground.data.torchvision_raw import load_dataset, offline_set
 from playground.data.upload import read_image_zip
 from playground.layers.link import decode_input, decode_model, encode_model
 from playground.layers.models import INPUT_SHAPES, PRESETS, LayerSpec, ModelCheck
@@ -116,7 +116,7 @@ def shared_dataset(name: str, train: bool = True) -> ImageDataset:
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _decoded(name: str, train: bool) -> ImageDataset:
-    return load_dataset(name, train=train)
+    return offline_set(train) if name == "offline" else load_dataset(name, train=train)
 
 
 _warming = threading.Lock()

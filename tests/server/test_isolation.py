@@ -91,3 +91,12 @@ def test_the_first_page_decodes_the_offline_set_ahead_of_the_class_with_the_same
         fresh = load_dataset("offline", train=train)  # as a page's own thread decodes it
         assert _sha(shared_dataset("offline", train)) == _sha(fresh)
     assert shared_dataset("offline") is shared_dataset("offline", True)  # held once, however asked
+
+
+def test_reach_the_target_trains_on_the_pages_offline_set_not_a_copy_of_its_own():
+    from playground.data.datasets import make_offline_dataset
+    from playground.exercises import target
+
+    train, test = target._offline()
+    assert train is shared_dataset("offline", True) and test is shared_dataset("offline", False)
+    assert torch.equal(train.images, make_offline_dataset(0).images)  # the set it always used
