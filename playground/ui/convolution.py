@@ -85,8 +85,10 @@ def kernel_settings() -> cv.SlideConfig | None:
     presets = [*cv.KERNELS, "custom"]
     preset = str(bound(top.selectbox, tr("cv.kernel"), presets, 2, key="cv_kernel",
                    format_func=lambda k: tr(f"cv.kernel.{k}")))  # fmt: skip
-    typed = bound(top.text_input, tr("cv.kernel_text"), "1, 0, -1; 2, 0, -2; 1, 0, -1",
-                  key="cv_typed", disabled=preset != "custom", help=tr("cv.kernel_help"))  # fmt: skip
+    typed = ""
+    if preset == "custom":  # drawn only when used: each widget costs the server per student
+        typed = bound(top.text_input, tr("cv.kernel_text"), "1, 0, -1; 2, 0, -2; 1, 0, -1",
+                      key="cv_typed", help=tr("cv.kernel_help"))  # fmt: skip
     bias = bound(top.number_input, tr("cv.bias"), -10.0, 10.0, 0.0, 0.1, key="cv_bias")
     c = row()
     stride: int = bound(c.select_slider, tr("cv.arg.stride"), list(range(1, cv.MAX_STRIDE + 1)), 1, key="cv_stride")  # fmt: skip

@@ -96,7 +96,10 @@ def relabel_on_language_switch(key: str) -> None:
     session state makes Streamlit send it again, formatted in the page's new language.
     """
     lang, mark = current_lang(), f"{key}__lang"
-    if st.session_state.get(mark, lang) != lang and key in st.session_state:
+    drawn = st.session_state.get(mark)
+    if drawn == lang:
+        return
+    if drawn is not None and key in st.session_state:
         st.session_state[key] = st.session_state[key]
     st.session_state[mark] = lang
 
