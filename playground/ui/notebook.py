@@ -6,7 +6,7 @@ section, ``show_code`` adds each script, and app.py offers the result once the p
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 
 import streamlit as st
 
@@ -41,7 +41,9 @@ def notebook_button(name: str, *, seed: int, device: str) -> None:
     page = st.session_state.get(_KEY)
     if not isinstance(page, NotebookPage) or not page.scripts:
         return
-    snapshot, lang = copy.deepcopy(page), current_lang()
+    # Strings are immutable: a copy of the list is a full snapshot (deepcopy walked each).
+    snapshot = dataclasses.replace(page, scripts=list(page.scripts))
+    lang = current_lang()
     st.sidebar.download_button(
         tr("nb.download"),
         data=lambda: make_notebook(snapshot, lang=lang, seed=seed, device=device),
