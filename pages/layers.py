@@ -57,11 +57,12 @@ def builder() -> list[md.LayerSpec] | None:
             "arguments": [s.args_text() for s in specs],
         }
     )
+    editor = ui.Slot[dict](f"m_editor{shared.editor_version()}")
     edited = st.data_editor(
         table,
         num_rows="dynamic",
         hide_index=True,
-        key=f"m_editor{shared.editor_version()}",
+        key=editor.key,
         column_config={
             "position": st.column_config.NumberColumn(
                 tr("layers.position"), help=tr("layers.position_help")
@@ -74,9 +75,13 @@ def builder() -> list[md.LayerSpec] | None:
             ),
         },
     )
+    changes = editor.get() or {}
     try:
-        rows = edited.dropna(subset=["layer"]).sort_values("position", kind="stable")
-        typed = [md.parse_args(r.layer, "" if pd.isna(r.arguments) else str(r.arguments)) for r in rows.itertuples()]  # fmt: skip
+        if not any(changes.get(k) for k in ("edited_rows", "added_rows", "deleted_rows")):
+            typed = [md.parse_args(s.kind, s.args_text()) for s in specs]  # the table as drawn
+        else:  # pandas only for an edited table: a class opening the page pays nothing for it
+            rows = edited.dropna(subset=["layer"]).sort_values("position", kind="stable")
+            typed = [md.parse_args(r.layer, "" if pd.isna(r.arguments) else str(r.arguments)) for r in rows.itertuples()]  # fmt: skip
     except PlaygroundError as err:
         show_error(err)
         typed = None
