@@ -58,7 +58,7 @@ def stop_server(proc: subprocess.Popen) -> None:
 
 
 def start_server(
-    port: int, *, env: dict[str, str] | None = None, app: Path = ROOT / "app.py"
+    port: int, *, env: dict[str, str] | None = None, app: Path = ROOT / "app.py", cwd: Path = ROOT
 ) -> subprocess.Popen:
     cmd = [
         sys.executable,
@@ -77,7 +77,7 @@ def start_server(
     log = tempfile.NamedTemporaryFile(prefix="streamlit-test-", suffix=".log", delete=False)
     proc = subprocess.Popen(
         cmd,
-        cwd=ROOT,
+        cwd=cwd,
         env={**os.environ, **(env or {})},
         stdout=log,
         stderr=subprocess.STDOUT,
