@@ -7,6 +7,7 @@ import streamlit as st
 
 from playground import examples as ex
 from playground import ui
+from playground.server.work import own_copy
 from playground.ui import Slot, bound, lazy_tabs, page, show_code, state, tr
 from playground.ui.panel import RunPanel, RunWords, asked, shared_job
 
@@ -74,8 +75,8 @@ def _run() -> None:
 def _stop() -> None:
     RUNNING.set(False)
     run = runs.get((problem, index))
-    if run is not None and run.shared_key is not None and not run.done:
-        runs[(problem, index)] = state.track(run.fork())  # Stop: the class's run is left alone
+    if run is not None and (own := own_copy(run)) is not run:
+        runs[(problem, index)] = state.track(own)  # Stop: the class's run is left alone
 
 
 WORDS = RunWords("ex.start", "ex.again", "ex.resume", "ex.progress", "ex.progress_stopped",

@@ -19,7 +19,7 @@ from typing import Any, Protocol, TypeVar
 
 from playground.server.store import STORE, ResultStore
 
-__all__ = ["SliceRun", "held_elsewhere", "if_free", "seconds_left", "shared_run"]
+__all__ = ["SliceRun", "held_elsewhere", "if_free", "own_copy", "seconds_left", "shared_run"]
 
 
 class SliceRun(Protocol):
@@ -54,6 +54,13 @@ class SliceRun(Protocol):
 
 
 R = TypeVar("R", bound=SliceRun)
+
+
+def own_copy(run: R) -> R:
+    """Stop's rule for a run the class shares: the learner who stops it keeps a private fork
+    at this very step, and the class's run goes on for the others. A run of one's own (or a
+    finished one, which nobody advances) is returned as it is."""
+    return run.fork() if run.shared_key is not None and not run.done else run
 
 
 class Lock(Protocol):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 import torch
 
+from playground.server.work import own_copy
 from playground.training.controls import MAX_EPOCHS
 from playground.training.loop import resume
 from playground.training.shared import continued
@@ -70,8 +71,8 @@ def stop_training() -> None:
     """Stop holds *this* learner's run where it is: a private fork of a run the class shares,
     which goes on for the others."""
     TRAINING.set(False)
-    if (t := shared.trainer()) is not None and t.shared_key and not t.done:
-        shared.set_trainer(t.fork())
+    if (t := shared.trainer()) is not None and (own := own_copy(t)) is not t:
+        shared.set_trainer(own)
 
 
 def reset_training() -> None:

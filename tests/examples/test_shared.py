@@ -108,3 +108,17 @@ def test_two_sessions_on_one_link_press_run_and_the_server_runs_the_level_once()
         assert any("The class's run:" in c.value for c in at.caption)
     solo = _finish(ex.ExampleRun(ra.cfg, threads=ra.threads))
     assert solo.losses == ra.losses
+
+
+def test_stop_keeps_a_private_copy_of_a_shared_run_and_nothing_else():
+    """own_copy, the Stop rule Training and Examples share: a shared run that is still going
+    forks at its step; a run of one's own, or a finished shared one, stays as it is."""
+    from playground.server.work import own_copy
+
+    shared = ex.shared_example(_cfg(seed=11))
+    shared.advance(max_steps=100, max_seconds=60)
+    mine = own_copy(shared)
+    assert mine is not shared and mine.shared_key is None and mine.losses == shared.losses
+    assert own_copy(mine) is mine  # already one's own
+    _finish(shared)
+    assert own_copy(shared) is shared  # finished: nobody advances it, nothing to protect
