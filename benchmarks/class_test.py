@@ -176,6 +176,13 @@ async def class_explores(port: int, args: argparse.Namespace) -> list[str]:
     return errors
 
 
+def page_paths(arg: str) -> list[str]:
+    """``--pages`` as the paths a herd opens: every page when empty, and "home" is ""."""
+    if not arg:
+        return ["", *(c.slug for c in CHAPTERS)]
+    return ["" if p == "home" else p for p in arg.split(",")]
+
+
 async def herd(port: int, page: str, query: str, n: int) -> tuple[list[float], list[str]]:
     import websockets
 
@@ -234,7 +241,7 @@ async def session_cost(port: int, args: argparse.Namespace, pid: int) -> list[st
     """Server CPU per new session, sessions one after another (40 per page, after 3 to warm
     it): what a herd divides among the cores, without the herd's noise."""
     errors: list[str] = []
-    pages = args.pages.split(",") if args.pages else ["", *(c.slug for c in CHAPTERS)]
+    pages = page_paths(args.pages)
     for path in pages:
         for _ in range(3):
             await herd(port, path, "", 1)
@@ -253,7 +260,7 @@ async def herds(port: int, args: argparse.Namespace) -> list[str]:
     link = f"tr_epochs={args.epochs}&seed=2"
     print(f"{'herd: page':26s} {'n':>4s} {'p50 s':>7s} {'p95 s':>7s}   (target p95 <= 2 s)")
     worst = 0.0
-    pages = args.pages.split(",") if args.pages else ["", *(c.slug for c in CHAPTERS)]
+    pages = page_paths(args.pages)
     for path in pages:
         seconds, failed = await herd(port, path, link if path == "training" else "", args.herd)
         errors += [f"herd {path or 'home'}: {f}" for f in failed]

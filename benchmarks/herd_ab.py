@@ -16,20 +16,18 @@ import argparse
 import asyncio
 import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.class_test import herd  # noqa: E402
+from benchmarks.class_test import herd, page_paths  # noqa: E402
 from benchmarks.load_test import cpu_seconds, p95  # noqa: E402
-from playground.chapters import CHAPTERS  # noqa: E402
 from tests.e2e.test_browser import free_port, start_server, stop_server  # noqa: E402
 
 
 async def main(args: argparse.Namespace) -> int:
-    pages = [p.replace("home", "") for p in args.pages.split(",")] if args.pages else ["", *(c.slug for c in CHAPTERS)]  # fmt: skip
+    pages = page_paths(args.pages)
     servers = {}
     for name, root in (("before", Path(args.before).resolve()), ("now", ROOT)):
         port = free_port()  # each server reads its own code and .streamlit/config.toml
@@ -39,7 +37,7 @@ async def main(args: argparse.Namespace) -> int:
         for port, _ in servers.values():
             for path in pages:  # first runs (imports, caches, the start-up warm) off the clock
                 await herd(port, path, "", 2)
-        time.sleep(8)
+        await asyncio.sleep(8)  # the start-up warm thread
         seen: dict[tuple[str, str], list[tuple[float, float]]] = {}
         failed = 0
         for r in range(args.rounds):

@@ -37,13 +37,13 @@ def slide_section() -> None:
     conv = kernel_settings()
     if pixels is None or conv is None:
         return
-    key = pixels.numpy().tobytes()
+    key, h = pixels.numpy().tobytes(), pixels.shape[0]
     try:
-        s = slide_for(key, pixels.shape[0], conv)
+        s = slide_for(key, h, conv)
     except PlaygroundError as err:
         show_error(err)
         return
-    h, before, after = pixels.shape[0], *s.pads
+    before, after = s.pads
     st.write(tr("cv.formula", h=h, p2=before + after, d=conv.dilation, k=conv.k,
                 s=conv.stride, out=s.out_shape[0]))  # fmt: skip
     row, col = cell_picker(*s.out_shape, key="cv_cell")
