@@ -19,11 +19,19 @@ from tests.e2e.test_browser import (  # noqa: F401 (fixtures)
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def _bars(page) -> dict[str, int]:
-    """The distribution chart's own data: answer -> students."""
-    page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot').wait_for(timeout=15_000)
-    data = page.evaluate("() => document.querySelector('.js-plotly-plot').data[0]")
-    return dict(zip(data["y"], data["x"], strict=True))
+# While a run redraws the board, the last run's chart can linger, faded, beside the new one.
+_LIVE_CHART = '[data-testid="stElementContainer"]:not([data-stale="true"]) .js-plotly-plot'
+
+
+def _bars(page) -> dict[str, int] | None:
+    """The live distribution chart's own data (answer -> students); None while two are drawn."""
+    page.locator(_LIVE_CHART).first.wait_for(timeout=15_000)
+    traces = page.evaluate(
+        "(css) => [...document.querySelectorAll(css)].map((plot) => plot.data[0])", _LIVE_CHART
+    )
+    if len(traces) != 1:
+        return None
+    return dict(zip(traces[0]["y"], traces[0]["x"], strict=True))
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -63,10 +71,10 @@ def test_a_class_answers_a_pushed_question_and_sees_the_reveal(browser, server, 
     teacher.get_by_text("3 / 3").wait_for(timeout=10_000)
     expected = {"(3, 4)": 2, real: 1}
     for _ in range(40):  # the count is text; Plotly redraws the chart a moment after it
-        if _bars(teacher) == expected:
+        if (bars := _bars(teacher)) == expected:
             break
         teacher.wait_for_timeout(250)
-    assert _bars(teacher) == expected
+    assert bars == expected
     teacher.get_by_role("button", name=t("teach.reveal", lang)).click()
     teacher.get_by_text(t("teach.hidden_note", lang)).wait_for(state="detached", timeout=10_000)
     suffix = "" if lang == "en" else "-zh"
