@@ -18,7 +18,7 @@ from playground.ui.state import warm_shared_data
 
 # A local file: a :material: icon as page_icon is fetched from fonts.gstatic.com on every
 # rerun, which fails (and logs) on a server with no internet.
-st.set_page_config(page_title="PyTorch Playground", page_icon=str(PAGE_ICON), layout="wide")
+st.set_page_config(page_title="PyTorch Playground", page_icon=PAGE_ICON, layout="wide")
 configure_threads()
 freeze_startup_objects()
 warm_shared_data()

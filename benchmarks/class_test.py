@@ -69,7 +69,8 @@ async def _script_run(ws, page: str, query: str, widgets=()) -> list:
                     + " | ".join(element.exception.stack_trace[-12:])
                 )
             elements[tuple(fwd.metadata.delta_path)] = element
-        if kind == "script_finished":
+        # A fresh server's first run hands the link to st.navigation and reruns at once.
+        if kind == "script_finished" and fwd.script_finished != fwd.FINISHED_EARLY_FOR_RERUN:
             return list(elements.values())
 
 

@@ -93,3 +93,20 @@ def test_the_held_language_is_each_sessions_own_on_every_run_and_page():
     en.switch_page("pages/autograd.py").run()
     assert zh.title[0].value == t("nav.autograd", "zh") != t("nav.autograd", "en")
     assert en.title[0].value == t("nav.autograd", "en")
+
+
+def test_the_page_icon_is_a_data_url_streamlit_passes_through_untouched():
+    import base64
+    import io
+
+    from PIL import Image
+    from streamlit.commands.page_config import _get_favicon_string
+
+    from playground.ui import PAGE_ICON
+
+    # Unchanged means no per-run file read, no hash and no media file in every session.
+    assert _get_favicon_string(PAGE_ICON) == PAGE_ICON
+    head, data = PAGE_ICON.split(",", 1)
+    assert head == "data:image/png;base64"
+    with Image.open(io.BytesIO(base64.b64decode(data)), formats=["PNG"]) as icon:
+        assert icon.size == (64, 64)
