@@ -56,6 +56,12 @@ __all__ = [
 _ASKED = Slot[tuple[Hashable, float]]("run_asked")
 # A page that stopped asking (its tab closed, another tab of the page opened) forgets the press.
 _PATIENCE = 3.0
+# While a session waits in line its run restarts every second, so Streamlit would fade the
+# page below the queue message in and out: that page is still true, so it stays as drawn.
+_STEADY_PAGE = (  # an element, and the parts expanders and tabs fade themselves
+    "<style>[data-stale='true'],[data-testid='stExpander'] summary,[role='tablist']"
+    "{opacity:1 !important;transition:none !important}</style>"
+)
 
 
 def session_key() -> str:
@@ -107,6 +113,7 @@ def in_slot(
         (into or st).info(
             queue_words(place, SLOTS.estimate(place)), icon=":material/hourglass_top:"
         )
+        st.html(_STEADY_PAGE)
         time.sleep(1.0)
         st.rerun()
     try:
