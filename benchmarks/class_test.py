@@ -69,8 +69,11 @@ async def _script_run(ws, page: str, query: str, widgets=()) -> list:
                     + " | ".join(element.exception.stack_trace[-12:])
                 )
             elements[tuple(fwd.metadata.delta_path)] = element
-        # A fresh server's first run hands the link to st.navigation and reruns at once.
-        if kind == "script_finished" and fwd.script_finished != fwd.FINISHED_EARLY_FOR_RERUN:
+        # A fresh server's first run hands the link to st.navigation and reruns at once,
+        # having drawn nothing; a page waiting in line draws its place, then reruns.
+        if kind == "script_finished" and (
+            elements or fwd.script_finished != fwd.FINISHED_EARLY_FOR_RERUN
+        ):
             return list(elements.values())
 
 
