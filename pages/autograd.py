@@ -10,19 +10,11 @@ from playground.autograd.figures import make_descent_figure, make_graph_figure, 
 from playground.core.errors import PlaygroundError
 from playground.plots.heatmap import make_tensor_figure
 from playground.ui import Slot, bound, lazy_tabs, ntr, page, printed, show_code, show_error, tr
-from playground.ui.autograd import GraphView, graph_view
+from playground.ui.autograd import GraphView, gradient_check, graph_view
 from playground.ui.panel import in_slot
 
 cfg = page()
 ui.chapter_intro("nav.autograd", "ag.intro")
-
-
-# Shared by the class, read only: cache_data would unpickle its tensors for every session.
-@st.cache_resource(max_entries=64, show_spinner=False)
-def gradient_check(program: str, seed: int) -> tuple[ag.GradCheck, tuple[tuple[str, str], ...]]:
-    """The check, and its rows per leaf as the page shows them."""
-    check = ag.numerical_check(ag.parse_program(program), seed)
-    return check, tuple((n, f"{d:.2e}") for n, d in check.per_leaf().items())
 
 
 STARTS = [*ag.PRESETS, "custom"]  # "custom": what the learner typed

@@ -10,15 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import streamlit as st
 import torch
 
 from playground import autograd as ag
 from playground.autograd.figures import make_graph_figure
 from playground.plots.heatmap import make_tensor_figure
 from playground.plots.wire import SharedFigure
+from playground.ui.shared import class_resource
 
-__all__ = ["GraphView", "graph_view"]
+__all__ = ["GraphView", "gradient_check", "graph_view"]
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class GraphView:
     output_numel: int
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@class_resource(max_entries=32)
 def graph_view(program: str, seed: int, device: str, backward: bool, lang: str) -> GraphView:
     statements = ag.parse_program(program)
     comp = ag.run_program(
@@ -51,3 +51,12 @@ def graph_view(program: str, seed: int, device: str, backward: bool, lang: str) 
     return GraphView(
         statements, graph, result, figure, grads, code, comp.flops, comp.output.numel()
     )
+
+
+# Shared by the class, read only (cache_data would unpickle its tensors for every session).
+# Here, not in the page: a page's module runs again on every run, and so would the decorator.
+@class_resource(max_entries=64)
+def gradient_check(program: str, seed: int) -> tuple[ag.GradCheck, tuple[tuple[str, str], ...]]:
+    """The check, and its rows per leaf as the page shows them."""
+    check = ag.numerical_check(ag.parse_program(program), seed)
+    return check, tuple((n, f"{d:.2e}") for n, d in check.per_leaf().items())

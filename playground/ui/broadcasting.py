@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import streamlit as st
-
 from playground import broadcasting as shp
 from playground.broadcasting.figures import make_broadcast_figure
 from playground.plots.wire import SharedFigure
+from playground.ui.shared import class_resource
 
 __all__ = ["broadcast_figure"]
 
 
-@st.cache_resource(max_entries=128, show_spinner=False)
+@class_resource(max_entries=128)
 def broadcast_figure(shapes: tuple[tuple[int, ...], ...], lang: str) -> SharedFigure:
     return SharedFigure(make_broadcast_figure(shp.explain_broadcast(*shapes), lang=lang))

@@ -16,6 +16,7 @@ from playground.data.offline import CLASSES
 from playground.plots.wire import SharedFigure
 from playground.ui.i18n import class_names, tr
 from playground.ui.session import Slot
+from playground.ui.shared import class_resource
 from playground.ui.state import shared_dataset
 from playground.ui.widgets import bound, row, show_error, uploader
 
@@ -34,13 +35,13 @@ FASHION = "FashionMNIST"
 
 # Each result depends only on its frozen config: a class asking for the same one shares it.
 # The image is keyed by its raw bytes: Streamlit hashes a 196-number tuple item by item.
-@st.cache_resource(max_entries=64, show_spinner=False)
+@class_resource(max_entries=64)
 def slide_for(pixels: bytes, side: int, c: cv.SlideConfig) -> cv.Slide:
     image = torch.frombuffer(bytearray(pixels), dtype=torch.uint8).reshape(side, side)
     return cv.slide(image.float() / 255, c)
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@class_resource(max_entries=64)
 def slide_view(
     pixels: bytes, side: int, c: cv.SlideConfig, row: int, col: int, lang: str
 ) -> tuple[cv.Cell, SharedFigure]:

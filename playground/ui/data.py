@@ -12,8 +12,6 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-import streamlit as st
-
 from playground.core.i18n import LANGUAGES
 from playground.data import loading as ld
 from playground.data.datasets import ImageDataset
@@ -21,6 +19,7 @@ from playground.plots.heatmap import make_tensor_figure
 from playground.plots.images import make_bar_figure, make_grid_figure
 from playground.plots.wire import SharedFigure
 from playground.ui.i18n import class_names
+from playground.ui.shared import class_resource
 
 __all__ = [
     "browse_figures",
@@ -32,7 +31,7 @@ __all__ = [
 ]
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@class_resource(max_entries=16)
 def overview_figures(
     key: tuple[str, bool], names: tuple[str, ...], _ds: ImageDataset
 ) -> tuple[Any, Any]:
@@ -42,14 +41,14 @@ def overview_figures(
     return SharedFigure(classes), SharedFigure(make_bar_figure(centres, hist, height=220))
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@class_resource(max_entries=64)
 def sample_grid(
     key: tuple[str, bool], idx: tuple[int, ...], labels: tuple[str, ...], _ds: ImageDataset
 ) -> Any:
     return SharedFigure(make_grid_figure(_ds.images[list(idx)], list(labels)))
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+@class_resource(max_entries=256)
 def one_sample(key: tuple[str, bool], i: int, _ds: ImageDataset) -> Any:
     """Sample ``i`` as a heatmap of its pixels (the channel mean)."""
     return SharedFigure(make_tensor_figure(_ds[i][0].float().mean(0), square=True))

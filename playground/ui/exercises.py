@@ -25,6 +25,7 @@ from playground.ui.frame import on_every_page
 from playground.ui.i18n import current_lang, ntr, tr
 from playground.ui.notebook import record_script
 from playground.ui.panel import in_slot
+from playground.ui.shared import class_resource
 from playground.ui.state import training_data
 from playground.ui.widgets import bound, show_code, show_error
 
@@ -331,7 +332,7 @@ def reset_progress() -> None:
 on_every_page(sync_progress)  # a link's ?xp= progress is read on whichever page it opens
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
+@class_resource(max_entries=256)
 def progress_figure(
     names: tuple[str, ...],
     totals: tuple[int, ...],

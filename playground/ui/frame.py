@@ -24,6 +24,7 @@ from playground.core.rng import MAX_SEED, seed_global
 from playground.server.memory import return_freed_memory
 from playground.server.runs import RUNS
 from playground.ui.i18n import current_lang, hold_lang, ntr, tr
+from playground.ui.shared import class_resource
 from playground.ui.streamlit_internals import (
     active_session_check,
     forget_link_value,
@@ -180,7 +181,7 @@ def page() -> Settings:
     return settings()
 
 
-@st.cache_resource(show_spinner=False)
+@class_resource()
 def _start_janitor() -> bool:
     """One thread per server that frees the runs of sessions gone for the disconnect TTL."""
     is_active = active_session_check()

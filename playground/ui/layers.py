@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import streamlit as st
 import torch
 from torch import nn
 
 from playground import layers as md
 from playground.data.datasets import OFFLINE_CLASSES
 from playground.layers.models import LayerSpec
+from playground.ui.shared import class_resource
 from playground.ui.state import shared_dataset
 
 __all__ = ["Traced", "checked", "traced"]
@@ -30,13 +30,13 @@ class Traced:
     outputs: list[torch.Tensor]
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
+@class_resource(max_entries=64)
 def checked(specs: tuple[LayerSpec, ...], shape: tuple[int, ...]) -> md.ModelCheck:
     """:func:`check_model` for a batch of 3; a refusal (BudgetError) is raised, not stored."""
     return md.check_model(list(specs), shape, batch=3)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@class_resource(max_entries=32)
 def traced(
     specs: tuple[LayerSpec, ...], shape: tuple[int, ...], seed: int, device: str, samples: bool
 ) -> Traced:

@@ -27,6 +27,7 @@ from playground.training.loop import Trainer
 from playground.ui.data import sample_seed, warm_browse
 from playground.ui.frame import DEFAULT_SEED, on_reset
 from playground.ui.i18n import tr
+from playground.ui.shared import class_resource
 from playground.ui.streamlit_internals import session_id
 
 R = TypeVar("R", bound=SliceRun)
@@ -114,7 +115,7 @@ def shared_dataset(name: str, train: bool = True) -> ImageDataset:
     return _decoded(name, bool(train))  # one cache key per split, however it is asked for
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@class_resource(max_entries=8)
 def _decoded(name: str, train: bool) -> ImageDataset:
     return offline_set(train) if name == "offline" else load_dataset(name, train=train)
 
@@ -263,7 +264,7 @@ def read_upload(data: bytes) -> ImageDataset:
     return ds
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@class_resource(max_entries=16)
 def _decoded_upload(digest: str, _data: bytes) -> ImageDataset:
     return read_image_zip(_data)
 
@@ -286,7 +287,7 @@ def training_data(name: str) -> tuple[ImageDataset, ImageDataset]:
     return _split_upload(st.session_state.get("d_uploaded_digest", ""), own)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
+@class_resource(max_entries=16)
 def _split_upload(digest: str, _own: ImageDataset) -> tuple[ImageDataset, ImageDataset]:
     return train_test_split(_own)
 

@@ -30,6 +30,7 @@ from playground.ui.exercises import (
 )
 from playground.ui.frame import on_every_page
 from playground.ui.i18n import tr
+from playground.ui.shared import ByKeyword, class_resource
 from playground.ui.streamlit_internals import session_id
 from playground.ui.widgets import show_error
 
@@ -57,7 +58,7 @@ _STUDENT, TEACHER_KEY, _SEEN, _ERROR, _BEAT = (
 )  # fmt: skip
 
 
-@st.cache_resource(show_spinner=False)
+@class_resource()
 def pulse() -> teach.Pulse:
     """One store per server process: its engine's pool is shared by every session. Classes
     past ``PLAYGROUND_CLASS_HOURS`` are deleted now and whenever a class starts."""
@@ -84,6 +85,7 @@ def class_state(code: str) -> teach.ClassState | None:
         raise
 
 
+@ByKeyword
 @st.cache_data(ttl=1, show_spinner=False, max_entries=1000)
 def _class_state(code: str) -> teach.ClassState | None:
     return pulse().state(code)

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import streamlit as st
-
 from playground import tensors as tns
 from playground.plots.heatmap import make_tensor_figure
 from playground.plots.wire import SharedFigure
+from playground.ui.shared import class_resource
 
 __all__ = ["Created", "created"]
 
@@ -23,7 +22,7 @@ class Created:
     rows: tuple[tuple[str, str], ...]  # (attribute, value), as the table shows them
 
 
-@st.cache_resource(max_entries=128, show_spinner=False)
+@class_resource(max_entries=128)
 def created(spec: tns.TensorSpec, device: str, seed: int, lang: str) -> Created:
     """Raises what :func:`tns.create` raises (a refusal is not kept)."""
     t = tns.create(spec, device=device, seed=seed)
