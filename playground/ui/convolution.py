@@ -35,13 +35,13 @@ FASHION = "FashionMNIST"
 
 # Each result depends only on its frozen config: a class asking for the same one shares it.
 # The image is keyed by its raw bytes: Streamlit hashes a 196-number tuple item by item.
-@class_resource(max_entries=64)
+@class_resource(max_entries=64, by_repr=(cv.SlideConfig,))
 def slide_for(pixels: bytes, side: int, c: cv.SlideConfig) -> cv.Slide:
     image = torch.frombuffer(bytearray(pixels), dtype=torch.uint8).reshape(side, side)
     return cv.slide(image.float() / 255, c)
 
 
-@class_resource(max_entries=64)
+@class_resource(max_entries=64, by_repr=(cv.SlideConfig,))
 def slide_view(
     pixels: bytes, side: int, c: cv.SlideConfig, row: int, col: int, lang: str
 ) -> tuple[cv.Cell, SharedFigure]:

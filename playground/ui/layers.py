@@ -30,13 +30,13 @@ class Traced:
     outputs: list[torch.Tensor]
 
 
-@class_resource(max_entries=64)
+@class_resource(max_entries=64, by_repr=(LayerSpec,))
 def checked(specs: tuple[LayerSpec, ...], shape: tuple[int, ...]) -> md.ModelCheck:
     """:func:`check_model` for a batch of 3; a refusal (BudgetError) is raised, not stored."""
     return md.check_model(list(specs), shape, batch=3)
 
 
-@class_resource(max_entries=32)
+@class_resource(max_entries=32, by_repr=(LayerSpec,))
 def traced(
     specs: tuple[LayerSpec, ...], shape: tuple[int, ...], seed: int, device: str, samples: bool
 ) -> Traced:

@@ -22,7 +22,7 @@ __all__ = ["SHARED_MAX_PARAMS", "fresh_model", "own_copy"]
 SHARED_MAX_PARAMS = 2_000_000
 
 
-@class_resource(max_entries=16)
+@class_resource(max_entries=16, by_repr=(LayerSpec,))
 def _shared_model(specs: tuple[LayerSpec, ...], seed: int) -> nn.Module:
     return md.build_model(specs, seed=seed)
 

@@ -22,7 +22,7 @@ class Created:
     rows: tuple[tuple[str, str], ...]  # (attribute, value), as the table shows them
 
 
-@class_resource(max_entries=128)
+@class_resource(max_entries=128, by_repr=(tns.TensorSpec,))
 def created(spec: tns.TensorSpec, device: str, seed: int, lang: str) -> Created:
     """Raises what :func:`tns.create` raises (a refusal is not kept)."""
     t = tns.create(spec, device=device, seed=seed)

@@ -77,3 +77,28 @@ def test_every_cached_function_is_called_by_keyword_and_none_lives_in_a_page():
                     if path.parent.name == "pages" or not wrapped:
                         plain.append(f"{path.name}:{node.name}")
     assert plain == []
+
+
+def test_a_dataclass_hashed_by_repr_keys_by_every_field():
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Spec:
+        kind: str
+        args: tuple = ()
+
+    runs = []
+
+    @class_resource(max_entries=8, by_repr=(Spec,))
+    def build(specs: tuple, seed: int) -> int:
+        runs.append(specs)
+        return len(runs)
+
+    try:
+        one = (Spec("Linear", (784, 512)), Spec("ReLU"))
+        assert build(one, 0) == build(tuple(Spec(s.kind, s.args) for s in one), 0) == 1
+        assert build((Spec("Linear", (784, 511)), Spec("ReLU")), 0) == 2  # one number differs
+        assert build((Spec("Linear", ("784", 512)), Spec("ReLU")), 0) == 3  # a str is not an int
+        assert build(one, 1) == 4 and len(runs) == 4
+    finally:
+        build.clear()
