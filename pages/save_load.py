@@ -28,7 +28,7 @@ from playground.ui import (
 from playground.ui import state as shared
 from playground.ui.layers import checked
 from playground.ui.runs import open_resumed_run, resume_controls
-from playground.ui.save_load import fresh_model, own_copy
+from playground.ui.save_load import SHARED_MAX_PARAMS, fresh_model, own_model
 
 cfg = page()
 open_resumed_run()
@@ -48,9 +48,9 @@ try:
 except PlaygroundError as err:  # over the budget: nothing is built
     show_error(err)
     st.stop()
-if trainer is None:  # the class's one untrained model (read only: sections take own_copy)
+if trainer is None:  # the class's one untrained model when small: sections take own_model
     model = fresh_model(tuple(specs), cfg.seed, check.params)
-own = (lambda: own_copy(model)) if trainer is None else (lambda: model)  # a module to change
+class_model = trainer is None and check.params <= SHARED_MAX_PARAMS
 if check is not None and not check.ok:
     shared.show_misfit(check, here=False)
 fits = check is None or check.ok
@@ -94,7 +94,8 @@ def save_section() -> None:
     run = trainer and (id(trainer), trainer.epoch, trainer.batch)
     stamp = (fmt, str(specs), tuple(shape), cfg.seed, run)
     if st.button(tr("save.prepare"), icon=":material/save:"):
-        PREPARED.set((stamp, ck.save_bytes(fmt, own(), trainer, tuple(shape))))
+        net = own_model(model, shared=class_model)
+        PREPARED.set((stamp, ck.save_bytes(fmt, net, trainer, tuple(shape))))
     if (ready := PREPARED.get()) and ready[0] == stamp:
         name, data = ck.FILE_NAMES[fmt], ready[1]
         label = tr("save.download", name=name, size=ck.file_size(len(data)))
@@ -154,7 +155,7 @@ def inference_section() -> None:
     if not fits and not LOADED.is_set():
         st.info(tr("save.misfit_run"), icon=":material/block:")
         return
-    net = LOADED.get() or own()
+    net = LOADED.get() or own_model(model, shared=class_model)
     net.eval()
     ds = shared_dataset("offline", False) if tuple(shape) == (1, 28, 28) else None
     # The test image first; an upload, when there is one, takes its place.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from playground import layers as md
-from playground.ui.save_load import SHARED_MAX_PARAMS, _shared_model, fresh_model, own_copy
+from playground.ui.save_load import SHARED_MAX_PARAMS, _shared_model, fresh_model, own_model
 from tests.apptest import open_page, texts
 
 TUTORIAL = tuple(md.PRESETS["tutorial"])
@@ -29,7 +29,7 @@ def test_one_model_per_architecture_and_seed_equal_to_a_fresh_build():
 
 def test_an_own_copy_changes_alone():
     shared = fresh_model(TUTORIAL, 7, PARAMS)
-    mine = own_copy(shared)
+    mine = own_model(shared, shared=True)
     assert _equal(mine, shared) and mine.training == shared.training
     mine.eval()
     with torch.no_grad():
