@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.chapters import CHAPTERS, HOME
 from playground.core.device import configure_threads
 from playground.server.memory import freeze_startup_objects
 from playground.ui import (
     PAGE_ICON,
+    navigation_pages,
     notebook_button,
     share_controls,
     sidebar_controls,
-    tr,
 )
 from playground.ui.state import warm_shared_data
 
@@ -24,9 +23,7 @@ freeze_startup_objects()
 warm_shared_data()
 
 settings = sidebar_controls()
-home = st.Page(HOME, title=tr("nav.home"), icon=":material/home:", default=True)
-chapters = [st.Page(c.page, title=tr(c.title_key), icon=c.icon, url_path=c.slug) for c in CHAPTERS]
-current = st.navigation([home, *chapters])
+current = st.navigation(navigation_pages())
 try:
     current.run()
 finally:  # also after a page's st.stop(): the sidebar keeps its link, Reset and notebook

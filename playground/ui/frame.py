@@ -18,6 +18,7 @@ from pathlib import Path
 import streamlit as st
 import torch
 
+from playground.chapters import CHAPTERS, HOME
 from playground.core import device as devices
 from playground.core.i18n import LANGUAGES
 from playground.core.rng import MAX_SEED, seed_global
@@ -29,6 +30,7 @@ from playground.ui.streamlit_internals import (
     active_session_check,
     forget_link_value,
     leave_legacy_pages_mode,
+    page_copies,
 )
 from playground.ui.widgets import BOUND_KEYS, bound, reset_to_default
 
@@ -154,6 +156,25 @@ def on_reset(keys: Iterable[str], hook: Callable[[], None]) -> None:
 PAGE_ICON = "data:image/png;base64," + base64.b64encode(
     (Path(__file__).parent / "assets" / "icon.png").read_bytes()
 ).decode("ascii")
+
+
+@class_resource(max_entries=2 * len(LANGUAGES))
+def _navigation_pages(titles: tuple[str, ...]) -> tuple[st.Page, ...]:
+    """Home and the chapters as ``st.Page`` objects, built once per language. Read-only: each
+    run navigates with copies of them (``page_copies``)."""
+    home = st.Page(HOME, title=titles[0], icon=":material/home:", default=True)
+    chapters = [
+        st.Page(c.page, title=title, icon=c.icon, url_path=c.slug)
+        for c, title in zip(CHAPTERS, titles[1:], strict=True)
+    ]
+    return (home, *chapters)
+
+
+def navigation_pages() -> list[st.Page]:
+    """This run's pages for ``st.navigation``: Home first, then every chapter, titled in the
+    session's language."""
+    titles = (tr("nav.home"), *(tr(c.title_key) for c in CHAPTERS))
+    return page_copies(_navigation_pages(titles=titles))
 
 
 def reset_controls() -> None:

@@ -110,3 +110,49 @@ def test_the_page_icon_is_a_data_url_streamlit_passes_through_untouched():
     assert head == "data:image/png;base64"
     with Image.open(io.BytesIO(base64.b64decode(data)), formats=["PNG"]) as icon:
         assert icon.size == (64, 64)
+
+
+def test_page_copies_are_new_objects_with_the_same_page():
+    class Page:  # st.Page needs a script run; a copy is a copy of any object's attributes
+        def __init__(self, title: str) -> None:
+            self.title, self._can_be_called = title, False
+
+    built = [Page("Home"), Page("Tensors")]
+    copies = internals.page_copies(built)
+    assert [c.title for c in copies] == ["Home", "Tensors"]
+    assert all(c is not b for c, b in zip(copies, built, strict=True))
+    copies[0]._can_be_called = True  # what st.navigation does to the page it returns
+    assert built[0]._can_be_called is False
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_sessions_navigate_with_their_own_copies_of_pages_built_once(lang, monkeypatch):
+    """Two sessions in one language: the 12 pages are built once (st.Page resolves its file
+    each time), and both navigate, titled in their language."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from playground.chapters import CHAPTERS
+    from playground.core.i18n import LANGUAGES, t
+    from playground.ui.frame import _navigation_pages
+
+    built = []
+    page_class = st.Page
+
+    def counting_page(*args, **kwargs):
+        built.append(kwargs["title"])
+        return page_class(*args, **kwargs)
+
+    monkeypatch.setattr(st, "Page", counting_page)
+    _navigation_pages.clear()
+    for _ in range(2):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.session_state["device"] = "cpu"
+        at.session_state["language"] = LANGUAGES[lang]
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        at.switch_page("pages/tensors.py")  # navigation still runs the page it returns
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.title[0].value == t("nav.tensors", lang)
+    assert built == [t("nav.home", lang), *(t(c.title_key, lang) for c in CHAPTERS)]

@@ -156,3 +156,18 @@ def test_the_compare_values_come_back_from_the_link(query, key, values):
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.multiselect(key=key).value == values
+
+
+def test_a_bound_widgets_default_is_worked_out_only_when_asked_for():
+    """A run keeps each bound widget's call; Reset (or a refused link) works its default out."""
+    from playground.ui import widgets
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["device"] = "cpu"
+    at.run()
+    at.switch_page("pages/tensors.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert type(widgets.BOUND_DEFAULTS["t_creator"]).__name__ == "_Declared"
+    assert widgets.bound_default("t_creator") == at.selectbox(key="t_creator").value
+    assert widgets.bound_default("no_such_key") is widgets._MISSING
