@@ -9,7 +9,7 @@ from playground import data as ld
 from playground import ui
 from playground.core.errors import DatasetError, UploadError
 from playground.core.i18n import t as plain
-from playground.data.datasets import DATASETS, ImageDataset, data_root, dataset_title, is_available
+from playground.data.datasets import DATASETS, ImageDataset, dataset_title
 from playground.data.torchvision_raw import load_dataset
 from playground.plots.images import make_bar_figure, make_grid_figure
 from playground.ui import bound, lazy_tabs, ntr, page, shared_dataset, show_code, show_error, tr
@@ -53,7 +53,7 @@ def choose_dataset() -> tuple[str, ImageDataset | None]:
     if name == UPLOAD:
         return name, shared.uploaded()
     desc = tr(f"data.desc.{name}")
-    if name != "offline" and not is_available(name, data_root(), train):
+    if not shared.on_disk().has(name, train):
         st.caption(desc)
         desc = ""
         st.warning(tr("data.missing"), icon=":material/cloud_off:")

@@ -7,7 +7,7 @@ import streamlit as st
 from playground import ui
 from playground.chapters import CHAPTERS
 from playground.core.device import environment_code, environment_info
-from playground.data.datasets import DatasetStatus, dataset_status, dataset_title
+from playground.data.datasets import DatasetStatus, dataset_title
 from playground.server.runs import RUNS
 from playground.server.slots import SLOTS
 from playground.ui import ntr, page, show_code, tr
@@ -55,7 +55,7 @@ st.caption(tr("home.server", running=running_text, waiting=waiting, held=held))
 
 st.subheader(tr("home.datasets"))
 yes, no = tr("home.yes"), tr("home.no")
-rows = dataset_status()
+rows = ui.state.on_disk().statuses
 table = ui.arrow_table(
     [(dataset_title(s.key, cfg.lang), yes if s.offline else no, dataset_detail(s)) for s in rows],
     [tr("home.dataset"), tr("home.offline"), tr("home.where")],

@@ -12,7 +12,7 @@ import torch
 from playground import layers as md
 from playground import training as trn
 from playground import ui
-from playground.data.datasets import DATASETS, data_root, dataset_title, is_available
+from playground.data.datasets import DATASETS, dataset_title
 from playground.plots.heatmap import make_tensor_figure
 from playground.plots.images import make_bar_figure, make_grid_figure
 from playground.training import transfer as tl
@@ -46,7 +46,8 @@ if (refused := shared.model_from_link()) is not None:  # a link may carry the bu
 
 
 def setup() -> tuple[trn.TrainConfig, str, int | None, list[md.LayerSpec]]:
-    names = [k for k in DATASETS if k == "offline" or is_available(k, data_root(), True)]
+    disk = shared.on_disk()
+    names = [k for k in DATASETS if disk.has(k, train=True)]
     c = ui.row(vertical_alignment="bottom")
     names += [shared.UPLOADED] if shared.uploaded() is not None else []  # the Data page's zip
     own = tr("data.tab.upload")

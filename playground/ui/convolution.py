@@ -11,13 +11,12 @@ import torch
 from playground import convolution as cv
 from playground.convolution.figures import make_slide_figure
 from playground.core.errors import PlaygroundError
-from playground.data.datasets import data_root, is_available
 from playground.data.offline import CLASSES
 from playground.plots.wire import SharedFigure
 from playground.ui.i18n import class_names, tr
 from playground.ui.session import Slot
 from playground.ui.shared import class_resource
-from playground.ui.state import shared_dataset
+from playground.ui.state import on_disk, shared_dataset
 from playground.ui.widgets import bound, row, show_error, uploader
 
 __all__ = [
@@ -54,7 +53,7 @@ def slide_view(
 def pick_image(seed: int) -> torch.Tensor | None:
     """The (side, side) uint8 image the Slide and Receptive field tabs use."""
     c = row()
-    sources = ["offline", *([FASHION] if is_available(FASHION, data_root(), False) else []), "upload"]  # fmt: skip
+    sources = ["offline", *([FASHION] if on_disk().has(FASHION, train=False) else []), "upload"]  # fmt: skip
     source = bound(c.selectbox, tr("cv.source"), sources, key="cv_source",
                    format_func=lambda s: tr(f"cv.source.{s.lower()}"))  # fmt: skip
     raw = None  # (28, 28): the pick's own widget comes before the side's, in the row's order

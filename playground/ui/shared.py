@@ -39,9 +39,11 @@ class ByKeyword(Generic[P, R]):
 
 
 def class_resource(
-    *, max_entries: int | None = None, by_repr: tuple[type, ...] = ()
+    *, max_entries: int | None = None, by_repr: tuple[type, ...] = (), ttl: float | None = None
 ) -> Callable[[Callable[P, R]], ByKeyword[P, R]]:
     """``st.cache_resource`` for a result the class shares read-only, called by keyword.
+
+    ``ttl``: seconds an entry is kept, for an answer that can change under the app (files).
 
     ``by_repr``: frozen dataclasses of plain values, hashed by their ``repr`` (complete for
     them): Streamlit's own walk through a dataclass took 4-9 times as long (a layer list
@@ -51,7 +53,7 @@ def class_resource(
 
     def decorate(func: Callable[P, R]) -> ByKeyword[P, R]:
         cache = st.cache_resource(
-            max_entries=max_entries, show_spinner=False, hash_funcs=hash_funcs
+            max_entries=max_entries, show_spinner=False, hash_funcs=hash_funcs, ttl=ttl
         )
         return ByKeyword(cache(func))
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
 import streamlit as st
@@ -15,7 +17,15 @@ import streamlit as st
 from playground.core.device import configure_threads
 from playground.core.errors import DatasetError, PlaygroundError
 from playground.core.rng import MAX_SEED
-from playground.data.datasets import ImageDataset, train_test_split
+from playground.data.datasets import (
+    TORCHVISION_FILES,
+    DatasetStatus,
+    ImageDataset,
+    data_root,
+    dataset_status,
+    is_available,
+    train_test_split,
+)
 from playground.data.torchvision_raw import load_dataset, offline_set
 from playground.data.upload import read_image_zip
 from playground.layers.link import decode_input, decode_model, encode_model
@@ -42,6 +52,7 @@ __all__ = [
     "link_model",
     "model_from_link",
     "new_editor",
+    "on_disk",
     "read_upload",
     "reset_model",
     "restore_training_controls",
@@ -108,6 +119,39 @@ def link_model(specs: list[LayerSpec], shape: tuple[int, ...]) -> None:
         else:
             st.query_params["m_input"] = str(tuple(shape))
     st.session_state[_LINKED] = st.query_params.get("m_model")
+
+
+DISK_RECHECK_S = 5.0
+
+
+@dataclass(frozen=True)
+class OnDisk:
+    """Which torchvision datasets this server has on disk, for Home, Data, Training and
+    Convolution."""
+
+    statuses: tuple[DatasetStatus, ...]  # Home's table: the offline set, then each dataset
+    splits: frozenset[tuple[str, bool]]  # (name, train) whose files are all there
+
+    def has(self, name: str, train: bool) -> bool:
+        return name == "offline" or (name, bool(train)) in self.splits
+
+
+def on_disk() -> OnDisk:
+    """Looked up at most every few seconds per data folder: each look is a dozen file checks,
+    and every new session of a class asks."""
+    return _on_disk(root=str(data_root()))
+
+
+@class_resource(max_entries=4, ttl=DISK_RECHECK_S)
+def _on_disk(root: str) -> OnDisk:
+    folder = Path(root)
+    splits = frozenset(
+        (name, train)
+        for name in TORCHVISION_FILES
+        for train in (True, False)
+        if is_available(name, folder, train)
+    )
+    return OnDisk(tuple(dataset_status(folder)), splits)
 
 
 def shared_dataset(name: str, train: bool = True) -> ImageDataset:

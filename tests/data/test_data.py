@@ -483,3 +483,29 @@ def test_batch_numbers_get_one_distinct_colour_each():
 def test_the_upload_tabs_script_writes_its_example_and_reads_it():
     ns = run_snippet(ld.custom_dataset_code())
     assert ns["__stdout__"].strip() == "8 torch.Size([1, 28, 28]) 0"
+
+
+def test_the_servers_look_at_its_data_folder_is_shared_and_matches_the_files(tmp_path, monkeypatch):
+    """Home, Data, Training and Convolution ask which datasets are on disk on every run; the
+    answer is looked up once per data folder every DISK_RECHECK_S and shared."""
+    from playground.ui import state
+
+    monkeypatch.setenv("PLAYGROUND_DATA_DIR", str(tmp_path))
+    state._on_disk.clear()
+    empty = state.on_disk()
+    assert empty.has("offline", train=True) and not empty.has("MNIST", train=True)
+    assert state.on_disk() is empty  # a second session: no second look
+    write_mnist(tmp_path, "MNIST")
+    assert state.on_disk() is empty  # seen at the next look, within DISK_RECHECK_S
+    assert 0 < state.DISK_RECHECK_S <= 10
+    state._on_disk.clear()
+    now = state.on_disk()
+    assert now.has("MNIST", train=True) and now.has("MNIST", train=False)
+    assert not now.has("FashionMNIST", train=False)
+    assert now.statuses == tuple(dt.dataset_status(tmp_path))
+    assert {s.key: s.offline for s in now.statuses} == {
+        "offline": True,
+        "FashionMNIST": False,
+        "MNIST": True,
+        "CIFAR10": False,
+    }
