@@ -163,7 +163,7 @@ def trained_section() -> None:
     filters = cv.first_filters(t.model) if t is not None else None
     if t is None or filters is None or t.input_shape[0] != 1:
         st.info(tr("cv.train_first"), icon=":material/school:")
-        st.page_link("pages/training.py", label=tr("cv.train_link"), icon=":material/trending_down:",
+        st.page_link(ui.page_of("pages/training.py"), label=tr("cv.train_link"), icon=":material/trending_down:",
                      query_params={"tr_preset": "lenet", "tr_builder": "false"})  # fmt: skip
         return
     if t.busy or not t.done:

@@ -58,7 +58,7 @@ st.info(tr(f"ex.why.{problem}.{level.key}"), icon=":material/lightbulb:")
 if index == 0 and cfg.device.type != "cpu":
     st.caption(tr("ex.numpy_cpu"))
 if level.key == "dynamic":
-    st.page_link("pages/autograd.py", label=tr("ex.dynamic_link"), icon=":material/account_tree:",
+    st.page_link(ui.page_of("pages/autograd.py"), label=tr("ex.dynamic_link"), icon=":material/account_tree:",
                  query_params={"ag_tab": "concepts"})  # fmt: skip
 
 

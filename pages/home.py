@@ -32,7 +32,9 @@ st.header(tr("home.path"))
 cards = st.container(horizontal=True, gap="medium")
 for n, chapter in enumerate(CHAPTERS, start=1):
     with cards.container(border=True, width=280, height="stretch"):
-        st.page_link(chapter.page, label=f"**{tr(chapter.title_key)}**", icon=chapter.icon)
+        st.page_link(
+            ui.page_of(chapter.page), label=f"**{tr(chapter.title_key)}**", icon=chapter.icon
+        )
         kind = f"*{tr('home.chapter', n=n)}* · " if chapter.exercises else ""
         st.markdown(kind + tr(chapter.blurb_key))
 

@@ -31,6 +31,7 @@ from playground.ui.streamlit_internals import (
     forget_link_value,
     leave_legacy_pages_mode,
     page_copies,
+    run_memo,
 )
 from playground.ui.widgets import BOUND_KEYS, bound, reset_to_default
 
@@ -174,7 +175,23 @@ def navigation_pages() -> list[st.Page]:
     """This run's pages for ``st.navigation``: Home first, then every chapter, titled in the
     session's language."""
     titles = (tr("nav.home"), *(tr(c.title_key) for c in CHAPTERS))
-    return page_copies(_navigation_pages(titles=titles))
+    pages = page_copies(_navigation_pages(titles=titles))
+    memo = run_memo()
+    if memo is not None:
+        memo[_PAGES] = {f"pages/{p.url_path}.py": p for p in pages[1:]}
+    return pages
+
+
+_PAGES = "navigation_pages"
+
+
+def page_of(path: str) -> st.Page | str:
+    """What ``st.page_link`` gets for ``pages/<slug>.py``: this run's page, or the path itself
+    before navigation has run. Given a path, every link resolves it on disk again (Home draws
+    eleven, for every session of a class)."""
+    memo = run_memo()
+    pages = memo.get(_PAGES) if memo is not None else None
+    return pages.get(path, path) if pages else path
 
 
 def reset_controls() -> None:

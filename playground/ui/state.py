@@ -35,7 +35,7 @@ from playground.server.work import SliceRun
 from playground.training.controls import values_of
 from playground.training.loop import Trainer
 from playground.ui.data import sample_seed, warm_browse
-from playground.ui.frame import DEFAULT_SEED, on_reset
+from playground.ui.frame import DEFAULT_SEED, on_reset, page_of
 from playground.ui.i18n import tr
 from playground.ui.shared import class_resource
 from playground.ui.streamlit_internals import session_id
@@ -283,7 +283,7 @@ def show_misfit(check: ModelCheck, *, here: bool = True) -> None:
         st.button(tr("layers.apply_fix"), on_click=_apply_fix, args=(check.fixed,),
                   icon=":material/auto_fix_high:", type="primary")  # fmt: skip
     elif not here:
-        st.page_link("pages/layers.py", label=tr("nav.layers"), icon=":material/layers:")
+        st.page_link(page_of("pages/layers.py"), label=tr("nav.layers"), icon=":material/layers:")
 
 
 def _apply_fix(fixed: list[LayerSpec]) -> None:

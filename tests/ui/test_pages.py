@@ -34,7 +34,17 @@ def test_home_lists_every_chapter_and_the_environment():
     assert datasets.iloc[0, 1] == t("home.yes")  # the built-in dataset is always offline
     links = [link.proto.label for link in at.get("page_link")]
     assert links == [f"**{t(c.title_key)}**" for c in CHAPTERS]  # every chapter, in order
+    # Each link opens its chapter: the page's URL path and the hash navigation registered it by.
+    pages = [link.proto.page for link in at.get("page_link")]
+    assert pages == [c.slug for c in CHAPTERS]
+    assert all(link.proto.page_script_hash for link in at.get("page_link"))
     assert any("torch.__version__" in c.value for c in at.code)
+
+
+def test_a_link_outside_a_run_is_given_its_path():
+    from playground.ui import page_of
+
+    assert page_of("pages/tensors.py") == "pages/tensors.py"  # before st.navigation has run
 
 
 def test_home_title_is_translated():
