@@ -8,6 +8,7 @@ from playground.chapters import CHAPTERS
 from playground.core.i18n import LANGUAGES, nt, t
 from playground.exercises import by_chapter
 from tests.apptest import PAGES, open_page, texts
+from tests.conftest import ROOT
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -84,3 +85,29 @@ def test_training_page_trains_on_cuda_with_the_captured_step():
     trainer = at.session_state["trainer"]
     assert trainer.done and trainer.device.type == "cuda" and trainer.stepper.graph is not None
     assert "CUDA graph (captured step)" in texts(at)
+
+
+def test_a_run_of_home_resolves_no_file_path(monkeypatch):
+    """Every new session of a class runs Home: its 12 navigation pages and 11 links resolve
+    no file on disk (each ``realpath`` is an ``lstat`` per path component, and lets go of the
+    GIL that a herd of script threads is waiting for)."""
+    import os
+    import posixpath
+    import traceback
+
+    at = open_page("pages/home.py")
+    ours = (str(ROOT / "app.py"), str(ROOT / "pages"), str(ROOT / "playground"))
+    calls = []
+    realpath = posixpath.realpath
+
+    def spy(path, *args, **kwargs):
+        if any(f.filename.startswith(ours) for f in traceback.extract_stack()):
+            calls.append(str(path))
+        return realpath(path, *args, **kwargs)
+
+    monkeypatch.setattr(posixpath, "realpath", spy)
+    monkeypatch.setattr(os.path, "realpath", spy)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.get("page_link")) == len(CHAPTERS)
+    assert calls == []
