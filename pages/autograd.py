@@ -95,7 +95,7 @@ def grads_and_check(program: str, view: GraphView) -> None:
 def concept(title: str, text: str | None = None) -> None:
     st.subheader(tr(title))
     if text:
-        st.write(tr(text))
+        st.markdown(tr(text))
 
 
 @st.fragment
@@ -108,7 +108,7 @@ def concepts_section() -> None:
     concept("ag.leaf", "ag.leaf_text")
     leaf = ag.leaf_grad_demo(seed)
     printed(f"w.grad = {leaf.w_grad}\ny.grad = {leaf.y_grad_before}\n\n{leaf.warning}")
-    st.write(tr("ag.leaf_retained"))
+    st.markdown(tr("ag.leaf_retained"))
     printed(f"y.grad = {leaf.y_grad_retained}")
     show_code(ag.leaf_grad_code(seed))
 
@@ -123,7 +123,7 @@ def concepts_section() -> None:
     concept("ag.retain")
     rg = ag.retain_graph_demo(seed)
     printed(rg.error)
-    st.write(tr("ag.retain_text"))
+    st.markdown(tr("ag.retain_text"))
     printed(f"w.grad = {rg.with_retain}")
     show_code(ag.retain_graph_code(seed))
 
@@ -157,7 +157,7 @@ def jacobian_section() -> None:
 
 @st.fragment
 def descent_section() -> None:
-    st.write(tr("ag.gd_text"))
+    st.markdown(tr("ag.gd_text"))
     c = st.columns(2)
     lr = bound(c[0].select_slider, tr("ag.lr"), ag.LEARNING_RATES, value=0.1, key="ag_lr")
     steps = bound(c[1].slider, tr("ag.steps"), 5, 300, 60, key="ag_steps")

@@ -62,7 +62,7 @@ def broadcast_section() -> None:
         k = stretched[0]
         rows, refused = shp.expand_and_repeat(ex.padded[k], ex.result, name=f"t{k}")
         for r in rows:
-            st.write(
+            st.markdown(
                 tr(
                     "bc.expand_row",
                     op=Code(r.op),
@@ -111,9 +111,9 @@ def join_section(op: str) -> None:
         same = torch.equal(
             stacked, torch.cat([t.unsqueeze(dim) for t in shp.join_inputs(shapes)], dim=dim)
         )
-        st.write(tr("stack.same", same=same))
+        st.markdown(tr("stack.same", same=same))
         cat = shp.explain_cat(shapes, 0)
-        st.write(tr("stack.compare", cat=cat.result or localized(cat.error), stack=ex.result))
+        st.markdown(tr("stack.compare", cat=cat.result or localized(cat.error), stack=ex.result))
     show_code((shp.cat_code if op == "cat" else shp.stack_code)(shapes, dim))
 
 
@@ -165,10 +165,10 @@ def split_section() -> None:
     except PlaygroundError as err:
         show_error(err)
         return
-    st.write(tr("split.pieces", size=size, dim=dim, shapes=short(list(r.pieces))))
-    st.write(tr("split.parts", chunks=chunks, dim=dim, shapes=short(list(r.parts))))
+    st.markdown(tr("split.pieces", size=size, dim=dim, shapes=short(list(r.pieces))))
+    st.markdown(tr("split.parts", chunks=chunks, dim=dim, shapes=short(list(r.parts))))
     ui.chart(make_join_figure(r.sources, lang=cfg.lang), key="sp_fig")
-    st.write(tr("split.inverse", dim=dim, same=r.inverse))
+    st.markdown(tr("split.inverse", dim=dim, same=r.inverse))
     show_code(shp.split_code(shape, split_size=int(size), chunks=int(chunks), dim=dim))
 
 

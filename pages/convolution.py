@@ -44,8 +44,8 @@ def slide_section() -> None:
         show_error(err)
         return
     before, after = s.pads
-    st.write(tr("cv.formula", h=h, p2=before + after, d=conv.dilation, k=conv.k,
-                s=conv.stride, out=s.out_shape[0]))  # fmt: skip
+    st.markdown(tr("cv.formula", h=h, p2=before + after, d=conv.dilation, k=conv.k,
+                   s=conv.stride, out=s.out_shape[0]))  # fmt: skip
     row, col = cell_picker(*s.out_shape, key="cv_cell")
     cell, figure = slide_view(key, h, conv, row, col, cfg.lang)
     ui.chart(figure, key="cv_slide_fig")
@@ -82,12 +82,14 @@ def channels_section() -> None:
     rows = [("nn.Conv2d", str(ch.weight_shape), ch.conv_params),
             ("nn.Linear", f"({ch.output[0].numel() * c_out:,}, {c_in * size * size:,})", ch.linear_params)]  # fmt: skip
     st.dataframe(pd.DataFrame(rows, columns=[tr("cv.layer"), tr("cv.weight_shape"), tr("cv.params")]), hide_index=True)  # fmt: skip
-    st.write(tr("cv.sharing", conv=f"{ch.conv_params:,}", linear=f"{ch.linear_params:,}",
-                ratio=f"{ch.linear_params / ch.conv_params:,.0f}"))  # fmt: skip
+    st.markdown(tr("cv.sharing", conv=f"{ch.conv_params:,}", linear=f"{ch.linear_params:,}",
+                   ratio=f"{ch.linear_params / ch.conv_params:,.0f}"))  # fmt: skip
     if ch.depthwise:
         st.info(tr("cv.depthwise", c=c_in), icon=":material/info:")
     per_channel, _, diff = ch.rebuild(o)
-    st.write(tr("cv.sums_over", o=o, ins=", ".join(map(str, ch.sums_over[o])), diff=f"{diff:.1e}"))
+    st.markdown(
+        tr("cv.sums_over", o=o, ins=", ".join(map(str, ch.sums_over[o])), diff=f"{diff:.1e}")
+    )
     ui.chart(make_channels_figure(ch, o, per_channel, lang=cfg.lang), key="cv_ch_fig")
     ui.chart(make_groups_figure(ch, lang=cfg.lang), key="cv_groups_fig")
     show_code(cv.channels_code(ch.cfg, o))
@@ -117,11 +119,13 @@ def pooling_section() -> None:
         return
     row, col = cell_picker(*p.output.shape, key="cv_pcell")
     if (won := p.winner(row, col)) is not None:
-        st.write(tr("cv.winner", row=row, col=col, value=f"{p.output[row, col].item():g}", at=won))
+        st.markdown(
+            tr("cv.winner", row=row, col=col, value=f"{p.output[row, col].item():g}", at=won)
+        )
     else:
-        st.write(tr("cv.average", row=row, col=col, value=f"{p.output[row, col].item():.4f}"))
-    st.write(tr(f"cv.grad.{'max' if kind == 'max' else 'avg'}", total=f"{p.grad.sum().item():g}",
-                  upstream=f"{p.upstream.sum().item():g}"))  # fmt: skip
+        st.markdown(tr("cv.average", row=row, col=col, value=f"{p.output[row, col].item():.4f}"))
+    st.markdown(tr(f"cv.grad.{'max' if kind == 'max' else 'avg'}", total=f"{p.grad.sum().item():g}",
+                   upstream=f"{p.upstream.sum().item():g}"))  # fmt: skip
     ui.chart(make_pool_figure(p, row, col, lang=cfg.lang), key="cv_pool_fig")
     show_code(cv.pool_code(p.cfg, row, col))
 
@@ -145,8 +149,8 @@ def receptive_section() -> None:
     st.caption(tr("cv.sizes", sizes=" → ".join(f"{h}×{w}" for h, w in sizes)))
     (r0, r1), (c0, c1) = r.formula
     box = r.box or ((0, -1), (0, -1))
-    st.write(tr("cv.reached", n=int(r.mask.sum()), r0=box[0][0], r1=box[0][1], c0=box[1][0], c1=box[1][1]))  # fmt: skip
-    st.write(tr("cv.by_formula", r0=r0, r1=r1, c0=c0, c1=c1, n=r.formula_pixels))
+    st.markdown(tr("cv.reached", n=int(r.mask.sum()), r0=box[0][0], r1=box[0][1], c0=box[1][0], c1=box[1][1]))  # fmt: skip
+    st.markdown(tr("cv.by_formula", r0=r0, r1=r1, c0=c0, c1=c1, n=r.formula_pixels))
     if layers[1].kind == "max":
         st.info(tr("cv.max_subset", n=int(r.mask.sum()), total=r.formula_pixels), icon=":material/info:")  # fmt: skip
     elif not cv.gapless(r.cfg):
@@ -170,7 +174,7 @@ def trained_section() -> None:
         st.info(tr("cv.still_training"), icon=":material/hourglass_top:")
         return
     k = filters.shape[-1]
-    st.write(tr("cv.filters", n=len(filters), k=k, epochs=t.epoch))
+    st.markdown(tr("cv.filters", n=len(filters), k=k, epochs=t.epoch))
     ui.chart(make_maps_figure(filters, [str(i) for i in range(len(filters))]), key="cv_filters")
     test = t.x_test
     i = int(bound(st.number_input, tr("cv.index"), 0, len(test) - 1, 0, 1, key="cv_map_index"))

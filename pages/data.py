@@ -109,7 +109,7 @@ def transforms_section() -> None:
     raw = ds.images[idx]
     floats = ld.to_float()(raw)
     n_diff, worst = ld.totensor_difference()
-    st.write(tr("data.totensor", n=n_diff, worst=f"{worst:.1e}"))
+    st.markdown(tr("data.totensor", n=n_diff, worst=f"{worst:.1e}"))
     c = st.columns(2)
     for col, key, values in ((c[0], "data.before", raw), (c[1], "data.after", floats)):
         col.caption(tr(key))
@@ -118,7 +118,7 @@ def transforms_section() -> None:
     if bound(st.toggle, tr("data.normalize"), key="d_norm"):
         st.info(tr("data.normalized", **ld.normalize_report(ds)))
     label = int(ds.targets[idx[0]])
-    st.write(tr("data.onehot", label=label))
+    st.markdown(tr("data.onehot", label=label))
     st.code(str(ld.one_hot(label, len(ds.classes))), "text", wrap_lines=True)
     aug = bound(st.selectbox, tr("data.augment"), list(ld.AUGMENTATIONS), key="d_aug")
     after = ld.augment(raw, aug, cfg.seed)

@@ -138,7 +138,7 @@ def diff_section() -> None:
 
 
 def agree_section() -> None:
-    st.write(tr("ex.agree_intro"))
+    st.markdown(tr("ex.agree_intro"))
     if problem != "sin":
         st.caption(tr("ex.agree_relu"))
         return
@@ -155,7 +155,7 @@ def agree_section() -> None:
         axes = {"x_title": tr("ex.chart.iteration"), "y_title": tr("ex.chart.loss")}
         ui.chart(ex.make_loss_figure(curves, **axes), key="ex_agree")
         st.caption(tr("ex.agree_note", dtype=dtype))
-    st.write(tr("ex.grad_intro"))
+    st.markdown(tr("ex.grad_intro"))
     cols = {k: tr(f"ex.col.{k}") for k in ("parameter", "hand", "autograd", "difference")}
     sci = {cols["difference"]: st.column_config.NumberColumn(format="%.2e")}
     st.dataframe(
@@ -167,7 +167,7 @@ def agree_section() -> None:
 
 def gradcheck_section() -> None:
     check = ex.check_function(problem, seed=cfg.seed)
-    st.write(tr("ex.gc_intro", name=check.name, n=check.points))
+    st.markdown(tr("ex.gc_intro", name=check.name, n=check.points))
     key = "ex.gc_pass" if check.passed else "ex.gc_fail"
     (st.success if check.passed else st.error)(tr(key, name=check.name, err=check.max_error))
 
@@ -180,7 +180,7 @@ def time_levels() -> None:  # a class pressing at once shares one measurement
 
 
 def timing_section() -> None:
-    st.write(tr("ex.time_intro"))
+    st.markdown(tr("ex.time_intro"))
     if asked(st.button(tr("ex.time_run"), icon=":material/timer:"), "ex_time"):
         time_levels()  # timings share the training queue
     if (kept := TIMES.get()) and kept[:2] == (problem, str(cfg.device)):
@@ -196,11 +196,11 @@ def timing_section() -> None:
 
 def numpy_section() -> None:
     facts = ex.numpy_next_to_torch()
-    st.write(tr("ex.np_dtypes", numpy=facts["numpy_default"], torch=facts["torch_default"]))
-    st.write(tr("ex.np_shares", shared=facts["from_numpy_sees_change"], copied=facts["tensor_sees_change"]))  # fmt: skip
-    st.write(tr("ex.np_grad"))
+    st.markdown(tr("ex.np_dtypes", numpy=facts["numpy_default"], torch=facts["torch_default"]))
+    st.markdown(tr("ex.np_shares", shared=facts["from_numpy_sees_change"], copied=facts["tensor_sees_change"]))  # fmt: skip
+    st.markdown(tr("ex.np_grad"))
     st.code(str(facts["numpy_on_grad"]), language="text", wrap_lines=True)
-    st.write(tr("ex.np_cuda") if "numpy_on_cuda" in facts else tr("ex.np_cuda_none"))
+    st.markdown(tr("ex.np_cuda") if "numpy_on_cuda" in facts else tr("ex.np_cuda_none"))
     if "numpy_on_cuda" in facts:
         st.code(str(facts["numpy_on_cuda"]), language="text", wrap_lines=True)
     cols = {k: tr(f"ex.col.{k}") for k in ("numpy", "torch", "difference")}

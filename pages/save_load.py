@@ -144,7 +144,7 @@ def modes_section() -> None:
         torch.rand(2, 1, 28, 28, generator=torch.Generator().manual_seed(cfg.seed)),
         md.build_model(demo_specs, seed=cfg.seed + 1),
     )
-    st.write(tr("save.modes_intro"))
+    st.markdown(tr("save.modes_intro"))
     rows = [(tr(key), *values) for key, *values in demo.rows()]
     columns = ["", tr("save.col.first"), tr("save.col.second"), tr("save.col.differ")]
     st.dataframe(pd.DataFrame(rows, columns=columns), hide_index=True)

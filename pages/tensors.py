@@ -174,8 +174,8 @@ def arithmetic_section() -> None:
     dim = bound(r[1].selectbox, tr("arith.dim"), [None, 0, 1, -1], key="t_rdim")
     keep = bound(r[2].checkbox, tr("arith.keepdim"), key="t_rkeep")
     st.code(f"{tns.reduce(a, op, dim=dim, keepdim=keep)}", language="text", wrap_lines=True)
-    st.write(tr("arith.item"), f"`a.sum().item() = {a.sum().item():g}`")
-    st.write(tr("arith.item_error"))
+    st.markdown(f"{tr('arith.item')} `a.sum().item() = {a.sum().item():g}`")
+    st.markdown(tr("arith.item_error"))
     try:
         a.item()
     except RuntimeError as err:
@@ -203,16 +203,16 @@ def inplace_section() -> None:
     ui.chart(make_tensor_figure(demo.before), key="ip_b", into=c[0])
     c[1].caption(tr("inplace.after", same=demo.same_data_ptr))
     ui.chart(make_tensor_figure(demo.after), key="ip_a", into=c[1])
-    st.write(tr("inplace.autograd"))
+    st.markdown(tr("inplace.autograd"))
     st.code(tns.autograd_inplace_error(), language="text", wrap_lines=True)
     show_code(tns.INPLACE_AUTOGRAD_CODE)
 
 
 @st.fragment
 def numpy_section() -> None:
-    st.write(tr("numpy.intro"))
+    st.markdown(tr("numpy.intro"))
     bridge = tns.numpy_bridge(device=cfg.device)
-    st.write(tr("numpy.after"))
+    st.markdown(tr("numpy.after"))
     st.code(f"t: {bridge.tensor}\nn: {bridge.array}", language="text", wrap_lines=True)
     rows = [(op, shares) for op, shares in bridge.shares.items()]
     st.dataframe(pd.DataFrame(rows, columns=[tr("numpy.op"), tr("numpy.shares")]), hide_index=True)
@@ -222,7 +222,7 @@ def numpy_section() -> None:
 @st.fragment
 def devices_section() -> None:
     moved = torch.ones(3).to(cfg.device)
-    st.write(tr("devices.moved", device=f"'{cfg.device}'", result=moved.device))
+    st.markdown(tr("devices.moved", device=f"'{cfg.device}'", result=moved.device))
     n = bound(
         st.select_slider, tr("devices.n"), [64, 128, 256, 512, 1024, 2048], value=256, key="t_dn"
     )

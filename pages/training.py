@@ -160,7 +160,7 @@ show_code(trn.training_code(config, specs, dataset, subset, device=cfg.device,
 
 
 def slow_section() -> None:
-    st.write(tr("train.slow_intro"))
+    st.markdown(tr("train.slow_intro"))
     if not st.button(tr("train.step"), icon=":material/slow_motion_video:"):
         return
     try:
@@ -218,7 +218,7 @@ def results_section() -> None:
 
 
 def compare_section() -> None:
-    st.write(tr("train.cmp_intro"))
+    st.markdown(tr("train.cmp_intro"))
     c = st.columns([1, 3])
     field = bound(
         c[0].selectbox, tr("train.cmp_field"), list(trn.COMPARE_FIELDS), key="tr_cmp_field"
@@ -255,7 +255,7 @@ def run_compare(configs: list[trn.TrainConfig], bar: Any) -> None:
 
 
 def transfer_section() -> None:
-    st.write(tr("train.tl_intro"))
+    st.markdown(tr("train.tl_intro"))
     c = st.columns(4)
     opt = bound(c[0].selectbox, tr("train.optimizer"), trn.OPTIMIZERS, 1, key="tl_opt")
     src_epochs = bound(c[1].number_input, tr("train.tl_source_epochs"), 1, 10, 3, key="tl_src")
@@ -283,7 +283,7 @@ def transfer_section() -> None:
 
 
 def lab_section() -> None:
-    st.write(tr("train.lab_intro"))
+    st.markdown(tr("train.lab_intro"))
     if asked(st.button(tr("train.lab_run"), icon=":material/speed:"), "lab"):  # waits its turn
         lab = pipeline_lab(datasets()[0], specs, shared.dataset_identity(dataset), cfg.device, cfg.lang)  # fmt: skip
         if lab is not None:

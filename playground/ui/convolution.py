@@ -50,23 +50,31 @@ def slide_view(
     return cell, SharedFigure(make_slide_figure(s, cell, lang=lang))
 
 
+@class_resource(max_entries=64)
+def _offline_image(label: int, seed: int, side: int) -> torch.Tensor:
+    """The offline set's test picture of class ``label`` at ``side`` pixels, resized once per
+    server (read-only: the page hashes it, prints it and divides it into a new tensor)."""
+    return cv.resized(cv.offline_pixels(label, seed), side)
+
+
 def pick_image(seed: int) -> torch.Tensor | None:
     """The (side, side) uint8 image the Slide and Receptive field tabs use."""
     c = row()
     sources = ["offline", *([FASHION] if on_disk().has(FASHION, train=False) else []), "upload"]  # fmt: skip
     source = bound(c.selectbox, tr("cv.source"), sources, key="cv_source",
                    format_func=lambda s: tr(f"cv.source.{s.lower()}"))  # fmt: skip
-    raw = None  # (28, 28): the pick's own widget comes before the side's, in the row's order
+    raw, label = None, 0  # the pick's own widget comes before the side's, in the row's order
     if source == "offline":
         names = dict(enumerate(class_names(CLASSES)))
         label = int(bound(c.selectbox, tr("cv.class"), list(names), 4, key="cv_class",
                           format_func=names.__getitem__) or 0)  # fmt: skip
-        raw = cv.offline_pixels(label, seed)
     elif source == FASHION:
         test = shared_dataset(FASHION, False)
         i = bound(c.number_input, tr("cv.index"), 0, len(test) - 1, 0, 1, key="cv_index")
-        raw = test.images[int(i), 0]
+        raw = test.images[int(i), 0]  # (28, 28)
     side: int = bound(c.select_slider, tr("cv.side"), list(cv.SIDES), 14, key="cv_side")
+    if source == "offline":
+        return _offline_image(label=label, seed=seed, side=side)
     if raw is not None:
         return cv.resized(raw, side)
     file = uploader(tr("cv.upload"), ("png", "jpg", "jpeg", "bmp", "gif", "webp"), key="cv_file")

@@ -320,7 +320,7 @@ def show_result(
 
 def show_solution(exercise: xq.Exercise, setup: xq.Setup) -> None:
     st.markdown(tr("xq.reference", answer=Code(setup.answer)))
-    st.write(tr(f"{exercise.text_key}.why", **_params(setup)))
+    st.markdown(tr(f"{exercise.text_key}.why", **_params(setup)))
     show_code(setup.script)
 
 

@@ -21,7 +21,7 @@ _KEY = "_notebook"
 def chapter_intro(title_key: str, intro_key: str) -> None:
     """The page's title and first paragraph, which also start its notebook."""
     st.title(tr(title_key))
-    st.write(tr(intro_key))
+    st.markdown(tr(intro_key))
     st.session_state[_KEY] = NotebookPage(tr(title_key), tr(intro_key))
     st.session_state[f"{_KEY}_section"] = ""
 

@@ -36,6 +36,16 @@ def test_the_slide_tab_states_the_layers_numbers():
     assert "= **14**" in texts(at)
 
 
+def test_the_offline_picture_is_resized_once_per_server_and_shared():
+    from playground.ui.convolution import _offline_image
+
+    first = _offline_image(label=2, seed=0, side=20)
+    assert _offline_image(label=2, seed=0, side=20) is first  # the next session's
+    assert torch.equal(first, cv.resized(cv.offline_pixels(2, 0), 20))
+    assert not torch.equal(_offline_image(label=3, seed=0, side=20), first)
+    assert _offline_image(label=2, seed=1, side=20) is not first  # another seed, another set
+
+
 def test_a_typed_kernel_and_hostile_text_give_messages():
     at = open_page(PAGE, query={"cv_tab": "slide", "cv_kernel": "custom"})
     interact(at, "text_input", "cv_typed", "0 0 0; 0 2 0; 0 0 0")
