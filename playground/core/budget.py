@@ -197,6 +197,8 @@ def work(func: Any, args: tuple, kwargs: dict, out: Any, outs: list[torch.Tensor
     if name in _SORTS and tensors:
         n = tensors[0].numel()
         return max(read, written) * max(1, math.ceil(math.log2(max(n, 2)))) * _SORT_FACTOR
+    if name in _GATHERS:
+        return max(read, written) * _GATHER_FACTOR
     if name in _PAIRWISE and len(tensors) >= 2:
         return written * max(1, int(tensors[0].shape[-1])) * 3
     if name.startswith("upsample_") or name.startswith("_upsample_"):
@@ -219,6 +221,9 @@ _ADAPTIVE = frozenset(
 # Measured against an elementwise add (tests/core/test_cost_model.py): a pooled window
 # element, with its index bookkeeping, costs about 4 adds; a sort comparison about 8.
 _POOL_FACTOR, _SORT_FACTOR = 4, 8
+# F.unfold / F.fold: each element's source is worked out from four strides and a padding
+# check; measured at 6-10 adds an element (CI once saw 10.02, past the test's bound).
+_GATHERS, _GATHER_FACTOR = frozenset({"im2col", "col2im"}), 4
 _SORTS = frozenset(
     "sort argsort msort topk kthvalue median nanmedian unique _unique2 unique_dim mode".split()
 )
