@@ -171,6 +171,9 @@ def _navigation_pages(titles: tuple[str, ...]) -> tuple[st.Page, ...]:
     return (home, *chapters)
 
 
+_PAGES = "navigation_pages"  # this run's chapter pages by file, on the run memo
+
+
 def navigation_pages() -> list[st.Page]:
     """This run's pages for ``st.navigation``: Home first, then every chapter, titled in the
     session's language."""
@@ -178,11 +181,8 @@ def navigation_pages() -> list[st.Page]:
     pages = page_copies(_navigation_pages(titles=titles))
     memo = run_memo()
     if memo is not None:
-        memo[_PAGES] = {f"pages/{p.url_path}.py": p for p in pages[1:]}
+        memo[_PAGES] = {c.page: p for c, p in zip(CHAPTERS, pages[1:], strict=True)}
     return pages
-
-
-_PAGES = "navigation_pages"
 
 
 def page_of(path: str) -> st.Page | str:
