@@ -94,6 +94,10 @@ from playground.training.transfer import (
     transfer_code,
     with_new_head,
 )
+from playground.training.written import (
+    WRITTEN_OUT,
+    WrittenStepper,
+)
 
 __all__ = [
     "BATCH_SIZES",
@@ -125,6 +129,8 @@ __all__ = [
     "TransferReport",
     "TransferRun",
     "WARMUP_STEPS",
+    "WRITTEN_OUT",
+    "WrittenStepper",
     "by_classes",
     "capture_step",
     "compare_configs",

@@ -1,5 +1,6 @@
 """The pipeline lab: one pass of the same step through the tutorial's DataLoader, device
-tensors, and (on CUDA) a captured graph, timed side by side.
+tensors, (on the CPU, for a Linear/ReLU model) autograd's kernels called directly, and (on
+CUDA) a captured graph, timed side by side.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from playground.training.step import (
     Stepper,
     train_step,
 )
+from playground.training.written import WRITTEN_OUT, WrittenStepper, mlp_linears
 
 
 def pipeline_times(
@@ -38,7 +40,9 @@ def pipeline_times(
     1. the tutorial's: a Dataset with a per-sample ``ToImage + ToDtype`` transform and a
        ``DataLoader(batch_size, shuffle=True)``;
     2. the app's: the data as one float tensor on the device, batches by ``randperm`` indexing;
-    3. on CUDA only: the same, with the whole step captured once as a CUDA graph and replayed
+    3. on the CPU, for a model of ``Linear`` and ``ReLU`` layers: the same step with autograd's
+       kernels called directly (:mod:`playground.training.written`), the same numbers;
+    4. on CUDA only: the same, with the whole step captured once as a CUDA graph and replayed
        (full batches only: a graph has fixed shapes).
     """
     from torch.utils.data import DataLoader, Subset
@@ -48,7 +52,9 @@ def pipeline_times(
     device = torch.device(device)
     n = min(samples, len(train))
     admit(specs, tuple(train.images.shape[1:]), batch_size)  # nothing unchecked is built
-    names = ["tutorial DataLoader", DEVICE_TENSOR] + [CAPTURED] * (device.type == "cuda")
+    cpu_mlp = device.type == "cpu" and mlp_linears(build_model(specs, device=device)) is not None
+    names = ["tutorial DataLoader", DEVICE_TENSOR] + [WRITTEN_OUT] * cpu_mlp
+    names += [CAPTURED] * (device.type == "cuda")
     results = {}
     for name in names:
         model = build_model(specs, seed=0, device=device)
@@ -74,6 +80,8 @@ def pipeline_times(
                 torch.cuda.synchronize(device)
                 start += time.perf_counter() - paused
                 last = n - batch_size + 1  # full batches only: a graph has fixed shapes
+            elif name == WRITTEN_OUT:
+                stepper, last = WrittenStepper(model, loss_fn, opt, x, y), n
             else:
                 stepper, last = EagerStepper(model, loss_fn, opt, x, y), n
             for i in range(0, last, batch_size):
@@ -102,6 +110,7 @@ _PIPELINE_KEYS = {
     "tutorial DataLoader": "lab.row.dataloader",
     DEVICE_TENSOR: "lab.row.device",
     CAPTURED: "lab.row.captured",
+    WRITTEN_OUT: "lab.row.written",
 }
 
 

@@ -42,6 +42,7 @@ from playground.training.config import (
 )
 from playground.training.record import History, checked_position, specs_from_checkpoint
 from playground.training.step import DEVICE_TENSOR, EagerStepper, GraphStepper, Stepper
+from playground.training.written import WrittenStepper
 
 __all__ = ["History", "Trainer", "evaluate", "predictions", "resume", "speed"]
 
@@ -112,7 +113,8 @@ class Trainer:
     def _pick_stepper(
         self, *, captured: bool | None, data_parallel: bool
     ) -> tuple[nn.Module, Stepper]:
-        """The step strategy, chosen once: a captured CUDA graph where it can run, else eager."""
+        """The step strategy, chosen once: a captured CUDA graph where it can run; on the CPU,
+        autograd's kernels called directly where the model and optimizer allow; else eager."""
         cuda = self.device.type == "cuda"
         if cuda and data_parallel:
             # nn.DataParallel splits each batch over every GPU, as the tutorial notes show; its
@@ -128,7 +130,10 @@ class Trainer:
                 self.model, self.loss_fn, self.optimizer, self.x, self.y, self.cfg.batch_size
             )
             return self.model, graph
-        return self.model, EagerStepper(self.model, self.loss_fn, self.optimizer, self.x, self.y)
+        args = (self.model, self.loss_fn, self.optimizer, self.x, self.y)
+        if WrittenStepper.fits(self.model, self.loss_fn, self.optimizer, self.x):
+            return self.model, WrittenStepper(*args)  # the same numbers, ~20 % less time
+        return self.model, EagerStepper(*args)
 
     # -- state -------------------------------------------------------------------------
     @property

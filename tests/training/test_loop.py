@@ -220,7 +220,7 @@ def test_results_confusion_matrix_and_per_class(offline):
 
 def test_pipelines_train_the_same_model_faster_on_device_tensors(offline):
     times = trn.pipeline_times(offline[0], TUTORIAL, samples=640)
-    assert set(times) == {"tutorial DataLoader", "device tensor + randperm"}
+    assert set(times) == {"tutorial DataLoader", "device tensor + randperm", trn.WRITTEN_OUT}
     assert all(v > 0 for v in times.values())
     table = trn.pipeline_table({"tutorial DataLoader": 2.0, "device tensor + randperm": 0.5})
     assert (
@@ -285,7 +285,7 @@ def test_a_subset_run_is_a_view_of_the_one_shared_conversion(offline):
 
 def test_data_parallel_is_a_cuda_choice_only(offline):
     t = trn.Trainer(TUTORIAL, (1, 28, 28), *offline, trn.TrainConfig(), data_parallel=True)
-    assert not t.data_parallel and t.net is t.model and t.pipeline == trn.DEVICE_TENSOR
+    assert not t.data_parallel and t.net is t.model and t.pipeline == trn.WRITTEN_OUT
 
 
 def test_a_model_that_does_not_fit_is_refused_with_one_period(offline):

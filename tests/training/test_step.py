@@ -80,14 +80,19 @@ def test_the_loop_slow_steps_and_the_script_give_the_same_losses(offline, optimi
     assert accuracy == pytest.approx(100 * loop.history.test_accuracy[0], abs=0.05)
 
 
-def test_the_lab_times_every_pipeline_through_train_step(offline, monkeypatch):
+def test_the_lab_times_every_pipeline_through_train_step_or_its_kernels(offline, monkeypatch):
     calls = []
     real = step_module.train_step
     monkeypatch.setattr(step_module, "train_step", lambda *a, **k: calls.append(1) or real(*a, **k))
     monkeypatch.setattr(trn.lab, "train_step", step_module.train_step)
     times = trn.pipeline_times(offline[0], TUTORIAL, samples=640)
-    assert list(times) == ["tutorial DataLoader", trn.DEVICE_TENSOR]
-    assert len(calls) == 2 * 10  # ten batches of 64, in each of the two CPU pipelines
+    assert list(times) == ["tutorial DataLoader", trn.DEVICE_TENSOR, trn.WRITTEN_OUT]
+    # Ten batches of 64 through train_step in the first two; the third calls autograd's
+    # kernels itself (bit for bit the same step: tests/training/test_written.py).
+    assert len(calls) == 2 * 10
+    assert trn.pipeline_label(trn.WRITTEN_OUT, "zh") != trn.WRITTEN_OUT  # translated
+    lenet = trn.pipeline_times(offline[0], md.PRESETS["lenet"], samples=128)
+    assert list(lenet) == ["tutorial DataLoader", trn.DEVICE_TENSOR]  # convolutions: no third
 
 
 def _defines(name: str) -> list[str]:
