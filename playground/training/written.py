@@ -148,15 +148,20 @@ class WrittenStepper:
         g = _aten._log_softmax_backward_data(g, logp, 1, torch.float32)
         for k in range(last, -1, -1):
             gb = torch.sum(g, 0, out=out("gb", k))
-            gw = torch.mm(g.t(), acts[k], out=out("gw", k))
             gx = None
             if k:  # before this layer's update: backward reads the weights the forward used
                 gx = torch.mm(g, self.weights[k], out=out("gx", k))
                 gx = _aten.threshold_backward(gx, acts[k], 0)  # ReLU's, on its output
-            self.weights[k].add_(gw, alpha=-lr)  # SGD: p.add_(grad, alpha=-lr)
+            self.update_weight(k, g, acts[k], lr, out("gw", k))
             self.biases[k].add_(gb, alpha=-lr)
             g = gx
         return value
+
+    def update_weight(
+        self, k: int, g: torch.Tensor, a: torch.Tensor, lr: float, out: torch.Tensor | None
+    ) -> None:
+        """SGD on layer ``k``'s weight: its gradient ``g.T @ a``, then ``p.add_(grad, alpha=-lr)``."""
+        self.weights[k].add_(torch.mm(g.t(), a, out=out), alpha=-lr)
 
     def reset(self) -> None:
         """Drop the scratch buffers (``.grad`` is already None)."""
