@@ -284,6 +284,8 @@ class Trainer:
             done += 1
             if time.perf_counter() - start >= max_seconds or (max_batches and done >= max_batches):
                 break
+        if isinstance(self.stepper, WrittenStepper):  # its scratch is not in nbytes: a paused
+            self.stepper.reset()  # or finished run holds none (one allocation a slice)
         self.seconds += time.perf_counter() - start
         return done
 

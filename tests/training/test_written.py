@@ -51,6 +51,7 @@ def test_the_written_out_step_is_the_eager_step_bit_for_bit(offline, specs, cfg)
     assert written.history.train_loss == eager.history.train_loss
     assert written.history.log == eager.history.log
     assert all(p.grad is None for p in written.model.parameters())  # as after zero_grad()
+    assert written.stepper._buffers == {}  # a finished run holds no scratch beyond its nbytes
 
 
 def test_a_non_finite_loss_leaves_the_weights_as_they_were():
