@@ -5,7 +5,7 @@ For the models the tutorial trains first (``Flatten`` then ``Linear``/``ReLU`` p
 ``Linear``), ``CrossEntropyLoss`` and plain SGD, ``loss.backward()`` and ``optimizer.step()``
 call a short, fixed list of ATen kernels: ``addmm`` and ``relu`` forward, ``log_softmax`` and
 ``nll_loss``, then their backward kernels, two ``mm`` per layer and SGD's ``add_``. Calling
-that list directly, into buffers allocated once, computes the same numbers bit for bit
+that list directly, into buffers reused from step to step, computes the same numbers bit for bit
 (``tests/training/test_written.py`` checks every parameter after each run) without building
 and walking a graph or allocating each gradient: about 20 % of a CPU step
 (``benchmarks/bench_step.py``).
@@ -109,25 +109,25 @@ class WrittenStepper:
             and len(trained) == len(params)
         )
 
-    def _scratch(self, batch: int) -> dict[str, list[torch.Tensor]]:
-        """Activations and gradients for a full batch, allocated once per run."""
-        if self._batch != batch:
-            w = self.weights
-            self._buffers = {
-                "x": [torch.empty(batch, *self.x.shape[1:])],
-                "y": [torch.empty(batch, dtype=self.y.dtype)],
-                "z": [torch.empty(batch, m.shape[0]) for m in w],
-                "gw": [torch.empty_like(m) for m in w],
-                "gb": [torch.empty_like(b) for b in self.biases],
-                "gx": [torch.empty(batch, m.shape[1]) for m in w],
-            }
-            self._batch = batch
-        return self._buffers
+    def _allocate(self, batch: int) -> None:
+        """Activations and gradients for batches of ``batch`` rows, made once per slice."""
+        w, dtype = self.weights, self.x.dtype
+        self._buffers = {
+            "x": [torch.empty(batch, *self.x.shape[1:], dtype=dtype)],
+            "y": [torch.empty(batch, dtype=self.y.dtype)],
+            "z": [torch.empty(batch, m.shape[0], dtype=dtype) for m in w],
+            "gw": [torch.empty_like(m) for m in w],
+            "gb": [torch.empty_like(b) for b in self.biases],
+            "gx": [torch.empty(batch, m.shape[1], dtype=dtype) for m in w],
+        }
+        self._batch = batch
 
     def step(self, idx: torch.Tensor) -> float:
-        # The first batch sets the size; a smaller last one allocates its own (out= would resize).
-        full = not self._batch or len(idx) == self._batch
-        buf = self._scratch(len(idx)) if full else None
+        # The largest batch seen sets the buffers' size; a short last batch of an epoch makes
+        # its own tensors (out= would resize the buffers).
+        if len(idx) > self._batch:
+            self._allocate(len(idx))
+        buf = self._buffers if len(idx) == self._batch else None
 
         def out(name: str, k: int = 0) -> torch.Tensor | None:
             return buf[name][k] if buf is not None else None

@@ -79,6 +79,9 @@ def test_its_buffers_are_made_once_and_dropped_on_reset():
     assert stepper._buffers["z"][0] is z and z.shape == (32, 48)
     stepper.reset()
     assert stepper._buffers == {}
+    stepper.step(torch.arange(68, 72))  # a slice that starts on an epoch's short last batch
+    stepper.step(torch.arange(0, 32))  # the next epoch's full batches get full-size buffers
+    assert stepper._buffers["z"][0].shape == (32, 48)
 
 
 def _fits(specs, cfg, loss=None, freeze: str | None = None) -> bool:
