@@ -20,7 +20,6 @@ from playground.training.controls import CONTROLS as C
 from playground.training.controls import config_from
 from playground.training.figures import make_compare_figure as compare_fig
 from playground.training.figures import make_confusion_figure as confusion_fig
-from playground.training.figures import make_curves_figure as curves_fig
 from playground.training.figures import selected_cell
 from playground.ui import bound, class_names, lazy_tabs, page, show_code, show_error, table, tr
 from playground.ui import state as shared
@@ -33,7 +32,7 @@ from playground.ui.runs import (
     set_training,
     stop_training,
 )
-from playground.ui.training import pipeline_lab, transfer_study
+from playground.ui.training import curves, pipeline_lab, transfer_study
 
 cfg = page()
 ui.chapter_intro("nav.training", "train.intro")
@@ -132,7 +131,7 @@ def draw(t: trn.Trainer) -> None:
     rate, left = trn.speed(t)
     panel.show(t, t.history.log, rate=rate, left=left, epoch=min(t.epoch + 1, t.cfg.epochs))
     draws = DRAWS.set(DRAWS.get() + 1)
-    ui.chart(curves_fig(t.history, t.n, lang=cfg.lang), key=f"tr_curves_{draws}", into=panel.body)
+    ui.chart(curves(t, cfg.lang), key=f"tr_curves_{draws}", into=panel.body)
 
 
 def train_now() -> None:

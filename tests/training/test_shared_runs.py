@@ -110,6 +110,29 @@ def test_a_fork_goes_on_exactly_as_the_run_would_and_leaves_it_alone(offline, so
     assert _same(_finish(shared), solo)
 
 
+def test_a_class_runs_curves_are_made_once_per_logged_step_and_a_private_runs_each_time(offline):
+    from playground.plots.wire import SharedFigure
+    from playground.training.figures import make_curves_figure
+    from playground.ui.training import curves
+
+    t = trn.shared_trainer(_key(seed=91), _make(offline, seed=91), ResultStore(2**30))
+    t.run(max_batches=10, max_seconds=600)
+    first = curves(t, "en")
+    assert isinstance(first, SharedFigure) and curves(t, "en") is first  # the class's one copy
+    solo = make_curves_figure(t.history, t.n, lang="en")
+    assert [list(d.y) for d in first.figure.data] == [list(d.y) for d in solo.data]
+    assert curves(t, "zh") is not first and curves(t, "zh").figure.data[0].name != solo.data[0].name
+    t.history.train_steps.append(t.history.train_steps[-1] + 64)  # a step half-logged
+    assert curves(t, "en") is first
+    t.history.train_steps.pop()
+    t.run(max_batches=20, max_seconds=600)
+    later = curves(t, "en")
+    assert later is not first and len(later.figure.data[0].y) > len(first.figure.data[0].y)
+    mine = t.fork()  # a learner's own run: drawn from its own numbers, never shared
+    assert not isinstance(curves(mine, "en"), SharedFigure)
+    assert curves(mine, "en") is not curves(mine, "en")
+
+
 @pytest.mark.slow  # over 2 s here
 def test_continue_on_a_shared_run_is_the_longer_runs_key_and_the_class_keeps_its_own(offline):
     store = ResultStore(2**30)
