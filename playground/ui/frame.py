@@ -78,12 +78,17 @@ _TOKEN_COLOURS = {
 _RULES = (
     f".token.{names} {{color: {colour} !important}}" for names, colour in _TOKEN_COLOURS.items()
 )
-_READABLE_CODE = f"<style>{' '.join(_RULES)}</style>"
+# Streamlit's header shows its own "Stop" while a script runs. During a training it ends the
+# script, not the run: the page stays frozen at "epoch 2 · about 6 s left" with the app's Stop
+# still lit, and nobody advances the run until the next click. Each run's panel has the Stop
+# that holds the run where it is, so the header keeps only its "Running…" figure.
+_ONE_STOP = '[data-testid="stStatusWidget"] button {display: none !important}'
+_PAGE_STYLE = f"<style>{' '.join([*_RULES, _ONE_STOP])}</style>"
 
 
 def sidebar_controls() -> Settings:
     """Device, seed and language, bound to the URL so a shared link reproduces them."""
-    st.html(_READABLE_CODE)  # style only: Streamlit adds it to the page, taking no space
+    st.html(_PAGE_STYLE)  # style only: Streamlit adds it to the page, taking no space
     with st.sidebar:
         # Bound widgets put the option itself in the URL, so options are readable words.
         hold_lang(False)

@@ -374,6 +374,23 @@ def test_a_session_that_leaves_mid_training_frees_its_slot_and_memory(browser):
         stop_server(proc)
 
 
+def test_the_only_stop_during_a_run_is_the_panels_and_it_holds_the_run(browser, server):
+    """Streamlit's header "Stop" would end the script and freeze the page mid-run; it is
+    hidden, and the panel's Stop leaves the run stopped where it was, ready to resume."""
+    with fresh_page(browser, 1200) as page:
+        page.goto(f"{server}/training?tr_epochs=4&seed=4242")  # 240,000 samples: ~15 s
+        wait_until_rendered(page)
+        page.get_by_role("button", name="Train", exact=True).click()
+        page.get_by_text("samples/s").first.wait_for(timeout=30_000)
+        running = page.locator('[data-testid="stStatusWidget"]')
+        running.wait_for(timeout=10_000)  # the header's "Running…" figure stays
+        assert running.locator("button").first.is_hidden()
+        page.locator('[data-testid="stMain"]').get_by_role("button", name="Stop").click()
+        page.get_by_text("Resume goes on from here", exact=False).wait_for(timeout=30_000)
+        assert page.get_by_role("button", name="Resume").is_enabled()
+        assert exception_boxes(page) == []
+
+
 def test_an_upload_over_the_server_limit_is_refused_and_the_app_goes_on(browser, server, tmp_path):
     """maxUploadSize (20 MB, .streamlit/config.toml) is enforced before any of our code runs."""
     from playground import layers as md
