@@ -77,6 +77,8 @@ def make_curves_figure(history: History, samples_per_epoch: int, *, lang: str = 
         },
         "uirevision": "keep",  # redraws while training keep the user's zoom
     }
+    if not epochs:  # before the first test: epoch 1's place, not an autoscaled -1 to 6
+        layout["xaxis2"]["range"] = [0.5, 1.5]
     return go.Figure({"data": traces, "layout": layout})
 
 

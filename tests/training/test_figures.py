@@ -17,6 +17,19 @@ def test_compare_figure_overlays_loss_and_accuracy_per_run():
     assert list(fig.data[3].x) == [1] and fig.data[3].yaxis == "y2"
 
 
+def test_curves_figure_plots_epochs_and_shows_epoch_one_before_the_first_test():
+    from playground.training.figures import make_curves_figure
+    from playground.training.loop import History
+
+    early = make_curves_figure(History(train_steps=[0, 640], train_loss=[2.3, 2.1]), 6400)
+    assert list(early.data[0].x) == [0.0, 0.1] and list(early.data[0].y) == [2.3, 2.1]
+    assert tuple(early.layout.xaxis2.range) == (0.5, 1.5)  # not an autoscaled -1 to 6
+    h = History([0, 6400], [2.3, 1.8], test_loss=[1.9, 1.7], test_accuracy=[0.41, 0.52])
+    fig = make_curves_figure(h, 6400)
+    assert list(fig.data[2].x) == [1, 2] and list(fig.data[2].y) == [41.0, 52.0]
+    assert fig.layout.xaxis2.range is None  # plotly fits the epochs run so far
+
+
 def test_confusion_figure_cells_are_clickable_and_map_back():
     from playground.training.figures import make_confusion_figure, selected_cell
 
