@@ -68,6 +68,8 @@ def make_curves_figure(history: History, samples_per_epoch: int, *, lang: str = 
             "title": {"text": t("fig.epoch", lang)},
             "anchor": "y2",
             "dtick": 1,
+            # before the first test: epoch 1's place, not an autoscaled -1 to 6
+            **({} if epochs else {"range": [0.5, 1.5]}),
         },
         "yaxis2": {
             "title": {"text": t("fig.accuracy", lang)},
@@ -77,8 +79,6 @@ def make_curves_figure(history: History, samples_per_epoch: int, *, lang: str = 
         },
         "uirevision": "keep",  # redraws while training keep the user's zoom
     }
-    if not epochs:  # before the first test: epoch 1's place, not an autoscaled -1 to 6
-        layout["xaxis2"]["range"] = [0.5, 1.5]
     return go.Figure({"data": traces, "layout": layout})
 
 
